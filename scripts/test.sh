@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every test suite: unit, store conformance on SQLite and PostgreSQL,
+# HTTP tests against a real server, and browser tests in Chromium.
+# Installs what is missing and starts the local PostgreSQL if it is down.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+export PATH="$HOME/.cargo/bin:$PATH"
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# Tests create (and drop) their own databases on this server.
+export BANATA_TEST_POSTGRES_URL=${BANATA_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
+
+say "Rust tests (unit, store on both backends, HTTP)"
+cargo test --features ssr
+
+say "Building the app for the browser tests"
+cargo leptos build
+target_dir=${CARGO_TARGET_DIR:-$PWD/target}
+export BANATA_BIN="$target_dir/debug/banata"
+
+say "Browser tests (Playwright, Chromium)"
+cd end2end
+npx playwright test

@@ -1,0 +1,81 @@
+//! Sign-up, sign-in, sign-out, and who the dashboard is drawn for.
+
+use crate::domain::Viewer;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::ctx,
+    crate::auth::{accounts, session},
+    crate::domain::{safe_next, Membership},
+};
+
+/// Where a user lands after signing in: `next` when it is a page of ours,
+/// else their first project's API keys.
+#[cfg(feature = "ssr")]
+fn landing(next: Option<&str>, projects: &[Membership]) -> String {
+    match next.map(safe_next) {
+        Some(path) if path != "/" => path,
+        _ => projects
+            .first()
+            .map(|p| format!("/projects/{}/api-keys", p.slug))
+            .unwrap_or_else(|| "/".into()),
+    }
+}
+
+#[server(prefix = "/api/dashboard", endpoint = "sign_in")]
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = accounts::authenticate(&*state.store, &email, &password).await?;
+    let projects = accounts::ensure_default_project(&*state.store, &user).await?;
+    session::sign_in(&ctx::session().await?, &user.id).await?;
+    tracing::info!(user = %user.id, "signed in");
+    leptos_axum::redirect(&landing(next.as_deref(), &projects));
+    Ok(())
+}
+
+#[server(prefix = "/api/dashboard", endpoint = "sign_up")]
+pub async fn sign_up(
+    name: String,
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    if !state.config.allow_signup {
+        return Err(AppError::SignupClosed);
+    }
+    let user = accounts::sign_up(&*state.store, &name, &email, &password).await?;
+    let projects = state.store.memberships(&user.id).await?;
+    session::sign_in(&ctx::session().await?, &user.id).await?;
+    tracing::info!(user = %user.id, "signed up");
+    leptos_axum::redirect(&landing(next.as_deref(), &projects));
+    Ok(())
+}
+
+#[server(prefix = "/api/dashboard", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    session::sign_out(&ctx::session().await?).await?;
+    leptos_axum::redirect("/sign-in");
+    Ok(())
+}
+
+/// The signed-in user and their projects, for the dashboard shell.
+#[server(prefix = "/api/dashboard", endpoint = "viewer")]
+pub async fn get_viewer() -> Result<Viewer, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::caller(&state).await?;
+    let projects = state.store.memberships(&user.id).await?;
+    Ok(Viewer { user, projects })
+}
+
+/// Whether the sign-up page may create accounts on this server.
+#[server(prefix = "/api/dashboard", endpoint = "signup_open")]
+pub async fn signup_open() -> Result<bool, AppError> {
+    Ok(ctx::state()?.config.allow_signup)
+}

@@ -1,0 +1,69 @@
+//! The HTML shell, the root component and the route table.
+
+use crate::components::shell::DashboardShell;
+use crate::pages::{
+    api_keys::ApiKeysPage, not_found::NotFound, sign_in::SignInPage, sign_up::SignUpPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::hooks::use_params_map;
+use leptos_router::{path, SsrMode};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Effects run only in the browser, after hydration: a marker that the
+    // page is interactive (browser tests wait for it instead of sleeping).
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/banata.css" />
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Meta name="color-scheme" content="light dark" />
+        <Title formatter=|title: String| if title.is_empty() { "Banata".to_string() } else { format!("{title} · Banata") } />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/sign-in") view=SignInPage />
+                <Route path=path!("/sign-up") view=SignUpPage />
+                <ParentRoute path=path!("/projects/:slug") view=DashboardShell ssr=SsrMode::Async>
+                    <Route path=path!("api-keys") view=ApiKeysPage />
+                    <Route path=path!("") view=ProjectHome />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// `/projects/<slug>` opens the project's first section.
+#[component]
+fn ProjectHome() -> impl IntoView {
+    let params = use_params_map();
+    let target = params
+        .read_untracked()
+        .get("slug")
+        .map(|s| format!("/projects/{s}/api-keys"))
+        .unwrap_or_default();
+    view! { <Redirect path=target /> }
+}

@@ -1,0 +1,6 @@
+//! Who is asking: passwords, sessions, and the sign-up/sign-in rules.
+
+pub mod accounts;
+pub mod ids;
+pub mod password;
+pub mod session;

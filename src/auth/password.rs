@@ -1,0 +1,92 @@
+//! Password hashing with argon2id. Hashing is deliberately slow, so it always
+//! runs on the blocking pool, never on the async workers.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use rand::RngCore;
+use std::sync::OnceLock;
+
+/// OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane.
+fn hasher() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("static argon2 parameters are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// 16 random bytes from the thread-local CSPRNG (seeded by the OS).
+fn new_salt() -> SaltString {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    SaltString::encode_b64(&bytes).expect("16 bytes fit a salt")
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed")]
+pub struct HashError;
+
+pub async fn hash(password: String) -> Result<String, HashError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = new_salt();
+        hasher()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|_| HashError)
+    })
+    .await
+    .map_err(|_| HashError)?
+}
+
+/// Checks `password` against `stored`; with `None` (unknown email) it checks
+/// against a dummy hash so both paths cost the same and answer `false`.
+pub async fn verify(password: String, stored: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let known = stored.is_some();
+        let phc = stored.unwrap_or_else(|| dummy_hash().to_string());
+        let matches = PasswordHash::new(&phc)
+            .map(|parsed| {
+                hasher()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false);
+        known && matches
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A real hash of a random password, made once, with the same parameters.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = new_salt();
+        let secret = new_salt();
+        hasher()
+            .hash_password(secret.as_str().as_bytes(), &salt)
+            .expect("hashing a dummy password")
+            .to_string()
+    })
+}
+
+/// Builds the dummy hash ahead of the first sign-in, so that sign-in is not
+/// slower for unknown emails the first time.
+pub async fn warm_up() {
+    let _ = tokio::task::spawn_blocking(dummy_hash).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hash_then_verify() {
+        let stored = hash("correct horse".into()).await.unwrap();
+        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(verify("correct horse".into(), Some(stored.clone())).await);
+        assert!(!verify("wrong horse".into(), Some(stored)).await);
+    }
+
+    #[tokio::test]
+    async fn unknown_user_never_verifies() {
+        assert!(!verify("anything at all".into(), None).await);
+    }
+}

@@ -1,0 +1,217 @@
+//! Settings, from `--flags` or the matching environment variables.
+//! A bad value stops start-up with clap's one-line message naming the setting.
+
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use time::Duration;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "banata",
+    version,
+    about = "Banata: API keys for your projects, self-hosted."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the dashboard (the default when no command is given).
+    Serve,
+    /// Manage accounts from the shell, e.g. when sign-up is closed.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from standard input (or a
+    /// prompt on a terminal), never from the command line.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// Display name; defaults to the part of the email before the @.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct Config {
+    /// `sqlite:<path>` (created if missing) or `postgres://user@host/db`.
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/banata.db",
+        hide_env_values = true
+    )]
+    pub database_url: String,
+
+    /// Address to listen on.
+    #[arg(
+        long,
+        global = true,
+        env = "BANATA_ADDR",
+        default_value = "127.0.0.1:3000"
+    )]
+    pub addr: SocketAddr,
+
+    /// The URL people use to reach this server; `https://…` marks cookies Secure
+    /// and its origin is accepted for form posts.
+    #[arg(long, global = true, env = "BANATA_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<String>,
+
+    /// Whether anyone may create an account from the sign-up page.
+    #[arg(
+        long,
+        global = true,
+        env = "BANATA_ALLOW_SIGNUP",
+        default_value = "true",
+        action = ArgAction::Set,
+        value_parser = BoolishValueParser::new()
+    )]
+    pub allow_signup: bool,
+
+    /// A session unused for this long ends (e.g. 30m, 12h, 7d).
+    #[arg(long, global = true, env = "BANATA_SESSION_IDLE_TIMEOUT", default_value = "7d", value_parser = parse_duration)]
+    pub session_idle_timeout: Duration,
+
+    /// A session ends this long after sign-in, however active.
+    #[arg(long, global = true, env = "BANATA_SESSION_ABSOLUTE_TIMEOUT", default_value = "30d", value_parser = parse_duration)]
+    pub session_absolute_timeout: Duration,
+
+    /// Where the built stylesheet, scripts and wasm live (cargo-leptos output).
+    #[arg(
+        long,
+        global = true,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site"
+    )]
+    pub site_root: String,
+
+    /// Log filter, e.g. `info` or `banata=debug,info`.
+    #[arg(long, global = true, env = "BANATA_LOG", default_value = "info")]
+    pub log: String,
+}
+
+impl Config {
+    /// Cookies get the Secure flag when we are served over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+
+    /// `scheme://host[:port]` of the public URL, for the Origin check.
+    pub fn public_origin(&self) -> Option<String> {
+        let url = self.public_url.as_deref()?;
+        let (scheme, rest) = url.split_once("://")?;
+        let host = rest.split('/').next()?;
+        Some(format!("{scheme}://{host}"))
+    }
+
+    /// The database URL with any password replaced, safe to log.
+    pub fn database_url_redacted(&self) -> String {
+        redact_password(&self.database_url)
+    }
+}
+
+fn parse_public_url(value: &str) -> Result<String, String> {
+    let trimmed = value.trim_end_matches('/');
+    let ok = (trimmed.starts_with("http://") || trimmed.starts_with("https://"))
+        && trimmed
+            .split("://")
+            .nth(1)
+            .is_some_and(|rest| !rest.is_empty());
+    if ok {
+        Ok(trimmed.to_string())
+    } else {
+        Err("expected an http:// or https:// URL, e.g. https://banata.example.com".into())
+    }
+}
+
+/// `90`, `90s`, `30m`, `12h` or `7d`.
+pub fn parse_duration(value: &str) -> Result<Duration, String> {
+    let value = value.trim();
+    let (digits, unit) = value.split_at(
+        value
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(value.len()),
+    );
+    let n: i64 = digits
+        .parse()
+        .map_err(|_| format!("expected a duration like 30m, 12h or 7d, got {value:?}"))?;
+    let seconds = match unit {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return Err(format!("unknown unit {unit:?}: use s, m, h or d")),
+    };
+    if seconds <= 0 {
+        return Err("must be longer than zero".into());
+    }
+    Ok(Duration::seconds(seconds))
+}
+
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_string();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90").unwrap(), Duration::seconds(90));
+        assert_eq!(parse_duration("30m").unwrap(), Duration::minutes(30));
+        assert_eq!(parse_duration("7d").unwrap(), Duration::days(7));
+        assert!(parse_duration("7w").is_err());
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn passwords_never_reach_the_log() {
+        assert_eq!(
+            redact_password("postgres://app:s3cret@db:5432/banata"),
+            "postgres://app:***@db:5432/banata"
+        );
+        assert_eq!(
+            redact_password("postgres://app@db/banata"),
+            "postgres://app@db/banata"
+        );
+        assert_eq!(
+            redact_password("sqlite://data/banata.db"),
+            "sqlite://data/banata.db"
+        );
+    }
+
+    #[test]
+    fn bad_values_name_the_setting() {
+        let err = Cli::try_parse_from(["banata", "--addr", "nowhere"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--addr"), "{err}");
+        let err = Cli::try_parse_from(["banata", "--public-url", "ftp://x"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--public-url"), "{err}");
+    }
+}

@@ -1,0 +1,58 @@
+//! The axum side: the router that serves pages, server functions, static
+//! files and health checks, and the middleware every request passes.
+
+mod csrf;
+mod guard;
+mod health;
+mod home;
+mod request_log;
+mod server_fn_status;
+
+use crate::app::{shell, App};
+use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
+use axum::Router;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+pub use request_log::REQUEST_ID;
+
+/// Largest request body we read, on every route.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// Name of the dashboard session cookie.
+pub const SESSION_COOKIE: &str = "banata_session";
+
+pub fn router(state: AppState) -> Router {
+    let config = &state.config;
+    let sessions = SessionManagerLayer::new(state.store.sessions())
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies())
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(config.session_idle_timeout));
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+
+    Router::new()
+        .route("/", get(home::home))
+        .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn(server_fn_status::layer))
+        .layer(from_fn_with_state(state.clone(), guard::layer))
+        .layer(sessions)
+        .layer(from_fn_with_state(state.clone(), csrf::layer))
+        // Health checks need no session: added after its layer.
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        // 413 up front for a declared or streamed body over the limit.
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(from_fn(request_log::layer))
+        .with_state(state)
+}

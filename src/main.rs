@@ -1,0 +1,26 @@
+//! The `banata` binary: parse settings, then serve or run a command.
+
+use banata::config::{Cli, Command, UserCommand};
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    let filter = EnvFilter::try_new(&cli.config.log).unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
+
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => banata::server::run(cli.config).await,
+        Command::User(UserCommand::Create { email, name }) => {
+            banata::cli::create_user(&cli.config, &email, name.as_deref()).await
+        }
+    };
+    if let Err(error) = result {
+        eprintln!("banata: {error}");
+        std::process::exit(1);
+    }
+}

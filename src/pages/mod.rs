@@ -1,0 +1,7 @@
+//! One file per page.
+
+pub mod api_keys;
+pub mod auth_layout;
+pub mod not_found;
+pub mod sign_in;
+pub mod sign_up;

@@ -1,0 +1,91 @@
+//! Start-up: config -> store -> router -> listener, and a clean shutdown.
+
+use crate::config::Config;
+use crate::state::AppState;
+use crate::store::{self, SessionBackend};
+use crate::{auth, http};
+use leptos::config::LeptosOptions;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_sessions::session_store::ExpiredDeletion;
+
+pub type StartError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Connects the store (applying migrations) and builds the full router.
+pub async fn build(config: Config) -> Result<axum::Router, StartError> {
+    let store = store::connect(&config.database_url).await?;
+    tokio::spawn(delete_expired_sessions(store.sessions()));
+    auth::password::warm_up().await;
+    let leptos_options = LeptosOptions::builder()
+        .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("banata"))
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    let state = AppState {
+        leptos_options,
+        store,
+        config: Arc::new(config),
+    };
+    Ok(http::router(state))
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Binds the configured address and serves until Ctrl-C or SIGTERM.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    tracing::info!(database = %config.database_url_redacted(), "opening database");
+    let addr = config.addr;
+    let router = build(config).await?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr} (--addr): {e}"))?;
+    tracing::info!("Banata is listening on http://{addr}");
+    serve(listener, router, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn delete_expired_sessions(sessions: SessionBackend) {
+    let mut every = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        if let Err(error) = sessions.delete_expired().await {
+            tracing::warn!(%error, "could not delete expired sessions");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -1,0 +1,38 @@
+use http::StatusCode;
+
+/// Everything the store can fail with. Callers map `Conflict` and `NotFound`
+/// to user-facing messages; the rest are our faults.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was broken; the value names the field.
+    #[error("{0} is already taken")]
+    Conflict(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("DATABASE_URL must start with postgres://, postgresql:// or sqlite:")]
+    UnsupportedUrl,
+    #[error("database holds an unexpected value: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    pub fn status_code(&self) -> StatusCode {
+        match self {
+            StoreError::Conflict(_) => StatusCode::CONFLICT,
+            StoreError::NotFound => StatusCode::NOT_FOUND,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Turns a unique-constraint violation into `Conflict(field)`.
+    pub(crate) fn unique(field: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+        move |err| match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(field),
+            _ => StoreError::Database(err),
+        }
+    }
+}
