@@ -46,7 +46,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/sign-in") view=SignInPage />
-                <Route path=path!("/sign-up") view=SignUpPage />
+                // Async: the page waits for the sign-up setting, so it works without JavaScript.
+                <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/projects/:slug") view=DashboardShell ssr=SsrMode::Async>
                     <Route path=path!("api-keys") view=ApiKeysPage />
                     <Route path=path!("") view=ProjectHome />
