@@ -2,7 +2,8 @@
 
 use crate::components::shell::DashboardShell;
 use crate::pages::{
-    api_keys::ApiKeysPage, not_found::NotFound, sign_in::SignInPage, sign_up::SignUpPage,
+    api_keys::ApiKeysPage, invite::InvitePage, members::MembersPage, not_found::NotFound, projects::ProjectsPage,
+    settings::SettingsPage, sign_in::SignInPage, sign_up::SignUpPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -48,8 +49,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-in") view=SignInPage />
                 // Async: the page waits for the sign-up setting, so it works without JavaScript.
                 <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
+                <Route path=path!("/projects") view=ProjectsPage ssr=SsrMode::Async />
+                <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/projects/:slug") view=DashboardShell ssr=SsrMode::Async>
                     <Route path=path!("api-keys") view=ApiKeysPage />
+                    <Route path=path!("members") view=MembersPage />
+                    <Route path=path!("settings") view=SettingsPage />
                     <Route path=path!("") view=ProjectHome />
                 </ParentRoute>
             </Routes>
@@ -61,10 +66,6 @@ pub fn App() -> impl IntoView {
 #[component]
 fn ProjectHome() -> impl IntoView {
     let params = use_params_map();
-    let target = params
-        .read_untracked()
-        .get("slug")
-        .map(|s| format!("/projects/{s}/api-keys"))
-        .unwrap_or_default();
+    let target = params.read_untracked().get("slug").map(|s| format!("/projects/{s}/api-keys")).unwrap_or_default();
     view! { <Redirect path=target /> }
 }

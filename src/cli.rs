@@ -7,15 +7,9 @@ use crate::server::StartError;
 use crate::store;
 use std::io::{BufRead, IsTerminal};
 
-pub async fn create_user(
-    config: &Config,
-    email: &str,
-    name: Option<&str>,
-) -> Result<(), StartError> {
+pub async fn create_user(config: &Config, email: &str, name: Option<&str>) -> Result<(), StartError> {
     let password = read_password()?;
-    let name = name
-        .map(str::to_owned)
-        .unwrap_or_else(|| email.split('@').next().unwrap_or(email).to_string());
+    let name = name.map(str::to_owned).unwrap_or_else(|| email.split('@').next().unwrap_or(email).to_string());
     let store = store::connect(&config.database_url).await?;
     match accounts::sign_up(&*store, &name, email, &password).await {
         Ok(user) => {

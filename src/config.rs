@@ -7,11 +7,7 @@ use std::net::SocketAddr;
 use time::Duration;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "banata",
-    version,
-    about = "Banata: API keys for your projects, self-hosted."
-)]
+#[command(name = "banata", version, about = "Banata: API keys for your projects, self-hosted.")]
 pub struct Cli {
     #[command(flatten)]
     pub config: Config,
@@ -54,12 +50,7 @@ pub struct Config {
     pub database_url: String,
 
     /// Address to listen on.
-    #[arg(
-        long,
-        global = true,
-        env = "BANATA_ADDR",
-        default_value = "127.0.0.1:3000"
-    )]
+    #[arg(long, global = true, env = "BANATA_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
 
     /// The URL people use to reach this server; `https://…` marks cookies Secure
@@ -87,12 +78,7 @@ pub struct Config {
     pub session_absolute_timeout: Duration,
 
     /// Where the built stylesheet, scripts and wasm live (cargo-leptos output).
-    #[arg(
-        long,
-        global = true,
-        env = "LEPTOS_SITE_ROOT",
-        default_value = "target/site"
-    )]
+    #[arg(long, global = true, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
 
     /// Log filter, e.g. `info` or `banata=debug,info`.
@@ -103,9 +89,7 @@ pub struct Config {
 impl Config {
     /// Cookies get the Secure flag when we are served over https.
     pub fn secure_cookies(&self) -> bool {
-        self.public_url
-            .as_deref()
-            .is_some_and(|u| u.starts_with("https://"))
+        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
     }
 
     /// `scheme://host[:port]` of the public URL, for the Origin check.
@@ -125,10 +109,7 @@ impl Config {
 fn parse_public_url(value: &str) -> Result<String, String> {
     let trimmed = value.trim_end_matches('/');
     let ok = (trimmed.starts_with("http://") || trimmed.starts_with("https://"))
-        && trimmed
-            .split("://")
-            .nth(1)
-            .is_some_and(|rest| !rest.is_empty());
+        && trimmed.split("://").nth(1).is_some_and(|rest| !rest.is_empty());
     if ok {
         Ok(trimmed.to_string())
     } else {
@@ -139,14 +120,8 @@ fn parse_public_url(value: &str) -> Result<String, String> {
 /// `90`, `90s`, `30m`, `12h` or `7d`.
 pub fn parse_duration(value: &str) -> Result<Duration, String> {
     let value = value.trim();
-    let (digits, unit) = value.split_at(
-        value
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(value.len()),
-    );
-    let n: i64 = digits
-        .parse()
-        .map_err(|_| format!("expected a duration like 30m, 12h or 7d, got {value:?}"))?;
+    let (digits, unit) = value.split_at(value.find(|c: char| !c.is_ascii_digit()).unwrap_or(value.len()));
+    let n: i64 = digits.parse().map_err(|_| format!("expected a duration like 30m, 12h or 7d, got {value:?}"))?;
     let seconds = match unit {
         "" | "s" => n,
         "m" => n * 60,
@@ -189,29 +164,16 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_the_log() {
-        assert_eq!(
-            redact_password("postgres://app:s3cret@db:5432/banata"),
-            "postgres://app:***@db:5432/banata"
-        );
-        assert_eq!(
-            redact_password("postgres://app@db/banata"),
-            "postgres://app@db/banata"
-        );
-        assert_eq!(
-            redact_password("sqlite://data/banata.db"),
-            "sqlite://data/banata.db"
-        );
+        assert_eq!(redact_password("postgres://app:s3cret@db:5432/banata"), "postgres://app:***@db:5432/banata");
+        assert_eq!(redact_password("postgres://app@db/banata"), "postgres://app@db/banata");
+        assert_eq!(redact_password("sqlite://data/banata.db"), "sqlite://data/banata.db");
     }
 
     #[test]
     fn bad_values_name_the_setting() {
-        let err = Cli::try_parse_from(["banata", "--addr", "nowhere"])
-            .unwrap_err()
-            .to_string();
+        let err = Cli::try_parse_from(["banata", "--addr", "nowhere"]).unwrap_err().to_string();
         assert!(err.contains("--addr"), "{err}");
-        let err = Cli::try_parse_from(["banata", "--public-url", "ftp://x"])
-            .unwrap_err()
-            .to_string();
+        let err = Cli::try_parse_from(["banata", "--public-url", "ftp://x"]).unwrap_err().to_string();
         assert!(err.contains("--public-url"), "{err}");
     }
 }

@@ -23,6 +23,12 @@ pub enum AppError {
     Forbidden(String),
     #[error("Not found.")]
     NotFound,
+    /// The request clashes with the current state (a taken slug, the last owner).
+    #[error("{0}")]
+    Conflict(String),
+    /// A link that worked once and no longer does (used, revoked, expired).
+    #[error("{0}")]
+    Gone(String),
     #[error("Too many attempts. Try again in {0} seconds.")]
     RateLimited(u64),
     /// The request itself could not be read (wrong encoding, missing field).
@@ -33,10 +39,7 @@ pub enum AppError {
 }
 
 fn first_message(errors: &[FieldError]) -> &str {
-    errors
-        .first()
-        .map(|e| e.message.as_str())
-        .unwrap_or("Check the highlighted fields.")
+    errors.first().map(|e| e.message.as_str()).unwrap_or("Check the highlighted fields.")
 }
 
 impl AppError {
@@ -47,10 +50,7 @@ impl AppError {
     /// The message to show under `field`, if any.
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {
-            AppError::Invalid(errors) => errors
-                .iter()
-                .find(|e| e.field == field)
-                .map(|e| e.message.clone()),
+            AppError::Invalid(errors) => errors.iter().find(|e| e.field == field).map(|e| e.message.clone()),
             _ => None,
         }
     }
@@ -61,6 +61,8 @@ impl AppError {
             AppError::InvalidCredentials | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::SignupClosed | AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -80,13 +82,11 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
-                AppError::BadRequest(
-                    "The request could not be read. Reload the page and try again.".into(),
-                )
+                AppError::BadRequest("The request could not be read. Reload the page and try again.".into())
             }
-            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::BadRequest(
-                "Could not reach the server. Check your connection and try again.".into(),
-            ),
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => {
+                AppError::BadRequest("Could not reach the server. Check your connection and try again.".into())
+            }
             _ => AppError::Internal,
         }
     }
@@ -98,6 +98,9 @@ impl From<crate::store::StoreError> for AppError {
         use crate::store::StoreError;
         match error {
             StoreError::NotFound => AppError::NotFound,
+            StoreError::LastOwner => {
+                AppError::Conflict("A project needs at least one owner. Make someone else an owner first.".into())
+            }
             other => {
                 tracing::error!(error = %other, "store failure");
                 AppError::Internal

@@ -24,11 +24,7 @@ pub async fn build(config: Config) -> Result<axum::Router, StartError> {
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .build();
-    let state = AppState {
-        leptos_options,
-        store,
-        config: Arc::new(config),
-    };
+    let state = AppState { leptos_options, store, config: Arc::new(config) };
     Ok(http::router(state))
 }
 
@@ -38,12 +34,9 @@ pub async fn serve(
     router: axum::Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Binds the configured address and serves until Ctrl-C or SIGTERM.
@@ -51,9 +44,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     tracing::info!(database = %config.database_url_redacted(), "opening database");
     let addr = config.addr;
     let router = build(config).await?;
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr} (--addr): {e}"))?;
+    let listener = TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr} (--addr): {e}"))?;
     tracing::info!("Banata is listening on http://{addr}");
     serve(listener, router, shutdown_signal()).await?;
     tracing::info!("stopped");
@@ -76,9 +67,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             signal.recv().await;
         }
     };

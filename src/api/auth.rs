@@ -12,49 +12,37 @@ use {
 };
 
 /// Where a user lands after signing in: `next` when it is a page of ours,
-/// else their first project's API keys.
+/// else their home project's API keys.
 #[cfg(feature = "ssr")]
-fn landing(next: Option<&str>, projects: &[Membership]) -> String {
+fn landing(next: Option<&str>, home: &Membership) -> String {
     match next.map(safe_next) {
         Some(path) if path != "/" => path,
-        _ => projects
-            .first()
-            .map(|p| format!("/projects/{}/api-keys", p.slug))
-            .unwrap_or_else(|| "/".into()),
+        _ => format!("/projects/{}/api-keys", home.slug),
     }
 }
 
 #[server(prefix = "/api/dashboard", endpoint = "sign_in")]
-pub async fn sign_in(
-    email: String,
-    password: String,
-    next: Option<String>,
-) -> Result<(), AppError> {
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let state = ctx::state()?;
     let user = accounts::authenticate(&*state.store, &email, &password).await?;
-    let projects = accounts::ensure_default_project(&*state.store, &user).await?;
+    let home = accounts::home_project(&*state.store, &user).await?;
     session::sign_in(&ctx::session().await?, &user.id).await?;
     tracing::info!(user = %user.id, "signed in");
-    leptos_axum::redirect(&landing(next.as_deref(), &projects));
+    leptos_axum::redirect(&landing(next.as_deref(), &home));
     Ok(())
 }
 
 #[server(prefix = "/api/dashboard", endpoint = "sign_up")]
-pub async fn sign_up(
-    name: String,
-    email: String,
-    password: String,
-    next: Option<String>,
-) -> Result<(), AppError> {
+pub async fn sign_up(name: String, email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let state = ctx::state()?;
     if !state.config.allow_signup {
         return Err(AppError::SignupClosed);
     }
     let user = accounts::sign_up(&*state.store, &name, &email, &password).await?;
-    let projects = state.store.memberships(&user.id).await?;
+    let home = accounts::home_project(&*state.store, &user).await?;
     session::sign_in(&ctx::session().await?, &user.id).await?;
     tracing::info!(user = %user.id, "signed up");
-    leptos_axum::redirect(&landing(next.as_deref(), &projects));
+    leptos_axum::redirect(&landing(next.as_deref(), &home));
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! the HTTP status of a failure.
 
 use crate::auth::session;
-use crate::domain::User;
+use crate::domain::{Membership, Role, User};
 use crate::error::AppError;
 use crate::state::AppState;
 use leptos::prelude::use_context;
@@ -25,9 +25,8 @@ pub async fn session() -> Result<Session, AppError> {
 /// The signed-in user, or `Unauthenticated`.
 pub async fn caller(state: &AppState) -> Result<User, AppError> {
     let session = session().await?;
-    let user_id = session::user_id(&session, state.config.session_absolute_timeout)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let user_id =
+        session::user_id(&session, state.config.session_absolute_timeout).await?.ok_or(AppError::Unauthenticated)?;
     match state.store.user_by_id(&user_id).await? {
         Some(user) => Ok(user),
         None => {
@@ -36,4 +35,30 @@ pub async fn caller(state: &AppState) -> Result<User, AppError> {
             Err(AppError::Unauthenticated)
         }
     }
+}
+
+/// The caller and their membership of the project at `slug`, in one lookup.
+/// A project they do not belong to is `NotFound`, exactly like one that does
+/// not exist; a role below `needed` is `Forbidden`, naming the role.
+pub async fn member(state: &AppState, slug: &str, needed: Role) -> Result<(User, Membership), AppError> {
+    let user = caller(state).await?;
+    let membership = state.store.membership(&user.id, slug).await?.ok_or(AppError::NotFound)?;
+    if !membership.role.allows(needed) {
+        return Err(AppError::Forbidden(match needed {
+            Role::Owner => "Only the project's owners can do this.".into(),
+            _ => format!("This needs the {} role or higher.", needed.label()),
+        }));
+    }
+    Ok((user, membership))
+}
+
+/// `scheme://host` that the caller used, for links we hand out.
+pub fn public_base(state: &AppState) -> String {
+    if let Some(url) = &state.config.public_url {
+        return url.clone();
+    }
+    let host = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).map(str::to_owned))
+        .unwrap_or_else(|| state.config.addr.to_string());
+    format!("http://{host}")
 }

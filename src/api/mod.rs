@@ -2,6 +2,9 @@
 //! asking, check they may, call the store, map errors.
 
 pub mod auth;
+pub mod invitations;
+pub mod members;
+pub mod projects;
 
 #[cfg(feature = "ssr")]
 mod ctx;

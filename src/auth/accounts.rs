@@ -2,20 +2,13 @@
 //! `banata user create` command.
 
 use super::{ids, password};
-use crate::domain::{
-    normalize_email, validate_name, validate_password, FieldError, Membership, User, PASSWORD_MAX,
-};
+use crate::domain::{normalize_email, validate_name, validate_password, FieldError, Membership, User, PASSWORD_MAX};
 use crate::error::AppError;
 use crate::store::{NewProject, NewUser, Store, StoreError};
 use time::OffsetDateTime;
 
 /// Checks every field, creates the user, and gives them their default project.
-pub async fn sign_up(
-    store: &dyn Store,
-    name: &str,
-    email: &str,
-    password: &str,
-) -> Result<User, AppError> {
+pub async fn sign_up(store: &dyn Store, name: &str, email: &str, password: &str) -> Result<User, AppError> {
     let mut errors = Vec::new();
     let name = validate_name("name", name).map_err(|e| errors.push(e)).ok();
     let email = normalize_email(email).map_err(|e| errors.push(e)).ok();
@@ -24,24 +17,15 @@ pub async fn sign_up(
         return Err(AppError::Invalid(errors));
     };
 
-    let password_hash = password::hash(password.to_string())
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "hashing a new password");
-            AppError::Internal
-        })?;
-    let new = NewUser {
-        id: ids::user_id(),
-        name,
-        email,
-        password_hash,
-        created_at: OffsetDateTime::now_utc(),
-    };
+    let password_hash = password::hash(password.to_string()).await.map_err(|error| {
+        tracing::error!(%error, "hashing a new password");
+        AppError::Internal
+    })?;
+    let new = NewUser { id: ids::user_id(), name, email, password_hash, created_at: OffsetDateTime::now_utc() };
     let user = store.insert_user(&new).await.map_err(|e| match e {
-        StoreError::Conflict(_) => AppError::from(FieldError::new(
-            "email",
-            "An account with this email already exists. Sign in instead.",
-        )),
+        StoreError::Conflict(_) => {
+            AppError::from(FieldError::new("email", "An account with this email already exists. Sign in instead."))
+        }
         other => other.into(),
     })?;
     ensure_default_project(store, &user).await?;
@@ -50,11 +34,7 @@ pub async fn sign_up(
 
 /// Returns the user when email and password match. Every failure, including
 /// an unknown email, costs one argon2 verification and gives the same error.
-pub async fn authenticate(
-    store: &dyn Store,
-    email: &str,
-    password: &str,
-) -> Result<User, AppError> {
+pub async fn authenticate(store: &dyn Store, email: &str, password: &str) -> Result<User, AppError> {
     if password.chars().count() > PASSWORD_MAX {
         return Err(AppError::InvalidCredentials);
     }
@@ -73,10 +53,7 @@ pub async fn authenticate(
 }
 
 /// The user's projects; a user with none gets "<Name>'s project", as Banata does.
-pub async fn ensure_default_project(
-    store: &dyn Store,
-    user: &User,
-) -> Result<Vec<Membership>, AppError> {
+pub async fn ensure_default_project(store: &dyn Store, user: &User) -> Result<Vec<Membership>, AppError> {
     let existing = store.memberships(&user.id).await?;
     if !existing.is_empty() {
         return Ok(existing);
@@ -84,11 +61,7 @@ pub async fn ensure_default_project(
     let name = format!("{}'s project", user.name);
     let base = slugify(&name);
     for attempt in 0..5 {
-        let slug = if attempt == 0 {
-            base.clone()
-        } else {
-            format!("{base}-{}", ids::slug_suffix())
-        };
+        let slug = if attempt == 0 { base.clone() } else { format!("{base}-{}", ids::slug_suffix()) };
         let project = NewProject {
             id: ids::project_id(),
             name: name.clone(),
@@ -104,6 +77,15 @@ pub async fn ensure_default_project(
     }
     tracing::error!("could not find a free slug for a default project");
     Err(AppError::Internal)
+}
+
+/// The project a user should land in: the last one they opened if they still
+/// belong to it, else their first (made now if they have none).
+pub async fn home_project(store: &dyn Store, user: &User) -> Result<Membership, AppError> {
+    let projects = ensure_default_project(store, user).await?;
+    let last = store.last_project(&user.id).await?;
+    let home = last.and_then(|id| projects.iter().find(|p| p.project_id == id)).or(projects.first());
+    home.cloned().ok_or(AppError::Internal)
 }
 
 /// Lowercase ASCII letters, digits and single dashes, at most 40 characters.

@@ -4,14 +4,15 @@ use rand::distr::{Alphanumeric, SampleString};
 
 fn random_id(prefix: &str) -> String {
     // 20 base62 characters: about 119 bits, plenty for an id.
-    format!(
-        "{prefix}_{}",
-        Alphanumeric.sample_string(&mut rand::rng(), 20)
-    )
+    format!("{prefix}_{}", Alphanumeric.sample_string(&mut rand::rng(), 20))
 }
 
 pub fn user_id() -> String {
     random_id("usr")
+}
+
+pub fn invitation_id() -> String {
+    random_id("inv")
 }
 
 pub fn project_id() -> String {
@@ -20,7 +21,5 @@ pub fn project_id() -> String {
 
 /// Short lowercase suffix used to make a slug unique.
 pub fn slug_suffix() -> String {
-    Alphanumeric
-        .sample_string(&mut rand::rng(), 6)
-        .to_lowercase()
+    Alphanumeric.sample_string(&mut rand::rng(), 6).to_lowercase()
 }

@@ -4,3 +4,4 @@ pub mod accounts;
 pub mod ids;
 pub mod password;
 pub mod session;
+pub mod tokens;

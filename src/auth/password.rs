@@ -26,10 +26,7 @@ pub struct HashError;
 pub async fn hash(password: String) -> Result<String, HashError> {
     tokio::task::spawn_blocking(move || {
         let salt = new_salt();
-        hasher()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|_| HashError)
+        hasher().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|_| HashError)
     })
     .await
     .map_err(|_| HashError)?
@@ -42,11 +39,7 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
         let known = stored.is_some();
         let phc = stored.unwrap_or_else(|| dummy_hash().to_string());
         let matches = PasswordHash::new(&phc)
-            .map(|parsed| {
-                hasher()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
+            .map(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok())
             .unwrap_or(false);
         known && matches
     })
@@ -60,10 +53,7 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| {
         let salt = new_salt();
         let secret = new_salt();
-        hasher()
-            .hash_password(secret.as_str().as_bytes(), &salt)
-            .expect("hashing a dummy password")
-            .to_string()
+        hasher().hash_password(secret.as_str().as_bytes(), &salt).expect("hashing a dummy password").to_string()
     })
 }
 

@@ -40,20 +40,12 @@ pub async fn user_id(session: &Session, absolute: Duration) -> Result<Option<Str
         return Ok(None);
     };
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    let signed_in_at = session
-        .get::<i64>(SIGNED_IN_AT)
-        .await
-        .map_err(internal)?
-        .unwrap_or(0);
+    let signed_in_at = session.get::<i64>(SIGNED_IN_AT).await.map_err(internal)?.unwrap_or(0);
     if now - signed_in_at > absolute.whole_seconds() {
         sign_out(session).await?;
         return Ok(None);
     }
-    let seen_at = session
-        .get::<i64>(SEEN_AT)
-        .await
-        .map_err(internal)?
-        .unwrap_or(0);
+    let seen_at = session.get::<i64>(SEEN_AT).await.map_err(internal)?.unwrap_or(0);
     if now - seen_at >= TOUCH_EVERY.whole_seconds() {
         session.insert(SEEN_AT, now).await.map_err(internal)?;
     }

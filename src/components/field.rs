@@ -13,6 +13,10 @@ pub fn Field(
     #[prop(optional)] minlength: Option<usize>,
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(optional)] autofocus: bool,
+    #[prop(default = true)] required: bool,
+    /// Initial value (a form that edits something).
+    #[prop(optional, into)]
+    value: String,
     /// The message to show under the field, if any.
     #[prop(into)]
     error: Signal<Option<String>>,
@@ -40,7 +44,8 @@ pub fn Field(
                 id=id
                 name=name
                 type=kind
-                required=true
+                required=required
+                value=value
                 autocomplete=autocomplete
                 minlength=minlength
                 maxlength=maxlength

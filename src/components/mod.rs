@@ -1,4 +1,7 @@
 //! Reusable view pieces.
 
+pub mod confirm;
+pub mod copy;
 pub mod field;
+pub mod icons;
 pub mod shell;

@@ -1,99 +1,107 @@
-//! The signed-in frame: top bar (project switcher, user menu), the project's
-//! sections in a sidebar, and the page in the middle.
+//! The signed-in frames. `DashboardShell` wraps a project's pages: top bar
+//! (project switcher, user menu), the project's sections in a sidebar, the
+//! page in the middle. `PlainShell` is the same top bar without a project.
 
+use super::icons::{Icon, Svg};
 use crate::api::auth::{get_viewer, SignOut};
-use crate::domain::{Membership, Viewer};
+use crate::api::projects::open_project;
+use crate::domain::{Membership, Role, Viewer};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::{use_location, use_params_map};
 
-/// The viewer, loaded once by the shell and read by the pages inside it.
+/// What the pages inside a project read: who is signed in, and the current
+/// project with their role (which the server resolved from the URL's slug).
 #[derive(Clone, Copy)]
-pub struct ViewerResource(pub Resource<Result<Viewer, AppError>>);
+pub struct ProjectContext {
+    pub viewer: Resource<Result<Viewer, AppError>>,
+    pub project: Resource<Result<Membership, AppError>>,
+    pub slug: Memo<String>,
+}
+
+impl ProjectContext {
+    /// Reloads after a change that the top bar shows (a rename, a new role).
+    pub fn refresh(&self) {
+        self.viewer.refetch();
+        self.project.refetch();
+    }
+}
+
+pub fn use_project() -> ProjectContext {
+    expect_context::<ProjectContext>()
+}
 
 /// The current project's slug, from the URL.
-pub fn use_slug() -> Memo<String> {
+fn use_slug() -> Memo<String> {
     let params = use_params_map();
     Memo::new(move |_| params.read().get("slug").unwrap_or_default())
 }
 
-/// Finds the project named in the URL among the viewer's projects.
-pub fn current_project(viewer: &Viewer, slug: &str) -> Option<Membership> {
-    viewer.projects.iter().find(|p| p.slug == slug).cloned()
+/// A page inside a project: renders `body` once the project is known, and
+/// "Project not found" (404) when the caller may not see it.
+pub fn with_project<V: IntoView + 'static>(
+    body: impl Fn(Membership) -> V + Send + Sync + Clone + 'static,
+) -> impl IntoView {
+    let ctx = use_project();
+    view! {
+        <Transition fallback=|| view! { <div class="skeleton skeleton-block"></div> }>
+            {move || {
+                let body = body.clone();
+                Suspend::new(async move {
+                    match ctx.project.await {
+                        Ok(project) => body(project).into_any(),
+                        Err(AppError::Unauthenticated) => ().into_any(),
+                        Err(_) => view! { <ProjectNotFound /> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
 }
 
 #[component]
 pub fn DashboardShell() -> impl IntoView {
-    let viewer = Resource::new(|| (), |_| get_viewer());
-    provide_context(ViewerResource(viewer));
     let slug = use_slug();
+    // Both reload when the project in the URL changes, so a project created or
+    // joined a moment ago is in the switcher.
+    let viewer = Resource::new(move || slug.get(), |_| get_viewer());
+    let project = Resource::new(move || slug.get(), open_project);
+    provide_context(ProjectContext { viewer, project, slug });
     let nav_open = RwSignal::new(false);
-    // Close the mobile menu whenever the page changes.
     let location = use_location();
     Effect::new(move |_| {
         location.pathname.track();
         nav_open.set(false);
     });
-    // A session that ended while the page was open: back to sign-in.
-    Effect::new(move |_| {
-        if let Some(Err(AppError::Unauthenticated)) = viewer.get() {
-            let next = location.pathname.get_untracked();
-            let next: String = js_escape(&next);
-            let _ = window()
-                .location()
-                .set_href(&format!("/sign-in?next={next}"));
-        }
-    });
+    send_to_sign_in_when_signed_out(viewer);
+    let section = move |path: &'static str| move || format!("/projects/{}/{path}", slug.get());
 
     view! {
         <div class="app" class:nav-open=move || nav_open.get()>
             <a class="skip-link" href="#main">"Skip to content"</a>
-            <header class="topbar">
-                <button
-                    type="button"
-                    class="icon-button menu-button"
-                    aria-label="Menu"
-                    aria-controls="sidebar"
-                    aria-expanded=move || nav_open.get().to_string()
-                    on:click=move |_| nav_open.update(|open| *open = !*open)
-                >
-                    <span aria-hidden="true">"☰"</span>
-                </button>
-                <a class="brand" href="/">
-                    <span class="brand-mark" aria-hidden="true">"B"</span>
-                    <span class="brand-name">"Banata"</span>
-                </a>
-                <span class="topbar-divider" aria-hidden="true">"/"</span>
-                <Transition fallback=|| view! { <span class="skeleton skeleton-switcher"></span> }>
-                    {move || Suspend::new(async move {
-                        match viewer.await {
-                            Ok(v) => view! { <ProjectSwitcher viewer=v slug=slug /> }.into_any(),
-                            Err(_) => ().into_any(),
-                        }
-                    })}
-                </Transition>
-                <div class="topbar-spacer"></div>
-                <Transition fallback=|| view! { <span class="skeleton skeleton-avatar"></span> }>
-                    {move || Suspend::new(async move {
-                        match viewer.await {
-                            Ok(v) => view! { <UserMenu viewer=v /> }.into_any(),
-                            Err(_) => ().into_any(),
-                        }
-                    })}
-                </Transition>
-            </header>
+            <TopBar viewer=viewer slug=Some(slug) nav_open=Some(nav_open) />
             <nav class="sidebar" id="sidebar" aria-label="Project sections">
                 <ul>
                     <li>
-                        <A href=move || format!("/projects/{}/api-keys", slug.get())>
-                            <span class="nav-icon" aria-hidden="true">"⚿"</span>
+                        <A href=section("api-keys")>
+                            <Svg icon=Icon::Key />
                             "API Keys"
                         </A>
                     </li>
-                    <SoonItem label="Members" icon="👥" />
-                    <SoonItem label="Audit log" icon="☰" />
-                    <SoonItem label="Settings" icon="⚙" />
+                    <li>
+                        <A href=section("members")>
+                            <Svg icon=Icon::Users />
+                            "Members"
+                        </A>
+                    </li>
+                    <SoonItem label="Audit log" icon=Icon::List />
+                    <li>
+                        <A href=section("settings")>
+                            <Svg icon=Icon::Settings />
+                            "Settings"
+                        </A>
+                    </li>
                 </ul>
             </nav>
             <main class="content" id="main" tabindex="-1">
@@ -103,13 +111,87 @@ pub fn DashboardShell() -> impl IntoView {
     }
 }
 
+/// The frame of signed-in pages outside any project (the project list).
+#[component]
+pub fn PlainShell(children: Children) -> impl IntoView {
+    let viewer = Resource::new(|| (), |_| get_viewer());
+    send_to_sign_in_when_signed_out(viewer);
+    view! {
+        <div class="app app-plain">
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <TopBar viewer=viewer slug=None nav_open=None />
+            <main class="content content-plain" id="main" tabindex="-1">
+                {children()}
+            </main>
+        </div>
+    }
+}
+
+/// A session that ended while the page was open: back to sign-in.
+fn send_to_sign_in_when_signed_out(viewer: Resource<Result<Viewer, AppError>>) {
+    let location = use_location();
+    Effect::new(move |_| {
+        if let Some(Err(AppError::Unauthenticated)) = viewer.get() {
+            let next = percent_encode(&location.pathname.get_untracked());
+            let _ = window().location().set_href(&format!("/sign-in?next={next}"));
+        }
+    });
+}
+
+#[component]
+fn TopBar(
+    viewer: Resource<Result<Viewer, AppError>>,
+    slug: Option<Memo<String>>,
+    nav_open: Option<RwSignal<bool>>,
+) -> impl IntoView {
+    view! {
+        <header class="topbar">
+            {nav_open
+                .map(|open| {
+                    view! {
+                        <button
+                            type="button"
+                            class="icon-button menu-button"
+                            aria-label="Menu"
+                            aria-controls="sidebar"
+                            aria-expanded=move || open.get().to_string()
+                            on:click=move |_| open.update(|o| *o = !*o)
+                        >
+                            <Svg icon=Icon::Menu size=20 />
+                        </button>
+                    }
+                })}
+            <a class="brand" href="/projects">
+                <span class="brand-mark" aria-hidden="true">"B"</span>
+                <span class="brand-name">"Banata"</span>
+            </a>
+            <span class="topbar-divider" aria-hidden="true">"/"</span>
+            <Transition fallback=|| view! { <span class="skeleton skeleton-switcher"></span> }>
+                {move || Suspend::new(async move {
+                    match viewer.await {
+                        Ok(v) => view! { <ProjectSwitcher viewer=v slug=slug /> }.into_any(),
+                        Err(_) => ().into_any(),
+                    }
+                })}
+            </Transition>
+            <div class="topbar-spacer"></div>
+            <Transition fallback=|| view! { <span class="skeleton skeleton-avatar"></span> }>
+                {move || Suspend::new(async move {
+                    match viewer.await {
+                        Ok(v) => view! { <UserMenu viewer=v /> }.into_any(),
+                        Err(_) => ().into_any(),
+                    }
+                })}
+            </Transition>
+        </header>
+    }
+}
+
 /// Percent-encodes a path for the `next` parameter.
-fn js_escape(path: &str) -> String {
+pub fn percent_encode(path: &str) -> String {
     path.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -117,11 +199,11 @@ fn js_escape(path: &str) -> String {
 
 /// A section that has an open issue but is not built yet.
 #[component]
-fn SoonItem(label: &'static str, icon: &'static str) -> impl IntoView {
+fn SoonItem(label: &'static str, icon: Icon) -> impl IntoView {
     view! {
         <li>
             <span class="nav-soon" aria-disabled="true">
-                <span class="nav-icon" aria-hidden="true">{icon}</span>
+                <Svg icon=icon />
                 {label}
                 <span class="badge">"Soon"</span>
             </span>
@@ -129,34 +211,78 @@ fn SoonItem(label: &'static str, icon: &'static str) -> impl IntoView {
     }
 }
 
+/// The project menu: the current project, a filter, every project of the
+/// user with their role. A `<details>` so it works without JavaScript.
 #[component]
-fn ProjectSwitcher(viewer: Viewer, slug: Memo<String>) -> impl IntoView {
-    let projects = viewer.projects.clone();
-    let current = move || current_project(&viewer, &slug.get());
+fn ProjectSwitcher(viewer: Viewer, slug: Option<Memo<String>>) -> impl IntoView {
+    let filter = RwSignal::new(String::new());
+    let current_slug = move || slug.map(|s| s.get()).unwrap_or_default();
+    let current_name = {
+        let projects = viewer.projects.clone();
+        move || {
+            let slug = current_slug();
+            projects.iter().find(|p| p.slug == slug).map(|p| p.name.clone()).unwrap_or_else(|| "All projects".into())
+        }
+    };
+    let projects = StoredValue::new(viewer.projects);
+    let show_filter = projects.with_value(|p| p.len() > 5);
     view! {
         <details class="menu switcher">
             <summary aria-label="Switch project">
-                <span class="switcher-name">{move || current().map(|p| p.name).unwrap_or_else(|| "Select a project".into())}</span>
-                <span class="caret" aria-hidden="true">"▾"</span>
+                <span class="switcher-name">{current_name}</span>
+                <span class="caret">
+                    <Svg icon=Icon::ChevronDown size=14 />
+                </span>
             </summary>
-            <div class="menu-panel" role="menu">
-                <p class="menu-label">"Your projects"</p>
-                {projects
-                    .into_iter()
-                    .map(|p| {
-                        let href = format!("/projects/{}/api-keys", p.slug);
-                        let is_current = {
-                            let s = p.slug.clone();
-                            move || slug.get() == s
-                        };
+            <div class="menu-panel">
+                {show_filter
+                    .then(|| {
                         view! {
-                            <a class="menu-item" role="menuitem" href=href aria-current=move || is_current().then_some("true")>
-                                <span>{p.name}</span>
-                                <span class="role-badge">{p.role.label()}</span>
-                            </a>
+                            <input
+                                class="menu-filter"
+                                type="search"
+                                placeholder="Find a project…"
+                                aria-label="Find a project"
+                                prop:value=move || filter.get()
+                                on:input=move |ev| filter.set(event_target_value(&ev))
+                            />
                         }
-                    })
-                    .collect_view()}
+                    })}
+                <p class="menu-label" id="switcher-label">
+                    "Your projects"
+                </p>
+                <ul class="menu-list" aria-labelledby="switcher-label">
+                    {move || {
+                        let needle = filter.get().to_lowercase();
+                        projects
+                            .get_value()
+                            .into_iter()
+                            .filter(|p| {
+                                needle.is_empty() || p.name.to_lowercase().contains(&needle) || p.slug.contains(&needle)
+                            })
+                            .map(|p| {
+                                let href = format!("/projects/{}/api-keys", p.slug);
+                                let is_current = p.slug == current_slug();
+                                view! {
+                                    <li>
+                                        <a class="menu-item" href=href aria-current=is_current.then_some("true")>
+                                            <span class="menu-item-name">{p.name}</span>
+                                            <span class="role-badge">{p.role.label()}</span>
+                                        </a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+                <div class="menu-footer">
+                    <a class="menu-item" href="/projects">
+                        "All projects"
+                    </a>
+                    <a class="menu-item" href="/projects#new-project">
+                        "New project"
+                    </a>
+                </div>
             </div>
         </details>
     }
@@ -165,17 +291,13 @@ fn ProjectSwitcher(viewer: Viewer, slug: Memo<String>) -> impl IntoView {
 #[component]
 fn UserMenu(viewer: Viewer) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
-    let initials: String = viewer
-        .user
-        .name
-        .split_whitespace()
-        .filter_map(|w| w.chars().next())
-        .take(2)
-        .collect();
+    let initials: String = viewer.user.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
     view! {
         <details class="menu user-menu">
             <summary aria-label="Account menu">
-                <span class="avatar" aria-hidden="true">{initials.to_uppercase()}</span>
+                <span class="avatar" aria-hidden="true">
+                    {initials.to_uppercase()}
+                </span>
             </summary>
             <div class="menu-panel menu-panel-right">
                 <div class="menu-user">
@@ -183,11 +305,35 @@ fn UserMenu(viewer: Viewer) -> impl IntoView {
                     <span class="muted">{viewer.user.email.clone()}</span>
                 </div>
                 <ActionForm action=sign_out>
-                    <button type="submit" class="menu-item menu-button-item" disabled=move || sign_out.pending().get()>
+                    <button type="submit" class="menu-item" disabled=move || sign_out.pending().get()>
                         {move || if sign_out.pending().get() { "Signing out…" } else { "Sign out" }}
                     </button>
                 </ActionForm>
             </div>
         </details>
     }
+}
+
+/// A project that does not exist and one the user is not a member of look the same.
+#[component]
+pub fn ProjectNotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <section class="empty-state card">
+            <h1>"Project not found"</h1>
+            <p class="muted">"This project does not exist, or you are not a member of it."</p>
+            <a class="button button-primary" href="/projects">
+                "Go to your projects"
+            </a>
+        </section>
+    }
+}
+
+/// "Owner", "Developer" or "Viewer", as a small badge.
+#[component]
+pub fn RoleBadge(role: Role) -> impl IntoView {
+    view! { <span class=format!("role-pill role-{}", role.as_str())>{role.label()}</span> }
 }

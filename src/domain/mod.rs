@@ -4,8 +4,7 @@
 mod validate;
 
 pub use validate::{
-    normalize_email, safe_next, validate_name, validate_password, FieldError, PASSWORD_MAX,
-    PASSWORD_MIN,
+    normalize_email, safe_next, validate_name, validate_password, validate_slug, FieldError, PASSWORD_MAX, PASSWORD_MIN,
 };
 
 use serde::{Deserialize, Serialize};
@@ -35,6 +34,21 @@ impl Role {
             Role::Viewer => "viewer",
         }
     }
+
+    /// Whether this role may do what `needed` may do.
+    pub fn allows(self, needed: Role) -> bool {
+        self.rank() >= needed.rank()
+    }
+
+    fn rank(self) -> u8 {
+        match self {
+            Role::Owner => 3,
+            Role::Developer => 2,
+            Role::Viewer => 1,
+        }
+    }
+
+    pub const ALL: [Role; 3] = [Role::Owner, Role::Developer, Role::Viewer];
 
     pub fn parse(value: &str) -> Option<Role> {
         match value {
@@ -69,4 +83,53 @@ pub struct Membership {
 pub struct Viewer {
     pub user: User,
     pub projects: Vec<Membership>,
+}
+
+/// A row of the projects page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectSummary {
+    pub project: Membership,
+    /// Active (unrevoked) keys.
+    pub key_count: i64,
+}
+
+/// A member of a project, as the members page lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    /// RFC 3339, UTC.
+    pub joined_at: String,
+}
+
+/// An invitation that has not been accepted, revoked or let expire.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingInvitation {
+    pub id: String,
+    pub email: String,
+    pub role: Role,
+    pub invited_by: String,
+    /// RFC 3339, UTC.
+    pub expires_at: String,
+}
+
+/// What adding a teammate by email did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AddMemberOutcome {
+    /// They had an account and are now a member.
+    Added { name: String, email: String },
+    /// They had none: a link to send them, shown this once.
+    Invited { email: String, link: String },
+}
+
+/// What the invitation page shows before the invitee accepts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub project_name: String,
+    pub role: Role,
+    pub email: String,
+    /// The signed-in user's email, if anyone is signed in.
+    pub signed_in_as: Option<String>,
 }

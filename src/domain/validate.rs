@@ -18,10 +18,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: field.to_string(),
-            message: message.into(),
-        }
+        Self { field: field.to_string(), message: message.into() }
     }
 }
 
@@ -32,15 +29,29 @@ pub fn validate_name(field: &str, raw: &str) -> Result<String, FieldError> {
         return Err(FieldError::new(field, "Enter a name."));
     }
     if name.chars().count() > NAME_MAX {
-        return Err(FieldError::new(
-            field,
-            format!("Use at most {NAME_MAX} characters."),
-        ));
+        return Err(FieldError::new(field, format!("Use at most {NAME_MAX} characters.")));
     }
     if name.chars().any(char::is_control) {
         return Err(FieldError::new(field, "Remove the control characters."));
     }
     Ok(name.to_string())
+}
+
+/// A project's URL name: 3 to 40 lowercase letters, digits and dashes,
+/// starting and ending with a letter or digit.
+pub fn validate_slug(raw: &str) -> Result<String, FieldError> {
+    let slug = raw.trim();
+    if slug.len() < 3 || slug.len() > 40 {
+        return Err(FieldError::new("slug", "Use 3 to 40 characters."));
+    }
+    let allowed = slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !allowed || slug.starts_with('-') || slug.ends_with('-') {
+        return Err(FieldError::new(
+            "slug",
+            "Use lowercase letters, digits and dashes, starting and ending with a letter or digit.",
+        ));
+    }
+    Ok(slug.to_string())
 }
 
 /// Trims and lower-cases an email address, so comparisons ignore case.
@@ -50,10 +61,7 @@ pub fn normalize_email(raw: &str) -> Result<String, FieldError> {
         return Err(FieldError::new("email", "Enter your email address."));
     }
     if email.len() > EMAIL_MAX {
-        return Err(FieldError::new(
-            "email",
-            format!("Use at most {EMAIL_MAX} characters."),
-        ));
+        return Err(FieldError::new("email", format!("Use at most {EMAIL_MAX} characters.")));
     }
     let valid = match email.split_once('@') {
         Some((local, domain)) => {
@@ -67,10 +75,7 @@ pub fn normalize_email(raw: &str) -> Result<String, FieldError> {
         None => false,
     };
     if !valid {
-        return Err(FieldError::new(
-            "email",
-            "Enter a valid email address, like you@example.com.",
-        ));
+        return Err(FieldError::new("email", "Enter a valid email address, like you@example.com."));
     }
     Ok(email)
 }
@@ -79,16 +84,10 @@ pub fn normalize_email(raw: &str) -> Result<String, FieldError> {
 pub fn validate_password(password: &str) -> Result<(), FieldError> {
     let len = password.chars().count();
     if len < PASSWORD_MIN {
-        return Err(FieldError::new(
-            "password",
-            format!("Use at least {PASSWORD_MIN} characters."),
-        ));
+        return Err(FieldError::new("password", format!("Use at least {PASSWORD_MIN} characters.")));
     }
     if len > PASSWORD_MAX {
-        return Err(FieldError::new(
-            "password",
-            format!("Use at most {PASSWORD_MAX} characters."),
-        ));
+        return Err(FieldError::new("password", format!("Use at most {PASSWORD_MAX} characters.")));
     }
     Ok(())
 }
@@ -114,43 +113,29 @@ mod tests {
 
     #[test]
     fn emails_are_trimmed_and_lowercased() {
-        assert_eq!(
-            normalize_email("  Ada@Example.COM ").unwrap(),
-            "ada@example.com"
-        );
+        assert_eq!(normalize_email("  Ada@Example.COM ").unwrap(), "ada@example.com");
     }
 
     #[test]
     fn malformed_emails_are_refused() {
-        for bad in [
-            "",
-            "ada",
-            "ada@",
-            "@example.com",
-            "ada@example",
-            "a b@example.com",
-            "ada@.com",
-            "a@b@c.com",
-        ] {
+        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a b@example.com", "ada@.com", "a@b@c.com"] {
             assert!(normalize_email(bad).is_err(), "{bad:?} was accepted");
         }
     }
 
     #[test]
     fn next_stays_on_this_site() {
-        assert_eq!(
-            safe_next("/projects/a/api-keys?x=1"),
-            "/projects/a/api-keys?x=1"
-        );
-        for bad in [
-            "https://evil.example",
-            "//evil.example",
-            "/\\evil.example",
-            "evil",
-            "",
-            "/\nx",
-        ] {
+        assert_eq!(safe_next("/projects/a/api-keys?x=1"), "/projects/a/api-keys?x=1");
+        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "evil", "", "/\nx"] {
             assert_eq!(safe_next(bad), "/", "{bad:?} was allowed");
+        }
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(validate_slug(" my-app-2 ").unwrap(), "my-app-2");
+        for bad in ["ab", "-abc", "abc-", "ABC", "a b c", "ab_c", &"a".repeat(41)] {
+            assert!(validate_slug(bad).is_err(), "{bad:?} was accepted");
         }
     }
 

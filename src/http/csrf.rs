@@ -8,10 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let safe = matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if safe || same_site(&request, state.config.public_origin().as_deref()) {
         next.run(request).await
     } else {
@@ -22,10 +19,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
 
 fn same_site(request: &Request, public_origin: Option<&str>) -> bool {
     let headers = request.headers();
-    if headers
-        .get("sec-fetch-site")
-        .is_some_and(|v| v.as_bytes() == b"cross-site")
-    {
+    if headers.get("sec-fetch-site").is_some_and(|v| v.as_bytes() == b"cross-site") {
         return false;
     }
     let Some(origin) = headers.get(header::ORIGIN) else {

@@ -30,11 +30,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     };
     match (signed_in, dashboard) {
         (false, true) => {
-            let target = request
-                .uri()
-                .path_and_query()
-                .map(|p| p.as_str())
-                .unwrap_or("/");
+            let target = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
             let next: String = form_urlencoded::byte_serialize(target.as_bytes()).collect();
             Redirect::to(&format!("/sign-in?next={next}")).into_response()
         }
@@ -42,11 +38,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
             let next = request
                 .uri()
                 .query()
-                .and_then(|q| {
-                    form_urlencoded::parse(q.as_bytes())
-                        .find(|(k, _)| k == "next")
-                        .map(|(_, v)| v)
-                })
+                .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "next").map(|(_, v)| v))
                 .map(|v| safe_next(&v))
                 .unwrap_or_else(|| "/".to_string());
             Redirect::to(&next).into_response()

@@ -1,4 +1,4 @@
-//! `/`: send a signed-in user to their first project's API keys.
+//! `/`: send a signed-in user to their last (or first) project's API keys.
 
 use crate::auth::{accounts, session};
 use crate::error::AppError;
@@ -8,15 +8,13 @@ use axum::response::Redirect;
 use tower_sessions::Session;
 
 pub async fn home(State(state): State<AppState>, session: Session) -> Result<Redirect, AppError> {
-    let Some(user_id) = session::user_id(&session, state.config.session_absolute_timeout).await?
-    else {
+    let Some(user_id) = session::user_id(&session, state.config.session_absolute_timeout).await? else {
         return Ok(Redirect::to("/sign-in"));
     };
     let Some(user) = state.store.user_by_id(&user_id).await? else {
         session::sign_out(&session).await?;
         return Ok(Redirect::to("/sign-in"));
     };
-    let projects = accounts::ensure_default_project(&*state.store, &user).await?;
-    let first = projects.first().ok_or(AppError::Internal)?;
-    Ok(Redirect::to(&format!("/projects/{}/api-keys", first.slug)))
+    let home = accounts::home_project(&*state.store, &user).await?;
+    Ok(Redirect::to(&format!("/projects/{}/api-keys", home.slug)))
 }

@@ -4,11 +4,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[component]
-pub fn AuthLayout(
-    title: &'static str,
-    subtitle: &'static str,
-    children: Children,
-) -> impl IntoView {
+pub fn AuthLayout(title: &'static str, subtitle: &'static str, children: Children) -> impl IntoView {
     view! {
         <main class="auth-page">
             <div class="auth-card">
@@ -27,12 +23,7 @@ pub fn AuthLayout(
 /// The form-level message: errors that belong to no single field.
 #[component]
 pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
-    let message = move || {
-        error
-            .get()
-            .filter(|e| !matches!(e, AppError::Invalid(_)))
-            .map(|e| e.to_string())
-    };
+    let message = move || error.get().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| e.to_string());
     view! {
         <div class="alert alert-error" role="alert" hidden=move || message().is_none()>
             {message}
@@ -47,9 +38,5 @@ pub fn action_error<T: Send + Sync + 'static, I: Send + Sync + 'static>(
 where
     I: server_fn::ServerFn<Output = T, Error = AppError> + Clone,
 {
-    Signal::derive(move || {
-        action
-            .value()
-            .with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned()))
-    })
+    Signal::derive(move || action.value().with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned())))
 }

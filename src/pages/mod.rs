@@ -2,6 +2,10 @@
 
 pub mod api_keys;
 pub mod auth_layout;
+pub mod invite;
+pub mod members;
 pub mod not_found;
+pub mod projects;
+pub mod settings;
 pub mod sign_in;
 pub mod sign_up;

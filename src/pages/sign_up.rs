@@ -19,9 +19,7 @@ pub fn SignUpPage() -> impl IntoView {
         None => "/sign-in".to_string(),
     };
     let pending = action.pending();
-    let field = move |name: &'static str| {
-        Signal::derive(move || error.get().and_then(|e| e.field_message(name)))
-    };
+    let field = move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(name)));
 
     view! {
         <Title text="Sign up" />

@@ -9,6 +9,9 @@ pub enum StoreError {
     Conflict(&'static str),
     #[error("not found")]
     NotFound,
+    /// The change would leave a project without an owner.
+    #[error("a project needs at least one owner")]
+    LastOwner,
     #[error("DATABASE_URL must start with postgres://, postgresql:// or sqlite:")]
     UnsupportedUrl,
     #[error("database holds an unexpected value: {0}")]
@@ -22,7 +25,7 @@ pub enum StoreError {
 impl StoreError {
     pub fn status_code(&self) -> StatusCode {
         match self {
-            StoreError::Conflict(_) => StatusCode::CONFLICT,
+            StoreError::Conflict(_) | StoreError::LastOwner => StatusCode::CONFLICT,
             StoreError::NotFound => StatusCode::NOT_FOUND,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }

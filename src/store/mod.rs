@@ -9,7 +9,7 @@ mod sqlite;
 pub use error::StoreError;
 pub use sessions::SessionBackend;
 
-use crate::domain::{Membership, Role, User};
+use crate::domain::{Member, Membership, PendingInvitation, ProjectSummary, Role, User};
 use async_trait::async_trait;
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -40,6 +40,32 @@ pub struct NewProject {
     pub slug: String,
     pub owner_id: String,
     pub created_at: OffsetDateTime,
+}
+
+/// An invitation about to be written; `token_hash` is the SHA-256 of the token.
+#[derive(Clone, Debug)]
+pub struct NewInvitation {
+    pub id: String,
+    pub project_id: String,
+    pub email: String,
+    pub role: Role,
+    pub token_hash: String,
+    pub invited_by: String,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+/// An invitation found by its token, whatever its state.
+#[derive(Clone, Debug)]
+pub struct InvitationRecord {
+    pub id: String,
+    pub project_id: String,
+    pub project_name: String,
+    pub email: String,
+    pub role: Role,
+    pub expires_at: OffsetDateTime,
+    pub accepted: bool,
+    pub revoked: bool,
 }
 
 /// Which database a store talks to.
@@ -73,6 +99,57 @@ pub trait Store: Send + Sync + 'static {
 
     /// The user's projects, oldest membership first.
     async fn memberships(&self, user_id: &str) -> Result<Vec<Membership>, StoreError>;
+
+    /// The project with this slug together with the user's role in it, in one
+    /// query; `None` both when it does not exist and when they are no member.
+    async fn membership(&self, user_id: &str, slug: &str) -> Result<Option<Membership>, StoreError>;
+
+    /// The user's projects with their count of active keys, by name.
+    async fn project_summaries(&self, user_id: &str) -> Result<Vec<ProjectSummary>, StoreError>;
+
+    async fn rename_project(&self, project_id: &str, name: &str) -> Result<(), StoreError>;
+
+    /// Fails with `Conflict("slug")` when the slug is taken.
+    async fn change_slug(&self, project_id: &str, slug: &str) -> Result<(), StoreError>;
+
+    /// Deletes the project with its members, invitations and keys (which
+    /// therefore stop working).
+    async fn delete_project(&self, project_id: &str) -> Result<(), StoreError>;
+
+    /// Remembers the project a user last opened; `None` if they have none.
+    async fn set_last_project(&self, user_id: &str, project_id: &str) -> Result<(), StoreError>;
+    async fn last_project(&self, user_id: &str) -> Result<Option<String>, StoreError>;
+
+    /// Members, owners first, then by name.
+    async fn members(&self, project_id: &str) -> Result<Vec<Member>, StoreError>;
+
+    /// Fails with `Conflict("member")` when they already are one.
+    async fn add_member(&self, project_id: &str, user_id: &str, role: Role) -> Result<(), StoreError>;
+
+    /// Fails with `LastOwner` rather than leave the project without an owner,
+    /// and with `NotFound` when the user is no member.
+    async fn change_role(&self, project_id: &str, user_id: &str, role: Role) -> Result<(), StoreError>;
+
+    /// Same rules as `change_role`.
+    async fn remove_member(&self, project_id: &str, user_id: &str) -> Result<(), StoreError>;
+
+    async fn insert_invitation(&self, invitation: &NewInvitation) -> Result<(), StoreError>;
+
+    /// Invitations neither accepted, revoked nor expired at `now`.
+    async fn pending_invitations(
+        &self,
+        project_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<Vec<PendingInvitation>, StoreError>;
+
+    /// `NotFound` unless a pending invitation of this project has this id.
+    async fn revoke_invitation(&self, project_id: &str, id: &str, now: OffsetDateTime) -> Result<(), StoreError>;
+
+    async fn invitation_by_token(&self, token_hash: &str) -> Result<Option<InvitationRecord>, StoreError>;
+
+    /// Marks the invitation accepted and adds the member, atomically: of two
+    /// concurrent accepts one wins, the other gets `NotFound`.
+    async fn accept_invitation(&self, id: &str, user_id: &str, now: OffsetDateTime) -> Result<(), StoreError>;
 }
 
 /// Opens the database named by `url` (`postgres://…` or `sqlite:…`), applies
@@ -104,12 +181,7 @@ struct MembershipRow {
 impl TryFrom<MembershipRow> for Membership {
     type Error = StoreError;
     fn try_from(row: MembershipRow) -> Result<Self, StoreError> {
-        Ok(Membership {
-            project_id: row.project_id,
-            name: row.name,
-            slug: row.slug,
-            role: role_column(&row.role)?,
-        })
+        Ok(Membership { project_id: row.project_id, name: row.name, slug: row.slug, role: role_column(&row.role)? })
     }
 }
 
@@ -122,11 +194,7 @@ struct UserRow {
 
 impl From<UserRow> for User {
     fn from(row: UserRow) -> Self {
-        User {
-            id: row.id,
-            name: row.name,
-            email: row.email,
-        }
+        User { id: row.id, name: row.name, email: row.email }
     }
 }
 
@@ -140,13 +208,126 @@ struct CredentialsRow {
 
 impl From<CredentialsRow> for Credentials {
     fn from(row: CredentialsRow) -> Self {
-        Credentials {
-            user: User {
-                id: row.id,
+        Credentials { user: User { id: row.id, name: row.name, email: row.email }, password_hash: row.password_hash }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    project_id: String,
+    name: String,
+    slug: String,
+    role: String,
+    key_count: i64,
+}
+
+impl TryFrom<SummaryRow> for ProjectSummary {
+    type Error = StoreError;
+    fn try_from(row: SummaryRow) -> Result<Self, StoreError> {
+        Ok(ProjectSummary {
+            project: Membership {
+                project_id: row.project_id,
                 name: row.name,
-                email: row.email,
+                slug: row.slug,
+                role: role_column(&row.role)?,
             },
-            password_hash: row.password_hash,
-        }
+            key_count: row.key_count,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    user_id: String,
+    name: String,
+    email: String,
+    role: String,
+    joined_at: OffsetDateTime,
+}
+
+impl TryFrom<MemberRow> for Member {
+    type Error = StoreError;
+    fn try_from(row: MemberRow) -> Result<Self, StoreError> {
+        Ok(Member {
+            user_id: row.user_id,
+            name: row.name,
+            email: row.email,
+            role: role_column(&row.role)?,
+            joined_at: rfc3339(row.joined_at),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct PendingRow {
+    id: String,
+    email: String,
+    role: String,
+    invited_by: String,
+    expires_at: OffsetDateTime,
+}
+
+impl TryFrom<PendingRow> for PendingInvitation {
+    type Error = StoreError;
+    fn try_from(row: PendingRow) -> Result<Self, StoreError> {
+        Ok(PendingInvitation {
+            id: row.id,
+            email: row.email,
+            role: role_column(&row.role)?,
+            invited_by: row.invited_by,
+            expires_at: rfc3339(row.expires_at),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct InvitationRow {
+    id: String,
+    project_id: String,
+    project_name: String,
+    email: String,
+    role: String,
+    expires_at: OffsetDateTime,
+    accepted_at: Option<OffsetDateTime>,
+    revoked_at: Option<OffsetDateTime>,
+}
+
+impl TryFrom<InvitationRow> for InvitationRecord {
+    type Error = StoreError;
+    fn try_from(row: InvitationRow) -> Result<Self, StoreError> {
+        Ok(InvitationRecord {
+            id: row.id,
+            project_id: row.project_id,
+            project_name: row.project_name,
+            email: row.email,
+            role: role_column(&row.role)?,
+            expires_at: row.expires_at,
+            accepted: row.accepted_at.is_some(),
+            revoked: row.revoked_at.is_some(),
+        })
+    }
+}
+
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+/// The owner rule, checked inside the transaction that changes a membership:
+/// `owners` is the project's owner count before the change.
+fn keeps_an_owner(current: Role, new: Option<Role>, owners: i64) -> Result<(), StoreError> {
+    let loses_owner = current == Role::Owner && new != Some(Role::Owner);
+    if loses_owner && owners <= 1 {
+        Err(StoreError::LastOwner)
+    } else {
+        Ok(())
+    }
+}
+
+/// `NotFound` when an update or delete touched no row.
+fn found(rows: u64) -> Result<(), StoreError> {
+    if rows == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
     }
 }

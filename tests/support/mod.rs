@@ -30,12 +30,7 @@ enum Cleanup {
 
 fn unique(prefix: &str) -> String {
     use rand::distr::{Alphanumeric, SampleString};
-    format!(
-        "{prefix}_{}",
-        Alphanumeric
-            .sample_string(&mut rand::rng(), 12)
-            .to_lowercase()
-    )
+    format!("{prefix}_{}", Alphanumeric.sample_string(&mut rand::rng(), 12).to_lowercase())
 }
 
 impl TestDb {
@@ -44,10 +39,7 @@ impl TestDb {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join(unique("banata_test"));
                 std::fs::create_dir_all(&dir).unwrap();
-                TestDb {
-                    url: format!("sqlite://{}/banata.db", dir.display()),
-                    cleanup: Cleanup::Dir(dir),
-                }
+                TestDb { url: format!("sqlite://{}/banata.db", dir.display()), cleanup: Cleanup::Dir(dir) }
             }
             Backend::Postgres => {
                 let base = std::env::var("BANATA_TEST_POSTGRES_URL")
@@ -59,10 +51,7 @@ impl TestDb {
                 sqlx::Executor::execute(&mut admin, format!("CREATE DATABASE {name}").as_str())
                     .await
                     .expect("create test database");
-                TestDb {
-                    url: format!("{base}/{name}"),
-                    cleanup: Cleanup::Database { admin_url, name },
-                }
+                TestDb { url: format!("{base}/{name}"), cleanup: Cleanup::Database { admin_url, name } }
             }
         }
     }
@@ -70,9 +59,7 @@ impl TestDb {
     /// A second, independent connection to the same database, for checking
     /// what a server wrote.
     pub async fn store(&self) -> Arc<dyn Store> {
-        store::connect(&self.url)
-            .await
-            .expect("connect to test database")
+        store::connect(&self.url).await.expect("connect to test database")
     }
 }
 
@@ -92,15 +79,9 @@ impl Drop for TestDb {
             Cleanup::Database { admin_url, name } => {
                 // Drop runs inside the test's runtime: do the async work on a
                 // thread of its own and wait for it.
-                let (admin_url, sql) = (
-                    admin_url.clone(),
-                    format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-                );
+                let (admin_url, sql) = (admin_url.clone(), format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
                 let _ = std::thread::spawn(move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .unwrap();
+                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
                     runtime.block_on(async move {
                         let mut admin = connect_admin(&admin_url).await;
                         let _ = sqlx::Executor::execute(&mut admin, sql.as_str()).await;
@@ -131,9 +112,7 @@ impl TestApp {
         let db = TestDb::new(backend).await;
         let mut argv = vec!["banata", "--database-url", db.url.as_str()];
         argv.extend_from_slice(args);
-        let config = Cli::try_parse_from(argv)
-            .expect("valid test settings")
-            .config;
+        let config = Cli::try_parse_from(argv).expect("valid test settings").config;
         let router = banata::server::build(config).await.expect("server builds");
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -141,12 +120,7 @@ impl TestApp {
         tokio::spawn(banata::server::serve(listener, router, async move {
             let _ = stopped.await;
         }));
-        TestApp {
-            base,
-            client: client(),
-            db,
-            stop: Some(stop),
-        }
+        TestApp { base, client: client(), db, stop: Some(stop) }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -155,36 +129,19 @@ impl TestApp {
 
     /// Posts a form the way a fetch from our own page does.
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(self.url(path))
-            .form(form)
-            .send()
-            .await
-            .expect("request")
+        self.client.post(self.url(path)).form(form).send().await.expect("request")
     }
 
     pub async fn sign_up(&self, name: &str, email: &str, password: &str) -> reqwest::Response {
-        self.post_form(
-            "/api/dashboard/sign_up",
-            &[("name", name), ("email", email), ("password", password)],
-        )
-        .await
+        self.post_form("/api/dashboard/sign_up", &[("name", name), ("email", email), ("password", password)]).await
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
-        self.post_form(
-            "/api/dashboard/sign_in",
-            &[("email", email), ("password", password)],
-        )
-        .await
+        self.post_form("/api/dashboard/sign_in", &[("email", email), ("password", password)]).await
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request")
+        self.client.get(self.url(path)).send().await.expect("request")
     }
 }
 
@@ -197,11 +154,7 @@ impl Drop for TestApp {
 }
 
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
 /// A fresh, unique email for one test.

@@ -1,0 +1,48 @@
+// Takes screenshots of the main pages at desktop and phone widths, in light
+// and dark, for a person to look at (and for the README).
+//   node screenshots.mjs http://127.0.0.1:3000 out-dir
+import { chromium } from "@playwright/test";
+
+const base = process.argv[2] ?? "http://127.0.0.1:3000";
+const out = process.argv[3] ?? "screenshots";
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+});
+const id = Date.now().toString(36);
+const user = { name: "Ada Lovelace", email: `ada-${id}@example.com`, password: "correct horse battery" };
+
+for (const scheme of ["light", "dark"]) {
+  for (const [label, width, height] of [["desktop", 1280, 800], ["phone", 390, 844]]) {
+    const context = await browser.newContext({ viewport: { width, height }, colorScheme: scheme });
+    const page = await context.newPage();
+    await page.goto(`${base}/sign-in`);
+    await page.screenshot({ path: `${out}/sign-in-${label}-${scheme}.png` });
+    await page.goto(`${base}/sign-up`);
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    if (scheme === "light" && label === "desktop") {
+      await page.getByLabel("Name").fill(user.name);
+      await page.getByLabel("Email").fill(user.email);
+      await page.getByLabel("Password").fill(user.password);
+      await page.getByRole("button", { name: "Sign up" }).click();
+    } else {
+      await page.goto(`${base}/sign-in`);
+      await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+      await page.getByLabel("Email").fill(user.email);
+      await page.getByLabel("Password").fill(user.password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+    }
+    await page.waitForURL(/\/api-keys$/);
+    await page.getByRole("heading", { name: "API Keys" }).waitFor();
+    await page.screenshot({ path: `${out}/api-keys-${label}-${scheme}.png` });
+    if (label === "desktop") {
+      await page.getByLabel("Switch project").click();
+      await page.screenshot({ path: `${out}/switcher-${label}-${scheme}.png` });
+    } else {
+      await page.getByRole("button", { name: "Menu" }).click();
+      await page.screenshot({ path: `${out}/menu-${label}-${scheme}.png` });
+    }
+    await context.close();
+  }
+}
+await browser.close();

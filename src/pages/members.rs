@@ -1,0 +1,299 @@
+//! `/projects/<slug>/members`: who is in the project, with what role;
+//! owners add teammates, change roles, remove members, manage invitations.
+
+use super::auth_layout::{action_error, FormAlert};
+use crate::api::members::{
+    list_members, AddMember, ChangeRole, LeaveProject, MembersView, RemoveMember, RevokeInvitation,
+};
+use crate::components::confirm::Confirm;
+use crate::components::copy::CopyField;
+use crate::components::field::Field;
+use crate::components::shell::{use_project, with_project, RoleBadge};
+use crate::domain::{AddMemberOutcome, Member, Membership, PendingInvitation, Role};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn MembersPage() -> impl IntoView {
+    view! {
+        <Title text="Members" />
+        {with_project(|project| view! { <Members project=project /> })}
+    }
+}
+
+#[component]
+fn Members(project: Membership) -> impl IntoView {
+    let ctx = use_project();
+    let add = ServerAction::<AddMember>::new();
+    let change = ServerAction::<ChangeRole>::new();
+    let remove = ServerAction::<RemoveMember>::new();
+    let revoke = ServerAction::<RevokeInvitation>::new();
+    let leave = ServerAction::<LeaveProject>::new();
+    let view_data = Resource::new(
+        move || {
+            (
+                ctx.slug.get(),
+                add.version().get(),
+                change.version().get(),
+                remove.version().get(),
+                revoke.version().get(),
+            )
+        },
+        |(slug, ..)| list_members(slug),
+    );
+    // A member who changed their own role sees the new one in the top bar.
+    Effect::new(move |_| {
+        if change.version().get() > 0 {
+            ctx.refresh();
+        }
+    });
+    let slug = project.slug.clone();
+    let is_owner = project.role == Role::Owner;
+    let error = Signal::derive(move || {
+        [action_error(change), action_error(remove), action_error(revoke), action_error(leave)]
+            .into_iter()
+            .find_map(|e| e.get())
+    });
+
+    view! {
+        <header class="page-header">
+            <div>
+                <h1>"Members"</h1>
+                <p class="muted">
+                    "People who can see " <strong>{project.name.clone()}</strong>
+                    ". Owners manage members and settings, developers create and revoke keys, viewers can only look."
+                </p>
+            </div>
+        </header>
+        {is_owner.then(|| view! { <AddMemberForm slug=slug.clone() action=add /> })}
+        <FormAlert error=error />
+        <Transition fallback=|| view! { <div class="skeleton skeleton-block"></div> }>
+            {move || {
+                let slug = slug.clone();
+                Suspend::new(async move {
+                    match view_data.await {
+                        Ok(data) => view! { <MemberTables data=data slug=slug change=change remove=remove revoke=revoke /> }.into_any(),
+                        Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+        <section class="card danger-zone" aria-labelledby="leave-title">
+            <div>
+                <h2 id="leave-title">"Leave this project"</h2>
+                <p class="muted">"You lose access at once. A project's last owner cannot leave."</p>
+            </div>
+            <Confirm label="Leave project" question=format!("Leave {}?", project.name)>
+                <ActionForm action=leave>
+                    <input type="hidden" name="slug" value=project.slug.clone() />
+                    <button type="submit" class="button button-danger">"Leave project"</button>
+                </ActionForm>
+            </Confirm>
+        </section>
+    }
+}
+
+#[component]
+fn AddMemberForm(slug: String, action: ServerAction<AddMember>) -> impl IntoView {
+    let error = action_error(action);
+    let field = move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(name)));
+    let pending = action.pending();
+    let outcome = move || action.value().get().and_then(Result::ok);
+    view! {
+        <section class="card form-card" aria-labelledby="add-member-title">
+            <h2 id="add-member-title">"Add a teammate"</h2>
+            <ActionForm action=action attr:class="form form-row">
+                <input type="hidden" name="slug" value=slug />
+                <Field label="Email" name="email" kind="email" maxlength=254 error=field("email") />
+                <div class="field">
+                    <label for="field-role">"Role"</label>
+                    <RoleSelect id="field-role" selected=Role::Developer />
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="button button-primary" disabled=move || pending.get()>
+                        {move || if pending.get() { "Adding…" } else { "Add" }}
+                    </button>
+                </div>
+            </ActionForm>
+            <FormAlert error=error />
+            {move || {
+                outcome()
+                    .map(|outcome| match outcome {
+                        AddMemberOutcome::Added { name, email } => view! {
+                            <p class="alert alert-success" role="status">
+                                {format!("{name} ({email}) is now a member.")}
+                            </p>
+                        }
+                            .into_any(),
+                        AddMemberOutcome::Invited { email, link } => view! {
+                            <div class="alert alert-warning invite-result" role="status">
+                                <p>
+                                    {format!("{email} has no account yet. Send them this invitation link. ")}
+                                    <strong>"It is shown only once"</strong>
+                                    " and works for 7 days."
+                                </p>
+                                <CopyField label="Invitation link" value=link />
+                            </div>
+                        }
+                            .into_any(),
+                    })
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn RoleSelect(id: &'static str, selected: Role) -> impl IntoView {
+    view! {
+        <select id=id name="role" class="select">
+            {Role::ALL
+                .into_iter()
+                .map(|role| view! { <option value=role.as_str() selected=role == selected>{role.label()}</option> })
+                .collect_view()}
+        </select>
+    }
+}
+
+#[component]
+fn MemberTables(
+    data: MembersView,
+    slug: String,
+    change: ServerAction<ChangeRole>,
+    remove: ServerAction<RemoveMember>,
+    revoke: ServerAction<RevokeInvitation>,
+) -> impl IntoView {
+    let is_owner = data.my_role == Role::Owner;
+    let me = data.my_user_id.clone();
+    let rows = data
+        .members
+        .into_iter()
+        .map(|m| {
+            let you = m.user_id == me;
+            view! { <MemberRow member=m you=you is_owner=is_owner slug=slug.clone() change=change remove=remove /> }
+        })
+        .collect_view();
+    let invitations = (!data.invitations.is_empty()).then(|| {
+        let items = data
+            .invitations
+            .into_iter()
+            .map(|i| view! { <InvitationRow invitation=i slug=slug.clone() revoke=revoke /> })
+            .collect_view();
+        view! {
+            <h2 class="section-title">"Pending invitations"</h2>
+            <div class="table-wrap card">
+                <table class="table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Email"</th>
+                            <th scope="col">"Role"</th>
+                            <th scope="col">"Invited by"</th>
+                            <th scope="col">"Expires"</th>
+                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>{items}</tbody>
+                </table>
+            </div>
+        }
+    });
+    view! {
+        <div class="table-wrap card">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Email"</th>
+                        <th scope="col">"Role"</th>
+                        <th scope="col">"Joined"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        {invitations}
+    }
+}
+
+#[component]
+fn MemberRow(
+    member: Member,
+    you: bool,
+    is_owner: bool,
+    slug: String,
+    change: ServerAction<ChangeRole>,
+    remove: ServerAction<RemoveMember>,
+) -> impl IntoView {
+    let select_id = format!("role-{}", member.user_id);
+    let (role_slug, role_user, role_label) = (slug.clone(), member.user_id.clone(), format!("Role of {}", member.name));
+    let (remove_slug, remove_user) = (slug, member.user_id.clone());
+    let current_role = member.role;
+    let role_cell = if is_owner {
+        view! {
+            <ActionForm action=change attr:class="inline-form">
+                <input type="hidden" name="slug" value=role_slug.clone() />
+                <input type="hidden" name="user_id" value=role_user.clone() />
+                <label class="visually-hidden" for=select_id.clone()>{role_label.clone()}</label>
+                <select id=select_id.clone() name="role" class="select select-small">
+                    {Role::ALL
+                        .into_iter()
+                        .map(|role| view! { <option value=role.as_str() selected=role == current_role>{role.label()}</option> })
+                        .collect_view()}
+                </select>
+                <button type="submit" class="button button-small">"Save"</button>
+            </ActionForm>
+        }
+            .into_any()
+    } else {
+        view! { <RoleBadge role=member.role /> }.into_any()
+    };
+    let remove_cell = (is_owner && !you).then(|| {
+        view! {
+            <Confirm label="Remove" question=format!("Remove {} from this project?", member.name)>
+                <ActionForm action=remove>
+                    <input type="hidden" name="slug" value=remove_slug.clone() />
+                    <input type="hidden" name="user_id" value=remove_user.clone() />
+                    <button type="submit" class="button button-danger button-small">"Remove"</button>
+                </ActionForm>
+            </Confirm>
+        }
+    });
+    view! {
+        <tr>
+            <td>
+                {member.name.clone()}
+                {you.then(|| view! { <span class="badge badge-inline">"You"</span> })}
+            </td>
+            <td class="muted">{member.email.clone()}</td>
+            <td>{role_cell}</td>
+            <td class="muted nowrap" title=member.joined_at.clone()>{date_only(&member.joined_at)}</td>
+            <td class="actions">{remove_cell}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn InvitationRow(invitation: PendingInvitation, slug: String, revoke: ServerAction<RevokeInvitation>) -> impl IntoView {
+    view! {
+        <tr>
+            <td>{invitation.email.clone()}</td>
+            <td><RoleBadge role=invitation.role /></td>
+            <td class="muted">{invitation.invited_by.clone()}</td>
+            <td class="muted nowrap" title=invitation.expires_at.clone()>{date_only(&invitation.expires_at)}</td>
+            <td class="actions">
+                <Confirm label="Revoke" question=format!("Revoke the invitation for {}?", invitation.email)>
+                    <ActionForm action=revoke>
+                        <input type="hidden" name="slug" value=slug />
+                        <input type="hidden" name="invitation_id" value=invitation.id.clone() />
+                        <button type="submit" class="button button-danger button-small">"Revoke"</button>
+                    </ActionForm>
+                </Confirm>
+            </td>
+        </tr>
+    }
+}
+
+/// `2026-11-29T12:00:00Z` → `2026-11-29` (the full time is in the title).
+pub fn date_only(rfc3339: &str) -> String {
+    rfc3339.get(..10).unwrap_or(rfc3339).to_string()
+}

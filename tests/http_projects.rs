@@ -1,0 +1,402 @@
+//! Projects, members and invitations over real HTTP, on both backends, with
+//! the cross-tenant table that every project-scoped server function must be in.
+#![cfg(feature = "ssr")]
+
+mod support;
+
+use banata::auth::tokens;
+use banata::domain::Role;
+use banata::store::{NewInvitation, Store};
+use reqwest::StatusCode;
+use std::sync::Arc;
+use support::{Backend, TestApp};
+use time::{Duration, OffsetDateTime};
+
+const PASSWORD: &str = "correct horse battery";
+
+/// A signed-in person with their own cookie jar.
+struct Person {
+    client: reqwest::Client,
+    email: String,
+    id: String,
+}
+
+impl Person {
+    async fn sign_up(app: &TestApp, name: &str) -> Person {
+        let client = support::client();
+        let email = support::email();
+        let response = client
+            .post(app.url("/api/dashboard/sign_up"))
+            .form(&[("name", name), ("email", email.as_str()), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success() || response.status().is_redirection(), "sign-up: {}", response.status());
+        let store = app.db.store().await;
+        let id = store.credentials_by_email(&email).await.unwrap().unwrap().user.id;
+        Person { client, email, id }
+    }
+
+    async fn call(&self, app: &TestApp, function: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
+        let response =
+            self.client.post(app.url(&format!("/api/dashboard/{function}"))).form(form).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+}
+
+/// Everything about a project that a refused call must leave alone.
+async fn snapshot(store: &Arc<dyn Store>, owner: &str, slug: &str) -> String {
+    let project = store.membership(owner, slug).await.unwrap().expect("project still there");
+    let members = store.members(&project.project_id).await.unwrap();
+    let invitations = store.pending_invitations(&project.project_id, OffsetDateTime::now_utc()).await.unwrap();
+    format!("{project:?}\n{members:?}\n{invitations:?}")
+}
+
+struct Team {
+    app: TestApp,
+    store: Arc<dyn Store>,
+    owner: Person,
+    developer: Person,
+    viewer: Person,
+    outsider: Person,
+    slug: String,
+    name: String,
+}
+
+async fn team(backend: Backend) -> Team {
+    let app = TestApp::start(backend).await;
+    let store = app.db.store().await;
+    let owner = Person::sign_up(&app, "Olive Owner").await;
+    let developer = Person::sign_up(&app, "Dev Eloper").await;
+    let viewer = Person::sign_up(&app, "Vi Ewer").await;
+    let outsider = Person::sign_up(&app, "Mallory").await;
+    let project = store.memberships(&owner.id).await.unwrap().remove(0);
+    for (person, role) in [(&developer, "developer"), (&viewer, "viewer")] {
+        let (status, body) =
+            owner.call(&app, "add_member", &[("slug", &project.slug), ("email", &person.email), ("role", role)]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains("Added"), "{body}");
+    }
+    Team { app, store, owner, developer, viewer, outsider, slug: project.slug, name: project.name }
+}
+
+/// Server functions that need no project.
+const NOT_PROJECT_SCOPED: &[&str] = &[
+    "sign_in",
+    "sign_up",
+    "sign_out",
+    "viewer",
+    "signup_open",
+    "list_projects",
+    "create_project",
+    "get_invitation",
+    "accept_invitation",
+];
+
+/// Every project-scoped server function, the role it needs, and a request
+/// that would change something if it were allowed.
+fn project_scoped(t: &Team, invitation_id: &str) -> Vec<(&'static str, Role, Vec<(&'static str, String)>)> {
+    let slug = t.slug.clone();
+    vec![
+        ("open_project", Role::Viewer, vec![("slug", slug.clone())]),
+        ("list_members", Role::Viewer, vec![("slug", slug.clone())]),
+        ("leave_project", Role::Viewer, vec![("slug", slug.clone())]),
+        ("rename_project", Role::Owner, vec![("slug", slug.clone()), ("name", "Taken over".into())]),
+        ("change_slug", Role::Owner, vec![("slug", slug.clone()), ("new_slug", "moved-away".into())]),
+        ("delete_project", Role::Owner, vec![("slug", slug.clone()), ("confirm", t.name.clone())]),
+        (
+            "add_member",
+            Role::Owner,
+            vec![("slug", slug.clone()), ("email", "new@example.com".into()), ("role", "owner".into())],
+        ),
+        (
+            "change_role",
+            Role::Owner,
+            vec![("slug", slug.clone()), ("user_id", t.viewer.id.clone()), ("role", "owner".into())],
+        ),
+        ("remove_member", Role::Owner, vec![("slug", slug.clone()), ("user_id", t.owner.id.clone())]),
+        ("revoke_invitation", Role::Owner, vec![("slug", slug.clone()), ("invitation_id", invitation_id.to_string())]),
+    ]
+}
+
+async fn every_project_function_checks_membership_and_role(backend: Backend) {
+    let t = team(backend).await;
+    // A pending invitation, so revoke_invitation has something to refuse.
+    let (status, body) = t
+        .owner
+        .call(&t.app, "add_member", &[("slug", &t.slug), ("email", "invitee@example.com"), ("role", "viewer")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let project = t.store.membership(&t.owner.id, &t.slug).await.unwrap().unwrap();
+    let invitation_id =
+        t.store.pending_invitations(&project.project_id, OffsetDateTime::now_utc()).await.unwrap()[0].id.clone();
+    let table = project_scoped(&t, &invitation_id);
+
+    // Forgetting a new server function here fails the test.
+    let registered: Vec<&str> =
+        server_fn::axum::server_fn_paths().filter_map(|(path, _)| path.strip_prefix("/api/dashboard/")).collect();
+    for name in &registered {
+        assert!(
+            NOT_PROJECT_SCOPED.contains(name) || table.iter().any(|(f, ..)| f == name),
+            "server function {name} is in neither table of this test"
+        );
+    }
+    assert!(registered.len() >= NOT_PROJECT_SCOPED.len() + table.len(), "{registered:?}");
+
+    let before = snapshot(&t.store, &t.owner.id, &t.slug).await;
+    let callers = [(&t.outsider, None), (&t.viewer, Some(Role::Viewer)), (&t.developer, Some(Role::Developer))];
+    for (function, needed, form) in &table {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        for (caller, role) in &callers {
+            let expected = match role {
+                None => StatusCode::NOT_FOUND,
+                Some(role) if !role.allows(*needed) => StatusCode::FORBIDDEN,
+                Some(_) => continue, // allowed: covered by the behaviour tests
+            };
+            let (status, body) = caller.call(&t.app, function, &form).await;
+            assert_eq!(status, expected, "{function} as {role:?}: {body}");
+            if expected == StatusCode::FORBIDDEN {
+                assert!(body.contains("role") || body.contains("owners"), "the message names the role: {body}");
+            }
+        }
+        // A project that does not exist answers exactly like one the caller is not in.
+        let mut missing = form.clone();
+        missing[0] = ("slug", "no-such-project");
+        let (status, body) = t.owner.call(&t.app, function, &missing).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{function} on a missing project: {body}");
+        let (_, outsider_body) = t.outsider.call(&t.app, function, &form).await;
+        assert_eq!(outsider_body, body, "{function}: missing and foreign projects answer alike");
+    }
+    assert_eq!(snapshot(&t.store, &t.owner.id, &t.slug).await, before, "refused calls changed nothing");
+
+    // Viewers and developers may read.
+    for reader in [&t.viewer, &t.developer] {
+        assert_eq!(reader.call(&t.app, "list_members", &[("slug", &t.slug)]).await.0, StatusCode::OK);
+    }
+}
+
+async fn another_projects_ids_are_not_found(backend: Backend) {
+    let t = team(backend).await;
+    let theirs = t.store.memberships(&t.outsider.id).await.unwrap().remove(0);
+    // An invitation and a member of the outsider's project, addressed through ours.
+    t.outsider
+        .call(&t.app, "add_member", &[("slug", &theirs.slug), ("email", "x@example.com"), ("role", "viewer")])
+        .await;
+    let their_invite =
+        t.store.pending_invitations(&theirs.project_id, OffsetDateTime::now_utc()).await.unwrap()[0].id.clone();
+    let before = snapshot(&t.store, &t.outsider.id, &theirs.slug).await;
+
+    let (status, _) = t.owner.call(&t.app, "remove_member", &[("slug", &t.slug), ("user_id", &t.outsider.id)]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = t
+        .owner
+        .call(&t.app, "change_role", &[("slug", &t.slug), ("user_id", &t.outsider.id), ("role", "viewer")])
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) =
+        t.owner.call(&t.app, "revoke_invitation", &[("slug", &t.slug), ("invitation_id", &their_invite)]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(snapshot(&t.store, &t.outsider.id, &theirs.slug).await, before);
+}
+
+async fn the_last_owner_cannot_be_demoted_removed_or_leave(backend: Backend) {
+    let t = team(backend).await;
+    let slug = t.slug.as_str();
+    let (status, body) =
+        t.owner.call(&t.app, "change_role", &[("slug", slug), ("user_id", &t.owner.id), ("role", "developer")]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("at least one owner"), "{body}");
+    assert_eq!(
+        t.owner.call(&t.app, "remove_member", &[("slug", slug), ("user_id", &t.owner.id)]).await.0,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(t.owner.call(&t.app, "leave_project", &[("slug", slug)]).await.0, StatusCode::CONFLICT);
+
+    // With a second owner, the first may step down.
+    assert_eq!(
+        t.owner.call(&t.app, "change_role", &[("slug", slug), ("user_id", &t.developer.id), ("role", "owner")]).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(t.owner.call(&t.app, "leave_project", &[("slug", slug)]).await.0, StatusCode::OK);
+    assert!(t.store.membership(&t.owner.id, slug).await.unwrap().is_none());
+}
+
+async fn owners_manage_members_and_a_removed_member_loses_access(backend: Backend) {
+    let t = team(backend).await;
+    let slug = t.slug.as_str();
+    assert_eq!(t.viewer.call(&t.app, "open_project", &[("slug", slug)]).await.0, StatusCode::OK);
+    assert_eq!(
+        t.owner
+            .call(&t.app, "change_role", &[("slug", slug), ("user_id", &t.viewer.id), ("role", "developer")])
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(t.store.membership(&t.viewer.id, slug).await.unwrap().unwrap().role, Role::Developer);
+
+    let (status, body) =
+        t.owner.call(&t.app, "change_role", &[("slug", slug), ("user_id", &t.viewer.id), ("role", "admin")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+    assert_eq!(
+        t.owner.call(&t.app, "remove_member", &[("slug", slug), ("user_id", &t.viewer.id)]).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(t.viewer.call(&t.app, "open_project", &[("slug", slug)]).await.0, StatusCode::NOT_FOUND);
+    let page = t.viewer.client.get(t.app.url(&format!("/projects/{slug}/api-keys"))).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::NOT_FOUND, "the next page load is refused too");
+
+    let (status, body) =
+        t.owner.call(&t.app, "add_member", &[("slug", slug), ("email", &t.developer.email), ("role", "viewer")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("already a member"), "{body}");
+}
+
+async fn projects_are_created_renamed_moved_and_deleted(backend: Backend) {
+    let t = team(backend).await;
+    let (status, body) = t.owner.call(&t.app, "create_project", &[("name", "Billing"), ("slug", "")]).await;
+    assert!(status.is_success() || status.is_redirection(), "{status} {body}");
+    let (status, body) = t.developer.call(&t.app, "create_project", &[("name", "Other"), ("slug", "billing")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("taken"), "{body}");
+    for bad in ["", "-x-", "UPPER", "a"] {
+        let (status, _) = t.owner.call(&t.app, "create_project", &[("name", "Bad slug"), ("slug", bad)]).await;
+        assert!(bad.is_empty() || status == StatusCode::UNPROCESSABLE_ENTITY, "slug {bad:?}: {status}");
+    }
+    let (status, _) = t.owner.call(&t.app, "create_project", &[("name", ""), ("slug", "")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let (status, _) =
+        t.owner.call(&t.app, "rename_project", &[("slug", "billing"), ("name", "Billing & Invoices")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = t.owner.call(&t.app, "change_slug", &[("slug", "billing"), ("new_slug", "invoices")]).await;
+    assert!(status.is_redirection() || status.is_success());
+    assert_eq!(
+        t.owner.call(&t.app, "open_project", &[("slug", "billing")]).await.0,
+        StatusCode::NOT_FOUND,
+        "old slug is gone"
+    );
+    let (status, body) = t.owner.call(&t.app, "open_project", &[("slug", "invoices")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Billing & Invoices"));
+    // Taken slug: clear message, nothing moves.
+    let (status, _) = t.owner.call(&t.app, "change_slug", &[("slug", "invoices"), ("new_slug", &t.slug)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let (status, _) = t.owner.call(&t.app, "delete_project", &[("slug", "invoices"), ("confirm", "Billing")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "the name must match exactly");
+    let (status, _) =
+        t.owner.call(&t.app, "delete_project", &[("slug", "invoices"), ("confirm", "Billing & Invoices")]).await;
+    assert!(status.is_redirection() || status.is_success());
+    assert_eq!(t.owner.call(&t.app, "open_project", &[("slug", "invoices")]).await.0, StatusCode::NOT_FOUND);
+
+    let (status, body) = t.owner.call(&t.app, "list_projects", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(&t.slug) && !body.contains("invoices"), "{body}");
+}
+
+/// Writes an invitation straight to the store, as `add_member` would, with a
+/// token the test knows.
+async fn invite(t: &Team, email: &str, role: Role, expires_in: Duration) -> String {
+    let project = t.store.membership(&t.owner.id, &t.slug).await.unwrap().unwrap();
+    let token = tokens::invitation_token();
+    let now = OffsetDateTime::now_utc();
+    t.store
+        .insert_invitation(&NewInvitation {
+            id: format!("inv_{}", &token[7..27]),
+            project_id: project.project_id,
+            email: email.to_string(),
+            role,
+            token_hash: tokens::hash(&token),
+            invited_by: t.owner.id.clone(),
+            created_at: now,
+            expires_at: now + expires_in,
+        })
+        .await
+        .unwrap();
+    token
+}
+
+async fn invitations_work_once_for_the_invited_account(backend: Backend) {
+    let t = team(backend).await;
+    // Through the server function: the link is returned once, the token is stored hashed.
+    let invitee_email = support::email();
+    let (status, body) = t
+        .owner
+        .call(&t.app, "add_member", &[("slug", &t.slug), ("email", &invitee_email), ("role", "developer")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let token = body.split("/invite/").nth(1).and_then(|rest| rest.split('"').next()).expect("a link").to_string();
+    let project = t.store.membership(&t.owner.id, &t.slug).await.unwrap().unwrap();
+    assert!(t.store.invitation_by_token(&token).await.unwrap().is_none(), "not stored in the clear");
+    assert!(t.store.invitation_by_token(&tokens::hash(&token)).await.unwrap().is_some());
+    let listing = t.owner.call(&t.app, "list_members", &[("slug", &t.slug)]).await.1;
+    assert!(!listing.contains(&token), "the token is never listed again");
+
+    // Anyone may look; the wrong account may not accept.
+    let (status, body) = t.outsider.call(&t.app, "get_invitation", &[("token", &token)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = t.outsider.call(&t.app, "accept_invitation", &[("token", &token)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains(&invitee_email), "{body}");
+
+    let invitee = Person::sign_up(&t.app, "Ivy Invitee").await;
+    assert_eq!(invitee.email, invitee.email.to_lowercase());
+    // The invitee signed up with another address: refused as well.
+    assert_eq!(invitee.call(&t.app, "accept_invitation", &[("token", &token)]).await.0, StatusCode::FORBIDDEN);
+
+    // The right account joins with the invited role, once.
+    let right = Person::sign_up_as(&t.app, "Right Person", &invitee_email).await;
+    let (status, _) = right.call(&t.app, "accept_invitation", &[("token", &token)]).await;
+    assert!(status.is_redirection() || status.is_success(), "{status}");
+    assert_eq!(t.store.membership(&right.id, &t.slug).await.unwrap().unwrap().role, Role::Developer);
+    let (status, body) = right.call(&t.app, "accept_invitation", &[("token", &token)]).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(body.contains("already been used"), "{body}");
+
+    // Expired and revoked tokens are refused with their own message.
+    let expired = invite(&t, &right.email, Role::Owner, Duration::seconds(-1)).await;
+    let (status, body) = right.call(&t.app, "accept_invitation", &[("token", &expired)]).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(body.contains("expired"), "{body}");
+
+    let revoked = invite(&t, &t.outsider.email, Role::Owner, Duration::days(7)).await;
+    let pending = t.store.pending_invitations(&project.project_id, OffsetDateTime::now_utc()).await.unwrap();
+    let id = pending.iter().find(|i| i.email == t.outsider.email).unwrap().id.clone();
+    assert_eq!(
+        t.owner.call(&t.app, "revoke_invitation", &[("slug", &t.slug), ("invitation_id", &id)]).await.0,
+        StatusCode::OK
+    );
+    let (status, body) = t.outsider.call(&t.app, "accept_invitation", &[("token", &revoked)]).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(body.contains("withdrawn"), "{body}");
+    assert!(t.store.membership(&t.outsider.id, &t.slug).await.unwrap().is_none());
+
+    let (status, body) = t.outsider.call(&t.app, "get_invitation", &[("token", "invite_made_up")]).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(body.contains("not valid"), "{body}");
+}
+
+impl Person {
+    async fn sign_up_as(app: &TestApp, name: &str, email: &str) -> Person {
+        let client = support::client();
+        let response = client
+            .post(app.url("/api/dashboard/sign_up"))
+            .form(&[("name", name), ("email", email), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success() || response.status().is_redirection(), "{}", response.status());
+        let id = app.db.store().await.credentials_by_email(email).await.unwrap().unwrap().user.id;
+        Person { client, email: email.to_string(), id }
+    }
+}
+
+on_both_backends!(
+    every_project_function_checks_membership_and_role,
+    another_projects_ids_are_not_found,
+    the_last_owner_cannot_be_demoted_removed_or_leave,
+    owners_manage_members_and_a_removed_member_loses_access,
+    projects_are_created_renamed_moved_and_deleted,
+    invitations_work_once_for_the_invited_account,
+);
