@@ -5,7 +5,7 @@ mod support;
 
 use banata::auth::accounts;
 use banata::domain::Role;
-use banata::store::{NewProject, NewUser, StoreError};
+use banata::store::{NewInvitation, NewProject, NewUser, StoreError};
 use support::{Backend, TestDb};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
@@ -136,6 +136,144 @@ async fn sessions_live_in_the_same_database(backend: Backend) {
     assert!(sessions.load(&record.id).await.unwrap().is_none());
 }
 
+async fn membership_is_resolved_with_the_project_in_one_step(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let owner = store.insert_user(&new_user(&support::email())).await.unwrap();
+    let stranger = store.insert_user(&new_user(&support::email())).await.unwrap();
+    store.insert_project(&new_project(&owner.id, "alpha")).await.unwrap();
+
+    let found = store.membership(&owner.id, "alpha").await.unwrap().expect("owner sees it");
+    assert_eq!((found.slug.as_str(), found.role), ("alpha", Role::Owner));
+    assert_eq!(store.membership(&stranger.id, "alpha").await.unwrap(), None, "a stranger sees nothing");
+    assert_eq!(store.membership(&owner.id, "missing").await.unwrap(), None);
+
+    store.add_member(&found.project_id, &stranger.id, Role::Viewer).await.unwrap();
+    assert_eq!(store.membership(&stranger.id, "alpha").await.unwrap().unwrap().role, Role::Viewer);
+    let again = store.add_member(&found.project_id, &stranger.id, Role::Owner).await;
+    assert!(matches!(again, Err(StoreError::Conflict("member"))), "{again:?}");
+
+    let summaries = store.project_summaries(&stranger.id).await.unwrap();
+    assert_eq!(summaries.len(), 1);
+    assert_eq!(summaries[0].key_count, 0);
+}
+
+async fn projects_are_renamed_moved_and_deleted(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let owner = store.insert_user(&new_user(&support::email())).await.unwrap();
+    let a = store.insert_project(&new_project(&owner.id, "alpha")).await.unwrap();
+    store.insert_project(&new_project(&owner.id, "beta")).await.unwrap();
+
+    store.rename_project(&a.project_id, "Alpha Two").await.unwrap();
+    assert!(matches!(store.change_slug(&a.project_id, "beta").await, Err(StoreError::Conflict("slug"))));
+    store.change_slug(&a.project_id, "alpha-two").await.unwrap();
+    assert_eq!(store.membership(&owner.id, "alpha").await.unwrap(), None);
+    assert_eq!(store.membership(&owner.id, "alpha-two").await.unwrap().unwrap().name, "Alpha Two");
+    assert!(matches!(store.rename_project("proj_missing", "x").await, Err(StoreError::NotFound)));
+
+    store.set_last_project(&owner.id, &a.project_id).await.unwrap();
+    assert_eq!(store.last_project(&owner.id).await.unwrap(), Some(a.project_id.clone()));
+    store.delete_project(&a.project_id).await.unwrap();
+    assert_eq!(store.last_project(&owner.id).await.unwrap(), None, "forgotten with the project");
+    assert_eq!(store.memberships(&owner.id).await.unwrap().len(), 1);
+    assert!(matches!(store.delete_project(&a.project_id).await, Err(StoreError::NotFound)));
+}
+
+async fn the_last_owner_stays_even_under_concurrent_demotion(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let first = store.insert_user(&new_user(&support::email())).await.unwrap();
+    let second = store.insert_user(&new_user(&support::email())).await.unwrap();
+    let project = store.insert_project(&new_project(&first.id, "alpha")).await.unwrap();
+    let id = project.project_id.clone();
+
+    assert!(matches!(store.change_role(&id, &first.id, Role::Viewer).await, Err(StoreError::LastOwner)));
+    assert!(matches!(store.remove_member(&id, &first.id).await, Err(StoreError::LastOwner)));
+    assert!(matches!(store.change_role(&id, &second.id, Role::Viewer).await, Err(StoreError::NotFound)));
+
+    for _ in 0..5 {
+        store.add_member(&id, &second.id, Role::Owner).await.unwrap();
+        // Both owners step down at once: exactly one may.
+        let (a, b) =
+            tokio::join!(store.change_role(&id, &first.id, Role::Developer), store.remove_member(&id, &second.id));
+        assert!(a.is_ok() != b.is_ok(), "one of two concurrent demotions wins: {a:?} {b:?}");
+        let owners = store.members(&id).await.unwrap().into_iter().filter(|m| m.role == Role::Owner).count();
+        assert_eq!(owners, 1);
+        // Reset: `first` is the owner again, `second` gone.
+        if a.is_ok() {
+            store.change_role(&id, &first.id, Role::Owner).await.unwrap();
+            store.remove_member(&id, &second.id).await.unwrap();
+        }
+    }
+}
+
+async fn concurrent_projects_never_share_a_slug(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let user = store.insert_user(&new_user(&support::email())).await.unwrap();
+    let attempts = (0..8).map(|i| {
+        let store = store.clone();
+        let mut project = new_project(&user.id, "contested");
+        project.id = format!("proj_contested_{i}");
+        tokio::spawn(async move { store.insert_project(&project).await })
+    });
+    let results: Vec<_> = futures_join_all(attempts).await;
+    let won = results.iter().filter(|r| r.is_ok()).count();
+    assert_eq!(won, 1, "{results:?}");
+    assert!(results.iter().filter(|r| r.is_err()).all(|r| matches!(r, Err(StoreError::Conflict("slug")))));
+    assert_eq!(store.memberships(&user.id).await.unwrap().len(), 1);
+}
+
+async fn futures_join_all<T>(handles: impl Iterator<Item = tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = Vec::new();
+    for handle in handles.collect::<Vec<_>>() {
+        out.push(handle.await.unwrap());
+    }
+    out
+}
+
+async fn invitations_are_accepted_once(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let owner = store.insert_user(&new_user(&support::email())).await.unwrap();
+    let guest = store.insert_user(&new_user(&support::email())).await.unwrap();
+    let project = store.insert_project(&new_project(&owner.id, "alpha")).await.unwrap();
+    let now = OffsetDateTime::now_utc();
+    let invitation = |id: &str, hash: &str, expires: OffsetDateTime| NewInvitation {
+        id: id.into(),
+        project_id: project.project_id.clone(),
+        email: "guest@example.com".into(),
+        role: Role::Developer,
+        token_hash: hash.into(),
+        invited_by: owner.id.clone(),
+        created_at: now,
+        expires_at: expires,
+    };
+    store.insert_invitation(&invitation("inv_live", "hash-live", now + time::Duration::days(7))).await.unwrap();
+    store.insert_invitation(&invitation("inv_old", "hash-old", now - time::Duration::seconds(1))).await.unwrap();
+    store.insert_invitation(&invitation("inv_gone", "hash-gone", now + time::Duration::days(7))).await.unwrap();
+    store.revoke_invitation(&project.project_id, "inv_gone", now).await.unwrap();
+    assert!(matches!(store.revoke_invitation("proj_other", "inv_live", now).await, Err(StoreError::NotFound)));
+
+    let pending: Vec<_> =
+        store.pending_invitations(&project.project_id, now).await.unwrap().into_iter().map(|i| i.id).collect();
+    assert_eq!(pending, ["inv_live"], "expired and revoked ones are not pending");
+    let record = store.invitation_by_token("hash-live").await.unwrap().unwrap();
+    assert_eq!((record.role, record.accepted, record.revoked), (Role::Developer, false, false));
+    assert!(store.invitation_by_token("hash-gone").await.unwrap().unwrap().revoked);
+
+    let (a, b) = tokio::join!(
+        store.accept_invitation("inv_live", &guest.id, now),
+        store.accept_invitation("inv_live", &guest.id, now)
+    );
+    assert!(a.is_ok() != b.is_ok(), "accepted exactly once: {a:?} {b:?}");
+    assert_eq!(store.membership(&guest.id, "alpha").await.unwrap().unwrap().role, Role::Developer);
+    assert!(store.invitation_by_token("hash-live").await.unwrap().unwrap().accepted);
+    assert!(matches!(store.accept_invitation("inv_old", &guest.id, now).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.accept_invitation("inv_gone", &guest.id, now).await, Err(StoreError::NotFound)));
+}
+
 async fn ping_answers(backend: Backend) {
     let db = TestDb::new(backend).await;
     db.store().await.ping().await.unwrap();
@@ -148,5 +286,10 @@ on_both_backends!(
     a_taken_slug_is_a_conflict_and_writes_nothing,
     the_default_project_is_made_once,
     sessions_live_in_the_same_database,
+    membership_is_resolved_with_the_project_in_one_step,
+    projects_are_renamed_moved_and_deleted,
+    the_last_owner_stays_even_under_concurrent_demotion,
+    concurrent_projects_never_share_a_slug,
+    invitations_are_accepted_once,
     ping_answers,
 );

@@ -1,24 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-
-// Each test signs up its own user, so tests never depend on each other.
-function newUser() {
-  const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-  return { name: `Ada ${id}`, email: `ada-${id}@example.com`, password: "correct horse battery" };
-}
-
-// The app is interactive once hydration has run; wait for that, never a fixed time.
-async function hydrated(page: Page) {
-  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
-}
-
-async function signUp(page: Page, user: ReturnType<typeof newUser>) {
-  await page.goto("/sign-up");
-  await hydrated(page);
-  await page.getByLabel("Name").fill(user.name);
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign up" }).click();
-}
+import { expect, test } from "@playwright/test";
+import { hydrated, newUser, signUp } from "./support";
 
 test("a visitor is sent to sign in, and back to where they were going", async ({ page }) => {
   const user = newUser();

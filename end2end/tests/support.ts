@@ -1,0 +1,28 @@
+import { expect, type Page } from "@playwright/test";
+
+export type User = { name: string; email: string; password: string };
+
+// Each test signs up its own users, so tests never depend on each other.
+export function newUser(first = "Ada"): User {
+  const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  return { name: `${first} ${id}`, email: `${first.toLowerCase()}-${id}@example.com`, password: "correct horse battery" };
+}
+
+// The app is interactive once hydration has run; wait for that, never a fixed time.
+export async function hydrated(page: Page) {
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+}
+
+export async function signUp(page: Page, user: User, path = "/sign-up") {
+  await page.goto(path);
+  await hydrated(page);
+  await page.getByLabel("Name").fill(user.name);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign up" }).click();
+}
+
+export async function signUpAndLand(page: Page, user: User) {
+  await signUp(page, user);
+  await expect(page).toHaveURL(/\/projects\/[a-z0-9-]+\/api-keys$/);
+}
