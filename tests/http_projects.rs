@@ -93,9 +93,12 @@ const NOT_PROJECT_SCOPED: &[&str] = &[
     "accept_invitation",
 ];
 
+/// A server function's name, the role it needs, and its form fields.
+type Case = (&'static str, Role, Vec<(&'static str, String)>);
+
 /// Every project-scoped server function, the role it needs, and a request
 /// that would change something if it were allowed.
-fn project_scoped(t: &Team, invitation_id: &str) -> Vec<(&'static str, Role, Vec<(&'static str, String)>)> {
+fn project_scoped(t: &Team, invitation_id: &str) -> Vec<Case> {
     let slug = t.slug.clone();
     vec![
         ("open_project", Role::Viewer, vec![("slug", slug.clone())]),

@@ -32,11 +32,10 @@ pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
 }
 
 /// The last error of a server action, for `FormAlert` and `Field`.
-pub fn action_error<T: Send + Sync + 'static, I: Send + Sync + 'static>(
-    action: ServerAction<I>,
-) -> Signal<Option<AppError>>
+pub fn action_error<T, I>(action: ServerAction<I>) -> Signal<Option<AppError>>
 where
-    I: server_fn::ServerFn<Output = T, Error = AppError> + Clone,
+    T: Send + Sync + 'static,
+    I: server_fn::ServerFn<Output = T, Error = AppError> + Clone + Send + Sync + 'static,
 {
     Signal::derive(move || action.value().with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned())))
 }
