@@ -35,6 +35,21 @@ for (const scheme of ["light", "dark"]) {
     await page.waitForURL(/\/api-keys$/);
     await page.getByRole("heading", { name: "API Keys" }).waitFor();
     await page.screenshot({ path: `${out}/api-keys-${label}-${scheme}.png` });
+    await page.goto(page.url().replace(/api-keys$/, "members"));
+    await page.getByRole("heading", { name: "Members" }).waitFor();
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    if (scheme === "light" && label === "desktop") {
+      await page.getByLabel("Email").fill(`teammate-${id}@example.com`);
+      await page.getByRole("button", { name: "Add", exact: true }).click();
+      await page.getByLabel("Invitation link").waitFor();
+    }
+    await page.screenshot({ path: `${out}/members-${label}-${scheme}.png`, fullPage: true });
+    await page.goto(`${base}/projects`);
+    await page.getByRole("heading", { name: "Projects" }).waitFor();
+    await page.screenshot({ path: `${out}/projects-${label}-${scheme}.png`, fullPage: true });
+    await page.goBack();
+    await page.goBack();
+    await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
     if (label === "desktop") {
       await page.getByLabel("Switch project").click();
       await page.screenshot({ path: `${out}/switcher-${label}-${scheme}.png` });
