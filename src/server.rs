@@ -45,7 +45,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let addr = config.addr;
     let router = build(config).await?;
     let listener = TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr} (--addr): {e}"))?;
-    tracing::info!("Banata is listening on http://{addr}");
+    let bound = listener.local_addr()?;
+    tracing::info!("Banata is listening on http://{bound}");
     serve(listener, router, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

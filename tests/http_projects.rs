@@ -6,7 +6,7 @@ mod support;
 
 use banata::auth::tokens;
 use banata::domain::Role;
-use banata::store::{NewInvitation, Store};
+use banata::store::{KeyQuery, NewInvitation, Store};
 use reqwest::StatusCode;
 use std::sync::Arc;
 use support::{Backend, TestApp};
@@ -49,7 +49,10 @@ async fn snapshot(store: &Arc<dyn Store>, owner: &str, slug: &str) -> String {
     let project = store.membership(owner, slug).await.unwrap().expect("project still there");
     let members = store.members(&project.project_id).await.unwrap();
     let invitations = store.pending_invitations(&project.project_id, OffsetDateTime::now_utc()).await.unwrap();
-    format!("{project:?}\n{members:?}\n{invitations:?}")
+    let all = KeyQuery { include_revoked: true, limit: 1000, ..KeyQuery::default() };
+    let keys = store.list_keys(&project.project_id, &all, OffsetDateTime::now_utc()).await.unwrap();
+    let keys: Vec<_> = keys.iter().map(|k| (&k.id, &k.name, k.status)).collect();
+    format!("{project:?}\n{members:?}\n{invitations:?}\n{keys:?}")
 }
 
 struct Team {
@@ -98,12 +101,19 @@ type Case = (&'static str, Role, Vec<(&'static str, String)>);
 
 /// Every project-scoped server function, the role it needs, and a request
 /// that would change something if it were allowed.
-fn project_scoped(t: &Team, invitation_id: &str) -> Vec<Case> {
+fn project_scoped(t: &Team, invitation_id: &str, key_id: &str) -> Vec<Case> {
     let slug = t.slug.clone();
     vec![
         ("open_project", Role::Viewer, vec![("slug", slug.clone())]),
         ("list_members", Role::Viewer, vec![("slug", slug.clone())]),
         ("leave_project", Role::Viewer, vec![("slug", slug.clone())]),
+        ("list_keys", Role::Viewer, vec![("slug", slug.clone())]),
+        (
+            "create_key",
+            Role::Developer,
+            vec![("slug", slug.clone()), ("name", "sneaky".into()), ("expires", "never".into())],
+        ),
+        ("revoke_key", Role::Developer, vec![("slug", slug.clone()), ("key_id", key_id.to_string())]),
         ("rename_project", Role::Owner, vec![("slug", slug.clone()), ("name", "Taken over".into())]),
         ("change_slug", Role::Owner, vec![("slug", slug.clone()), ("new_slug", "moved-away".into())]),
         ("delete_project", Role::Owner, vec![("slug", slug.clone()), ("confirm", t.name.clone())]),
@@ -133,7 +143,11 @@ async fn every_project_function_checks_membership_and_role(backend: Backend) {
     let project = t.store.membership(&t.owner.id, &t.slug).await.unwrap().unwrap();
     let invitation_id =
         t.store.pending_invitations(&project.project_id, OffsetDateTime::now_utc()).await.unwrap()[0].id.clone();
-    let table = project_scoped(&t, &invitation_id);
+    let (status, body) =
+        t.owner.call(&t.app, "create_key", &[("slug", &t.slug), ("name", "production"), ("expires", "never")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let key_id = body.split("\"id\":\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap().to_string();
+    let table = project_scoped(&t, &invitation_id, &key_id);
 
     // Forgetting a new server function here fails the test.
     let registered: Vec<&str> =

@@ -5,7 +5,7 @@ mod support;
 
 use banata::auth::accounts;
 use banata::domain::Role;
-use banata::store::{NewInvitation, NewProject, NewUser, StoreError};
+use banata::store::{KeyQuery, NewInvitation, NewKey, NewProject, NewUser, StoreError};
 use support::{Backend, TestDb};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
@@ -274,6 +274,119 @@ async fn invitations_are_accepted_once(backend: Backend) {
     assert!(matches!(store.accept_invitation("inv_gone", &guest.id, now).await, Err(StoreError::NotFound)));
 }
 
+fn new_key(project_id: &str, creator: &str, name: &str, at: OffsetDateTime) -> NewKey {
+    let material = banata::auth::keys::generate();
+    NewKey {
+        id: format!("key_{}", &material.hash[..20]),
+        project_id: project_id.into(),
+        name: name.into(),
+        prefix: material.prefix,
+        last4: material.last4,
+        key_hash: material.hash,
+        permissions: "[]".into(),
+        created_by: creator.into(),
+        created_at: at,
+        expires_at: None,
+    }
+}
+
+async fn keys_are_listed_newest_first_in_pages_and_searched(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let user = store.insert_user(&new_user(&support::email())).await.unwrap();
+    let project = store.insert_project(&new_project(&user.id, "alpha")).await.unwrap();
+    let other = store.insert_project(&new_project(&user.id, "beta")).await.unwrap();
+    let start = OffsetDateTime::now_utc() - time::Duration::hours(1);
+    for i in 0..25 {
+        let name = if i % 5 == 0 { format!("billing-{i}") } else { format!("worker_{i}") };
+        let created = store
+            .insert_key(&new_key(&project.project_id, &user.id, &name, start + time::Duration::seconds(i)))
+            .await
+            .unwrap();
+        assert_eq!(created.created_by, "Ada Lovelace", "creator shown by name");
+        assert_eq!(created.last_used_at, None);
+    }
+    store.insert_key(&new_key(&other.project_id, &user.id, "billing-elsewhere", start)).await.unwrap();
+    let now = OffsetDateTime::now_utc();
+
+    let mut seen = Vec::new();
+    let mut query = KeyQuery { limit: 10, ..KeyQuery::default() };
+    loop {
+        let page = store.list_keys(&project.project_id, &query, now).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        query.after = page.last().map(|k| k.id.clone());
+        seen.extend(page.into_iter().map(|k| k.name));
+    }
+    assert_eq!(seen.len(), 25, "every key once, across pages");
+    assert_eq!(seen.first().unwrap(), "worker_24", "newest first");
+    assert_eq!(seen.last().unwrap(), "billing-0");
+
+    let search = |text: &str| KeyQuery { search: Some(text.into()), limit: 100, ..KeyQuery::default() };
+    let billing = store.list_keys(&project.project_id, &search("BILLING"), now).await.unwrap();
+    assert_eq!(billing.len(), 5, "case-insensitive, this project only");
+    // `_` and `%` are literal in a search, not wildcards.
+    // "g_1" would match "billing-10" and "billing-15" if `_` were a wildcard.
+    assert_eq!(store.list_keys(&project.project_id, &search("g_1"), now).await.unwrap().len(), 0);
+    assert_eq!(store.list_keys(&project.project_id, &search("er_1"), now).await.unwrap().len(), 9);
+    assert_eq!(store.list_keys(&project.project_id, &search("%"), now).await.unwrap().len(), 0);
+}
+
+async fn revoked_keys_leave_the_default_list_and_free_their_name(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let user = store.insert_user(&new_user(&support::email())).await.unwrap();
+    let project = store.insert_project(&new_project(&user.id, "alpha")).await.unwrap();
+    let other = store.insert_project(&new_project(&user.id, "beta")).await.unwrap();
+    let now = OffsetDateTime::now_utc();
+    let key = store.insert_key(&new_key(&project.project_id, &user.id, "billing", now)).await.unwrap();
+
+    let clash = store.insert_key(&new_key(&project.project_id, &user.id, "BILLING", now)).await;
+    assert!(matches!(clash, Err(StoreError::Conflict("name"))), "{clash:?}");
+    store.insert_key(&new_key(&other.project_id, &user.id, "billing", now)).await.expect("names are per project");
+
+    assert!(matches!(store.revoke_key(&other.project_id, &key.id, &user.id, now).await, Err(StoreError::NotFound)));
+    let revoked = store.revoke_key(&project.project_id, &key.id, &user.id, now).await.unwrap();
+    assert_eq!(revoked.status, banata::domain::KeyStatus::Revoked);
+    assert_eq!(revoked.revoked_by.as_deref(), Some("Ada Lovelace"));
+    assert!(matches!(store.revoke_key(&project.project_id, &key.id, &user.id, now).await, Err(StoreError::NotFound)));
+
+    let active = KeyQuery { limit: 10, ..KeyQuery::default() };
+    assert!(store.list_keys(&project.project_id, &active, now).await.unwrap().is_empty());
+    let all = KeyQuery { include_revoked: true, limit: 10, ..KeyQuery::default() };
+    assert_eq!(store.list_keys(&project.project_id, &all, now).await.unwrap().len(), 1);
+    store.insert_key(&new_key(&project.project_id, &user.id, "billing", now)).await.expect("the name is free again");
+    assert_eq!(store.project_summaries(&user.id).await.unwrap().iter().map(|p| p.key_count).sum::<i64>(), 2);
+}
+
+async fn two_creates_with_one_name_one_wins(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let user = store.insert_user(&new_user(&support::email())).await.unwrap();
+    let project = store.insert_project(&new_project(&user.id, "alpha")).await.unwrap();
+    let now = OffsetDateTime::now_utc();
+    let (first, second) =
+        (new_key(&project.project_id, &user.id, "deploy", now), new_key(&project.project_id, &user.id, "Deploy", now));
+    let (a, b) = tokio::join!(store.insert_key(&first), store.insert_key(&second));
+    assert!(a.is_ok() != b.is_ok(), "{a:?} {b:?}");
+    assert!(matches!(a.err().or(b.err()), Some(StoreError::Conflict("name"))));
+}
+
+async fn expired_keys_are_listed_as_expired(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let user = store.insert_user(&new_user(&support::email())).await.unwrap();
+    let project = store.insert_project(&new_project(&user.id, "alpha")).await.unwrap();
+    let now = OffsetDateTime::now_utc();
+    let mut key = new_key(&project.project_id, &user.id, "short-lived", now - time::Duration::days(2));
+    key.expires_at = Some(now - time::Duration::days(1));
+    store.insert_key(&key).await.unwrap();
+    let listed =
+        store.list_keys(&project.project_id, &KeyQuery { limit: 5, ..KeyQuery::default() }, now).await.unwrap();
+    assert_eq!(listed[0].status, banata::domain::KeyStatus::Expired);
+}
+
 async fn ping_answers(backend: Backend) {
     let db = TestDb::new(backend).await;
     db.store().await.ping().await.unwrap();
@@ -291,5 +404,9 @@ on_both_backends!(
     the_last_owner_stays_even_under_concurrent_demotion,
     concurrent_projects_never_share_a_slug,
     invitations_are_accepted_once,
+    keys_are_listed_newest_first_in_pages_and_searched,
+    revoked_keys_leave_the_default_list_and_free_their_name,
+    two_creates_with_one_name_one_wins,
+    expired_keys_are_listed_as_expired,
     ping_answers,
 );

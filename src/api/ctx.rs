@@ -1,7 +1,7 @@
 //! The server side of every server function: state, session, caller, and
 //! the HTTP status of a failure.
 
-use crate::auth::session;
+use crate::auth::{accounts, session};
 use crate::domain::{Membership, Role, User};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -42,13 +42,7 @@ pub async fn caller(state: &AppState) -> Result<User, AppError> {
 /// not exist; a role below `needed` is `Forbidden`, naming the role.
 pub async fn member(state: &AppState, slug: &str, needed: Role) -> Result<(User, Membership), AppError> {
     let user = caller(state).await?;
-    let membership = state.store.membership(&user.id, slug).await?.ok_or(AppError::NotFound)?;
-    if !membership.role.allows(needed) {
-        return Err(AppError::Forbidden(match needed {
-            Role::Owner => "Only the project's owners can do this.".into(),
-            _ => format!("This needs the {} role or higher.", needed.label()),
-        }));
-    }
+    let membership = accounts::membership(&*state.store, &user.id, slug, needed).await?;
     Ok((user, membership))
 }
 

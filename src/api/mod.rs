@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod invitations;
+pub mod keys;
 pub mod members;
 pub mod projects;
 

@@ -2,7 +2,9 @@
 //! `banata user create` command.
 
 use super::{ids, password};
-use crate::domain::{normalize_email, validate_name, validate_password, FieldError, Membership, User, PASSWORD_MAX};
+use crate::domain::{
+    normalize_email, validate_name, validate_password, FieldError, Membership, Role, User, PASSWORD_MAX,
+};
 use crate::error::AppError;
 use crate::store::{NewProject, NewUser, Store, StoreError};
 use time::OffsetDateTime;
@@ -86,6 +88,20 @@ pub async fn home_project(store: &dyn Store, user: &User) -> Result<Membership, 
     let last = store.last_project(&user.id).await?;
     let home = last.and_then(|id| projects.iter().find(|p| p.project_id == id)).or(projects.first());
     home.cloned().ok_or(AppError::Internal)
+}
+
+/// The user's membership of the project at `slug`, resolved in one lookup.
+/// A project they do not belong to is `NotFound`, exactly like one that does
+/// not exist; a role below `needed` is `Forbidden`, naming the role.
+pub async fn membership(store: &dyn Store, user_id: &str, slug: &str, needed: Role) -> Result<Membership, AppError> {
+    let membership = store.membership(user_id, slug).await?.ok_or(AppError::NotFound)?;
+    if !membership.role.allows(needed) {
+        return Err(AppError::Forbidden(match needed {
+            Role::Owner => "Only the project's owners can do this.".into(),
+            _ => format!("This needs the {} role or higher.", needed.label()),
+        }));
+    }
+    Ok(membership)
 }
 
 /// Lowercase ASCII letters, digits and single dashes, at most 40 characters.

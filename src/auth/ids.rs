@@ -15,6 +15,10 @@ pub fn invitation_id() -> String {
     random_id("inv")
 }
 
+pub fn key_id() -> String {
+    random_id("key")
+}
+
 pub fn project_id() -> String {
     random_id("proj")
 }

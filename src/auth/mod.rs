@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod ids;
+pub mod keys;
 pub mod password;
 pub mod session;
 pub mod tokens;

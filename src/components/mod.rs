@@ -4,4 +4,5 @@ pub mod confirm;
 pub mod copy;
 pub mod field;
 pub mod icons;
+pub mod reveal;
 pub mod shell;

@@ -133,3 +133,58 @@ pub struct InvitationView {
     /// The signed-in user's email, if anyone is signed in.
     pub signed_in_as: Option<String>,
 }
+
+/// Where a key stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KeyStatus {
+    Active,
+    Expired,
+    Revoked,
+}
+
+/// An API key as lists show it: never the secret, never its hash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKey {
+    pub id: String,
+    pub name: String,
+    /// `sk_live_` + the first 4 random characters.
+    pub prefix: String,
+    pub last4: String,
+    /// Who created it: a member's name, or "API key <name>".
+    pub created_by: String,
+    /// RFC 3339, UTC, like every time below.
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub expires_at: Option<String>,
+    pub revoked_at: Option<String>,
+    pub revoked_by: Option<String>,
+    pub status: KeyStatus,
+}
+
+impl ApiKey {
+    /// `sk_live_Ab3x…9fQz`.
+    pub fn masked(&self) -> String {
+        format!("{}…{}", self.prefix, self.last4)
+    }
+}
+
+/// One page of a project's keys, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyPage {
+    pub keys: Vec<ApiKey>,
+    /// Pass back to get the next page; `None` on the last one.
+    pub next_cursor: Option<String>,
+}
+
+/// A key just created: the only value that ever carries the secret.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedKey {
+    pub key: ApiKey,
+    pub secret: String,
+}
+
+impl std::fmt::Debug for CreatedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedKey").field("key", &self.key).finish_non_exhaustive()
+    }
+}

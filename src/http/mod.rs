@@ -5,6 +5,7 @@ mod csrf;
 mod guard;
 mod health;
 mod home;
+mod key_form;
 mod request_log;
 mod server_fn_status;
 
@@ -12,7 +13,7 @@ use crate::app::{shell, App};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/", get(home::home))
+        .route("/projects/{slug}/api-keys/new", post(key_form::create))
         .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(server_fn_status::layer))

@@ -1,32 +1,442 @@
-//! `/projects/<slug>/api-keys`: the project's keys.
+//! `/projects/<slug>/api-keys`: the project's keys. List, search and page
+//! through them; create one (shown once); revoke one.
+//!
+//! The page state lives in the URL (`q`, `revoked`, `after`, `new`, `revoke`)
+//! so that every control also works as a plain link or form without
+//! JavaScript; with it, the dialogs open in place.
 
+use super::auth_layout::action_error;
+use crate::api::keys::{list_keys, CreateKey, RevokeKey};
+use crate::components::field::Field;
+use crate::components::reveal::KeyReveal;
 use crate::components::shell::with_project;
+use crate::domain::{ApiKey, KeyStatus, Membership, Role};
+use crate::pages::members::date_only;
+use leptos::ev::SubmitEvent;
+use leptos::form::FromFormData;
+use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ApiKeysPage() -> impl IntoView {
     view! {
         <Title text="API Keys" />
-        {with_project(|project| {
-            view! {
-                <header class="page-header">
-                    <div>
-                        <h1>"API Keys"</h1>
-                        <p class="muted">
-                            "Keys for " <strong>{project.name.clone()}</strong> " · project id "
-                            <code class="mono">{project.project_id.clone()}</code>
-                        </p>
-                    </div>
-                </header>
-                <section class="empty-state card">
-                    <h2>"Connect your application"</h2>
-                    <p class="muted">
-                        "An API key links your application to this project: every request it sends carries the key, and the key alone decides which project it acts on."
-                    </p>
-                    <p class="muted">"Creating keys arrives in the next release of this dashboard."</p>
-                </section>
+        {with_project(|project| view! { <Keys project=project /> })}
+    }
+}
+
+#[component]
+fn Keys(project: Membership) -> impl IntoView {
+    let query = use_query_map();
+    let param = move |name: &str| query.with(|q| q.get(name).filter(|v| !v.is_empty()));
+    let create = ServerAction::<CreateKey>::new();
+    let revoke = ServerAction::<RevokeKey>::new();
+    let slug = project.slug.clone();
+    let keys = Resource::new(
+        move || {
+            (param("q"), param("revoked").is_some(), param("after"), create.version().get(), revoke.version().get())
+        },
+        {
+            let slug = slug.clone();
+            move |(search, revoked, after, _, _): (Option<String>, bool, Option<String>, usize, usize)| {
+                list_keys(slug.clone(), search, Some(revoked), after)
             }
-        })}
+        },
+    );
+    let can_write = project.role.allows(Role::Developer);
+    let base = format!("/projects/{}/api-keys", project.slug);
+    // The key being revoked, chosen from its row.
+    let revoking = RwSignal::new(None::<ApiKey>);
+    let create_dialog = NodeRef::<html::Dialog>::new();
+    let revoke_dialog = NodeRef::<html::Dialog>::new();
+
+    let open_create = move |ev: leptos::ev::MouseEvent| {
+        if let Some(dialog) = create_dialog.get() {
+            ev.prevent_default();
+            let _ = dialog.show_modal();
+        }
+    };
+
+    view! {
+        <header class="page-header">
+            <div>
+                <h1>"API Keys"</h1>
+                <p class="muted">
+                    "Keys for " <strong>{project.name.clone()}</strong> " · project id "
+                    <code class="mono">{project.project_id.clone()}</code>
+                </p>
+            </div>
+            {can_write
+                .then(|| {
+                    view! {
+                        <a class="button button-primary" href=format!("{base}?new=1") on:click=open_create>
+                            "Create new key"
+                        </a>
+                    }
+                })}
+        </header>
+
+        <Form method="GET" action=base.clone() attr:class="toolbar" attr:role="search">
+            <label class="visually-hidden" for="key-search">"Search keys by name"</label>
+            <input
+                id="key-search"
+                class="search-input"
+                type="search"
+                name="q"
+                placeholder="Search by name"
+                maxlength="100"
+                value=move || param("q").unwrap_or_default()
+            />
+            <label class="checkbox">
+                <input type="checkbox" name="revoked" value="1" checked=move || param("revoked").is_some() />
+                "Show revoked"
+            </label>
+            <button type="submit" class="button">"Search"</button>
+        </Form>
+
+        <Transition fallback=|| view! { <div class="skeleton skeleton-block"></div> }>
+            {
+                let base = base.clone();
+                move || {
+                    let base = base.clone();
+                    Suspend::new(async move {
+                        match keys.await {
+                            Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+                            Ok(page) if page.keys.is_empty() && param("q").is_none() && param("after").is_none() => {
+                                view! { <EmptyState can_write=can_write base=base open=open_create /> }.into_any()
+                            }
+                            Ok(page) if page.keys.is_empty() => view! {
+                                <p class="card empty-inline muted">"No keys match."</p>
+                            }
+                                .into_any(),
+                            Ok(page) => {
+                                let next = page.next_cursor.map(|cursor| {
+                                    let mut link = format!("{base}?after={cursor}");
+                                    if let Some(q) = param("q") {
+                                        link.push_str(&format!("&q={}", crate::components::shell::percent_encode(&q)));
+                                    }
+                                    if param("revoked").is_some() {
+                                        link.push_str("&revoked=1");
+                                    }
+                                    link
+                                });
+                                view! {
+                                    <KeyTable keys=page.keys can_write=can_write base=base.clone() revoking=revoking dialog=revoke_dialog />
+                                    <nav class="pager" aria-label="Pages">
+                                        {param("after").map(|_| view! { <a class="button" href=base.clone()>"First page"</a> })}
+                                        {next.map(|href| view! { <a class="button" href=href>"Next page"</a> })}
+                                    </nav>
+                                }
+                                    .into_any()
+                            }
+                        }
+                    })
+                }
+            }
+        </Transition>
+
+        {can_write
+            .then(|| {
+                view! {
+                    <CreateDialog project=project.clone() action=create dialog=create_dialog open=param("new").is_some() />
+                    <RevokeDialog slug=slug.clone() action=revoke dialog=revoke_dialog revoking=revoking keys=keys />
+                }
+            })}
+    }
+}
+
+#[component]
+fn EmptyState(can_write: bool, base: String, open: impl Fn(leptos::ev::MouseEvent) + 'static) -> impl IntoView {
+    view! {
+        <section class="empty-state card">
+            <h2>"No API keys yet"</h2>
+            <p class="muted">
+                "An API key connects your application to this project: every request it makes carries the key, and the key alone decides which project it acts on. Create one for each service, so you can revoke one without touching the others."
+            </p>
+            {can_write
+                .then(|| {
+                    view! {
+                        <a class="button button-primary" href=format!("{base}?new=1") on:click=open>
+                            "Create new key"
+                        </a>
+                    }
+                })}
+        </section>
+    }
+}
+
+#[component]
+fn KeyTable(
+    keys: Vec<ApiKey>,
+    can_write: bool,
+    base: String,
+    revoking: RwSignal<Option<ApiKey>>,
+    dialog: NodeRef<html::Dialog>,
+) -> impl IntoView {
+    let rows = keys
+        .into_iter()
+        .map(|key| {
+            let confirm_href = format!("{base}?revoke={}", key.id);
+            let row_key = key.clone();
+            let open_revoke = move |ev: leptos::ev::MouseEvent| {
+                if let Some(d) = dialog.get() {
+                    ev.prevent_default();
+                    revoking.set(Some(row_key.clone()));
+                    let _ = d.show_modal();
+                }
+            };
+            let status = match key.status {
+                KeyStatus::Active => view! { <span class="status status-active">"Active"</span> }.into_any(),
+                KeyStatus::Expired => view! { <span class="status status-expired">"Expired"</span> }.into_any(),
+                KeyStatus::Revoked => view! {
+                    <span class="status status-revoked" title=key.revoked_at.clone().unwrap_or_default()>
+                        {format!(
+                            "Revoked {} by {}",
+                            key.revoked_at.as_deref().map(date_only).unwrap_or_default(),
+                            key.revoked_by.clone().unwrap_or_default(),
+                        )}
+                    </span>
+                }
+                .into_any(),
+            };
+            let action = (can_write && key.status != KeyStatus::Revoked).then(|| {
+                view! {
+                    <a
+                        class="button button-small button-danger-outline"
+                        href=confirm_href
+                        on:click=open_revoke
+                        aria-label=format!("Revoke {}", key.name)
+                    >
+                        "Revoke"
+                    </a>
+                }
+            });
+            view! {
+                <tr>
+                    <th scope="row" class="key-name">{key.name.clone()}</th>
+                    <td class="mono key-mask">{key.masked()}</td>
+                    <td class="nowrap" title=key.created_at.clone()>{date_only(&key.created_at)}</td>
+                    <td>{key.created_by.clone()}</td>
+                    <td class="nowrap" title=key.last_used_at.clone().unwrap_or_default()>
+                        {key.last_used_at.as_deref().map(date_only).unwrap_or_else(|| "Never".into())}
+                    </td>
+                    <td class="nowrap" title=key.expires_at.clone().unwrap_or_default()>
+                        {key.expires_at.as_deref().map(date_only).unwrap_or_else(|| "Never".into())}
+                    </td>
+                    <td>{status}</td>
+                    <td class="actions">{action}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap card">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Key"</th>
+                        <th scope="col">"Created"</th>
+                        <th scope="col">"Created by"</th>
+                        <th scope="col">"Last used"</th>
+                        <th scope="col">"Expires"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// "Create new key": a form that turns into the one-time reveal. Without
+/// JavaScript (`?new=1`) it is rendered open and posts to a handler that
+/// answers with the reveal page.
+#[component]
+fn CreateDialog(
+    project: Membership,
+    action: ServerAction<CreateKey>,
+    dialog: NodeRef<html::Dialog>,
+    open: bool,
+) -> impl IntoView {
+    let query = use_query_map();
+    let url_error = move || query.with(|q| q.get("error"));
+    let error = action_error(action);
+    let field = move |name: &'static str| {
+        Signal::derive(move || {
+            error.get().and_then(|e| e.field_message(name)).or_else(|| (name == "name").then(url_error).flatten())
+        })
+    };
+    let expiry_error = Signal::derive(move || {
+        error.get().and_then(|e| e.field_message("expires_on").or_else(|| e.field_message("expires")))
+    });
+    let created = move || action.value().get().and_then(Result::ok);
+    let pending = action.pending();
+    let custom_date = RwSignal::new(false);
+    let form_ref = NodeRef::<html::Form>::new();
+    // Forget the secret the moment the dialog closes (Done, Esc, or Cancel).
+    let forget = move || {
+        action.value().set(None);
+        if let Some(form) = form_ref.get() {
+            form.reset();
+        }
+        custom_date.set(false);
+    };
+    let close = move |_| {
+        if let Some(d) = dialog.get() {
+            d.close();
+        }
+    };
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        match CreateKey::from_event(&ev) {
+            Ok(input) => {
+                action.dispatch(input);
+            }
+            Err(err) => leptos::logging::error!("create form: {err:?}"),
+        }
+    };
+    let post_to = format!("/projects/{}/api-keys/new", project.slug);
+    let cancel_href = format!("/projects/{}/api-keys", project.slug);
+    let initial_name = query.with_untracked(|q| q.get("name")).unwrap_or_default();
+
+    view! {
+        <dialog
+            class="dialog"
+            node_ref=dialog
+            open=open
+            aria-labelledby=move || if created().is_some() { "reveal-title" } else { "create-title" }
+            on:close=move |_| forget()
+        >
+            {move || match created() {
+                Some(done) => view! {
+                    <KeyReveal name=done.key.name.clone() secret=done.secret.clone()>
+                        <button type="button" class="button button-primary" on:click=close autofocus>
+                            "Done"
+                        </button>
+                    </KeyReveal>
+                }
+                    .into_any(),
+                None => view! {
+                    <form class="form" method="post" action=post_to.clone() node_ref=form_ref on:submit=on_submit>
+                        <h2 id="create-title">"Create new key"</h2>
+                        <p class="muted">"For " {project.name.clone()} ". One key per service makes rotation easy."</p>
+                        <input type="hidden" name="slug" value=project.slug.clone() />
+                        <Field
+                            label="Name"
+                            name="name"
+                            maxlength=100
+                            autofocus=true
+                            value=initial_name.clone()
+                            hint="What uses it, e.g. billing-worker."
+                            error=field("name")
+                        />
+                        <div class="field">
+                            <label for="field-expires">"Expires"</label>
+                            <select
+                                id="field-expires"
+                                name="expires"
+                                class="select"
+                                on:change=move |ev| custom_date.set(event_target_value(&ev) == "date")
+                            >
+                                <option value="never" selected>"Never"</option>
+                                <option value="30">"In 30 days"</option>
+                                <option value="90">"In 90 days"</option>
+                                <option value="365">"In 1 year"</option>
+                                <option value="date">"On a date…"</option>
+                            </select>
+                        </div>
+                        <div class="field" class:js-hidden=move || !custom_date.get()>
+                            <label for="field-expires_on">"Expiry date (UTC)"</label>
+                            <input
+                                id="field-expires_on"
+                                name="expires_on"
+                                type="date"
+                                aria-describedby="field-expires_on-error"
+                                aria-invalid=move || expiry_error.get().map(|_| "true")
+                            />
+                            <p class="field-error" id="field-expires_on-error" role="alert" hidden=move || expiry_error.get().is_none()>
+                                {move || expiry_error.get()}
+                            </p>
+                        </div>
+                        <div class="dialog-actions">
+                            <a class="button" href=cancel_href.clone() on:click=move |ev| {
+                                if let Some(d) = dialog.get() {
+                                    ev.prevent_default();
+                                    d.close();
+                                }
+                            }>"Cancel"</a>
+                            <button type="submit" class="button button-primary" disabled=move || pending.get()>
+                                {move || if pending.get() { "Creating…" } else { "Create key" }}
+                            </button>
+                        </div>
+                    </form>
+                }
+                    .into_any(),
+            }}
+        </dialog>
+    }
+}
+
+/// "Revoke key <name>?" with a red button. Without JavaScript (`?revoke=<id>`)
+/// it is rendered open for that key.
+#[component]
+fn RevokeDialog(
+    slug: String,
+    action: ServerAction<RevokeKey>,
+    dialog: NodeRef<html::Dialog>,
+    revoking: RwSignal<Option<ApiKey>>,
+    keys: Resource<Result<crate::domain::KeyPage, crate::error::AppError>>,
+) -> impl IntoView {
+    let query = use_query_map();
+    let from_url = query.with_untracked(|q| q.get("revoke"));
+    // Chosen from a row (JavaScript), or named in the URL (`?revoke=<id>`).
+    let target = Memo::new(move |_| {
+        revoking.get().or_else(|| {
+            let id = from_url.clone()?;
+            keys.get().and_then(Result::ok).and_then(|page| page.keys.into_iter().find(|k| k.id == id))
+        })
+    });
+    let key_id = move || target.get().map(|k| k.id);
+    let key_name = move || target.get().map(|k| k.name).unwrap_or_else(|| "this key".into());
+    let error = action_error(action);
+    // Close once the revoke went through; the list reloads on its own.
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            if let Some(d) = dialog.get() {
+                d.close();
+            }
+        }
+    });
+    let list = format!("/projects/{slug}/api-keys");
+    view! {
+        <dialog class="dialog" node_ref=dialog open=query.with_untracked(|q| q.get("revoke").is_some()) aria-labelledby="revoke-title">
+            <ActionForm action=action attr:class="form">
+                <h2 id="revoke-title">{move || format!("Revoke key {}?", key_name())}</h2>
+                <p class="muted">
+                    "Applications using it stop working at once. This cannot be undone."
+                </p>
+                <input type="hidden" name="slug" value=slug.clone() />
+                <input type="hidden" name="key_id" value=key_id />
+                <p class="alert alert-error" role="alert" hidden=move || error.get().is_none()>
+                    {move || error.get().map(|e| e.to_string())}
+                </p>
+                <div class="dialog-actions">
+                    <a class="button" href=list.clone() on:click=move |ev| {
+                        if let Some(d) = dialog.get() {
+                            ev.prevent_default();
+                            d.close();
+                        }
+                    }>"Cancel"</a>
+                    <button type="submit" class="button button-danger" disabled=move || action.pending().get()>
+                        {move || if action.pending().get() { "Revoking…" } else { "Revoke" }}
+                    </button>
+                </div>
+            </ActionForm>
+        </dialog>
     }
 }

@@ -2,6 +2,7 @@
 //! module's backend files and nowhere else.
 
 mod error;
+mod key_queries;
 mod postgres;
 mod sessions;
 mod sqlite;
@@ -9,7 +10,7 @@ mod sqlite;
 pub use error::StoreError;
 pub use sessions::SessionBackend;
 
-use crate::domain::{Member, Membership, PendingInvitation, ProjectSummary, Role, User};
+use crate::domain::{ApiKey, KeyStatus, Member, Membership, PendingInvitation, ProjectSummary, Role, User};
 use async_trait::async_trait;
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -66,6 +67,34 @@ pub struct InvitationRecord {
     pub expires_at: OffsetDateTime,
     pub accepted: bool,
     pub revoked: bool,
+}
+
+/// A key about to be written: its hash and display parts, never the secret.
+#[derive(Clone, Debug)]
+pub struct NewKey {
+    pub id: String,
+    pub project_id: String,
+    pub name: String,
+    pub prefix: String,
+    pub last4: String,
+    pub key_hash: String,
+    /// JSON array of permission strings; `[]` is full access.
+    pub permissions: String,
+    /// A user id, or the id of the API key that created it.
+    pub created_by: String,
+    pub created_at: OffsetDateTime,
+    pub expires_at: Option<OffsetDateTime>,
+}
+
+/// Which keys of a project to list.
+#[derive(Clone, Debug, Default)]
+pub struct KeyQuery {
+    /// Matches names containing this, ignoring case.
+    pub search: Option<String>,
+    pub include_revoked: bool,
+    /// The id of the last key of the previous page.
+    pub after: Option<String>,
+    pub limit: u32,
 }
 
 /// Which database a store talks to.
@@ -150,6 +179,27 @@ pub trait Store: Send + Sync + 'static {
     /// Marks the invitation accepted and adds the member, atomically: of two
     /// concurrent accepts one wins, the other gets `NotFound`.
     async fn accept_invitation(&self, id: &str, user_id: &str, now: OffsetDateTime) -> Result<(), StoreError>;
+
+    /// Fails with `Conflict("name")` when an active key of the project has
+    /// this name (in any case).
+    async fn insert_key(&self, key: &NewKey) -> Result<ApiKey, StoreError>;
+
+    /// A page of the project's keys, newest first; `now` decides "expired".
+    async fn list_keys(
+        &self,
+        project_id: &str,
+        query: &KeyQuery,
+        now: OffsetDateTime,
+    ) -> Result<Vec<ApiKey>, StoreError>;
+
+    /// `NotFound` unless an active key of this project has this id.
+    async fn revoke_key(
+        &self,
+        project_id: &str,
+        key_id: &str,
+        revoked_by: &str,
+        now: OffsetDateTime,
+    ) -> Result<ApiKey, StoreError>;
 }
 
 /// Opens the database named by `url` (`postgres://…` or `sqlite:…`), applies
@@ -330,4 +380,47 @@ fn found(rows: u64) -> Result<(), StoreError> {
     } else {
         Ok(())
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct KeyRow {
+    id: String,
+    name: String,
+    prefix: String,
+    last4: String,
+    created_by: String,
+    created_at: OffsetDateTime,
+    last_used_at: Option<OffsetDateTime>,
+    expires_at: Option<OffsetDateTime>,
+    revoked_at: Option<OffsetDateTime>,
+    revoked_by: Option<String>,
+}
+
+impl KeyRow {
+    fn into_key(self, now: OffsetDateTime) -> ApiKey {
+        let status = match (self.revoked_at, self.expires_at) {
+            (Some(_), _) => KeyStatus::Revoked,
+            (None, Some(expires)) if expires <= now => KeyStatus::Expired,
+            _ => KeyStatus::Active,
+        };
+        ApiKey {
+            id: self.id,
+            name: self.name,
+            prefix: self.prefix,
+            last4: self.last4,
+            created_by: self.created_by,
+            created_at: rfc3339(self.created_at),
+            last_used_at: self.last_used_at.map(rfc3339),
+            expires_at: self.expires_at.map(rfc3339),
+            revoked_at: self.revoked_at.map(rfc3339),
+            revoked_by: self.revoked_by,
+            status,
+        }
+    }
+}
+
+/// `%text%` for LIKE, with the pattern characters in `text` escaped.
+fn like_pattern(text: &str) -> String {
+    let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
 }

@@ -1,11 +1,11 @@
 //! SQLite backend: the zero-setup default, one file on disk.
 
 use super::{
-    found, keeps_an_owner, role_column, Backend, Credentials, CredentialsRow, InvitationRecord, InvitationRow,
-    MemberRow, MembershipRow, NewInvitation, NewProject, NewUser, PendingRow, SessionBackend, Store, StoreError,
-    SummaryRow, UserRow,
+    found, keeps_an_owner, key_queries, like_pattern, role_column, Backend, Credentials, CredentialsRow,
+    InvitationRecord, InvitationRow, KeyQuery, KeyRow, MemberRow, MembershipRow, NewInvitation, NewKey, NewProject,
+    NewUser, PendingRow, SessionBackend, Store, StoreError, SummaryRow, UserRow,
 };
-use crate::domain::{Member, Membership, PendingInvitation, ProjectSummary, Role, User};
+use crate::domain::{ApiKey, Member, Membership, PendingInvitation, ProjectSummary, Role, User};
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
@@ -320,9 +320,72 @@ impl Store for SqliteStore {
         tx.commit().await?;
         Ok(())
     }
+
+    async fn insert_key(&self, key: &NewKey) -> Result<ApiKey, StoreError> {
+        sqlx::query(key_queries::INSERT)
+            .bind(&key.id)
+            .bind(&key.project_id)
+            .bind(&key.name)
+            .bind(&key.prefix)
+            .bind(&key.last4)
+            .bind(&key.key_hash)
+            .bind(&key.permissions)
+            .bind(&key.created_by)
+            .bind(key.created_at)
+            .bind(key.expires_at)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::unique("name"))?;
+        self.key(&key.project_id, &key.id, key.created_at).await
+    }
+
+    async fn list_keys(
+        &self,
+        project_id: &str,
+        query: &KeyQuery,
+        now: OffsetDateTime,
+    ) -> Result<Vec<ApiKey>, StoreError> {
+        let rows = sqlx::query_as::<_, KeyRow>(&key_queries::page())
+            .bind(project_id)
+            .bind(query.include_revoked)
+            .bind(query.search.as_deref().map(like_pattern))
+            .bind(query.after.as_deref())
+            .bind(i64::from(query.limit))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|row| row.into_key(now)).collect())
+    }
+
+    async fn revoke_key(
+        &self,
+        project_id: &str,
+        key_id: &str,
+        revoked_by: &str,
+        now: OffsetDateTime,
+    ) -> Result<ApiKey, StoreError> {
+        let done = sqlx::query(key_queries::REVOKE)
+            .bind(project_id)
+            .bind(key_id)
+            .bind(now)
+            .bind(revoked_by)
+            .execute(&self.pool)
+            .await?;
+        found(done.rows_affected())?;
+        self.key(project_id, key_id, now).await
+    }
 }
 
 impl SqliteStore {
+    async fn key(&self, project_id: &str, key_id: &str, now: OffsetDateTime) -> Result<ApiKey, StoreError> {
+        let row = sqlx::query_as::<_, KeyRow>(&key_queries::by_id())
+            .bind(project_id)
+            .bind(key_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(row.into_key(now))
+    }
+
     /// Changes (`Some`) or removes (`None`) a membership. The transaction
     /// starts with a write, taking SQLite's write lock before it reads, so two
     /// owners demoting each other cannot both succeed.
