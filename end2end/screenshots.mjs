@@ -33,7 +33,7 @@ for (const scheme of ["light", "dark"]) {
       await page.getByRole("button", { name: "Sign in" }).click();
     }
     await page.waitForURL(/\/api-keys$/);
-    await page.getByRole("heading", { name: "API Keys" }).waitFor();
+    await page.getByRole("heading", { name: "API Keys", exact: true }).waitFor();
     await page.screenshot({ path: `${out}/api-keys-${label}-${scheme}.png` });
     await page.goto(page.url().replace(/api-keys$/, "members"));
     await page.getByRole("heading", { name: "Members" }).waitFor();

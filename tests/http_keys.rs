@@ -78,7 +78,8 @@ async fn bad_key_input_is_refused_and_changes_nothing(backend: Backend) {
     let d = Dashboard::start(backend).await;
     d.create("taken").await;
     let long = "k".repeat(101);
-    let cases: [(&str, Vec<(&str, &str)>, &str); 7] = [
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: [Case; 7] = [
         ("empty name", vec![("name", "   "), ("expires", "never")], "Enter a name"),
         ("long name", vec![("name", &long), ("expires", "never")], "at most 100"),
         ("taken name", vec![("name", "TAKEN"), ("expires", "never")], "already named"),
@@ -238,6 +239,7 @@ async fn the_key_is_stored_and_logged_nowhere(backend: Backend) {
     post("/api/dashboard/revoke_key", vec![("slug", slug), ("key_id", id)]).await.unwrap();
 
     server.kill().unwrap();
+    server.wait().unwrap();
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut log, &mut rest).unwrap();
     seen.push_str(&rest);

@@ -22,7 +22,7 @@ test("sign up lands in the default project; sign out; sign in again", async ({ p
   await signUp(page, user);
 
   await expect(page).toHaveURL(/\/projects\/[a-z0-9-]+\/api-keys$/);
-  await expect(page.getByRole("heading", { name: "API Keys" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "API Keys", exact: true })).toBeVisible();
   await expect(page.getByText(`${user.name}'s project`).first()).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Project sections" }).getByRole("link", { name: "API Keys" })).toHaveAttribute("aria-current", "page");
 
@@ -40,7 +40,7 @@ test("sign up lands in the default project; sign out; sign in again", async ({ p
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/projects\/[a-z0-9-]+\/api-keys$/);
-  await expect(page.getByRole("heading", { name: "API Keys" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "API Keys", exact: true })).toBeVisible();
 });
 
 test("a wrong password shows one generic message", async ({ page }) => {
@@ -81,7 +81,7 @@ test.describe("without JavaScript", () => {
     await page.getByLabel("Password").fill(user.password);
     await page.getByRole("button", { name: "Sign up" }).click();
     await expect(page).toHaveURL(/\/projects\/[a-z0-9-]+\/api-keys$/);
-    await expect(page.getByRole("heading", { name: "API Keys" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "API Keys", exact: true })).toBeVisible();
 
     await page.locator("summary[aria-label='Account menu']").click();
     await page.getByRole("button", { name: "Sign out" }).click();

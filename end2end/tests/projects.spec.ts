@@ -54,6 +54,9 @@ test("invite a teammate who accepts, sees the project as viewer, and loses acces
   await hydrated(matePage);
   await matePage.getByRole("button", { name: "Accept invitation" }).click();
   await expect(matePage).toHaveURL(`${projectPath}/api-keys`);
+  // A viewer sees the keys but no controls to change them.
+  await expect(matePage.getByRole("heading", { name: "API Keys", exact: true })).toBeVisible();
+  await expect(matePage.getByRole("link", { name: "Create new key" })).toHaveCount(0);
   await matePage.goto(`${projectPath}/members`);
   await expect(matePage.getByRole("heading", { name: "Members" })).toBeVisible();
   await expect(matePage.getByText("Add a teammate")).toHaveCount(0);

@@ -13,16 +13,16 @@ export async function hydrated(page: Page) {
   await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
 }
 
-export async function signUp(page: Page, user: User, path = "/sign-up") {
+export async function signUp(page: Page, user: User, path = "/sign-up", javaScript = true) {
   await page.goto(path);
-  await hydrated(page);
+  if (javaScript) await hydrated(page);
   await page.getByLabel("Name").fill(user.name);
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign up" }).click();
 }
 
-export async function signUpAndLand(page: Page, user: User) {
-  await signUp(page, user);
+export async function signUpAndLand(page: Page, user: User, javaScript = true) {
+  await signUp(page, user, "/sign-up", javaScript);
   await expect(page).toHaveURL(/\/projects\/[a-z0-9-]+\/api-keys$/);
 }

@@ -51,7 +51,7 @@ fn Keys(project: Membership) -> impl IntoView {
     // The key being revoked, chosen from its row.
     let revoking = RwSignal::new(None::<ApiKey>);
     let create_dialog = NodeRef::<html::Dialog>::new();
-    let revoke_dialog = NodeRef::<html::Dialog>::new();
+    let revoke_dialog_ref = NodeRef::<html::Dialog>::new();
 
     let open_create = move |ev: leptos::ev::MouseEvent| {
         if let Some(dialog) = create_dialog.get() {
@@ -100,8 +100,10 @@ fn Keys(project: Membership) -> impl IntoView {
         <Transition fallback=|| view! { <div class="skeleton skeleton-block"></div> }>
             {
                 let base = base.clone();
+                let slug = slug.clone();
                 move || {
                     let base = base.clone();
+                    let slug = slug.clone();
                     Suspend::new(async move {
                         match keys.await {
                             Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
@@ -123,8 +125,12 @@ fn Keys(project: Membership) -> impl IntoView {
                                     }
                                     link
                                 });
+                                let revoke_dialog = can_write.then(|| {
+                                    view! { <RevokeDialog slug=slug.clone() action=revoke dialog=revoke_dialog_ref revoking=revoking keys=page.keys.clone() /> }
+                                });
                                 view! {
-                                    <KeyTable keys=page.keys can_write=can_write base=base.clone() revoking=revoking dialog=revoke_dialog />
+                                    <KeyTable keys=page.keys can_write=can_write base=base.clone() revoking=revoking dialog=revoke_dialog_ref />
+                                    {revoke_dialog}
                                     <nav class="pager" aria-label="Pages">
                                         {param("after").map(|_| view! { <a class="button" href=base.clone()>"First page"</a> })}
                                         {next.map(|href| view! { <a class="button" href=href>"Next page"</a> })}
@@ -142,7 +148,6 @@ fn Keys(project: Membership) -> impl IntoView {
             .then(|| {
                 view! {
                     <CreateDialog project=project.clone() action=create dialog=create_dialog open=param("new").is_some() />
-                    <RevokeDialog slug=slug.clone() action=revoke dialog=revoke_dialog revoking=revoking keys=keys />
                 }
             })}
     }
@@ -390,17 +395,15 @@ fn RevokeDialog(
     action: ServerAction<RevokeKey>,
     dialog: NodeRef<html::Dialog>,
     revoking: RwSignal<Option<ApiKey>>,
-    keys: Resource<Result<crate::domain::KeyPage, crate::error::AppError>>,
+    /// The listed keys, to find the one named in the URL.
+    keys: Vec<ApiKey>,
 ) -> impl IntoView {
     let query = use_query_map();
     let from_url = query.with_untracked(|q| q.get("revoke"));
+    let listed = from_url.and_then(|id| keys.into_iter().find(|k| k.id == id));
+    let open = listed.is_some();
     // Chosen from a row (JavaScript), or named in the URL (`?revoke=<id>`).
-    let target = Memo::new(move |_| {
-        revoking.get().or_else(|| {
-            let id = from_url.clone()?;
-            keys.get().and_then(Result::ok).and_then(|page| page.keys.into_iter().find(|k| k.id == id))
-        })
-    });
+    let target = Memo::new(move |_| revoking.get().or_else(|| listed.clone()));
     let key_id = move || target.get().map(|k| k.id);
     let key_name = move || target.get().map(|k| k.name).unwrap_or_else(|| "this key".into());
     let error = action_error(action);
@@ -414,7 +417,7 @@ fn RevokeDialog(
     });
     let list = format!("/projects/{slug}/api-keys");
     view! {
-        <dialog class="dialog" node_ref=dialog open=query.with_untracked(|q| q.get("revoke").is_some()) aria-labelledby="revoke-title">
+        <dialog class="dialog" node_ref=dialog open=open aria-labelledby="revoke-title">
             <ActionForm action=action attr:class="form">
                 <h2 id="revoke-title">{move || format!("Revoke key {}?", key_name())}</h2>
                 <p class="muted">
