@@ -5,6 +5,7 @@ mod error;
 mod key_queries;
 mod postgres;
 mod sessions;
+mod sql_store;
 mod sqlite;
 
 pub use error::StoreError;

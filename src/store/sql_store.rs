@@ -1,0 +1,396 @@
+//! The `Store` implementation both backends share. SQLite accepts `$N`
+//! placeholders and the same SQL as PostgreSQL for everything here, so the
+//! queries are written once; what differs (locking a project row, `IS
+//! DISTINCT FROM`) comes in as arguments. Each backend invokes this with its
+//! own store type, whose `pool` field is that backend's pool.
+
+macro_rules! sql_store {
+    ($store:ident, $backend:expr, lock_project: $lock_project:expr, set_last_project: $set_last_project:expr $(,)?) => {
+        #[async_trait]
+        impl Store for $store {
+            fn backend(&self) -> Backend {
+                $backend
+            }
+
+            fn sessions(&self) -> SessionBackend {
+                self.sessions.clone()
+            }
+
+            async fn ping(&self) -> Result<(), StoreError> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn insert_user(&self, user: &NewUser) -> Result<User, StoreError> {
+                sqlx::query("INSERT INTO users (id, name, email, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(&user.id)
+                    .bind(&user.name)
+                    .bind(&user.email)
+                    .bind(&user.password_hash)
+                    .bind(user.created_at)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(StoreError::unique("email"))?;
+                Ok(User { id: user.id.clone(), name: user.name.clone(), email: user.email.clone() })
+            }
+
+            async fn user_by_id(&self, id: &str) -> Result<Option<User>, StoreError> {
+                let row = sqlx::query_as::<_, UserRow>("SELECT id, name, email FROM users WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(row.map(User::from))
+            }
+
+            async fn credentials_by_email(&self, email: &str) -> Result<Option<Credentials>, StoreError> {
+                let row = sqlx::query_as::<_, CredentialsRow>(
+                    "SELECT id, name, email, password_hash FROM users WHERE lower(email) = lower($1)",
+                )
+                .bind(email)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(Credentials::from))
+            }
+
+            async fn insert_project(&self, project: &NewProject) -> Result<Membership, StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("INSERT INTO projects (id, name, slug, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(&project.id)
+                    .bind(&project.name)
+                    .bind(&project.slug)
+                    .bind(project.created_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::unique("slug"))?;
+                sqlx::query("INSERT INTO project_members (project_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(&project.id)
+                    .bind(&project.owner_id)
+                    .bind(Role::Owner.as_str())
+                    .bind(project.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Membership {
+                    project_id: project.id.clone(),
+                    name: project.name.clone(),
+                    slug: project.slug.clone(),
+                    role: Role::Owner,
+                })
+            }
+
+            async fn memberships(&self, user_id: &str) -> Result<Vec<Membership>, StoreError> {
+                sqlx::query_as::<_, MembershipRow>(
+                    "SELECT p.id AS project_id, p.name, p.slug, m.role
+                     FROM project_members m JOIN projects p ON p.id = m.project_id
+                     WHERE m.user_id = $1
+                     ORDER BY m.created_at, p.name",
+                )
+                .bind(user_id)
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(Membership::try_from)
+                .collect()
+            }
+
+            async fn membership(&self, user_id: &str, slug: &str) -> Result<Option<Membership>, StoreError> {
+                sqlx::query_as::<_, MembershipRow>(
+                    "SELECT p.id AS project_id, p.name, p.slug, m.role
+                     FROM projects p JOIN project_members m ON m.project_id = p.id AND m.user_id = $1
+                     WHERE p.slug = $2",
+                )
+                .bind(user_id)
+                .bind(slug)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(Membership::try_from)
+                .transpose()
+            }
+
+            async fn project_summaries(&self, user_id: &str) -> Result<Vec<ProjectSummary>, StoreError> {
+                sqlx::query_as::<_, SummaryRow>(
+                    "SELECT p.id AS project_id, p.name, p.slug, m.role,
+                            (SELECT count(*) FROM api_keys k WHERE k.project_id = p.id AND k.revoked_at IS NULL) AS key_count
+                     FROM project_members m JOIN projects p ON p.id = m.project_id
+                     WHERE m.user_id = $1
+                     ORDER BY lower(p.name), p.slug",
+                )
+                .bind(user_id)
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(ProjectSummary::try_from)
+                .collect()
+            }
+
+            async fn rename_project(&self, project_id: &str, name: &str) -> Result<(), StoreError> {
+                let done = sqlx::query("UPDATE projects SET name = $2 WHERE id = $1")
+                    .bind(project_id)
+                    .bind(name)
+                    .execute(&self.pool)
+                    .await?;
+                found(done.rows_affected())
+            }
+
+            async fn change_slug(&self, project_id: &str, slug: &str) -> Result<(), StoreError> {
+                let done = sqlx::query("UPDATE projects SET slug = $2 WHERE id = $1")
+                    .bind(project_id)
+                    .bind(slug)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(StoreError::unique("slug"))?;
+                found(done.rows_affected())
+            }
+
+            async fn delete_project(&self, project_id: &str) -> Result<(), StoreError> {
+                let done = sqlx::query("DELETE FROM projects WHERE id = $1").bind(project_id).execute(&self.pool).await?;
+                found(done.rows_affected())
+            }
+
+            async fn set_last_project(&self, user_id: &str, project_id: &str) -> Result<(), StoreError> {
+                sqlx::query($set_last_project)
+                    .bind(user_id)
+                    .bind(project_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn last_project(&self, user_id: &str) -> Result<Option<String>, StoreError> {
+                let row: Option<(Option<String>,)> = sqlx::query_as("SELECT last_project_id FROM users WHERE id = $1")
+                    .bind(user_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(row.and_then(|(id,)| id))
+            }
+
+            async fn members(&self, project_id: &str) -> Result<Vec<Member>, StoreError> {
+                sqlx::query_as::<_, MemberRow>(
+                    "SELECT u.id AS user_id, u.name, u.email, m.role, m.created_at AS joined_at
+                     FROM project_members m JOIN users u ON u.id = m.user_id
+                     WHERE m.project_id = $1
+                     ORDER BY m.role = 'owner' DESC, lower(u.name), u.email",
+                )
+                .bind(project_id)
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(Member::try_from)
+                .collect()
+            }
+
+            async fn add_member(&self, project_id: &str, user_id: &str, role: Role) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO project_members (project_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(project_id)
+                    .bind(user_id)
+                    .bind(role.as_str())
+                    .bind(OffsetDateTime::now_utc())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(StoreError::unique("member"))?;
+                Ok(())
+            }
+
+            async fn change_role(&self, project_id: &str, user_id: &str, role: Role) -> Result<(), StoreError> {
+                self.change_membership(project_id, user_id, Some(role)).await
+            }
+
+            async fn remove_member(&self, project_id: &str, user_id: &str) -> Result<(), StoreError> {
+                self.change_membership(project_id, user_id, None).await
+            }
+
+            async fn insert_invitation(&self, invitation: &NewInvitation) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO invitations (id, project_id, email, role, token_hash, invited_by, created_at, expires_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(&invitation.id)
+                .bind(&invitation.project_id)
+                .bind(&invitation.email)
+                .bind(invitation.role.as_str())
+                .bind(&invitation.token_hash)
+                .bind(&invitation.invited_by)
+                .bind(invitation.created_at)
+                .bind(invitation.expires_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn pending_invitations(
+                &self,
+                project_id: &str,
+                now: OffsetDateTime,
+            ) -> Result<Vec<PendingInvitation>, StoreError> {
+                sqlx::query_as::<_, PendingRow>(
+                    "SELECT i.id, i.email, i.role, u.name AS invited_by, i.expires_at
+                     FROM invitations i JOIN users u ON u.id = i.invited_by
+                     WHERE i.project_id = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2
+                     ORDER BY i.created_at DESC",
+                )
+                .bind(project_id)
+                .bind(now)
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(PendingInvitation::try_from)
+                .collect()
+            }
+
+            async fn revoke_invitation(&self, project_id: &str, id: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+                let done = sqlx::query(
+                    "UPDATE invitations SET revoked_at = $3
+                     WHERE id = $2 AND project_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL",
+                )
+                .bind(project_id)
+                .bind(id)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                found(done.rows_affected())
+            }
+
+            async fn invitation_by_token(&self, token_hash: &str) -> Result<Option<InvitationRecord>, StoreError> {
+                sqlx::query_as::<_, InvitationRow>(
+                    "SELECT i.id, i.project_id, p.name AS project_name, i.email, i.role, i.expires_at, i.accepted_at, i.revoked_at
+                     FROM invitations i JOIN projects p ON p.id = i.project_id
+                     WHERE i.token_hash = $1",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(InvitationRecord::try_from)
+                .transpose()
+            }
+
+            async fn accept_invitation(&self, id: &str, user_id: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let claimed: Option<(String, String)> = sqlx::query_as(
+                    "UPDATE invitations SET accepted_at = $3, accepted_by = $2
+                     WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $3
+                     RETURNING project_id, role",
+                )
+                .bind(id)
+                .bind(user_id)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let (project_id, role) = claimed.ok_or(StoreError::NotFound)?;
+                // Already a member: keep the role they have.
+                sqlx::query(
+                    "INSERT INTO project_members (project_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (project_id, user_id) DO NOTHING",
+                )
+                .bind(&project_id)
+                .bind(user_id)
+                .bind(&role)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn insert_key(&self, key: &NewKey) -> Result<ApiKey, StoreError> {
+                sqlx::query(key_queries::INSERT)
+                    .bind(&key.id)
+                    .bind(&key.project_id)
+                    .bind(&key.name)
+                    .bind(&key.prefix)
+                    .bind(&key.last4)
+                    .bind(&key.key_hash)
+                    .bind(&key.permissions)
+                    .bind(&key.created_by)
+                    .bind(key.created_at)
+                    .bind(key.expires_at)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(StoreError::unique("name"))?;
+                self.key(&key.project_id, &key.id, key.created_at).await
+            }
+
+            async fn list_keys(
+                &self,
+                project_id: &str,
+                query: &KeyQuery,
+                now: OffsetDateTime,
+            ) -> Result<Vec<ApiKey>, StoreError> {
+                let rows = sqlx::query_as::<_, KeyRow>(&key_queries::page())
+                    .bind(project_id)
+                    .bind(query.include_revoked)
+                    .bind(query.search.as_deref().map(like_pattern))
+                    .bind(query.after.as_deref())
+                    .bind(i64::from(query.limit))
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows.into_iter().map(|row| row.into_key(now)).collect())
+            }
+
+            async fn revoke_key(
+                &self,
+                project_id: &str,
+                key_id: &str,
+                revoked_by: &str,
+                now: OffsetDateTime,
+            ) -> Result<ApiKey, StoreError> {
+                let done = sqlx::query(key_queries::REVOKE)
+                    .bind(project_id)
+                    .bind(key_id)
+                    .bind(now)
+                    .bind(revoked_by)
+                    .execute(&self.pool)
+                    .await?;
+                found(done.rows_affected())?;
+                self.key(project_id, key_id, now).await
+            }
+        }
+
+        impl $store {
+            async fn key(&self, project_id: &str, key_id: &str, now: OffsetDateTime) -> Result<ApiKey, StoreError> {
+                let row = sqlx::query_as::<_, KeyRow>(&key_queries::by_id())
+                    .bind(project_id)
+                    .bind(key_id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                Ok(row.into_key(now))
+            }
+
+            /// Changes (`Some`) or removes (`None`) a membership. `$lock_project`
+            /// runs first in the transaction, so two owners demoting each other
+            /// cannot both succeed.
+            async fn change_membership(&self, project_id: &str, user_id: &str, role: Option<Role>) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query($lock_project).bind(project_id).execute(&mut *tx).await?;
+                let current: Option<(String,)> =
+                    sqlx::query_as("SELECT role FROM project_members WHERE project_id = $1 AND user_id = $2")
+                        .bind(project_id)
+                        .bind(user_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let current = role_column(&current.ok_or(StoreError::NotFound)?.0)?;
+                let (owners,): (i64,) =
+                    sqlx::query_as("SELECT count(*) FROM project_members WHERE project_id = $1 AND role = 'owner'")
+                        .bind(project_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                keeps_an_owner(current, role, owners)?;
+                match role {
+                    Some(role) => sqlx::query("UPDATE project_members SET role = $3 WHERE project_id = $1 AND user_id = $2")
+                        .bind(project_id)
+                        .bind(user_id)
+                        .bind(role.as_str()),
+                    None => sqlx::query("DELETE FROM project_members WHERE project_id = $1 AND user_id = $2")
+                        .bind(project_id)
+                        .bind(user_id),
+                }
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(super) use sql_store;
