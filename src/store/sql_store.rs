@@ -315,14 +315,15 @@ macro_rules! sql_store {
                 query: &KeyQuery,
                 now: OffsetDateTime,
             ) -> Result<Vec<ApiKey>, StoreError> {
-                let rows = sqlx::query_as::<_, KeyRow>(&key_queries::page())
-                    .bind(project_id)
-                    .bind(query.include_revoked)
-                    .bind(query.search.as_deref().map(like_pattern))
-                    .bind(query.after.as_deref())
-                    .bind(i64::from(query.limit))
-                    .fetch_all(&self.pool)
-                    .await?;
+                let sql = key_queries::page(query);
+                let mut select = sqlx::query_as::<_, KeyRow>(&sql).bind(project_id);
+                if let Some(search) = &query.search {
+                    select = select.bind(like_pattern(search));
+                }
+                if let Some(after) = &query.after {
+                    select = select.bind(after.as_str());
+                }
+                let rows = select.fetch_all(&self.pool).await?;
                 Ok(rows.into_iter().map(|row| row.into_key(now)).collect())
             }
 
