@@ -4,8 +4,8 @@
 # Installs what is missing and starts the local PostgreSQL if it is down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh --test
-export PATH="$HOME/.cargo/bin:$PATH"
+bash scripts/setup.sh --test --release
+export PATH="$PWD/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # Tests create (and drop) their own databases on this server.
@@ -20,5 +20,9 @@ target_dir=${CARGO_TARGET_DIR:-$PWD/target}
 export BANATA_BIN="$target_dir/debug/banata"
 
 say "Browser tests (Playwright, Chromium)"
-cd end2end
-npx playwright test
+(cd end2end && npx playwright test)
+
+# The README's first command serves a release build; make sure it still builds
+# (the release browser bundle is compiled differently from the debug one).
+say "Release build"
+cargo leptos build --release

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Banata: a dashboard where a team manages its projects' API keys, and the
 //! admin API applications call with those keys.
 
