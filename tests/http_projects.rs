@@ -409,7 +409,36 @@ impl Person {
     }
 }
 
+async fn the_plain_add_form_shows_the_invitation_link_once(backend: Backend) {
+    let t = team(backend).await;
+    let url = t.app.url(&format!("/projects/{}/members/add", t.slug));
+    let post = |who: &Person, email: &str| who.client.post(&url).form(&[("email", email), ("role", "viewer")]).send();
+
+    let invited = support::email();
+    let response = post(&t.owner, &invited).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let page = response.text().await.unwrap();
+    let token = page.split("/invite/").nth(1).and_then(|rest| rest.split('"').next()).expect("the link").to_string();
+    assert_eq!(t.outsider.call(&t.app, "get_invitation", &[("token", &token)]).await.0, StatusCode::OK);
+
+    let response = post(&t.owner, &t.outsider.email).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "an existing account is added at once");
+    assert_eq!(t.store.membership(&t.outsider.id, &t.slug).await.unwrap().unwrap().role, Role::Viewer);
+
+    let response = post(&t.owner, "not-an-email").await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(response.headers()["location"].to_str().unwrap().contains("error=Enter+a+valid+email"));
+
+    let before = snapshot(&t.store, &t.owner.id, &t.slug).await;
+    assert_eq!(post(&t.developer, &support::email()).await.unwrap().status(), StatusCode::FORBIDDEN);
+    let stranger = Person::sign_up(&t.app, "Stranger").await;
+    assert_eq!(post(&stranger, &support::email()).await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(snapshot(&t.store, &t.owner.id, &t.slug).await, before);
+}
+
 on_both_backends!(
+    the_plain_add_form_shows_the_invitation_link_once,
     every_project_function_checks_membership_and_role,
     another_projects_ids_are_not_found,
     the_last_owner_cannot_be_demoted_removed_or_leave,

@@ -48,11 +48,6 @@ pub async fn member(state: &AppState, slug: &str, needed: Role) -> Result<(User,
 
 /// `scheme://host` that the caller used, for links we hand out.
 pub fn public_base(state: &AppState) -> String {
-    if let Some(url) = &state.config.public_url {
-        return url.clone();
-    }
-    let host = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).map(str::to_owned))
-        .unwrap_or_else(|| state.config.addr.to_string());
-    format!("http://{host}")
+    let headers = use_context::<http::request::Parts>().map(|parts| parts.headers);
+    crate::http::public_base(state, headers.as_ref())
 }

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use {
     super::ctx,
     crate::auth::{ids, tokens},
-    crate::domain::{normalize_email, FieldError},
+    crate::domain::{normalize_email, FieldError, Membership, User},
+    crate::state::AppState,
     crate::store::{NewInvitation, StoreError},
     time::{Duration, OffsetDateTime},
 };
@@ -52,8 +53,22 @@ pub async fn list_members(slug: String) -> Result<MembersView, AppError> {
 pub async fn add_member(slug: String, email: String, role: String) -> Result<AddMemberOutcome, AppError> {
     let state = ctx::state()?;
     let (user, project) = ctx::member(&state, &slug, Role::Owner).await?;
-    let email = normalize_email(&email)?;
-    let role = parse_role(&role)?;
+    add(&state, &user, &project, &email, &role, &ctx::public_base(&state)).await
+}
+
+/// The rules of adding a teammate, shared with the plain-form handler.
+/// `base` is the `scheme://host` the invitation link points at.
+#[cfg(feature = "ssr")]
+pub(crate) async fn add(
+    state: &AppState,
+    user: &User,
+    project: &Membership,
+    email: &str,
+    role: &str,
+    base: &str,
+) -> Result<AddMemberOutcome, AppError> {
+    let email = normalize_email(email)?;
+    let role = parse_role(role)?;
     if let Some(found) = state.store.credentials_by_email(&email).await? {
         state.store.add_member(&project.project_id, &found.user.id, role).await.map_err(|e| match e {
             StoreError::Conflict(_) => AppError::from(FieldError::new("email", "They are already a member.")),
@@ -74,7 +89,7 @@ pub async fn add_member(slug: String, email: String, role: String) -> Result<Add
         expires_at: now + INVITATION_LIFETIME,
     };
     state.store.insert_invitation(&invitation).await?;
-    Ok(AddMemberOutcome::Invited { email, link: format!("{}/invite/{token}", ctx::public_base(&state)) })
+    Ok(AddMemberOutcome::Invited { email, link: format!("{base}/invite/{token}") })
 }
 
 #[server(prefix = "/api/dashboard", endpoint = "change_role")]

@@ -6,3 +6,4 @@ pub mod field;
 pub mod icons;
 pub mod reveal;
 pub mod shell;
+pub mod table;

@@ -5,7 +5,8 @@ mod csrf;
 mod guard;
 mod health;
 mod home;
-mod key_form;
+mod plain_forms;
+mod plain_page;
 mod request_log;
 mod server_fn_status;
 
@@ -42,7 +43,8 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/", get(home::home))
-        .route("/projects/{slug}/api-keys/new", post(key_form::create))
+        .route("/projects/{slug}/api-keys/new", post(plain_forms::create_key))
+        .route("/projects/{slug}/members/add", post(plain_forms::add_member))
         .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(server_fn_status::layer))
@@ -57,4 +59,18 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(request_log::layer))
         .with_state(state)
+}
+
+/// `scheme://host` for links we hand out: the configured public URL, else
+/// the host the request came to.
+pub fn public_base(state: &AppState, headers: Option<&axum::http::HeaderMap>) -> String {
+    if let Some(url) = &state.config.public_url {
+        return url.clone();
+    }
+    let host = headers
+        .and_then(|h| h.get(axum::http::header::HOST))
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned)
+        .unwrap_or_else(|| state.config.addr.to_string());
+    format!("http://{host}")
 }

@@ -10,6 +10,7 @@ use crate::api::keys::{list_keys, CreateKey, RevokeKey};
 use crate::components::field::Field;
 use crate::components::reveal::KeyReveal;
 use crate::components::shell::with_project;
+use crate::components::table::{Col, DataTable};
 use crate::domain::{ApiKey, KeyStatus, Membership, Role};
 use crate::pages::members::date_only;
 use leptos::ev::SubmitEvent;
@@ -173,6 +174,17 @@ fn EmptyState(can_write: bool, base: String, open: impl Fn(leptos::ev::MouseEven
     }
 }
 
+const KEY_COLUMNS: &[Col] = &[
+    Col::text("Name"),
+    Col::text("Key"),
+    Col::text("Created"),
+    Col::text("Created by"),
+    Col::text("Last used"),
+    Col::text("Expires"),
+    Col::text("Status"),
+    Col::actions(),
+];
+
 #[component]
 fn KeyTable(
     keys: Vec<ApiKey>,
@@ -237,25 +249,7 @@ fn KeyTable(
             }
         })
         .collect_view();
-    view! {
-        <div class="table-wrap card">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Key"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col">"Created by"</th>
-                        <th scope="col">"Last used"</th>
-                        <th scope="col">"Expires"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
+    view! { <DataTable columns=KEY_COLUMNS>{rows}</DataTable> }
 }
 
 /// "Create new key": a form that turns into the one-time reveal. Without

@@ -9,9 +9,14 @@ use crate::components::confirm::Confirm;
 use crate::components::copy::CopyField;
 use crate::components::field::Field;
 use crate::components::shell::{use_project, with_project, RoleBadge};
+use crate::components::table::{Col, DataTable};
 use crate::domain::{AddMemberOutcome, Member, Membership, PendingInvitation, Role};
+use crate::error::AppError;
+use leptos::ev::SubmitEvent;
+use leptos::form::FromFormData;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn MembersPage() -> impl IntoView {
@@ -93,17 +98,30 @@ fn Members(project: Membership) -> impl IntoView {
     }
 }
 
+/// Adds a teammate. With JavaScript it calls the server function and shows
+/// the invitation link in place; without, it posts to a handler that answers
+/// with the link's one-time page.
 #[component]
 fn AddMemberForm(slug: String, action: ServerAction<AddMember>) -> impl IntoView {
-    let error = action_error(action);
-    let field = move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(name)));
+    let query = use_query_map();
+    let action_err = action_error(action);
+    // A plain post sent back with `?error=`.
+    let error =
+        Signal::derive(move || action_err.get().or_else(|| query.with(|q| q.get("error")).map(AppError::BadRequest)));
+    let field = move |name: &'static str| Signal::derive(move || action_err.get().and_then(|e| e.field_message(name)));
     let pending = action.pending();
     let outcome = move || action.value().get().and_then(Result::ok);
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if let Ok(input) = AddMember::from_event(&ev) {
+            action.dispatch(input);
+        }
+    };
     view! {
         <section class="card form-card" aria-labelledby="add-member-title">
             <h2 id="add-member-title">"Add a teammate"</h2>
-            <ActionForm action=action attr:class="form form-row">
-                <input type="hidden" name="slug" value=slug />
+            <form class="form form-row" method="post" action=format!("/projects/{slug}/members/add") on:submit=on_submit>
+                <input type="hidden" name="slug" value=slug.clone() />
                 <Field label="Email" name="email" kind="email" maxlength=254 error=field("email") />
                 <div class="field">
                     <label for="field-role">"Role"</label>
@@ -114,7 +132,7 @@ fn AddMemberForm(slug: String, action: ServerAction<AddMember>) -> impl IntoView
                         {move || if pending.get() { "Adding…" } else { "Add" }}
                     </button>
                 </div>
-            </ActionForm>
+            </form>
             <FormAlert error=error />
             {move || {
                 outcome()
@@ -154,6 +172,11 @@ fn RoleSelect(id: &'static str, selected: Role) -> impl IntoView {
     }
 }
 
+const MEMBER_COLUMNS: &[Col] =
+    &[Col::text("Name"), Col::text("Email"), Col::text("Role"), Col::text("Joined"), Col::actions()];
+const INVITATION_COLUMNS: &[Col] =
+    &[Col::text("Email"), Col::text("Role"), Col::text("Invited by"), Col::text("Expires"), Col::actions()];
+
 #[component]
 fn MemberTables(
     data: MembersView,
@@ -180,37 +203,11 @@ fn MemberTables(
             .collect_view();
         view! {
             <h2 class="section-title">"Pending invitations"</h2>
-            <div class="table-wrap card">
-                <table class="table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Email"</th>
-                            <th scope="col">"Role"</th>
-                            <th scope="col">"Invited by"</th>
-                            <th scope="col">"Expires"</th>
-                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                        </tr>
-                    </thead>
-                    <tbody>{items}</tbody>
-                </table>
-            </div>
+            <DataTable columns=INVITATION_COLUMNS>{items}</DataTable>
         }
     });
     view! {
-        <div class="table-wrap card">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Email"</th>
-                        <th scope="col">"Role"</th>
-                        <th scope="col">"Joined"</th>
-                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable columns=MEMBER_COLUMNS>{rows}</DataTable>
         {invitations}
     }
 }

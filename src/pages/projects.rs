@@ -4,8 +4,12 @@ use super::auth_layout::{action_error, FormAlert};
 use crate::api::projects::{list_projects, CreateProject};
 use crate::components::field::Field;
 use crate::components::shell::{PlainShell, RoleBadge};
+use crate::components::table::{Col, DataTable};
 use leptos::prelude::*;
 use leptos_meta::Title;
+
+const PROJECT_COLUMNS: &[Col] =
+    &[Col::text("Project"), Col::text("URL name"), Col::text("Your role"), Col::number("Active keys")];
 
 #[component]
 pub fn ProjectsPage() -> impl IntoView {
@@ -28,17 +32,7 @@ pub fn ProjectsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match projects.await {
                         Ok(list) => view! {
-                            <div class="table-wrap card">
-                                <table class="table">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Project"</th>
-                                            <th scope="col">"URL name"</th>
-                                            <th scope="col">"Your role"</th>
-                                            <th scope="col" class="num">"Active keys"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
+                            <DataTable columns=PROJECT_COLUMNS>
                                         {list
                                             .into_iter()
                                             .map(|p| {
@@ -56,9 +50,7 @@ pub fn ProjectsPage() -> impl IntoView {
                                                 }
                                             })
                                             .collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                            </DataTable>
                         }
                             .into_any(),
                         Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
