@@ -132,7 +132,7 @@ fn send_to_sign_in_when_signed_out(viewer: Resource<Result<Viewer, AppError>>) {
     let location = use_location();
     Effect::new(move |_| {
         if let Some(Err(AppError::Unauthenticated)) = viewer.get() {
-            let next = percent_encode(&location.pathname.get_untracked());
+            let next = crate::domain::percent_encode(&location.pathname.get_untracked());
             let _ = window().location().set_href(&format!("/sign-in?next={next}"));
         }
     });
@@ -185,16 +185,6 @@ fn TopBar(
             </Transition>
         </header>
     }
-}
-
-/// Percent-encodes a path for the `next` parameter.
-pub fn percent_encode(path: &str) -> String {
-    path.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// A section that has an open issue but is not built yet.

@@ -4,7 +4,8 @@
 mod validate;
 
 pub use validate::{
-    normalize_email, safe_next, validate_name, validate_password, validate_slug, FieldError, PASSWORD_MAX, PASSWORD_MIN,
+    normalize_email, percent_encode, safe_next, validate_name, validate_password, validate_slug, FieldError,
+    PASSWORD_MAX, PASSWORD_MIN,
 };
 
 use serde::{Deserialize, Serialize};

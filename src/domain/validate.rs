@@ -107,6 +107,16 @@ pub fn safe_next(raw: &str) -> String {
     }
 }
 
+/// Percent-encodes a path or query value, e.g. for the `next` parameter.
+pub fn percent_encode(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use crate::api::{keys, members};
 use crate::auth::{accounts, session};
 use crate::components::copy::CopyField;
 use crate::components::reveal::KeyReveal;
-use crate::components::shell::percent_encode;
+use crate::domain::percent_encode;
 use crate::domain::{AddMemberOutcome, Membership, Role, User};
 use crate::error::AppError;
 use crate::state::AppState;

@@ -119,7 +119,7 @@ fn Keys(project: Membership) -> impl IntoView {
                                 let next = page.next_cursor.map(|cursor| {
                                     let mut link = format!("{base}?after={cursor}");
                                     if let Some(q) = param("q") {
-                                        link.push_str(&format!("&q={}", crate::components::shell::percent_encode(&q)));
+                                        link.push_str(&format!("&q={}", crate::domain::percent_encode(&q)));
                                     }
                                     if param("revoked").is_some() {
                                         link.push_str("&revoked=1");

@@ -2,7 +2,7 @@
 
 use super::auth_layout::{action_error, AuthLayout, FormAlert};
 use crate::api::invitations::{get_invitation, AcceptInvitation};
-use crate::components::shell::percent_encode;
+use crate::domain::percent_encode;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map};

@@ -1,6 +1,7 @@
 use super::auth_layout::{action_error, AuthLayout, FormAlert};
 use crate::api::auth::SignIn;
 use crate::components::field::Field;
+use crate::domain::percent_encode;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -12,7 +13,7 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let sign_up_href = move || match query.read().get("next") {
-        Some(n) => format!("/sign-up?next={}", encode(&n)),
+        Some(n) => format!("/sign-up?next={}", percent_encode(&n)),
         None => "/sign-up".to_string(),
     };
     let pending = action.pending();
@@ -47,15 +48,4 @@ pub fn SignInPage() -> impl IntoView {
             <p class="auth-switch">"New to Banata? " <a href=sign_up_href>"Sign up"</a></p>
         </AuthLayout>
     }
-}
-
-/// Percent-encodes a query value.
-pub fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -1,8 +1,7 @@
 use super::auth_layout::{action_error, AuthLayout, FormAlert};
-use super::sign_in::encode;
 use crate::api::auth::{signup_open, SignUp};
 use crate::components::field::Field;
-use crate::domain::PASSWORD_MIN;
+use crate::domain::{percent_encode, PASSWORD_MIN};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -15,7 +14,7 @@ pub fn SignUpPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let sign_in_href = move || match query.read().get("next") {
-        Some(n) => format!("/sign-in?next={}", encode(&n)),
+        Some(n) => format!("/sign-in?next={}", percent_encode(&n)),
         None => "/sign-in".to_string(),
     };
     let pending = action.pending();

@@ -98,17 +98,8 @@ pub struct KeyQuery {
     pub limit: u32,
 }
 
-/// Which database a store talks to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    Postgres,
-    Sqlite,
-}
-
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    fn backend(&self) -> Backend;
-
     /// The tower-sessions store on the same database.
     fn sessions(&self) -> SessionBackend;
 

@@ -1,9 +1,9 @@
 //! PostgreSQL backend: for shared deployments with several instances.
 
 use super::{
-    found, keeps_an_owner, key_queries, like_pattern, role_column, Backend, Credentials, CredentialsRow,
-    InvitationRecord, InvitationRow, KeyQuery, KeyRow, MemberRow, MembershipRow, NewInvitation, NewKey, NewProject,
-    NewUser, PendingRow, SessionBackend, Store, StoreError, SummaryRow, UserRow,
+    found, keeps_an_owner, key_queries, like_pattern, role_column, Credentials, CredentialsRow, InvitationRecord,
+    InvitationRow, KeyQuery, KeyRow, MemberRow, MembershipRow, NewInvitation, NewKey, NewProject, NewUser, PendingRow,
+    SessionBackend, Store, StoreError, SummaryRow, UserRow,
 };
 use crate::domain::{ApiKey, Member, Membership, PendingInvitation, ProjectSummary, Role, User};
 use async_trait::async_trait;
@@ -43,7 +43,6 @@ impl PgStore {
 
 super::sql_store::sql_store!(
     PgStore,
-    Backend::Postgres,
     // A row lock on the project serialises membership changes.
     lock_project: "SELECT id FROM projects WHERE id = $1 FOR UPDATE",
     set_last_project: "UPDATE users SET last_project_id = $2 WHERE id = $1 AND last_project_id IS DISTINCT FROM $2",

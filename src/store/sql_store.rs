@@ -5,13 +5,9 @@
 //! own store type, whose `pool` field is that backend's pool.
 
 macro_rules! sql_store {
-    ($store:ident, $backend:expr, lock_project: $lock_project:expr, set_last_project: $set_last_project:expr $(,)?) => {
+    ($store:ident, lock_project: $lock_project:expr, set_last_project: $set_last_project:expr $(,)?) => {
         #[async_trait]
         impl Store for $store {
-            fn backend(&self) -> Backend {
-                $backend
-            }
-
             fn sessions(&self) -> SessionBackend {
                 self.sessions.clone()
             }

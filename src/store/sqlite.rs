@@ -1,9 +1,9 @@
 //! SQLite backend: the zero-setup default, one file on disk.
 
 use super::{
-    found, keeps_an_owner, key_queries, like_pattern, role_column, Backend, Credentials, CredentialsRow,
-    InvitationRecord, InvitationRow, KeyQuery, KeyRow, MemberRow, MembershipRow, NewInvitation, NewKey, NewProject,
-    NewUser, PendingRow, SessionBackend, Store, StoreError, SummaryRow, UserRow,
+    found, keeps_an_owner, key_queries, like_pattern, role_column, Credentials, CredentialsRow, InvitationRecord,
+    InvitationRow, KeyQuery, KeyRow, MemberRow, MembershipRow, NewInvitation, NewKey, NewProject, NewUser, PendingRow,
+    SessionBackend, Store, StoreError, SummaryRow, UserRow,
 };
 use crate::domain::{ApiKey, Member, Membership, PendingInvitation, ProjectSummary, Role, User};
 use async_trait::async_trait;
@@ -38,7 +38,6 @@ impl SqliteStore {
 
 super::sql_store::sql_store!(
     SqliteStore,
-    Backend::Sqlite,
     // A write first takes SQLite's write lock before anything is read.
     lock_project: "UPDATE projects SET id = id WHERE id = $1",
     set_last_project: "UPDATE users SET last_project_id = $2 WHERE id = $1 AND last_project_id IS NOT $2",
