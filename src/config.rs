@@ -22,6 +22,36 @@ pub enum Command {
     /// Manage accounts from the shell, e.g. when sign-up is closed.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage your project's API keys through the admin API. Reads the key
+    /// from BANATA_API_KEY and the server from BANATA_URL.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// List the project's active keys.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a key and print it: the only time it is shown.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// ISO 8601 time or date, e.g. 2027-06-30.
+        #[arg(long)]
+        expires_at: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a key by its id (key_…); it stops working at once.
+    Revoke { key_id: String },
+    /// Which project and key BANATA_API_KEY is.
+    Whoami {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,6 +106,26 @@ pub struct Config {
     /// A session ends this long after sign-in, however active.
     #[arg(long, global = true, env = "BANATA_SESSION_ABSOLUTE_TIMEOUT", default_value = "30d", value_parser = parse_duration)]
     pub session_absolute_timeout: Duration,
+
+    /// How often the times keys were last used are written (and always at
+    /// shutdown), e.g. 5s.
+    #[arg(long, global = true, env = "BANATA_KEY_USAGE_FLUSH", default_value = "5s", value_parser = parse_duration)]
+    pub key_usage_flush: Duration,
+
+    /// Failed API key checks one client may make per minute; then 429.
+    #[arg(
+        long,
+        global = true,
+        env = "BANATA_KEY_FAILURE_LIMIT",
+        default_value = "30",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub key_failure_limit: u32,
+
+    /// Behind a proxy: the header it puts the client's address in (e.g.
+    /// x-forwarded-for; its last entry is used). Unset: the peer address.
+    #[arg(long, global = true, env = "BANATA_CLIENT_IP_HEADER")]
+    pub client_ip_header: Option<String>,
 
     /// Where the built stylesheet, scripts and wasm live (cargo-leptos output).
     #[arg(long, global = true, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]

@@ -10,9 +10,13 @@ pub mod error;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod admin;
+#[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod cli;
+#[cfg(feature = "ssr")]
+pub mod client;
 #[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]

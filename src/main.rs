@@ -13,8 +13,9 @@ async fn main() {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => banata::server::run(cli.config).await,
         Command::User(UserCommand::Create { email, name }) => {
-            banata::cli::create_user(&cli.config, &email, name.as_deref()).await
+            banata::cli::user::create_user(&cli.config, &email, name.as_deref()).await
         }
+        Command::Keys(command) => banata::cli::keys::run(command).await,
     };
     if let Err(error) = result {
         eprintln!("banata: {error}");

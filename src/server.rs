@@ -1,5 +1,8 @@
 //! Start-up: config -> store -> router -> listener, and a clean shutdown.
 
+use crate::auth::rate_limit::FailureLimiter;
+use crate::auth::usage::KeyUsage;
+use crate::auth::verify::KeyVerifier;
 use crate::config::Config;
 use crate::state::AppState;
 use crate::store::{self, SessionBackend};
@@ -13,10 +16,19 @@ use tower_sessions::session_store::ExpiredDeletion;
 
 pub type StartError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Connects the store (applying migrations) and builds the full router.
-pub async fn build(config: Config) -> Result<axum::Router, StartError> {
+/// A built server: its router, and what must be saved when it stops.
+pub struct Server {
+    pub router: axum::Router,
+    usage: Arc<KeyUsage>,
+}
+
+/// Connects the store (applying migrations), starts the background work and
+/// builds the full router.
+pub async fn build(config: Config) -> Result<Server, StartError> {
     let store = store::connect(&config.database_url).await?;
     tokio::spawn(delete_expired_sessions(store.sessions()));
+    let usage = Arc::new(KeyUsage::new(store.clone()));
+    tokio::spawn(usage.clone().run(config.key_usage_flush.unsigned_abs()));
     auth::password::warm_up().await;
     let leptos_options = LeptosOptions::builder()
         .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("banata"))
@@ -24,14 +36,21 @@ pub async fn build(config: Config) -> Result<axum::Router, StartError> {
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .build();
-    let state = AppState { leptos_options, store, config: Arc::new(config) };
-    Ok(http::router(state))
+    let state = AppState {
+        leptos_options,
+        keys: Arc::new(KeyVerifier::new(store.clone(), usage.clone())),
+        key_failures: Arc::new(FailureLimiter::new(config.key_failure_limit)),
+        store,
+        config: Arc::new(config),
+    };
+    Ok(Server { router: http::router(state), usage })
 }
 
-/// Serves `router` on `listener` until `shutdown` resolves.
+/// Serves on `listener` until `shutdown` resolves and the requests in flight
+/// are answered, then saves the pending key usage.
 pub async fn serve(
     listener: TcpListener,
-    router: axum::Router,
+    server: Server,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     use axum::serve::ListenerExt;
@@ -40,20 +59,25 @@ pub async fn serve(
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+    axum::serve(listener, server.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown)
-        .await
+        .await?;
+    match server.usage.flush().await {
+        Ok(written) => tracing::info!(keys = written, "saved when keys were last used"),
+        Err(error) => tracing::error!(%error, lost = server.usage.pending(), "could not save when keys were last used"),
+    }
+    Ok(())
 }
 
 /// Binds the configured address and serves until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> Result<(), StartError> {
     tracing::info!(database = %config.database_url_redacted(), "opening database");
     let addr = config.addr;
-    let router = build(config).await?;
+    let server = build(config).await?;
     let listener = TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr} (--addr): {e}"))?;
     let bound = listener.local_addr()?;
     tracing::info!("Banata is listening on http://{bound}");
-    serve(listener, router, shutdown_signal()).await?;
+    serve(listener, server, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

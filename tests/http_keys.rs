@@ -5,9 +5,7 @@
 mod support;
 
 use reqwest::StatusCode;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use support::{Backend, TestApp, TestDb};
+use support::{Backend, RealServer, TestApp, TestDb};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -201,23 +199,8 @@ async fn every_stored_value(db: &TestDb, backend: Backend) -> Vec<String> {
 
 async fn the_key_is_stored_and_logged_nowhere(backend: Backend) {
     let db = TestDb::new(backend).await;
-    let mut server = Command::new(env!("CARGO_BIN_EXE_banata"))
-        .args(["--addr", "127.0.0.1:0", "--database-url", &db.url])
-        .env("BANATA_LOG", "debug")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut log = BufReader::new(server.stdout.take().unwrap());
-    let mut seen = String::new();
-    let base = loop {
-        let mut line = String::new();
-        assert!(log.read_line(&mut line).unwrap() > 0, "server exited: {seen}");
-        seen.push_str(&line);
-        if let Some(at) = line.find("listening on ") {
-            break line[at + "listening on ".len()..].trim().to_string();
-        }
-    };
+    let mut server = RealServer::start(&db.url, &[]);
+    let base = server.base.clone();
     let client = support::client();
     let post = |path: &str, form: Vec<(&str, String)>| client.post(format!("{base}{path}")).form(&form).send();
     let signed_up = post(
@@ -239,11 +222,7 @@ async fn the_key_is_stored_and_logged_nowhere(backend: Backend) {
     let id = created["key"]["id"].as_str().unwrap().to_string();
     post("/api/dashboard/revoke_key", vec![("slug", slug), ("key_id", id)]).await.unwrap();
 
-    server.kill().unwrap();
-    server.wait().unwrap();
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut log, &mut rest).unwrap();
-    seen.push_str(&rest);
+    let seen = server.kill();
     assert!(seen.contains("API key created"), "the log was captured: {seen}");
     assert!(!seen.contains(random), "the key is in the log");
 

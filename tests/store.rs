@@ -387,6 +387,52 @@ async fn expired_keys_are_listed_as_expired(backend: Backend) {
     assert_eq!(listed[0].status, banata::domain::KeyStatus::Expired);
 }
 
+async fn keys_are_found_by_hash_with_their_project(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let user = store.insert_user(&new_user(&support::email())).await.unwrap();
+    let project = store.insert_project(&new_project(&user.id, "gamma")).await.unwrap();
+    let now = OffsetDateTime::now_utc();
+    let key = new_key(&project.project_id, &user.id, "lookup", now);
+    store.insert_key(&key).await.unwrap();
+
+    let found = store.key_by_hash(&key.key_hash).await.unwrap().expect("found by its hash");
+    assert_eq!((found.id.as_str(), found.project_id.as_str()), (key.id.as_str(), project.project_id.as_str()));
+    assert_eq!((found.project_slug.as_str(), found.permissions.as_str()), ("gamma", "[]"));
+    assert!(found.revoked_at.is_none() && found.expires_at.is_none());
+    assert!(store.key_by_hash(&banata::auth::keys::hash("sk_live_other")).await.unwrap().is_none());
+
+    store.revoke_key(&project.project_id, &key.id, &user.id, now).await.unwrap();
+    let revoked = store.key_by_hash(&key.key_hash).await.unwrap().unwrap();
+    assert!(revoked.revoked_at.is_some(), "revoked keys are still found, marked");
+    assert_eq!(store.key(&project.project_id, &key.id, now).await.unwrap().id, key.id);
+    assert!(matches!(store.key("proj_other", &key.id, now).await, Err(StoreError::NotFound)), "scoped to the project");
+}
+
+async fn last_use_only_moves_forward(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let user = store.insert_user(&new_user(&support::email())).await.unwrap();
+    let project = store.insert_project(&new_project(&user.id, "delta")).await.unwrap();
+    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
+    let (a, b) = (new_key(&project.project_id, &user.id, "a", now), new_key(&project.project_id, &user.id, "b", now));
+    store.insert_key(&a).await.unwrap();
+    store.insert_key(&b).await.unwrap();
+    let later = now + time::Duration::seconds(30);
+
+    store.record_key_use(&[(a.id.clone(), later), (b.id.clone(), now)]).await.unwrap();
+    // An instance with an older time flushes afterwards: ignored.
+    store.record_key_use(&[(a.id.clone(), now)]).await.unwrap();
+    store.record_key_use(&[("key_unknown".into(), now)]).await.unwrap();
+    let read = |id: &str| {
+        let (store, project, id) = (store.clone(), project.project_id.clone(), id.to_string());
+        async move { store.key(&project, &id, now).await.unwrap().last_used_at.unwrap() }
+    };
+    let fmt = |t: OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap();
+    assert_eq!(read(&a.id).await, fmt(later));
+    assert_eq!(read(&b.id).await, fmt(now));
+}
+
 async fn ping_answers(backend: Backend) {
     let db = TestDb::new(backend).await;
     db.store().await.ping().await.unwrap();
@@ -408,5 +454,7 @@ on_both_backends!(
     revoked_keys_leave_the_default_list_and_free_their_name,
     two_creates_with_one_name_one_wins,
     expired_keys_are_listed_as_expired,
+    keys_are_found_by_hash_with_their_project,
+    last_use_only_moves_forward,
     ping_answers,
 );

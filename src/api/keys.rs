@@ -8,10 +8,10 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::ctx,
-    crate::auth::{ids, keys},
+    crate::auth::issue::{issue, KeySpec, MAX_LIFETIME},
     crate::domain::{validate_name, FieldError, Membership, Role, User},
     crate::state::AppState,
-    crate::store::{KeyQuery, NewKey, StoreError},
+    crate::store::{KeyQuery, StoreError},
     time::{Date, Duration, OffsetDateTime, Time},
 };
 
@@ -82,28 +82,22 @@ pub(crate) async fn create(
     let name = validate_name("name", name)?;
     let now = OffsetDateTime::now_utc();
     let expires_at = expiry(expires, expires_on, now)?;
-    let material = keys::generate();
-    let new = NewKey {
-        id: ids::key_id(),
-        project_id: project.project_id.clone(),
-        name,
-        prefix: material.prefix.clone(),
-        last4: material.last4.clone(),
-        key_hash: material.hash.clone(),
-        permissions: "[]".into(),
-        created_by: user.id.clone(),
-        created_at: now,
+    let spec = KeySpec {
+        project_id: &project.project_id,
+        name: name.clone(),
+        permissions: Vec::new(),
+        created_by: &user.id,
         expires_at,
     };
-    let key = state.store.insert_key(&new).await.map_err(|e| match e {
+    let created = issue(&*state.store, spec, now).await.map_err(|e| match e {
         StoreError::Conflict(_) => AppError::from(FieldError::new(
             "name",
-            format!("An active key is already named “{}”. Choose another name.", new.name),
+            format!("An active key is already named “{name}”. Choose another name."),
         )),
         other => other.into(),
     })?;
-    tracing::info!(key = %key.id, project = %project.project_id, user = %user.id, "API key created");
-    Ok(CreatedKey { key, secret: material.secret })
+    tracing::info!(key = %created.key.id, project = %project.project_id, user = %user.id, "API key created");
+    Ok(created)
 }
 
 /// `never`, `30`, `90`, `365` (days) or `date` with `expires_on` as YYYY-MM-DD
@@ -125,7 +119,7 @@ fn expiry(choice: &str, on: Option<&str>, now: OffsetDateTime) -> Result<Option<
             if at <= now {
                 return Err(FieldError::new("expires_on", "Choose a date in the future.").into());
             }
-            if at > now + Duration::days(365 * 5) {
+            if at > now + MAX_LIFETIME {
                 return Err(FieldError::new("expires_on", "Choose a date within five years.").into());
             }
             Ok(Some(at))

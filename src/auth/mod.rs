@@ -1,8 +1,13 @@
-//! Who is asking: passwords, sessions, and the sign-up/sign-in rules.
+//! Who is asking: passwords, sessions, the sign-up/sign-in rules, and API
+//! keys (format, issuing, verification, usage, failed-check limits).
 
 pub mod accounts;
 pub mod ids;
+pub mod issue;
 pub mod keys;
 pub mod password;
+pub mod rate_limit;
 pub mod session;
 pub mod tokens;
+pub mod usage;
+pub mod verify;

@@ -151,6 +151,8 @@ pub struct ApiKey {
     /// `sk_live_` + the first 4 random characters.
     pub prefix: String,
     pub last4: String,
+    /// What the key may do; empty means everything.
+    pub permissions: Vec<String>,
     /// Who created it: a member's name, or "API key <name>".
     pub created_by: String,
     /// RFC 3339, UTC, like every time below.

@@ -57,6 +57,8 @@ pub fn router(state: AppState) -> Router {
         // 413 up front for a declared or streamed body over the limit.
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // Key-authenticated, cookie-free: outside the session and CSRF layers.
+        .merge(crate::admin::router())
         .layer(from_fn(request_log::layer))
         .with_state(state)
 }

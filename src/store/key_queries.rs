@@ -3,7 +3,7 @@
 
 /// The columns of an `ApiKey`, with creator and revoker resolved to a
 /// member's name or "API key <name>".
-const COLUMNS: &str = "SELECT k.id, k.name, k.prefix, k.last4,
+const COLUMNS: &str = "SELECT k.id, k.name, k.prefix, k.last4, k.permissions,
         COALESCE(cu.name, 'API key ' || ck.name, k.created_by) AS created_by,
         k.created_at, k.last_used_at, k.expires_at, k.revoked_at,
         COALESCE(ru.name, 'API key ' || rk.name, k.revoked_by) AS revoked_by";
@@ -52,3 +52,13 @@ pub(super) const INSERT: &str = "INSERT INTO api_keys
 
 pub(super) const REVOKE: &str = "UPDATE api_keys SET revoked_at = $3, revoked_by = $4
     WHERE project_id = $1 AND id = $2 AND revoked_at IS NULL";
+
+/// A key and its project by hash, for verification.
+pub(super) const BY_HASH: &str = "SELECT k.id, k.name, k.prefix, k.project_id, p.name AS project_name,
+        p.slug AS project_slug, k.permissions, k.expires_at, k.revoked_at
+    FROM api_keys k JOIN projects p ON p.id = k.project_id
+    WHERE k.key_hash = $1";
+
+/// Moves `last_used_at` forward only.
+pub(super) const RECORD_USE: &str = "UPDATE api_keys SET last_used_at = $2
+    WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)";

@@ -87,6 +87,21 @@ pub struct NewKey {
     pub expires_at: Option<OffsetDateTime>,
 }
 
+/// A key as verification sees it: who it is, which project, whether it works.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct KeyRecord {
+    pub id: String,
+    pub name: String,
+    pub prefix: String,
+    pub project_id: String,
+    pub project_name: String,
+    pub project_slug: String,
+    /// JSON array of permission strings; `[]` is full access.
+    pub permissions: String,
+    pub expires_at: Option<OffsetDateTime>,
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
 /// Which keys of a project to list.
 #[derive(Clone, Debug, Default)]
 pub struct KeyQuery {
@@ -183,6 +198,17 @@ pub trait Store: Send + Sync + 'static {
         query: &KeyQuery,
         now: OffsetDateTime,
     ) -> Result<Vec<ApiKey>, StoreError>;
+
+    /// One key of the project, revoked or not; `NotFound` otherwise.
+    async fn key(&self, project_id: &str, key_id: &str, now: OffsetDateTime) -> Result<ApiKey, StoreError>;
+
+    /// The key with this hash, with its project, whatever its state: the
+    /// caller decides whether it still works.
+    async fn key_by_hash(&self, key_hash: &str) -> Result<Option<KeyRecord>, StoreError>;
+
+    /// Stores when keys were last used, in one transaction. A time older than
+    /// the stored one is ignored, so instances may flush in any order.
+    async fn record_key_use(&self, uses: &[(String, OffsetDateTime)]) -> Result<(), StoreError>;
 
     /// `NotFound` unless an active key of this project has this id.
     async fn revoke_key(
@@ -380,6 +406,7 @@ struct KeyRow {
     name: String,
     prefix: String,
     last4: String,
+    permissions: String,
     created_by: String,
     created_at: OffsetDateTime,
     last_used_at: Option<OffsetDateTime>,
@@ -400,6 +427,8 @@ impl KeyRow {
             name: self.name,
             prefix: self.prefix,
             last4: self.last4,
+            // Written only by us, as a JSON array; anything else reads as none.
+            permissions: serde_json::from_str(&self.permissions).unwrap_or_default(),
             created_by: self.created_by,
             created_at: rfc3339(self.created_at),
             last_used_at: self.last_used_at.map(rfc3339),

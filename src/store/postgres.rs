@@ -2,8 +2,8 @@
 
 use super::{
     found, keeps_an_owner, key_queries, like_pattern, role_column, Credentials, CredentialsRow, InvitationRecord,
-    InvitationRow, KeyQuery, KeyRow, MemberRow, MembershipRow, NewInvitation, NewKey, NewProject, NewUser, PendingRow,
-    SessionBackend, Store, StoreError, SummaryRow, UserRow,
+    InvitationRow, KeyQuery, KeyRecord, KeyRow, MemberRow, MembershipRow, NewInvitation, NewKey, NewProject, NewUser,
+    PendingRow, SessionBackend, Store, StoreError, SummaryRow, UserRow,
 };
 use crate::domain::{ApiKey, Member, Membership, PendingInvitation, ProjectSummary, Role, User};
 use async_trait::async_trait;

@@ -323,6 +323,29 @@ macro_rules! sql_store {
                 Ok(rows.into_iter().map(|row| row.into_key(now)).collect())
             }
 
+            async fn key(&self, project_id: &str, key_id: &str, now: OffsetDateTime) -> Result<ApiKey, StoreError> {
+                let row = sqlx::query_as::<_, KeyRow>(&key_queries::by_id())
+                    .bind(project_id)
+                    .bind(key_id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                Ok(row.into_key(now))
+            }
+
+            async fn key_by_hash(&self, key_hash: &str) -> Result<Option<KeyRecord>, StoreError> {
+                Ok(sqlx::query_as::<_, KeyRecord>(key_queries::BY_HASH).bind(key_hash).fetch_optional(&self.pool).await?)
+            }
+
+            async fn record_key_use(&self, uses: &[(String, OffsetDateTime)]) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                for (key_id, at) in uses {
+                    sqlx::query(key_queries::RECORD_USE).bind(key_id).bind(*at).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn revoke_key(
                 &self,
                 project_id: &str,
@@ -343,16 +366,6 @@ macro_rules! sql_store {
         }
 
         impl $store {
-            async fn key(&self, project_id: &str, key_id: &str, now: OffsetDateTime) -> Result<ApiKey, StoreError> {
-                let row = sqlx::query_as::<_, KeyRow>(&key_queries::by_id())
-                    .bind(project_id)
-                    .bind(key_id)
-                    .fetch_optional(&self.pool)
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
-                Ok(row.into_key(now))
-            }
-
             /// Changes (`Some`) or removes (`None`) a membership. `$lock_project`
             /// runs first in the transaction, so two owners demoting each other
             /// cannot both succeed.

@@ -113,11 +113,11 @@ impl TestApp {
         let mut argv = vec!["banata", "--database-url", db.url.as_str()];
         argv.extend_from_slice(args);
         let config = Cli::try_parse_from(argv).expect("valid test settings").config;
-        let router = banata::server::build(config).await.expect("server builds");
+        let server = banata::server::build(config).await.expect("server builds");
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(banata::server::serve(listener, router, async move {
+        tokio::spawn(banata::server::serve(listener, server, async move {
             let _ = stopped.await;
         }));
         TestApp { base, client: client(), db, stop: Some(stop) }
@@ -171,6 +171,119 @@ pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .find(|v| v.starts_with(&format!("{}=", banata::http::SESSION_COOKIE)))
         .map(str::to_owned)
+}
+
+/// The real `banata` binary, its log collected as it runs.
+pub struct RealServer {
+    pub base: String,
+    child: std::process::Child,
+    log: Arc<std::sync::Mutex<String>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl RealServer {
+    /// Starts the binary on a free port and waits for its "listening" line.
+    pub fn start(db_url: &str, args: &[&str]) -> RealServer {
+        use std::io::{BufRead, BufReader};
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_banata"))
+            .args(["--addr", "127.0.0.1:0", "--database-url", db_url])
+            .args(args)
+            .env("BANATA_LOG", "debug")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the banata binary");
+        let mut lines = BufReader::new(child.stdout.take().unwrap());
+        let log = Arc::new(std::sync::Mutex::new(String::new()));
+        let base = loop {
+            let mut line = String::new();
+            let read = lines.read_line(&mut line).unwrap();
+            log.lock().unwrap().push_str(&line);
+            assert!(read > 0, "server exited: {}", log.lock().unwrap());
+            if let Some(at) = line.find("listening on ") {
+                break line[at + "listening on ".len()..].trim().to_string();
+            }
+        };
+        // Keep draining the pipe so that the server never blocks on logging.
+        let sink = log.clone();
+        let reader = std::thread::spawn(move || {
+            for line in lines.lines().map_while(Result::ok) {
+                let mut log = sink.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        RealServer { base, child, log, reader: Some(reader) }
+    }
+
+    /// SIGTERM, as an orchestrator stops it; waits for a clean exit.
+    pub fn stop_gracefully(&mut self) -> String {
+        let status = std::process::Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+        assert!(status.success());
+        assert!(self.child.wait().unwrap().success(), "a clean exit");
+        self.finish()
+    }
+
+    /// SIGKILL: no chance to save anything.
+    pub fn kill(&mut self) -> String {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        self.finish()
+    }
+
+    fn finish(&mut self) -> String {
+        if let Some(reader) = self.reader.take() {
+            reader.join().unwrap();
+        }
+        self.log.lock().unwrap().clone()
+    }
+}
+
+impl Drop for RealServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A user, their project, and one working key of it.
+pub struct Tenant {
+    pub email: String,
+    pub project_id: String,
+    pub slug: String,
+    pub key: String,
+    pub key_id: String,
+}
+
+impl Tenant {
+    /// Made straight in the store, as the dashboard would.
+    pub async fn new(store: &Arc<dyn Store>, name: &str) -> Tenant {
+        let email = email();
+        let user = banata::auth::accounts::sign_up(&**store, name, &email, PASSWORD).await.unwrap();
+        let project = banata::auth::accounts::home_project(&**store, &user).await.unwrap();
+        let spec = banata::auth::issue::KeySpec {
+            project_id: &project.project_id,
+            name: "root".into(),
+            permissions: vec![],
+            created_by: &user.id,
+            expires_at: None,
+        };
+        let created = banata::auth::issue::issue(&**store, spec, time::OffsetDateTime::now_utc()).await.unwrap();
+        Tenant {
+            email,
+            project_id: project.project_id,
+            slug: project.slug,
+            key: created.secret,
+            key_id: created.key.id,
+        }
+    }
+
+    pub fn client(&self, base: &str) -> banata::client::Client {
+        banata::client::Client::new(base, &self.key)
+    }
 }
 
 /// Runs a test body once per backend.

@@ -1,0 +1,153 @@
+//! The admin API's error: the contract's status codes and `{ message, code }`
+//! bodies. Messages are for the caller; internals go to the log only.
+
+use super::types::{ErrorBody, FieldProblem};
+use crate::store::StoreError;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApiError {
+    /// Any key that does not work, for whatever reason: one answer for all.
+    Unauthenticated,
+    Forbidden(&'static str),
+    NotFound(&'static str),
+    Conflict(String),
+    MethodNotAllowed,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    Validation(Vec<FieldProblem>),
+    RateLimited {
+        retry_after: u64,
+    },
+    Internal,
+}
+
+impl ApiError {
+    pub fn field(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        ApiError::Validation(vec![FieldProblem::new(field, code, message)])
+    }
+
+    pub fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthenticated => "authentication_required",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::PayloadTooLarge => "payload_too_large",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::Validation(_) => "validation_error",
+            ApiError::RateLimited { .. } => "rate_limit_exceeded",
+            ApiError::Internal => "internal_error",
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Unauthenticated => {
+                "A valid API key is required: send it as `Authorization: Bearer <key>`.".into()
+            }
+            ApiError::Forbidden(message) | ApiError::NotFound(message) => (*message).into(),
+            ApiError::Conflict(message) => message.clone(),
+            ApiError::MethodNotAllowed => "This endpoint does not take that HTTP method.".into(),
+            ApiError::PayloadTooLarge => "The request body is larger than 64 KiB.".into(),
+            ApiError::UnsupportedMediaType => "Send the body as JSON with `Content-Type: application/json`.".into(),
+            ApiError::Validation(errors) => match errors.as_slice() {
+                [one] => one.message.clone(),
+                _ => "Some fields are not valid; see `errors`.".into(),
+            },
+            ApiError::RateLimited { retry_after } => {
+                format!("Too many failed key checks from your address. Try again in {retry_after} seconds.")
+            }
+            ApiError::Internal => {
+                "Something went wrong on our side. Try again; the request id helps us find it.".into()
+            }
+        }
+    }
+
+    /// The contract's body for a bare status some layer answered with
+    /// (unknown route, wrong method, body over the limit).
+    pub fn for_status(status: StatusCode) -> ApiError {
+        match status {
+            StatusCode::UNAUTHORIZED => ApiError::Unauthenticated,
+            StatusCode::NOT_FOUND => ApiError::NotFound("No such endpoint."),
+            StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
+            s if s.is_client_error() => ApiError::field("body", "invalid", "The request could not be read."),
+            _ => ApiError::Internal,
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => ApiError::NotFound("No key with that id in this project."),
+            StoreError::Conflict(_) => ApiError::Conflict("That conflicts with an existing record.".into()),
+            other => {
+                tracing::error!(error = %other, "store failure");
+                ApiError::Internal
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let retry_after = match &self {
+            ApiError::RateLimited { retry_after } => Some(*retry_after),
+            _ => None,
+        };
+        let status = self.status_code();
+        let body = ErrorBody {
+            message: self.message(),
+            code: self.code().to_string(),
+            errors: match self {
+                ApiError::Validation(errors) => errors,
+                _ => Vec::new(),
+            },
+        };
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+/// Gives any error answer without a JSON body (from the router or a limit
+/// layer) the contract's body, keeping headers such as `Allow`.
+pub async fn contract_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let mut fresh = ApiError::for_status(status).into_response();
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        fresh.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    fresh
+}

@@ -1,0 +1,163 @@
+//! Extractors every admin API handler uses: who is calling (their key), the
+//! JSON body and the query string, each failing with the contract's errors.
+
+use super::error::ApiError;
+use super::types::FieldProblem;
+use crate::auth::verify::VerifiedKey;
+use crate::config::Config;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Instant;
+use time::OffsetDateTime;
+
+/// The verified key of the request. Its project is the only one the request
+/// may touch.
+pub struct ApiCaller(pub VerifiedKey);
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let ip = client_ip(parts, &state.config);
+        state.key_failures.check(ip, Instant::now()).map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+        let verified = match presented_key(&parts.headers) {
+            Some(key) => state.keys.verify(key, OffsetDateTime::now_utc()).await?,
+            None => None,
+        };
+        match verified {
+            Some(key) => Ok(ApiCaller(key)),
+            None => {
+                state.key_failures.fail(ip, Instant::now());
+                Err(ApiError::Unauthenticated)
+            }
+        }
+    }
+}
+
+/// `Authorization: Bearer <key>` (the SDK), else `x-api-key: <key>`.
+fn presented_key(headers: &HeaderMap) -> Option<&str> {
+    if let Some(value) = headers.get(AUTHORIZATION) {
+        let (scheme, key) = value.to_str().ok()?.split_once(' ')?;
+        return scheme.eq_ignore_ascii_case("bearer").then(|| key.trim());
+    }
+    headers.get("x-api-key").and_then(|v| v.to_str().ok()).map(str::trim)
+}
+
+/// The peer address, or the last address in the configured proxy header
+/// (the one our own proxy added, which a client cannot forge).
+fn client_ip(parts: &Parts, config: &Config) -> IpAddr {
+    let from_header = config.client_ip_header.as_deref().and_then(|name| {
+        let value = parts.headers.get(name)?.to_str().ok()?;
+        value.rsplit(',').next()?.trim().parse().ok()
+    });
+    from_header
+        .or_else(|| parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()))
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+}
+
+/// A JSON body: `application/json`, within the body limit, of type `T`.
+/// Unknown fields are ignored; a wrong type names its field.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"));
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::field("body", "invalid", "The request body could not be read.")
+            }
+        })?;
+        // serde would read a struct from an array too; the contract says object.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+                Ok(_) => not_an_object(),
+                Err(_) => not_json(),
+            });
+        }
+        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_problem)?;
+        deserializer.end().map_err(|_| not_json())?;
+        Ok(ApiJson(value))
+    }
+}
+
+fn not_json() -> ApiError {
+    ApiError::field("body", "invalid_json", "The body is not valid JSON.")
+}
+
+fn not_an_object() -> ApiError {
+    ApiError::field("body", "invalid_type", "The body must be a JSON object.")
+}
+
+fn json_problem(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    use serde_json::error::Category;
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    match inner.classify() {
+        Category::Data if path != "." => {
+            ApiError::field(path, "invalid_type", format!("Wrong type: {}.", without_position(&inner)))
+        }
+        Category::Data => not_an_object(),
+        _ => not_json(),
+    }
+}
+
+/// serde_json's message without " at line 1 column 9".
+fn without_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}
+
+/// The query string as `T`, whose fields are all optional strings (their
+/// rules are checked by the handler, which can name the field).
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or_default())
+            .map(ApiQuery)
+            .map_err(|e| ApiError::Validation(vec![FieldProblem::new("query", "invalid", e.to_string())]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs.iter().map(|(k, v)| (k.parse().unwrap(), v.parse().unwrap())).collect()
+    }
+
+    #[test]
+    fn keys_come_from_bearer_or_x_api_key() {
+        assert_eq!(presented_key(&headers(&[("authorization", "Bearer sk_1")])), Some("sk_1"));
+        assert_eq!(presented_key(&headers(&[("authorization", "bearer  sk_1 ")])), Some("sk_1"));
+        assert_eq!(presented_key(&headers(&[("x-api-key", "sk_2")])), Some("sk_2"));
+        assert_eq!(presented_key(&headers(&[("authorization", "Basic abc")])), None);
+        assert_eq!(presented_key(&headers(&[("authorization", "Bearer")])), None);
+        assert_eq!(presented_key(&headers(&[])), None);
+    }
+}

@@ -1,0 +1,179 @@
+//! The admin API's endpoints. Each is thin: the extractors verified the key
+//! and read the input; the rules live in `input` and the store.
+
+use super::error::ApiError;
+use super::extract::{ApiCaller, ApiJson, ApiQuery};
+use super::input;
+use super::types::{
+    ApiKeyObject, CreateKeyRequest, CreatedApiKey, DeleteKeyRequest, ErrorBody, ListQuery, Success, Whoami, WhoamiKey,
+    WhoamiProject, WhoamiQuery,
+};
+use crate::auth::issue::{issue, KeySpec};
+use crate::state::AppState;
+use crate::store::{KeyQuery, StoreError};
+use axum::extract::State;
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use time::OffsetDateTime;
+
+/// Response header with the cursor of the next page of a paged list.
+pub const NEXT_CURSOR: &str = "x-next-cursor";
+
+/// Creates a key in the caller's project; the response is the only place
+/// its secret ever appears.
+#[utoipa::path(
+    post,
+    path = "/api/auth/api-key/create",
+    tag = "API keys",
+    request_body = CreateKeyRequest,
+    responses(
+        (status = 200, description = "The new key, with its secret", body = CreatedApiKey),
+        (status = 401, description = "No working key", body = ErrorBody),
+        (status = 403, description = "`projectId` names another project", body = ErrorBody),
+        (status = 409, description = "An active key already has this name", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "Body not sent as JSON", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+        (status = 429, description = "Too many failed key checks", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("apiKey" = []))
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(request): ApiJson<CreateKeyRequest>,
+) -> Result<Json<CreatedApiKey>, ApiError> {
+    input::same_project(&caller, request.project_id.as_deref())?;
+    let now = OffsetDateTime::now_utc();
+    let new = input::new_key(request, now)?;
+    let name = new.name.clone();
+    let spec = KeySpec {
+        project_id: &caller.project_id,
+        name: new.name,
+        permissions: new.permissions,
+        created_by: &caller.id,
+        expires_at: new.expires_at,
+    };
+    let created = issue(&*state.store, spec, now).await.map_err(|e| match e {
+        StoreError::Conflict(_) => ApiError::Conflict(format!("An active key is already named {name:?}.")),
+        other => other.into(),
+    })?;
+    tracing::info!(key = %created.key.id, project = %caller.project_id, by_key = %caller.id, "API key created");
+    Ok(Json(created.into()))
+}
+
+/// The project's active keys, newest first: all of them, or a page when
+/// `limit` is given (the next page's cursor comes in `x-next-cursor`).
+#[utoipa::path(
+    get,
+    path = "/api/auth/api-key/list",
+    tag = "API keys",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "Keys, newest first, without secrets",
+            body = Vec<ApiKeyObject>,
+            headers(("x-next-cursor" = String, description = "Cursor of the next page, when there is one"))),
+        (status = 401, description = "No working key", body = ErrorBody),
+        (status = 403, description = "`projectId` names another project", body = ErrorBody),
+        (status = 404, description = "`cursor` is not a key of this project", body = ErrorBody),
+        (status = 422, description = "Invalid `limit`", body = ErrorBody),
+        (status = 429, description = "Too many failed key checks", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("apiKey" = []))
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<Response, ApiError> {
+    input::same_project(&caller, query.project_id.as_deref())?;
+    let limit = input::limit(query.limit.as_deref())?;
+    let now = OffsetDateTime::now_utc();
+    if let Some(cursor) = &query.cursor {
+        state.store.key(&caller.project_id, cursor, now).await?;
+    }
+    let page = KeyQuery {
+        search: None,
+        include_revoked: false,
+        after: query.cursor,
+        // One more than asked tells whether another page follows.
+        limit: limit.map_or(u32::MAX, |n| n + 1),
+    };
+    let mut keys = state.store.list_keys(&caller.project_id, &page, now).await?;
+    let next = match limit {
+        Some(n) if keys.len() > n as usize => {
+            keys.truncate(n as usize);
+            keys.last().map(|k| k.id.clone())
+        }
+        _ => None,
+    };
+    let body: Vec<ApiKeyObject> = keys.into_iter().map(ApiKeyObject::from).collect();
+    let mut response = Json(body).into_response();
+    if let Some(cursor) = next.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        response.headers_mut().insert(NEXT_CURSOR, cursor);
+    }
+    Ok(response)
+}
+
+/// Revokes a key of the caller's project: it stops working at once.
+#[utoipa::path(
+    post,
+    path = "/api/auth/api-key/delete",
+    tag = "API keys",
+    request_body = DeleteKeyRequest,
+    responses(
+        (status = 200, description = "Revoked", body = Success),
+        (status = 401, description = "No working key", body = ErrorBody),
+        (status = 403, description = "`projectId` names another project", body = ErrorBody),
+        (status = 404, description = "No active key with this id in the key's project", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "Body not sent as JSON", body = ErrorBody),
+        (status = 422, description = "Missing or invalid `keyId`", body = ErrorBody),
+        (status = 429, description = "Too many failed key checks", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("apiKey" = []))
+)]
+pub async fn delete(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(request): ApiJson<DeleteKeyRequest>,
+) -> Result<Json<Success>, ApiError> {
+    input::same_project(&caller, request.project_id.as_deref())?;
+    let key_id = input::key_id(request.key_id.as_deref())?;
+    let now = OffsetDateTime::now_utc();
+    let key = state.store.revoke_key(&caller.project_id, key_id, &caller.id, now).await?;
+    tracing::info!(key = %key.id, project = %caller.project_id, by_key = %caller.id, "API key revoked");
+    Ok(Json(Success { success: true }))
+}
+
+/// Which project and key this request acts as: the first thing to check
+/// when requests return another project's data.
+#[utoipa::path(
+    get,
+    path = "/api/auth/api-key/whoami",
+    tag = "Troubleshooting",
+    params(WhoamiQuery),
+    responses(
+        (status = 200, description = "The key's project and the key", body = Whoami),
+        (status = 401, description = "No working key", body = ErrorBody),
+        (status = 403, description = "`projectId` names another project", body = ErrorBody),
+        (status = 429, description = "Too many failed key checks", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("apiKey" = []))
+)]
+pub async fn whoami(
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(query): ApiQuery<WhoamiQuery>,
+) -> Result<Json<Whoami>, ApiError> {
+    input::same_project(&caller, query.project_id.as_deref())?;
+    Ok(Json(Whoami {
+        project: WhoamiProject { id: caller.project_id, name: caller.project_name, slug: caller.project_slug },
+        key: WhoamiKey { id: caller.id, name: caller.name, prefix: caller.prefix },
+    }))
+}
+
+/// Any other path under `/api/auth/`.
+pub async fn unknown() -> ApiError {
+    ApiError::NotFound("No such endpoint.")
+}

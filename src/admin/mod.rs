@@ -1,0 +1,40 @@
+//! The admin API applications call with their key, as existing Banata
+//! clients (the admin SDK) expect it: `/api/auth/api-key/*`, JSON in and out,
+//! the contract's errors, and an OpenAPI document generated from this code.
+//! It takes no cookies, so it sits outside the dashboard's session and CSRF
+//! layers.
+
+mod error;
+mod extract;
+mod handlers;
+mod input;
+mod openapi;
+pub mod types;
+
+pub use error::ApiError;
+pub use handlers::NEXT_CURSOR;
+pub use openapi::ApiDoc;
+
+use crate::http::BODY_LIMIT;
+use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::map_response;
+use axum::routing::{any, get, post};
+use axum::Router;
+use tower_http::limit::RequestBodyLimitLayer;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/auth/api-key/create", post(handlers::create))
+        .route("/api/auth/api-key/list", get(handlers::list))
+        .route("/api/auth/api-key/delete", post(handlers::delete))
+        .route("/api/auth/api-key/whoami", get(handlers::whoami))
+        .route("/api/auth/{*rest}", any(handlers::unknown))
+        .route("/api/openapi.json", get(openapi::document))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // 413 up front for a declared or streamed body over the limit.
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // Outermost, so that the limit's and the router's bare answers get
+        // the contract's JSON body too.
+        .layer(map_response(error::contract_errors))
+}

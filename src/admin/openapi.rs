@@ -1,0 +1,61 @@
+//! The OpenAPI 3.1 document of the admin API, generated from the handlers'
+//! annotations and the wire types, served at `/api/openapi.json`.
+
+use super::handlers;
+use super::types::{
+    ApiKeyObject, CreateKeyRequest, CreatedApiKey, DeleteKeyRequest, ErrorBody, FieldProblem, Success, Whoami,
+    WhoamiKey, WhoamiProject,
+};
+use axum::http::header;
+use axum::response::IntoResponse;
+use std::sync::LazyLock;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Banata admin API",
+        description = "Manage a project's API keys with one of its keys. The key alone decides the project."
+    ),
+    paths(handlers::create, handlers::list, handlers::delete, handlers::whoami),
+    components(schemas(
+        ApiKeyObject,
+        CreatedApiKey,
+        CreateKeyRequest,
+        DeleteKeyRequest,
+        Success,
+        Whoami,
+        WhoamiProject,
+        WhoamiKey,
+        ErrorBody,
+        FieldProblem
+    )),
+    modifiers(&KeySchemes),
+    tags(
+        (name = "API keys", description = "Create, list and revoke the project's keys"),
+        (name = "Troubleshooting", description = "Which project a key acts on")
+    )
+)]
+pub struct ApiDoc;
+
+/// The two ways a request may carry its key.
+struct KeySchemes;
+
+impl Modify for KeySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme("apiKey", SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("x-api-key"))));
+    }
+}
+
+static DOCUMENT: LazyLock<String> =
+    LazyLock::new(|| ApiDoc::openapi().to_pretty_json().expect("the OpenAPI document serializes"));
+
+pub async fn document() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], DOCUMENT.as_str())
+}

@@ -1,0 +1,188 @@
+//! What travels over the admin API, as the Banata SDK spells it (camelCase).
+//! The server and the typed client (`crate::client`) share these types, and
+//! the OpenAPI document is generated from them.
+
+use crate::domain::{ApiKey, CreatedKey};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// An API key as the API returns it: never the secret, never its hash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = ApiKey)]
+pub struct ApiKeyObject {
+    #[schema(example = "key_3kTMd9ZqY2vW8xLpN1aR")]
+    pub id: String,
+    #[schema(example = "billing-worker")]
+    pub name: String,
+    /// The non-secret leading part of the key, shown in lists.
+    #[schema(example = "sk_live_Ab3x")]
+    pub prefix: String,
+    /// Always null: this server scopes keys by project, not organization.
+    #[schema(required = true)]
+    pub organization_id: Option<String>,
+    /// Empty: the key may do everything its project allows.
+    pub permissions: Vec<String>,
+    /// ISO 8601, UTC; null for a key that never expires.
+    #[schema(required = true, format = DateTime)]
+    pub expires_at: Option<String>,
+    /// ISO 8601, UTC; null until the key is first used.
+    #[schema(required = true, format = DateTime)]
+    pub last_used_at: Option<String>,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    /// An addition of ours: the last four characters, to tell keys apart.
+    #[schema(example = "9fQz")]
+    pub last4: String,
+    /// An addition of ours: a member's name or "API key <name>".
+    pub created_by: String,
+}
+
+impl From<ApiKey> for ApiKeyObject {
+    fn from(key: ApiKey) -> Self {
+        Self {
+            id: key.id,
+            name: key.name,
+            prefix: key.prefix,
+            organization_id: None,
+            permissions: key.permissions,
+            expires_at: key.expires_at,
+            last_used_at: key.last_used_at,
+            created_at: key.created_at,
+            last4: key.last4,
+            created_by: key.created_by,
+        }
+    }
+}
+
+/// The answer to a create: the key and, this once, its full secret.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CreatedApiKey {
+    #[serde(flatten)]
+    pub api_key: ApiKeyObject,
+    /// The full key. Shown only in this response; store it now.
+    pub key: String,
+}
+
+impl std::fmt::Debug for CreatedApiKey {
+    // The secret never reaches a log through `{:?}`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedApiKey").field("api_key", &self.api_key).finish_non_exhaustive()
+    }
+}
+
+impl From<CreatedKey> for CreatedApiKey {
+    fn from(created: CreatedKey) -> Self {
+        Self { api_key: created.key.into(), key: created.secret }
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateKeyRequest {
+    /// 1 to 100 characters, unique among the project's active keys.
+    #[schema(required = true, value_type = String, example = "billing-worker")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Accepted for compatibility and ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    /// Omit, null or `[]` for full access.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<Vec<String>>,
+    /// ISO 8601 time (or date) in the future, at most five years away.
+    #[schema(format = DateTime, example = "2027-06-30T00:00:00Z")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    /// Optional; if it names another project than the key's, 403.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteKeyRequest {
+    #[schema(required = true, value_type = String, example = "key_3kTMd9ZqY2vW8xLpN1aR")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    /// Optional; if it names another project than the key's, 403.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Page size, 1 to 100. Without it the whole list comes back.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+    /// The `x-next-cursor` header of the previous page.
+    pub cursor: Option<String>,
+    /// Optional; if it names another project than the key's, 403.
+    pub project_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct WhoamiQuery {
+    /// Optional; if it names another project than the key's, 403.
+    pub project_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Success {
+    pub success: bool,
+}
+
+/// Which project and key a request acts as.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Whoami {
+    pub project: WhoamiProject,
+    pub key: WhoamiKey,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WhoamiProject {
+    pub id: String,
+    pub name: String,
+    pub slug: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WhoamiKey {
+    pub id: String,
+    pub name: String,
+    pub prefix: String,
+}
+
+/// Every non-2xx answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ErrorBody {
+    /// For people: what went wrong and what to do.
+    pub message: String,
+    /// For programs: `authentication_required`, `forbidden`, `not_found`,
+    /// `conflict`, `payload_too_large`, `validation_error`,
+    /// `rate_limit_exceeded`, `internal_error`, …
+    pub code: String,
+    /// Present on 422: one entry per wrong field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct FieldProblem {
+    /// The field's name as sent, e.g. `name` or `permissions[0]`; `body`
+    /// for the body as a whole.
+    pub field: String,
+    pub message: String,
+    /// `required`, `invalid`, `invalid_type`, `invalid_json`, `unknown_permission`.
+    pub code: String,
+}
+
+impl FieldProblem {
+    pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into(), code: code.to_string() }
+    }
+}

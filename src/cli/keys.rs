@@ -1,0 +1,87 @@
+//! `banata keys list|create|revoke|whoami`: the admin API from the shell.
+//! The key comes from `BANATA_API_KEY` (never argv, which other users of the
+//! machine can read), the server from `BANATA_URL`.
+
+use crate::admin::types::{ApiKeyObject, CreateKeyRequest};
+use crate::client::Client;
+use crate::config::KeysCommand;
+use crate::server::StartError;
+
+const DEFAULT_URL: &str = "http://127.0.0.1:3000";
+
+pub async fn run(command: KeysCommand) -> Result<(), StartError> {
+    let api_key = std::env::var("BANATA_API_KEY")
+        .ok()
+        .filter(|k| !k.trim().is_empty())
+        .ok_or("set BANATA_API_KEY to a key of the project (it is read from the environment only)")?;
+    let url = std::env::var("BANATA_URL").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| DEFAULT_URL.into());
+    let client = Client::new(&url, api_key.trim());
+    match command {
+        KeysCommand::List { json } => {
+            let keys = client.list().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&keys)?);
+            } else {
+                print!("{}", table(&keys));
+            }
+        }
+        KeysCommand::Create { name, expires_at, json } => {
+            let request = CreateKeyRequest { name: Some(name), expires_at, ..Default::default() };
+            let created = client.create(&request).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&created)?);
+            } else {
+                println!("Created {} ({})", created.api_key.name, created.api_key.id);
+                println!();
+                println!("    {}", created.key);
+                println!();
+                println!("Copy it now: this is the only time it is shown.");
+            }
+        }
+        KeysCommand::Revoke { key_id } => {
+            client.delete(&key_id).await?;
+            println!("Revoked {key_id}. It stops working at once.");
+        }
+        KeysCommand::Whoami { json } => {
+            let me = client.whoami().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&me)?);
+            } else {
+                println!("Project  {} ({}, {})", me.project.name, me.project.slug, me.project.id);
+                println!("Key      {} ({}…, {})", me.key.name, me.key.prefix, me.key.id);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Aligned columns, one key per line.
+fn table(keys: &[ApiKeyObject]) -> String {
+    if keys.is_empty() {
+        return "No active keys.\n".into();
+    }
+    let day = |t: &Option<String>| t.as_deref().map_or("never".to_string(), |t| t.chars().take(10).collect());
+    let rows: Vec<[String; 6]> = keys
+        .iter()
+        .map(|k| {
+            [
+                k.name.clone(),
+                format!("{}…{}", k.prefix, k.last4),
+                k.created_at.chars().take(10).collect(),
+                day(&k.last_used_at),
+                day(&k.expires_at),
+                k.id.clone(),
+            ]
+        })
+        .collect();
+    let header = ["NAME", "KEY", "CREATED", "LAST USED", "EXPIRES", "ID"].map(String::from);
+    let widths: Vec<usize> =
+        (0..6).map(|i| rows.iter().chain([&header]).map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    for row in [&header].into_iter().chain(&rows) {
+        let cells: Vec<String> = row.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
