@@ -8,7 +8,9 @@ use tracing_subscriber::EnvFilter;
 async fn main() {
     let cli = Cli::parse();
     let filter = EnvFilter::try_new(&cli.config.log).unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
+    // Colours only on a terminal: log files and collectors get plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_ansi(ansi).init();
 
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => banata::server::run(cli.config).await,

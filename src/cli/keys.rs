@@ -60,21 +60,23 @@ fn table(keys: &[ApiKeyObject]) -> String {
     if keys.is_empty() {
         return "No active keys.\n".into();
     }
-    let day = |t: &Option<String>| t.as_deref().map_or("never".to_string(), |t| t.chars().take(10).collect());
+    // `2026-11-30T12:34:56Z` → `2026-11-30 12:34` (UTC), or the date alone.
+    let shown = |t: &str, len: usize| t.chars().take(len).collect::<String>().replace('T', " ");
+    let when = |t: &Option<String>, len| t.as_deref().map_or("never".to_string(), |t| shown(t, len));
     let rows: Vec<[String; 6]> = keys
         .iter()
         .map(|k| {
             [
                 k.name.clone(),
                 format!("{}…{}", k.prefix, k.last4),
-                k.created_at.chars().take(10).collect(),
-                day(&k.last_used_at),
-                day(&k.expires_at),
+                shown(&k.created_at, 10),
+                when(&k.last_used_at, 16),
+                when(&k.expires_at, 10),
                 k.id.clone(),
             ]
         })
         .collect();
-    let header = ["NAME", "KEY", "CREATED", "LAST USED", "EXPIRES", "ID"].map(String::from);
+    let header = ["NAME", "KEY", "CREATED", "LAST USED (UTC)", "EXPIRES", "ID"].map(String::from);
     let widths: Vec<usize> =
         (0..6).map(|i| rows.iter().chain([&header]).map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
     let mut out = String::new();
