@@ -5,7 +5,7 @@ use crate::auth::usage::KeyUsage;
 use crate::auth::verify::KeyVerifier;
 use crate::config::Config;
 use crate::state::AppState;
-use crate::store::{self, SessionBackend};
+use crate::store::{self, SessionBackend, Store};
 use crate::{auth, http};
 use leptos::config::LeptosOptions;
 use std::future::Future;
@@ -19,6 +19,8 @@ pub type StartError = Box<dyn std::error::Error + Send + Sync>;
 /// A built server: its router, and what must be saved when it stops.
 pub struct Server {
     pub router: axum::Router,
+    /// The key verifier the router uses, for whoever embeds the server.
+    pub keys: Arc<KeyVerifier>,
     usage: Arc<KeyUsage>,
 }
 
@@ -36,14 +38,16 @@ pub async fn build(config: Config) -> Result<Server, StartError> {
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .build();
+    let keys = Arc::new(KeyVerifier::new(store.clone(), usage.clone()));
+    tokio::spawn(follow_key_changes(store.clone(), keys.clone()));
     let state = AppState {
         leptos_options,
-        keys: Arc::new(KeyVerifier::new(store.clone(), usage.clone())),
+        keys: keys.clone(),
         key_failures: Arc::new(FailureLimiter::new(config.key_failure_limit)),
         store,
         config: Arc::new(config),
     };
-    Ok(Server { router: http::router(state), usage })
+    Ok(Server { router: http::router(state), keys, usage })
 }
 
 /// Serves on `listener` until `shutdown` resolves and the requests in flight
@@ -80,6 +84,15 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     serve(listener, server, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Keeps the key cache in step with revocations made by any instance.
+async fn follow_key_changes(store: Arc<dyn Store>, keys: Arc<KeyVerifier>) {
+    let (sender, mut changes) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move { store.watch_key_changes(sender).await });
+    while let Some(change) = changes.recv().await {
+        keys.apply(&change);
+    }
 }
 
 async fn delete_expired_sessions(sessions: SessionBackend) {

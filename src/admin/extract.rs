@@ -13,12 +13,13 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 use std::time::Instant;
 use time::OffsetDateTime;
 
 /// The verified key of the request. Its project is the only one the request
 /// may touch.
-pub struct ApiCaller(pub VerifiedKey);
+pub struct ApiCaller(pub Arc<VerifiedKey>);
 
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;

@@ -143,6 +143,7 @@ pub async fn delete(
     let key_id = input::key_id(request.key_id.as_deref())?;
     let now = OffsetDateTime::now_utc();
     let key = state.store.revoke_key(&caller.project_id, key_id, &caller.id, now).await?;
+    state.keys.forget(&key.id);
     tracing::info!(key = %key.id, project = %caller.project_id, by_key = %caller.id, "API key revoked");
     Ok(Json(Success { success: true }))
 }
@@ -168,8 +169,12 @@ pub async fn whoami(
 ) -> Result<Json<Whoami>, ApiError> {
     input::same_project(&caller, query.project_id.as_deref())?;
     Ok(Json(Whoami {
-        project: WhoamiProject { id: caller.project_id, name: caller.project_name, slug: caller.project_slug },
-        key: WhoamiKey { id: caller.id, name: caller.name, prefix: caller.prefix },
+        project: WhoamiProject {
+            id: caller.project_id.clone(),
+            name: caller.project_name.clone(),
+            slug: caller.project_slug.clone(),
+        },
+        key: WhoamiKey { id: caller.id.clone(), name: caller.name.clone(), prefix: caller.prefix.clone() },
     }))
 }
 

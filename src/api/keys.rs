@@ -63,6 +63,7 @@ pub async fn revoke_key(slug: String, key_id: String) -> Result<(), AppError> {
     let state = ctx::state()?;
     let (user, project) = ctx::member(&state, &slug, Role::Developer).await?;
     let key = state.store.revoke_key(&project.project_id, &key_id, &user.id, OffsetDateTime::now_utc()).await?;
+    state.keys.forget(&key.id);
     tracing::info!(key = %key.id, project = %project.project_id, user = %user.id, "API key revoked");
     // Without JavaScript the form came from the confirm page: back to the list.
     leptos_axum::redirect(&format!("/projects/{}/api-keys", project.slug));

@@ -9,7 +9,7 @@ use {
     super::ctx,
     crate::auth::{accounts::slugify, ids},
     crate::domain::{validate_name, validate_slug, FieldError, Role},
-    crate::store::{NewProject, StoreError},
+    crate::store::{KeyChange, NewProject, StoreError},
 };
 
 /// Every project the caller belongs to, with their role and its key count.
@@ -61,6 +61,8 @@ pub async fn rename_project(slug: String, name: String) -> Result<(), AppError> 
     let (_, project) = ctx::member(&state, &slug, Role::Owner).await?;
     let name = validate_name("name", &name)?;
     state.store.rename_project(&project.project_id, &name).await?;
+    // Cached keys carry the project's name.
+    state.keys.apply(&KeyChange::All);
     Ok(())
 }
 
@@ -72,6 +74,7 @@ pub async fn change_slug(slug: String, new_slug: String) -> Result<(), AppError>
     let new_slug = validate_slug(&new_slug)?;
     if new_slug != project.slug {
         state.store.change_slug(&project.project_id, &new_slug).await.map_err(slug_taken)?;
+        state.keys.apply(&KeyChange::All);
     }
     leptos_axum::redirect(&format!("/projects/{new_slug}/settings"));
     Ok(())
@@ -86,6 +89,8 @@ pub async fn delete_project(slug: String, confirm: String) -> Result<(), AppErro
         return Err(FieldError::new("confirm", "Type the project's name exactly to confirm.").into());
     }
     state.store.delete_project(&project.project_id).await?;
+    // Its keys are gone: none may be served from the cache.
+    state.keys.apply(&KeyChange::All);
     tracing::info!(project = %project.project_id, user = %user.id, "project deleted");
     leptos_axum::redirect("/projects");
     Ok(())

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod ids;
 pub mod issue;
+pub mod key_cache;
 pub mod keys;
 pub mod password;
 pub mod rate_limit;

@@ -1,10 +1,24 @@
-//! Password hashing with argon2id. Hashing is deliberately slow, so it always
-//! runs on the blocking pool, never on the async workers.
+//! Password hashing with argon2id. Hashing is deliberately slow, so it runs
+//! on the blocking pool, never on the async workers, and at most (cores - 1)
+//! hashes run at once: a burst of sign-ins queues instead of taking every
+//! core from the requests that carry API keys.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::RngCore;
 use std::sync::OnceLock;
+use tokio::sync::Semaphore;
+
+/// Runs `work` on the blocking pool once a hashing slot is free.
+async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
+    let slots = SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Semaphore::new(cores.saturating_sub(1).max(1))
+    });
+    let _slot = slots.acquire().await.ok()?;
+    tokio::task::spawn_blocking(work).await.ok()
+}
 
 /// OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane.
 fn hasher() -> Argon2<'static> {
@@ -24,18 +38,18 @@ fn new_salt() -> SaltString {
 pub struct HashError;
 
 pub async fn hash(password: String) -> Result<String, HashError> {
-    tokio::task::spawn_blocking(move || {
+    hashing(move || {
         let salt = new_salt();
         hasher().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|_| HashError)
     })
     .await
-    .map_err(|_| HashError)?
+    .ok_or(HashError)?
 }
 
 /// Checks `password` against `stored`; with `None` (unknown email) it checks
 /// against a dummy hash so both paths cost the same and answer `false`.
 pub async fn verify(password: String, stored: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || {
+    hashing(move || {
         let known = stored.is_some();
         let phc = stored.unwrap_or_else(|| dummy_hash().to_string());
         let matches = PasswordHash::new(&phc)

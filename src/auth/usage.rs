@@ -21,7 +21,13 @@ impl KeyUsage {
     pub fn record(&self, key_id: &str, at: OffsetDateTime) {
         // Whole seconds: plenty for "last used", and one text form in SQLite.
         let at = at.replace_nanosecond(0).unwrap_or(at);
-        merge(&mut self.pending.lock().expect("usage lock"), key_id.to_string(), at);
+        let mut pending = self.pending.lock().expect("usage lock");
+        match pending.get_mut(key_id) {
+            Some(last) => *last = (*last).max(at),
+            None => {
+                pending.insert(key_id.to_string(), at);
+            }
+        }
     }
 
     /// Uses noted but not yet written.

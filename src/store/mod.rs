@@ -87,6 +87,15 @@ pub struct NewKey {
     pub expires_at: Option<OffsetDateTime>,
 }
 
+/// A change to keys made anywhere, which the cache must hear of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyChange {
+    /// The key with this hash was revoked, changed or deleted.
+    Key(String),
+    /// Anything may have changed (a project, or notices were missed).
+    All,
+}
+
 /// A key as verification sees it: who it is, which project, whether it works.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct KeyRecord {
@@ -209,6 +218,14 @@ pub trait Store: Send + Sync + 'static {
     /// Stores when keys were last used, in one transaction. A time older than
     /// the stored one is ignored, so instances may flush in any order.
     async fn record_key_use(&self, uses: &[(String, OffsetDateTime)]) -> Result<(), StoreError>;
+
+    /// Sends every key change any instance makes (revocations, deleted
+    /// projects) to `changes`, for ever, and `KeyChange::All` whenever some
+    /// may have been missed (at start and after a lost connection). A
+    /// backend that only one process can use has nothing to send.
+    async fn watch_key_changes(&self, changes: tokio::sync::mpsc::UnboundedSender<KeyChange>) {
+        let _ = changes;
+    }
 
     /// `NotFound` unless an active key of this project has this id.
     async fn revoke_key(

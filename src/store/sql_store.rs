@@ -2,12 +2,20 @@
 //! placeholders and the same SQL as PostgreSQL for everything here, so the
 //! queries are written once; what differs (locking a project row, `IS
 //! DISTINCT FROM`) comes in as arguments. Each backend invokes this with its
-//! own store type, whose `pool` field is that backend's pool.
+//! own store type, whose `pool` field is that backend's pool; `extra` holds
+//! the trait methods only one backend implements.
 
 macro_rules! sql_store {
-    ($store:ident, lock_project: $lock_project:expr, set_last_project: $set_last_project:expr $(,)?) => {
+    (
+        $store:ident,
+        lock_project: $lock_project:expr,
+        set_last_project: $set_last_project:expr
+        $(, extra: { $($extra:tt)* })? $(,)?
+    ) => {
         #[async_trait]
         impl Store for $store {
+            $($($extra)*)?
+
             fn sessions(&self) -> SessionBackend {
                 self.sessions.clone()
             }

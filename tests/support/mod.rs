@@ -98,7 +98,9 @@ pub struct TestApp {
     pub base: String,
     /// Keeps cookies, never follows redirects (tests look at them).
     pub client: reqwest::Client,
-    pub db: TestDb,
+    pub db: Arc<TestDb>,
+    /// The server's key verifier, to see what its cache did.
+    pub keys: Arc<banata::auth::verify::KeyVerifier>,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -109,18 +111,27 @@ impl TestApp {
 
     /// Starts a server with extra command-line settings, e.g. `--allow-signup=false`.
     pub async fn start_with(backend: Backend, args: &[&str]) -> TestApp {
-        let db = TestDb::new(backend).await;
+        Self::start_on(Arc::new(TestDb::new(backend).await), args).await
+    }
+
+    /// A second instance on the same database, as behind a load balancer.
+    pub async fn beside(other: &TestApp, args: &[&str]) -> TestApp {
+        Self::start_on(other.db.clone(), args).await
+    }
+
+    async fn start_on(db: Arc<TestDb>, args: &[&str]) -> TestApp {
         let mut argv = vec!["banata", "--database-url", db.url.as_str()];
         argv.extend_from_slice(args);
         let config = Cli::try_parse_from(argv).expect("valid test settings").config;
         let server = banata::server::build(config).await.expect("server builds");
+        let keys = server.keys.clone();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(banata::server::serve(listener, server, async move {
             let _ = stopped.await;
         }));
-        TestApp { base, client: client(), db, stop: Some(stop) }
+        TestApp { base, client: client(), db, keys, stop: Some(stop) }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -171,6 +182,35 @@ pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .find(|v| v.starts_with(&format!("{}=", banata::http::SESSION_COOKIE)))
         .map(str::to_owned)
+}
+
+/// A superuser connection to a test's PostgreSQL database, for tests that
+/// break things on purpose.
+pub struct PgAdmin {
+    conn: tokio::sync::Mutex<sqlx::PgConnection>,
+    database: String,
+}
+
+impl PgAdmin {
+    pub async fn new(url: &str) -> PgAdmin {
+        let database = url.rsplit('/').next().unwrap().to_string();
+        PgAdmin { conn: tokio::sync::Mutex::new(connect_admin(url).await), database }
+    }
+
+    /// Ends every backend that LISTENs on the database; returns how many.
+    pub async fn terminate_listeners(&self) -> i64 {
+        let sql = "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                   WHERE datname = $1 AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()";
+        let mut conn = self.conn.lock().await;
+        sqlx::query_scalar(sql).bind(&self.database).fetch_one(&mut *conn).await.unwrap()
+    }
+
+    /// Backends LISTENing on the database now.
+    pub async fn listeners(&self) -> i64 {
+        let sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND query ILIKE 'LISTEN%'";
+        let mut conn = self.conn.lock().await;
+        sqlx::query_scalar(sql).bind(&self.database).fetch_one(&mut *conn).await.unwrap()
+    }
 }
 
 /// The real `banata` binary, its log collected as it runs.
