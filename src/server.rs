@@ -4,7 +4,7 @@ use crate::auth::rate_limit::FailureLimiter;
 use crate::auth::usage::KeyUsage;
 use crate::auth::verify::KeyVerifier;
 use crate::config::Config;
-use crate::state::AppState;
+use crate::state::{AppState, Shared};
 use crate::store::{self, SessionBackend, Store};
 use crate::{auth, http};
 use leptos::config::LeptosOptions;
@@ -40,13 +40,13 @@ pub async fn build(config: Config) -> Result<Server, StartError> {
         .build();
     let keys = Arc::new(KeyVerifier::new(store.clone(), usage.clone()));
     tokio::spawn(follow_key_changes(store.clone(), keys.clone()));
-    let state = AppState {
+    let state = AppState::new(Shared {
         leptos_options,
         keys: keys.clone(),
         key_failures: Arc::new(FailureLimiter::new(config.key_failure_limit)),
         store,
         config: Arc::new(config),
-    };
+    });
     Ok(Server { router: http::router(state), keys, usage })
 }
 

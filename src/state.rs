@@ -8,8 +8,11 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
 
+/// Cheap to clone (axum clones it for every request): one `Arc`.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub store: Arc<dyn Store>,
     pub config: Arc<Config>,
@@ -17,6 +20,19 @@ pub struct AppState {
     pub keys: Arc<KeyVerifier>,
     /// Counts failed key checks per client.
     pub key_failures: Arc<FailureLimiter>,
+}
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -1,23 +1,56 @@
 //! Password hashing with argon2id. Hashing is deliberately slow, so it runs
-//! on the blocking pool, never on the async workers, and at most (cores - 1)
-//! hashes run at once: a burst of sign-ins queues instead of taking every
-//! core from the requests that carry API keys.
+//! on a pool of (cores - 1) threads of its own, never on the async workers:
+//! a burst of sign-ins queues instead of taking every core from the requests
+//! that carry API keys, and memory stays at one 19 MiB buffer per thread.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::RngCore;
-use std::sync::OnceLock;
-use tokio::sync::Semaphore;
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, Mutex, OnceLock};
 
-/// Runs `work` on the blocking pool once a hashing slot is free.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The queue of the hashing threads, started on first use.
+fn workers() -> &'static Sender<Job> {
+    static QUEUE: OnceLock<Sender<Job>> = OnceLock::new();
+    QUEUE.get_or_init(|| {
+        let (queue, jobs) = channel::<Job>();
+        let jobs = Arc::new(Mutex::new(jobs));
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1).max(1);
+        for n in 0..threads {
+            let jobs = jobs.clone();
+            std::thread::Builder::new()
+                .name(format!("argon2-{n}"))
+                .spawn(move || run_jobs(&jobs))
+                .expect("start a password hashing thread");
+        }
+        queue
+    })
+}
+
+fn run_jobs(jobs: &Mutex<Receiver<Job>>) {
+    loop {
+        let job = match jobs.lock() {
+            Ok(jobs) => jobs.recv(),
+            Err(_) => return,
+        };
+        match job {
+            Ok(job) => job(),
+            Err(_) => return,
+        }
+    }
+}
+
+/// Runs `work` on a hashing thread and waits for it without blocking.
 async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
-    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
-    let slots = SLOTS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        Semaphore::new(cores.saturating_sub(1).max(1))
-    });
-    let _slot = slots.acquire().await.ok()?;
-    tokio::task::spawn_blocking(work).await.ok()
+    let (done, result) = tokio::sync::oneshot::channel();
+    workers()
+        .send(Box::new(move || {
+            let _ = done.send(work());
+        }))
+        .ok()?;
+    result.await.ok()
 }
 
 /// OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane.

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -15,6 +16,9 @@ const MAX_CLIENTS: usize = 100_000;
 pub struct FailureLimiter {
     limit: u32,
     clients: Mutex<HashMap<IpAddr, Window>>,
+    /// Whether any failure was ever counted: until then (the normal case
+    /// for a healthy application) a check takes no lock.
+    any: AtomicBool,
 }
 
 struct Window {
@@ -24,11 +28,14 @@ struct Window {
 
 impl FailureLimiter {
     pub fn new(limit: u32) -> Self {
-        Self { limit, clients: Mutex::new(HashMap::new()) }
+        Self { limit, clients: Mutex::new(HashMap::new()), any: AtomicBool::new(false) }
     }
 
     /// `Err(seconds to wait)` when the client has used up its failures.
     pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), u64> {
+        if !self.any.load(Ordering::Relaxed) {
+            return Ok(());
+        }
         let clients = self.clients.lock().expect("limiter lock");
         match clients.get(&bucket(ip)) {
             Some(w) if w.failures >= self.limit && now < w.started + WINDOW => {
@@ -42,6 +49,7 @@ impl FailureLimiter {
     /// Counts one failed check.
     pub fn fail(&self, ip: IpAddr, now: Instant) {
         let mut clients = self.clients.lock().expect("limiter lock");
+        self.any.store(true, Ordering::Relaxed);
         if clients.len() >= MAX_CLIENTS {
             clients.retain(|_, w| now < w.started + WINDOW);
             if clients.len() >= MAX_CLIENTS {

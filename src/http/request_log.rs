@@ -6,6 +6,8 @@ use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
 use rand::distr::{Alphanumeric, SampleString};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::LazyLock;
 use std::time::Instant;
 use tracing::Instrument;
 
@@ -23,20 +25,35 @@ fn request_id(request: &Request) -> String {
                 && v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
         })
         .map(str::to_owned)
-        .unwrap_or_else(|| format!("req_{}", Alphanumeric.sample_string(&mut rand::rng(), 16)))
+        .unwrap_or_else(fresh_id)
+}
+
+/// `req_` + a random per-process part + a counter: unique without drawing
+/// random numbers on every request.
+fn fresh_id() -> String {
+    static PROCESS: LazyLock<String> = LazyLock::new(|| Alphanumeric.sample_string(&mut rand::rng(), 10));
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!("req_{}{:06x}", *PROCESS, NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 pub async fn layer(request: Request, next: Next) -> Response {
     let id = request_id(&request);
-    let method = request.method().clone();
-    // The path only: query strings are not ours to log.
-    let path = request.uri().path().to_owned();
-    let span = tracing::info_span!("request", request_id = %id);
-    let started = Instant::now();
-    let mut response = next.run(request).instrument(span.clone()).await;
-    let status = response.status().as_u16();
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    span.in_scope(|| tracing::info!(%method, %path, status, latency_ms = format!("{latency_ms:.1}"), "request"));
+    let mut response = if tracing::enabled!(tracing::Level::INFO) {
+        let method = request.method().clone();
+        // The path only: query strings are not ours to log.
+        let path = request.uri().path().to_owned();
+        let span = tracing::info_span!("request", request_id = %id);
+        let started = Instant::now();
+        let response = next.run(request).instrument(span.clone()).await;
+        let status = response.status().as_u16();
+        let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+        span.in_scope(|| tracing::info!(%method, %path, status, latency_ms = format!("{latency_ms:.1}"), "request"));
+        response
+    } else {
+        // Logging below info (e.g. BANATA_LOG=warn): errors inside still
+        // carry the request id.
+        next.run(request).instrument(tracing::warn_span!("request", request_id = %id)).await
+    };
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
