@@ -32,8 +32,11 @@ pub async fn build(config: Config) -> Result<Server, StartError> {
     let usage = Arc::new(KeyUsage::new(store.clone()));
     tokio::spawn(usage.clone().run(config.key_usage_flush.unsigned_abs()));
     auth::password::warm_up().await;
+    let output_name = option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("banata");
+    let hashed = http::assets::init(output_name);
     let leptos_options = LeptosOptions::builder()
-        .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("banata"))
+        .output_name(output_name)
+        .hash_files(hashed)
         .site_root(config.site_root.as_str())
         .site_pkg_dir("pkg")
         .site_addr(config.addr)

@@ -1,6 +1,7 @@
 //! The axum side: the router that serves pages, server functions, static
 //! files and health checks, and the middleware every request passes.
 
+pub mod assets;
 mod csrf;
 mod guard;
 mod health;
@@ -51,7 +52,8 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), guard::layer))
         .layer(sessions)
         .layer(from_fn_with_state(state.clone(), csrf::layer))
-        // Health checks need no session: added after its layer.
+        // Static files and health checks need no session: added after its layer.
+        .merge(assets::router(&config.site_root, state.leptos_options.hash_files))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         // 413 up front for a declared or streamed body over the limit.

@@ -14,8 +14,9 @@ pub fn once<V: IntoView + 'static>(title: &str, body: impl FnOnce() -> V) -> Res
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"color-scheme\" content=\"light dark\">\
          <title>{title} · Banata</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/banata.css\"></head>\
-         <body><main class=\"auth-page\"><div class=\"auth-card reveal-page\">{body}</div></main></body></html>"
+         <link rel=\"stylesheet\" href=\"{css}\"></head>\
+         <body><main class=\"auth-page\"><div class=\"auth-card reveal-page\">{body}</div></main></body></html>",
+        css = super::assets::stylesheet_href()
     );
     ([(header::CACHE_CONTROL, "no-store")], Html(page)).into_response()
 }
