@@ -1,6 +1,6 @@
 //! Start-up: config -> store -> router -> listener, and a clean shutdown.
 
-use crate::auth::rate_limit::FailureLimiter;
+use crate::auth::rate_limit::{FailureLimiter, SignInLimits};
 use crate::auth::usage::KeyUsage;
 use crate::auth::verify::KeyVerifier;
 use crate::config::Config;
@@ -46,7 +46,8 @@ pub async fn build(config: Config) -> Result<Server, StartError> {
     let state = AppState::new(Shared {
         leptos_options,
         keys: keys.clone(),
-        key_failures: Arc::new(FailureLimiter::new(config.key_failure_limit)),
+        key_failures: Arc::new(FailureLimiter::new(config.key_failure_limit, Duration::from_secs(900))),
+        sign_in_limits: SignInLimits::default(),
         store,
         config: Arc::new(config),
     });

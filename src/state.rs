@@ -1,6 +1,6 @@
 //! What every request handler and server function can reach.
 
-use crate::auth::rate_limit::FailureLimiter;
+use crate::auth::rate_limit::{FailureLimiter, SignInLimits};
 use crate::auth::verify::KeyVerifier;
 use crate::config::Config;
 use crate::store::Store;
@@ -20,6 +20,8 @@ pub struct Shared {
     pub keys: Arc<KeyVerifier>,
     /// Counts failed key checks per client.
     pub key_failures: Arc<FailureLimiter>,
+    /// Counts failed sign-ins per account and per address.
+    pub sign_in_limits: SignInLimits,
 }
 
 impl AppState {

@@ -3,16 +3,16 @@
 
 use super::error::ApiError;
 use super::types::FieldProblem;
+use crate::auth::rate_limit::bucket;
 use crate::auth::verify::VerifiedKey;
-use crate::config::Config;
+use crate::http::client_ip;
 use crate::state::AppState;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 use time::OffsetDateTime;
@@ -25,8 +25,8 @@ impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let ip = client_ip(parts, &state.config);
-        state.key_failures.check(ip, Instant::now()).map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+        let ip = bucket(client_ip(parts, &state.config));
+        state.key_failures.check(&ip, Instant::now()).map_err(|retry_after| ApiError::RateLimited { retry_after })?;
         let verified = match presented_key(&parts.headers) {
             Some(key) => state.keys.verify(key, OffsetDateTime::now_utc()).await?,
             None => None,
@@ -34,7 +34,7 @@ impl FromRequestParts<AppState> for ApiCaller {
         match verified {
             Some(key) => Ok(ApiCaller(key)),
             None => {
-                state.key_failures.fail(ip, Instant::now());
+                state.key_failures.fail(&ip, Instant::now());
                 Err(ApiError::Unauthenticated)
             }
         }
@@ -48,18 +48,6 @@ fn presented_key(headers: &HeaderMap) -> Option<&str> {
         return scheme.eq_ignore_ascii_case("bearer").then(|| key.trim());
     }
     headers.get("x-api-key").and_then(|v| v.to_str().ok()).map(str::trim)
-}
-
-/// The peer address, or the last address in the configured proxy header
-/// (the one our own proxy added, which a client cannot forge).
-fn client_ip(parts: &Parts, config: &Config) -> IpAddr {
-    let from_header = config.client_ip_header.as_deref().and_then(|name| {
-        let value = parts.headers.get(name)?.to_str().ok()?;
-        value.rsplit(',').next()?.trim().parse().ok()
-    });
-    from_header
-        .or_else(|| parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()))
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
 }
 
 /// A JSON body: `application/json`, within the body limit, of type `T`.

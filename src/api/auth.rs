@@ -9,6 +9,7 @@ use {
     super::ctx,
     crate::auth::{accounts, session},
     crate::domain::{safe_next, Membership},
+    std::time::Instant,
 };
 
 /// Where a user lands after signing in: `next` when it is a page of ours,
@@ -24,7 +25,18 @@ fn landing(next: Option<&str>, home: &Membership) -> String {
 #[server(prefix = "/api/dashboard", endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let state = ctx::state()?;
-    let user = accounts::authenticate(&*state.store, &email, &password).await?;
+    let ip = ctx::client_ip(&state)?;
+    state.sign_in_limits.check(&email, ip, Instant::now()).map_err(AppError::RateLimited)?;
+    let user = match accounts::authenticate(&*state.store, &email, &password).await {
+        Ok(user) => user,
+        Err(error) => {
+            if error == AppError::InvalidCredentials {
+                state.sign_in_limits.failed(&email, ip, Instant::now());
+            }
+            return Err(error);
+        }
+    };
+    state.sign_in_limits.succeeded(&email);
     let home = accounts::home_project(&*state.store, &user).await?;
     session::sign_in(&ctx::session().await?, &user.id).await?;
     tracing::info!(user = %user.id, "signed in");

@@ -22,6 +22,15 @@ pub async fn session() -> Result<Session, AppError> {
     })
 }
 
+/// The address the request came from (see `http::client_ip`).
+pub fn client_ip(state: &AppState) -> Result<std::net::IpAddr, AppError> {
+    let parts = use_context::<http::request::Parts>().ok_or_else(|| {
+        tracing::error!("server function ran without its request");
+        AppError::Internal
+    })?;
+    Ok(crate::http::client_ip(&parts, &state.config))
+}
+
 /// The signed-in user, or `Unauthenticated`.
 pub async fn caller(state: &AppState) -> Result<User, AppError> {
     let session = session().await?;

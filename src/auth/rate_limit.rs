@@ -1,72 +1,153 @@
-//! Failed key checks per client: after `limit` failures within a minute, a
-//! client is refused (429) until its minute is over, so guessing keys costs
-//! an attacker time and costs us nothing. IPv6 clients are counted per /64,
-//! since one host usually holds the whole block.
+//! Failure limits with growing delays: after `limit` failures within a
+//! minute a client (an address, or an account) is refused until its block
+//! ends; each block in a row lasts twice the one before, up to `max_block`,
+//! so guessing gets slower and slower while a victim whose account is being
+//! guessed is never locked out for longer than that. IPv6 addresses are
+//! counted per /64, since one host usually holds the whole block.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 const WINDOW: Duration = Duration::from_secs(60);
-/// Clients tracked at most; beyond it, finished windows are dropped first.
+/// Clients tracked at most; beyond it, quiet ones are dropped first.
 const MAX_CLIENTS: usize = 100_000;
 
-pub struct FailureLimiter {
+pub struct FailureLimiter<K = IpAddr> {
     limit: u32,
-    clients: Mutex<HashMap<IpAddr, Window>>,
+    max_block: Duration,
+    clients: Mutex<HashMap<K, Record>>,
     /// Whether any failure was ever counted: until then (the normal case
     /// for a healthy application) a check takes no lock.
     any: AtomicBool,
 }
 
-struct Window {
-    started: Instant,
+struct Record {
+    window_start: Instant,
     failures: u32,
+    /// Blocks in a row; the next one lasts `WINDOW * 2^strikes`.
+    strikes: u32,
+    blocked_until: Option<Instant>,
+    last_failure: Instant,
 }
 
-impl FailureLimiter {
-    pub fn new(limit: u32) -> Self {
-        Self { limit, clients: Mutex::new(HashMap::new()), any: AtomicBool::new(false) }
+impl<K: Hash + Eq + Clone> FailureLimiter<K> {
+    pub fn new(limit: u32, max_block: Duration) -> Self {
+        Self { limit, max_block, clients: Mutex::new(HashMap::new()), any: AtomicBool::new(false) }
     }
 
-    /// `Err(seconds to wait)` when the client has used up its failures.
-    pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), u64> {
+    /// `Err(seconds to wait)` while the client is blocked.
+    pub fn check(&self, key: &K, now: Instant) -> Result<(), u64> {
         if !self.any.load(Ordering::Relaxed) {
             return Ok(());
         }
         let clients = self.clients.lock().expect("limiter lock");
-        match clients.get(&bucket(ip)) {
-            Some(w) if w.failures >= self.limit && now < w.started + WINDOW => {
-                let left = (w.started + WINDOW).saturating_duration_since(now);
-                Err(left.as_secs().max(1))
-            }
+        match clients.get(key).and_then(|r| r.blocked_until) {
+            Some(until) if now < until => Err(until.saturating_duration_since(now).as_secs().max(1)),
             _ => Ok(()),
         }
     }
 
-    /// Counts one failed check.
-    pub fn fail(&self, ip: IpAddr, now: Instant) {
+    /// Counts one failure.
+    pub fn fail(&self, key: &K, now: Instant) {
         let mut clients = self.clients.lock().expect("limiter lock");
         self.any.store(true, Ordering::Relaxed);
-        if clients.len() >= MAX_CLIENTS {
-            clients.retain(|_, w| now < w.started + WINDOW);
+        if clients.len() >= MAX_CLIENTS && !clients.contains_key(key) {
+            let max_block = self.max_block;
+            clients.retain(|_, r| now.saturating_duration_since(r.last_failure) < max_block);
             if clients.len() >= MAX_CLIENTS {
-                // A flood from more addresses than we track: forget the lot
+                // A flood from more clients than we track: forget the lot
                 // rather than grow without bound.
                 clients.clear();
             }
         }
-        let window = clients.entry(bucket(ip)).or_insert(Window { started: now, failures: 0 });
-        if now >= window.started + WINDOW {
-            *window = Window { started: now, failures: 0 };
+        let record = clients.entry(key.clone()).or_insert(Record {
+            window_start: now,
+            failures: 0,
+            strikes: 0,
+            blocked_until: None,
+            last_failure: now,
+        });
+        if now.saturating_duration_since(record.last_failure) >= self.max_block * 2 {
+            // Quiet for long enough: start over.
+            record.strikes = 0;
         }
-        window.failures = window.failures.saturating_add(1);
+        if now.saturating_duration_since(record.window_start) >= WINDOW {
+            record.window_start = now;
+            record.failures = 0;
+        }
+        record.last_failure = now;
+        record.failures = record.failures.saturating_add(1);
+        if record.failures >= self.limit {
+            let block = WINDOW.saturating_mul(1 << record.strikes.min(16)).min(self.max_block);
+            record.blocked_until = Some(now + block);
+            record.strikes = record.strikes.saturating_add(1);
+            record.window_start = now + block;
+            record.failures = 0;
+        }
+    }
+
+    /// A success ends the client's record (e.g. the account's owner got in).
+    pub fn succeed(&self, key: &K) {
+        if self.any.load(Ordering::Relaxed) {
+            self.clients.lock().expect("limiter lock").remove(key);
+        }
+    }
+
+    #[cfg(test)]
+    fn tracked(&self) -> usize {
+        self.clients.lock().unwrap().len()
     }
 }
 
-fn bucket(ip: IpAddr) -> IpAddr {
+/// Sign-in attempts: per account, 5 failures a minute and then blocks of at
+/// most 5 minutes (the owner is never locked out for long); per address, 20
+/// and blocks of up to 15 minutes (one address guessing many accounts).
+pub struct SignInLimits {
+    accounts: FailureLimiter<String>,
+    addresses: FailureLimiter<IpAddr>,
+}
+
+impl Default for SignInLimits {
+    fn default() -> Self {
+        Self {
+            accounts: FailureLimiter::new(5, Duration::from_secs(300)),
+            addresses: FailureLimiter::new(20, Duration::from_secs(900)),
+        }
+    }
+}
+
+impl SignInLimits {
+    /// `Err(seconds to wait)` while the account or the address is blocked.
+    pub fn check(&self, email: &str, ip: IpAddr, now: Instant) -> Result<(), u64> {
+        let account = self.accounts.check(&account(email), now);
+        let address = self.addresses.check(&bucket(ip), now);
+        match (account, address) {
+            (Err(a), Err(b)) => Err(a.max(b)),
+            (Err(a), _) | (_, Err(a)) => Err(a),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn failed(&self, email: &str, ip: IpAddr, now: Instant) {
+        self.accounts.fail(&account(email), now);
+        self.addresses.fail(&bucket(ip), now);
+    }
+
+    pub fn succeeded(&self, email: &str) {
+        self.accounts.succeed(&account(email));
+    }
+}
+
+fn account(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// The address a limit counts: IPv6 per /64.
+pub fn bucket(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
@@ -83,39 +164,62 @@ fn bucket(ip: IpAddr) -> IpAddr {
 mod tests {
     use super::*;
 
+    const FIFTEEN_MINUTES: Duration = Duration::from_secs(900);
+
     #[test]
-    fn refuses_after_the_limit_until_the_window_ends() {
-        let limiter = FailureLimiter::new(3);
+    fn refuses_after_the_limit_until_the_block_ends() {
+        let limiter = FailureLimiter::new(3, FIFTEEN_MINUTES);
         let ip: IpAddr = "192.0.2.7".parse().unwrap();
         let t0 = Instant::now();
         for _ in 0..3 {
-            assert!(limiter.check(ip, t0).is_ok());
-            limiter.fail(ip, t0);
+            assert!(limiter.check(&ip, t0).is_ok());
+            limiter.fail(&ip, t0);
         }
-        assert_eq!(limiter.check(ip, t0), Err(60));
-        assert_eq!(limiter.check(ip, t0 + Duration::from_secs(45)), Err(15));
-        assert!(limiter.check("192.0.2.8".parse().unwrap(), t0).is_ok(), "other clients unaffected");
-        assert!(limiter.check(ip, t0 + WINDOW).is_ok(), "a new minute");
-        limiter.fail(ip, t0 + WINDOW);
-        assert!(limiter.check(ip, t0 + WINDOW).is_ok(), "counting starts again");
+        assert_eq!(limiter.check(&ip, t0), Err(60));
+        assert_eq!(limiter.check(&ip, t0 + Duration::from_secs(45)), Err(15));
+        assert!(limiter.check(&"192.0.2.8".parse().unwrap(), t0).is_ok(), "other clients unaffected");
+        assert!(limiter.check(&ip, t0 + WINDOW).is_ok(), "the block ends");
+        limiter.fail(&ip, t0 + WINDOW);
+        assert!(limiter.check(&ip, t0 + WINDOW).is_ok(), "counting starts again");
+    }
+
+    #[test]
+    fn each_block_in_a_row_lasts_twice_as_long_up_to_the_maximum() {
+        let limiter = FailureLimiter::new(2, Duration::from_secs(300));
+        let key = "ada@example.com".to_string();
+        let mut now = Instant::now();
+        let mut blocks = Vec::new();
+        for _ in 0..5 {
+            limiter.fail(&key, now);
+            limiter.fail(&key, now);
+            let wait = limiter.check(&key, now).unwrap_err();
+            blocks.push(wait);
+            now += Duration::from_secs(wait);
+            assert!(limiter.check(&key, now).is_ok(), "the block ends on time");
+        }
+        assert_eq!(blocks, [60, 120, 240, 300, 300], "never longer than the maximum");
+        limiter.succeed(&key);
+        limiter.fail(&key, now);
+        limiter.fail(&key, now);
+        assert_eq!(limiter.check(&key, now), Err(60), "a success starts over");
     }
 
     #[test]
     fn ipv6_counts_per_slash_64() {
-        let limiter = FailureLimiter::new(1);
+        let limiter = FailureLimiter::new(1, FIFTEEN_MINUTES);
         let t0 = Instant::now();
-        limiter.fail("2001:db8:1:2::1".parse().unwrap(), t0);
-        assert!(limiter.check("2001:db8:1:2::ffff".parse().unwrap(), t0).is_err());
-        assert!(limiter.check("2001:db8:1:3::1".parse().unwrap(), t0).is_ok());
+        limiter.fail(&bucket("2001:db8:1:2::1".parse().unwrap()), t0);
+        assert!(limiter.check(&bucket("2001:db8:1:2::ffff".parse().unwrap()), t0).is_err());
+        assert!(limiter.check(&bucket("2001:db8:1:3::1".parse().unwrap()), t0).is_ok());
     }
 
     #[test]
     fn memory_stays_bounded_under_a_flood() {
-        let limiter = FailureLimiter::new(5);
+        let limiter = FailureLimiter::new(5, FIFTEEN_MINUTES);
         let t0 = Instant::now();
         for n in 0..(MAX_CLIENTS as u32 + 10) {
-            limiter.fail(IpAddr::V4(n.into()), t0);
+            limiter.fail(&IpAddr::V4(n.into()), t0);
         }
-        assert!(limiter.clients.lock().unwrap().len() <= MAX_CLIENTS);
+        assert!(limiter.tracked() <= MAX_CLIENTS);
     }
 }

@@ -9,6 +9,7 @@ mod home;
 mod plain_forms;
 mod plain_page;
 mod request_log;
+pub mod security_headers;
 mod server_fn_status;
 
 use crate::app::{shell, App};
@@ -61,8 +62,22 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Key-authenticated, cookie-free: outside the session and CSRF layers.
         .merge(crate::admin::router())
+        .layer(from_fn_with_state(security_headers::Https(config.secure_cookies()), security_headers::layer))
         .layer(from_fn(request_log::layer))
         .with_state(state)
+}
+
+/// The client's address: the peer, or the last address in the configured
+/// proxy header (the one our own proxy added, which a client cannot forge).
+pub fn client_ip(parts: &axum::http::request::Parts, config: &crate::config::Config) -> std::net::IpAddr {
+    use axum::extract::ConnectInfo;
+    let from_header = config.client_ip_header.as_deref().and_then(|name| {
+        let value = parts.headers.get(name)?.to_str().ok()?;
+        value.rsplit(',').next()?.trim().parse().ok()
+    });
+    from_header
+        .or_else(|| parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()))
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
 }
 
 /// `scheme://host` for links we hand out: the configured public URL, else

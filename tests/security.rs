@@ -1,0 +1,85 @@
+//! Security headers on every kind of response, and sign-in brute force
+//! limits, against a real server on both backends.
+#![cfg(feature = "ssr")]
+
+mod support;
+
+use reqwest::StatusCode;
+use support::{Backend, TestApp, PASSWORD};
+
+fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
+    response.headers().get(name).map(|v| v.to_str().unwrap()).unwrap_or_else(|| panic!("no {name} header"))
+}
+
+async fn every_response_carries_the_security_headers(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let page = app.get("/sign-in").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let csp = header(&page, "content-security-policy").to_string();
+    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{csp}");
+    let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce").to_string();
+    assert!(nonce.len() >= 16, "{nonce}");
+    assert_eq!(header(&page, "cache-control"), "no-store");
+    let html = app.client.get(app.url("/sign-in")).send().await.unwrap();
+    let html_csp = header(&html, "content-security-policy").to_string();
+    let html_nonce = html_csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).unwrap().to_string();
+    let html = html.text().await.unwrap();
+    assert!(html.contains(&format!("nonce=\"{html_nonce}\"")), "the inline hydration script carries the nonce");
+    let again = app.get("/sign-in").await;
+    assert!(!header(&again, "content-security-policy").contains(&nonce), "a fresh nonce per response");
+
+    let api = app.get("/api/auth/api-key/whoami").await;
+    let health = app.get("/healthz").await;
+    let missing = app.get("/no-such-page").await;
+    for response in [&page, &again, &api, &health, &missing] {
+        // Every kind of answer: a page, JSON, plain text, a 404 page.
+        assert_eq!(header(response, "x-frame-options"), "DENY");
+        assert_eq!(header(response, "x-content-type-options"), "nosniff");
+        assert_eq!(header(response, "referrer-policy"), "same-origin");
+        assert!(header(response, "content-security-policy").contains("frame-ancestors 'none'"));
+        assert!(response.headers().get("strict-transport-security").is_none(), "not over plain http");
+    }
+    assert_eq!(header(&api, "cache-control"), "no-store", "API answers are never cached");
+
+    let behind_https = TestApp::start_with(backend, &["--public-url", "https://banata.example.com"]).await;
+    let page = behind_https.get("/sign-in").await;
+    assert!(header(&page, "strict-transport-security").starts_with("max-age="));
+}
+
+async fn guessing_a_password_is_slowed_down(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let email = support::email();
+    assert!(app.sign_up("Vic Tim", &email, PASSWORD).await.headers().contains_key("location"));
+    let fresh = || support::client();
+    let sign_in = |client: reqwest::Client, email: String, password: &'static str| {
+        let url = app.url("/api/dashboard/sign_in");
+        async move { client.post(url).form(&[("email", email.as_str()), ("password", password)]).send().await.unwrap() }
+    };
+
+    // Four wrong, then the owner signs in: the count starts over.
+    for _ in 0..4 {
+        assert_eq!(sign_in(fresh(), email.clone(), "wrong guess").await.status(), StatusCode::UNAUTHORIZED);
+    }
+    assert!(sign_in(fresh(), email.clone(), PASSWORD).await.headers().contains_key("location"));
+    for _ in 0..4 {
+        assert_eq!(sign_in(fresh(), email.to_uppercase(), "wrong guess").await.status(), StatusCode::UNAUTHORIZED);
+    }
+    // The fifth failure in a minute blocks the account, even for the right password.
+    assert_eq!(sign_in(fresh(), email.clone(), "wrong guess").await.status(), StatusCode::UNAUTHORIZED);
+    let blocked = sign_in(fresh(), email.clone(), PASSWORD).await;
+    assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
+    let error: banata::error::AppError = serde_json::from_str(&blocked.text().await.unwrap()).unwrap();
+    let message = error.to_string();
+    assert!(message.starts_with("Too many attempts. Try again in"), "the page shows: {message}");
+
+    // One address trying many accounts is stopped too.
+    for n in 0..20 {
+        let status = sign_in(fresh(), format!("nobody{n}@example.com"), "guess").await.status();
+        assert!(status == StatusCode::UNAUTHORIZED || status == StatusCode::TOO_MANY_REQUESTS, "{status}");
+    }
+    let other = support::email();
+    let status = sign_in(fresh(), other, "guess").await.status();
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "the address is blocked for every account");
+}
+
+on_both_backends!(every_response_carries_the_security_headers, guessing_a_password_is_slowed_down);
