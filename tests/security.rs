@@ -82,4 +82,28 @@ async fn guessing_a_password_is_slowed_down(backend: Backend) {
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "the address is blocked for every account");
 }
 
-on_both_backends!(every_response_carries_the_security_headers, guessing_a_password_is_slowed_down);
+/// Script in every free-text field is shown as text, never run.
+async fn markup_in_names_is_rendered_inert(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let payload = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+    let signed_up = app.sign_up(payload, &support::email(), PASSWORD).await;
+    let slug = signed_up.headers()["location"].to_str().unwrap().split('/').nth(2).unwrap().to_string();
+    let created = app
+        .post_form("/api/dashboard/create_key", &[("slug", slug.as_str()), ("name", payload), ("expires", "never")])
+        .await;
+    assert!(created.status().is_success());
+    let renamed =
+        app.post_form("/api/dashboard/rename_project", &[("slug", slug.as_str()), ("name", payload)]).await;
+    assert!(renamed.status().is_success());
+    for path in [format!("/projects/{slug}/api-keys"), format!("/projects/{slug}/members"), "/projects".to_string()] {
+        let html = app.get(&path).await.text().await.unwrap();
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{path} shows the name as text");
+        assert!(!html.contains("<script>alert(1)") && !html.contains("<img src=x"), "{path} renders markup");
+    }
+}
+
+on_both_backends!(
+    every_response_carries_the_security_headers,
+    guessing_a_password_is_slowed_down,
+    markup_in_names_is_rendered_inert,
+);

@@ -1,0 +1,108 @@
+//! Property-based fuzzing (proptest) of the key parser and of the admin
+//! API's JSON input, bounded so that it runs in every `.ci/run`. Failing
+//! cases are kept in `tests/fuzz.proptest-regressions` and replayed first.
+#![cfg(feature = "ssr")]
+
+mod support;
+
+use banata::auth::keys;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, FileFailurePersistence, TestRunner};
+use serde_json::Value;
+use support::{Backend, TestApp, Tenant};
+
+fn config(cases: u32) -> Config {
+    Config {
+        cases,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
+        ..Config::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(config(2_000))]
+
+    /// Whatever arrives in a header, the parser answers without panicking,
+    /// and only strings of the documented shape can pass.
+    #[test]
+    fn the_key_parser_takes_anything(candidate in ".{0,80}") {
+        if keys::is_well_formed(&candidate) {
+            prop_assert!(candidate.starts_with(keys::PREFIX));
+            prop_assert_eq!(candidate.len(), keys::KEY_LEN);
+        }
+    }
+
+    /// Any one character changed in a real key is caught by the checksum.
+    #[test]
+    fn one_wrong_character_is_always_caught(at in 8usize..keys::KEY_LEN, with in "[0-9A-Za-z]") {
+        let key = keys::generate_secret();
+        prop_assume!(key[at..at + 1] != with);
+        let mistyped = format!("{}{}{}", &key[..at], with, &key[at + 1..]);
+        prop_assert!(!keys::is_well_formed(&mistyped), "{} passed", mistyped);
+    }
+}
+
+/// Any JSON value at all.
+fn json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+        ".{0,120}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 24, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::btree_map("[a-zA-Z]{1,12}", inner, 0..6).prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// Request bodies shaped like the SDK's, with any value in any field.
+fn create_body() -> impl Strategy<Value = Value> {
+    (json(), json(), json(), json(), json()).prop_map(|(name, org, permissions, expires, extra)| {
+        serde_json::json!({
+            "name": name, "organizationId": org, "permissions": permissions,
+            "expiresAt": expires, "somethingElse": extra,
+        })
+    })
+}
+
+/// Random bodies at a real server: never a 5xx, always a contract body.
+fn the_admin_api_takes_any_json(backend: Backend) {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let (app, tenant) = runtime.block_on(async {
+        let app = TestApp::start(backend).await;
+        let tenant = Tenant::new(&app.db.store().await, "Fuzz").await;
+        (app, tenant)
+    });
+    let mut runner = TestRunner::new(config(150));
+    let strategy = prop_oneof![create_body(), json()].prop_flat_map(|body| (Just(body), prop::bool::ANY));
+    runner
+        .run(&strategy, |(body, to_delete)| {
+            let path = if to_delete { "/api/auth/api-key/delete" } else { "/api/auth/api-key/create" };
+            let (status, answer) = runtime.block_on(async {
+                let response =
+                    app.client.post(app.url(path)).bearer_auth(&tenant.key).json(&body).send().await.unwrap();
+                (response.status().as_u16(), response.bytes().await.unwrap())
+            });
+            prop_assert!(status < 500, "{} for {}", status, body);
+            let answer: Value = serde_json::from_slice(&answer).expect("a JSON body");
+            if status >= 400 {
+                prop_assert!(answer["code"].is_string() && answer["message"].is_string(), "{}", answer);
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn the_admin_api_takes_any_json_sqlite() {
+    the_admin_api_takes_any_json(Backend::Sqlite)
+}
+
+#[test]
+fn the_admin_api_takes_any_json_postgres() {
+    the_admin_api_takes_any_json(Backend::Postgres)
+}
