@@ -92,8 +92,7 @@ async fn markup_in_names_is_rendered_inert(backend: Backend) {
         .post_form("/api/dashboard/create_key", &[("slug", slug.as_str()), ("name", payload), ("expires", "never")])
         .await;
     assert!(created.status().is_success());
-    let renamed =
-        app.post_form("/api/dashboard/rename_project", &[("slug", slug.as_str()), ("name", payload)]).await;
+    let renamed = app.post_form("/api/dashboard/rename_project", &[("slug", slug.as_str()), ("name", payload)]).await;
     assert!(renamed.status().is_success());
     for path in [format!("/projects/{slug}/api-keys"), format!("/projects/{slug}/members"), "/projects".to_string()] {
         let html = app.get(&path).await.text().await.unwrap();

@@ -82,10 +82,17 @@ pub fn limit(raw: Option<&str>) -> Result<Option<u32>, ApiError> {
     }
 }
 
-/// A required id field.
+/// A required key id. One that cannot be ours is unknown: no lookup.
 pub fn key_id(raw: Option<&str>) -> Result<&str, ApiError> {
     match raw.map(str::trim) {
-        Some(id) if !id.is_empty() => Ok(id),
+        Some(id) if !id.is_empty() => {
+            let plausible = id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            if plausible {
+                Ok(id)
+            } else {
+                Err(ApiError::NotFound("No key with that id in this project."))
+            }
+        }
         _ => Err(ApiError::field("keyId", "required", "Give the id of the key.")),
     }
 }

@@ -17,9 +17,21 @@ pub enum StoreError {
     #[error("database holds an unexpected value: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            // PostgreSQL refuses text with a NUL byte (SQLSTATE 22021). No
+            // stored row can hold one, so a lookup by such a value finds
+            // nothing; writes refuse control characters before this.
+            sqlx::Error::Database(db) if db.code().as_deref() == Some("22021") => StoreError::NotFound,
+            _ => StoreError::Database(error),
+        }
+    }
 }
 
 impl StoreError {
