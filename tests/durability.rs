@@ -101,8 +101,8 @@ async fn fifty_clients_at_once_leave_a_consistent_state(backend: Backend) {
         errors.extend(task.await.unwrap());
     }
     assert!(errors.is_empty(), "{} unexpected errors, first: {:?}", errors.len(), errors.first());
-    let ledger = ledger.lock().unwrap();
     let (active, revoked) = stored(&app.db, &tenant).await;
+    let ledger = ledger.lock().unwrap();
     assert!(ledger.operations > 500, "the load was real: {} operations", ledger.operations);
     assert_eq!(revoked, ledger.revoked, "exactly the acknowledged revokes");
     let expected: BTreeSet<String> = ledger.created.difference(&ledger.revoked).cloned().collect();
@@ -139,8 +139,8 @@ async fn acknowledged_writes_survive_a_kill(backend: Backend) {
 
     // Restart on the same database; everything acknowledged is there.
     let _restarted = RealServer::start(&db.url, &[]);
-    let ledger = ledger.lock().unwrap();
     let (active, revoked) = stored(&db, &tenant).await;
+    let ledger = ledger.lock().unwrap();
     assert!(
         ledger.created.is_subset(&active.union(&revoked).cloned().collect()),
         "every acknowledged create is stored"
