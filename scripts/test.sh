@@ -22,6 +22,9 @@ export BANATA_BIN="$target_dir/debug/banata"
 say "Browser tests (Playwright, Chromium)"
 (cd end2end && npx playwright test)
 
+say "Schema-driven API test (schemathesis against /api/openapi.json)"
+bash scripts/schemathesis.sh "$BANATA_BIN" 50
+
 # The README's first command serves a release build; make sure it still builds
 # (the release browser bundle is compiled differently from the debug one).
 say "Release build"
