@@ -12,12 +12,6 @@ use leptos_router::hooks::use_params_map;
 use leptos_router::{path, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
-        if let Ok(policy) = http::HeaderValue::from_str(&crate::http::security_headers::page_csp(&nonce)) {
-            response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
-        }
-    }
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -9,7 +9,7 @@ use axum::Router;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use tower_http::compression::CompressionLayer;
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 static STYLESHEET: OnceLock<String> = OnceLock::new();
@@ -41,12 +41,20 @@ pub fn stylesheet_href() -> &'static str {
     STYLESHEET.get().map_or("/pkg/banata.css", String::as_str)
 }
 
-/// Serves `<site_root>/pkg`.
+/// Serves `<site_root>/pkg` and the favicon. (Serving them here rather than
+/// through Leptos' file handler also keeps them out of its response-options
+/// plumbing, which can hand one response's headers to a concurrent one.)
 pub fn router<S: Clone + Send + Sync + 'static>(site_root: &str, hashed: bool) -> Router<S> {
     let caching = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
     let files = tower::ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(caching)))
         .layer(CompressionLayer::new())
         .service(ServeDir::new(PathBuf::from(site_root).join("pkg")));
-    Router::new().nest_service("/pkg", files)
+    let favicon = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=86400"),
+        ))
+        .service(ServeFile::new(PathBuf::from(site_root).join("favicon.svg")));
+    Router::new().nest_service("/pkg", files).route_service("/favicon.svg", favicon)
 }

@@ -47,8 +47,8 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(home::home))
         .route("/projects/{slug}/api-keys/new", post(plain_forms::create_key))
         .route("/projects/{slug}/members/add", post(plain_forms::add_member))
-        .leptos_routes_with_context(&state, routes, || (), move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .leptos_routes_with_context(&state, routes, use_request_nonce, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(use_request_nonce, shell))
         .layer(from_fn(server_fn_status::layer))
         .layer(from_fn_with_state(state.clone(), guard::layer))
         .layer(sessions)
@@ -65,6 +65,17 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(security_headers::Https(config.secure_cookies()), security_headers::layer))
         .layer(from_fn(request_log::layer))
         .with_state(state)
+}
+
+/// Renders the nonce `security_headers` chose for this request (and named in
+/// its Content-Security-Policy) into the page's inline scripts.
+fn use_request_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    let nonce = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<security_headers::CspNonce>().cloned());
+    if let Some(security_headers::CspNonce(nonce)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
+    }
 }
 
 /// The client's address: the peer, or the last address in the configured

@@ -1,9 +1,9 @@
 //! Headers every response gets: no framing, no MIME sniffing, no referrer
 //! beyond this site, HSTS behind https, and `no-store` on anything dynamic
-//! (pages, server functions and the admin API all carry private data). HTML
-//! pages rendered by Leptos set their own Content-Security-Policy with a
-//! per-response nonce (see `app::shell`); everything else gets the strict
-//! default below.
+//! (pages, server functions and the admin API all carry private data).
+//! Every request gets a fresh nonce here; Leptos renders it into its inline
+//! scripts (see `http::router`) and HTML answers get a Content-Security-Policy
+//! naming it. Everything else gets the strict default below.
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
@@ -27,9 +27,22 @@ pub fn page_csp(nonce: &str) -> String {
 #[derive(Clone, Copy)]
 pub struct Https(pub bool);
 
-pub async fn layer(State(Https(https)): State<Https>, request: Request, next: Next) -> Response {
+/// This request's CSP nonce, in its extensions.
+#[derive(Clone)]
+pub struct CspNonce(pub String);
+
+pub async fn layer(State(Https(https)): State<Https>, mut request: Request, next: Next) -> Response {
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    request.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    let html =
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        if let Ok(policy) = HeaderValue::from_str(&page_csp(&nonce)) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
