@@ -34,6 +34,8 @@ pub enum AppError {
     /// The request itself could not be read (wrong encoding, missing field).
     #[error("{0}")]
     BadRequest(String),
+    #[error("The service cannot reach its database right now. Try again in a moment.")]
+    Unavailable,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
 }
@@ -65,6 +67,7 @@ impl AppError {
             AppError::Gone(_) => StatusCode::GONE,
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -100,6 +103,10 @@ impl From<crate::store::StoreError> for AppError {
             StoreError::NotFound => AppError::NotFound,
             StoreError::LastOwner => {
                 AppError::Conflict("A project needs at least one owner. Make someone else an owner first.".into())
+            }
+            StoreError::Unavailable(error) => {
+                tracing::warn!(%error, "database unavailable");
+                AppError::Unavailable
             }
             other => {
                 tracing::error!(error = %other, "store failure");

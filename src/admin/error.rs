@@ -21,6 +21,8 @@ pub enum ApiError {
     RateLimited {
         retry_after: u64,
     },
+    /// The database is down; the SDK retries 503 with backoff.
+    Unavailable,
     Internal,
 }
 
@@ -40,6 +42,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -55,6 +58,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::Validation(_) => "validation_error",
             ApiError::RateLimited { .. } => "rate_limit_exceeded",
+            ApiError::Unavailable => "service_unavailable",
             ApiError::Internal => "internal_error",
         }
     }
@@ -76,6 +80,7 @@ impl ApiError {
             ApiError::RateLimited { retry_after } => {
                 format!("Too many failed key checks from your address. Try again in {retry_after} seconds.")
             }
+            ApiError::Unavailable => "The service cannot reach its database right now. Retry shortly.".into(),
             ApiError::Internal => {
                 "Something went wrong on our side. Try again; the request id helps us find it.".into()
             }
@@ -91,6 +96,7 @@ impl ApiError {
             StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
             StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
             StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
+            StatusCode::SERVICE_UNAVAILABLE => ApiError::Unavailable,
             s if s.is_client_error() => ApiError::field("body", "invalid", "The request could not be read."),
             _ => ApiError::Internal,
         }
@@ -102,6 +108,10 @@ impl From<StoreError> for ApiError {
         match error {
             StoreError::NotFound => ApiError::NotFound("No key with that id in this project."),
             StoreError::Conflict(_) => ApiError::Conflict("That conflicts with an existing record.".into()),
+            StoreError::Unavailable(error) => {
+                tracing::warn!(%error, "database unavailable");
+                ApiError::Unavailable
+            }
             other => {
                 tracing::error!(error = %other, "store failure");
                 ApiError::Internal
@@ -114,6 +124,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let retry_after = match &self {
             ApiError::RateLimited { retry_after } => Some(*retry_after),
+            ApiError::Unavailable => Some(5),
             _ => None,
         };
         let status = self.status_code();

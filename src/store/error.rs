@@ -16,6 +16,9 @@ pub enum StoreError {
     UnsupportedUrl,
     #[error("database holds an unexpected value: {0}")]
     Corrupt(String),
+    /// The database cannot be reached right now; retrying later may work.
+    #[error("database unavailable: {0}")]
+    Unavailable(sqlx::Error),
     #[error("database error: {0}")]
     Database(sqlx::Error),
     #[error("database migration failed: {0}")]
@@ -29,6 +32,13 @@ impl From<sqlx::Error> for StoreError {
             // stored row can hold one, so a lookup by such a value finds
             // nothing; writes refuse control characters before this.
             sqlx::Error::Database(db) if db.code().as_deref() == Some("22021") => StoreError::NotFound,
+            // Connection trouble: no pool connection in time, the socket
+            // failed, or the server is shutting down or starting (57P0x,
+            // class 08).
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => StoreError::Unavailable(error),
+            sqlx::Error::Database(db) if db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08")) => {
+                StoreError::Unavailable(error)
+            }
             _ => StoreError::Database(error),
         }
     }
@@ -39,6 +49,7 @@ impl StoreError {
         match self {
             StoreError::Conflict(_) | StoreError::LastOwner => StatusCode::CONFLICT,
             StoreError::NotFound => StatusCode::NOT_FOUND,
+            StoreError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -47,7 +58,7 @@ impl StoreError {
     pub(crate) fn unique(field: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
         move |err| match &err {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(field),
-            _ => StoreError::Database(err),
+            _ => StoreError::from(err),
         }
     }
 }

@@ -23,7 +23,7 @@ pub struct PgStore {
 impl PgStore {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let pool =
-            PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(5)).connect(url).await?;
+            PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(3)).connect(url).await?;
         let sessions = SessionBackend::Postgres(tower_sessions_sqlx_store::PostgresStore::new(pool.clone()));
 
         let mut lock = pool.acquire().await?;
