@@ -6,12 +6,15 @@ use crate::pages::{
     settings::SettingsPage, sign_in::SignInPage, sign_up::SignUpPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
+use leptos_meta::{provide_meta_context, Link, Meta, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_params_map;
 use leptos_router::{path, SsrMode};
 
+/// The document around the app; rendered on the server only.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use leptos_meta::MetaTags;
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -19,7 +22,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
-                <HashedStylesheet options=options.clone() id="leptos" />
+                // Resolved once at start-up (content-hashed in release builds).
+                <link rel="stylesheet" id="leptos" href=crate::http::assets::stylesheet_href() />
                 <HydrationScripts options />
                 <MetaTags />
             </head>

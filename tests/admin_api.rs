@@ -12,8 +12,8 @@ use banata::client::{Client, ClientError};
 use banata::store::KeyQuery;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use std::time::{Duration, Instant};
-use support::{Backend, RealServer, TestApp, TestDb};
+use std::time::Duration;
+use support::{eventually, Backend, RealServer, TestApp, TestDb};
 use time::OffsetDateTime;
 
 use support::{Tenant, PASSWORD};
@@ -440,22 +440,6 @@ async fn request_ids_come_back_on_every_answer(backend: Backend) {
         let id = response.headers()["x-request-id"].to_str().unwrap();
         assert!(id.starts_with("req_") && !id.contains(' '), "an insane one is replaced: {id}");
     }
-}
-
-/// Polls `check` until it holds or `within` passes.
-async fn eventually<F, Fut>(within: Duration, mut check: F) -> bool
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + within;
-    while Instant::now() < deadline {
-        if check().await {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    false
 }
 
 async fn last_use_shows_within_the_flush_interval(backend: Backend) {

@@ -44,14 +44,20 @@ impl PrivatePostgres {
         pg
     }
 
-    fn run(&self, tool: &str, args: &[&str]) {
-        let program = self.bin.join(tool);
-        let output = if is_root() {
-            Command::new("runuser").args(["-u", "postgres", "--"]).arg(&program).args(args).output()
+    /// `tool` from the server binaries, as the postgres user when we are root
+    /// (PostgreSQL refuses to run as root).
+    fn command(&self, tool: &str) -> Command {
+        if is_root() {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(self.bin.join(tool));
+            command
         } else {
-            Command::new(&program).args(args).output()
+            Command::new(self.bin.join(tool))
         }
-        .unwrap();
+    }
+
+    fn run(&self, tool: &str, args: &[&str]) {
+        let output = self.command(tool).args(args).output().unwrap();
         assert!(output.status.success(), "{tool}: {}", String::from_utf8_lossy(&output.stderr));
     }
 
@@ -80,14 +86,7 @@ impl PrivatePostgres {
 impl Drop for PrivatePostgres {
     fn drop(&mut self) {
         let data = self.dir.join("data");
-        let _ = Command::new(self.bin.join("pg_ctl")).args(["-D", data.to_str().unwrap(), "-m", "immediate", "stop"]);
-        if is_root() {
-            let _ = Command::new("runuser")
-                .args(["-u", "postgres", "--"])
-                .arg(self.bin.join("pg_ctl"))
-                .args(["-D", data.to_str().unwrap(), "-m", "immediate", "stop"])
-                .output();
-        }
+        let _ = self.command("pg_ctl").args(["-D", data.to_str().unwrap(), "-m", "immediate", "stop"]).output();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

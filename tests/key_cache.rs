@@ -8,27 +8,11 @@ mod support;
 
 use banata::admin::types::CreateKeyRequest;
 use banata::client::{Client, ClientError};
-use std::time::{Duration, Instant};
-use support::{Backend, Tenant, TestApp};
+use std::time::Duration;
+use support::{eventually, Backend, Tenant, TestApp};
 
 fn refused<T: std::fmt::Debug>(result: Result<T, ClientError>) -> bool {
     matches!(result, Err(ClientError::Api { status: 401, .. }))
-}
-
-/// Polls until `check` holds; false if it never did within `within`.
-async fn eventually<F, Fut>(within: Duration, mut check: F) -> bool
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + within;
-    while Instant::now() < deadline {
-        if check().await {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    false
 }
 
 async fn a_working_key_is_looked_up_once(backend: Backend) {

@@ -289,6 +289,23 @@ impl Drop for RealServer {
 
 pub const PASSWORD: &str = "correct horse battery";
 
+/// Polls `check` until it holds; false if it never did within `within`.
+/// (Waiting on a condition, never on a fixed time.)
+pub async fn eventually<F, Fut>(within: std::time::Duration, mut check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + within;
+    while std::time::Instant::now() < deadline {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    false
+}
+
 /// A user, their project, and one working key of it.
 pub struct Tenant {
     pub email: String,
