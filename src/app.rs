@@ -2,8 +2,8 @@
 
 use crate::components::shell::DashboardShell;
 use crate::pages::{
-    api_keys::ApiKeysPage, invite::InvitePage, members::MembersPage, not_found::NotFound, projects::ProjectsPage,
-    settings::SettingsPage, sign_in::SignInPage, sign_up::SignUpPage,
+    api_keys::ApiKeysPage, audit_log::AuditLogPage, invite::InvitePage, members::MembersPage, not_found::NotFound,
+    projects::ProjectsPage, settings::SettingsPage, sign_in::SignInPage, sign_up::SignUpPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, Title};
@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/projects/:slug") view=DashboardShell ssr=SsrMode::Async>
                     <Route path=path!("api-keys") view=ApiKeysPage />
                     <Route path=path!("members") view=MembersPage />
+                    <Route path=path!("audit-log") view=AuditLogPage />
                     <Route path=path!("settings") view=SettingsPage />
                     <Route path=path!("") view=ProjectHome />
                 </ParentRoute>

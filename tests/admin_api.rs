@@ -154,7 +154,7 @@ async fn every_refused_key_gets_the_same_bytes(backend: Backend) {
         project_id: &tenant.project_id,
         name: "expired".into(),
         permissions: vec![],
-        created_by: &tenant.key_id,
+        created_by: &support::key_actor(&tenant.key_id),
         expires_at: Some(OffsetDateTime::now_utc() - time::Duration::seconds(1)),
     };
     let expired = issue(&*store, spec, OffsetDateTime::now_utc()).await.unwrap().secret;

@@ -6,43 +6,11 @@ mod support;
 
 use banata::auth::tokens;
 use banata::domain::Role;
-use banata::store::{KeyQuery, NewInvitation, Store};
+use banata::store::{AuditQuery, KeyQuery, NewInvitation, Store};
 use reqwest::StatusCode;
 use std::sync::Arc;
-use support::{Backend, TestApp};
+use support::{Backend, Person, TestApp};
 use time::{Duration, OffsetDateTime};
-
-const PASSWORD: &str = "correct horse battery";
-
-/// A signed-in person with their own cookie jar.
-struct Person {
-    client: reqwest::Client,
-    email: String,
-    id: String,
-}
-
-impl Person {
-    async fn sign_up(app: &TestApp, name: &str) -> Person {
-        let client = support::client();
-        let email = support::email();
-        let response = client
-            .post(app.url("/api/dashboard/sign_up"))
-            .form(&[("name", name), ("email", email.as_str()), ("password", PASSWORD)])
-            .send()
-            .await
-            .unwrap();
-        assert!(response.status().is_success() || response.status().is_redirection(), "sign-up: {}", response.status());
-        let store = app.db.store().await;
-        let id = store.credentials_by_email(&email).await.unwrap().unwrap().user.id;
-        Person { client, email, id }
-    }
-
-    async fn call(&self, app: &TestApp, function: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
-        let response =
-            self.client.post(app.url(&format!("/api/dashboard/{function}"))).form(form).send().await.unwrap();
-        (response.status(), response.text().await.unwrap())
-    }
-}
 
 /// Everything about a project that a refused call must leave alone.
 async fn snapshot(store: &Arc<dyn Store>, owner: &str, slug: &str) -> String {
@@ -52,7 +20,10 @@ async fn snapshot(store: &Arc<dyn Store>, owner: &str, slug: &str) -> String {
     let all = KeyQuery { include_revoked: true, limit: 1000, ..KeyQuery::default() };
     let keys = store.list_keys(&project.project_id, &all, OffsetDateTime::now_utc()).await.unwrap();
     let keys: Vec<_> = keys.iter().map(|k| (&k.id, &k.name, k.status)).collect();
-    format!("{project:?}\n{members:?}\n{invitations:?}\n{keys:?}")
+    let audit =
+        store.audit_events(&project.project_id, &AuditQuery { limit: 1000, ..AuditQuery::default() }).await.unwrap();
+    let audit: Vec<_> = audit.iter().map(|e| e.seq).collect();
+    format!("{project:?}\n{members:?}\n{invitations:?}\n{keys:?}\n{audit:?}")
 }
 
 struct Team {
@@ -108,6 +79,7 @@ fn project_scoped(t: &Team, invitation_id: &str, key_id: &str) -> Vec<Case> {
         ("list_members", Role::Viewer, vec![("slug", slug.clone())]),
         ("leave_project", Role::Viewer, vec![("slug", slug.clone())]),
         ("list_keys", Role::Viewer, vec![("slug", slug.clone())]),
+        ("audit_log", Role::Developer, vec![("slug", slug.clone())]),
         (
             "create_key",
             Role::Developer,
@@ -319,16 +291,19 @@ async fn invite(t: &Team, email: &str, role: Role, expires_in: Duration) -> Stri
     let token = tokens::invitation_token();
     let now = OffsetDateTime::now_utc();
     t.store
-        .insert_invitation(&NewInvitation {
-            id: format!("inv_{}", &token[7..27]),
-            project_id: project.project_id,
-            email: email.to_string(),
-            role,
-            token_hash: tokens::hash(&token),
-            invited_by: t.owner.id.clone(),
-            created_at: now,
-            expires_at: now + expires_in,
-        })
+        .insert_invitation(
+            &NewInvitation {
+                id: format!("inv_{}", &token[7..27]),
+                project_id: project.project_id,
+                email: email.to_string(),
+                role,
+                token_hash: tokens::hash(&token),
+                invited_by: t.owner.id.clone(),
+                created_at: now,
+                expires_at: now + expires_in,
+            },
+            &support::actor(&t.owner.id),
+        )
         .await
         .unwrap();
     token
@@ -392,21 +367,6 @@ async fn invitations_work_once_for_the_invited_account(backend: Backend) {
     let (status, body) = t.outsider.call(&t.app, "get_invitation", &[("token", "invite_made_up")]).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(body.contains("not valid"), "{body}");
-}
-
-impl Person {
-    async fn sign_up_as(app: &TestApp, name: &str, email: &str) -> Person {
-        let client = support::client();
-        let response = client
-            .post(app.url("/api/dashboard/sign_up"))
-            .form(&[("name", name), ("email", email), ("password", PASSWORD)])
-            .send()
-            .await
-            .unwrap();
-        assert!(response.status().is_success() || response.status().is_redirection(), "{}", response.status());
-        let id = app.db.store().await.credentials_by_email(email).await.unwrap().unwrap().user.id;
-        Person { client, email: email.to_string(), id }
-    }
 }
 
 async fn the_plain_add_form_shows_the_invitation_link_once(backend: Backend) {

@@ -94,10 +94,37 @@ async fn markup_in_names_is_rendered_inert(backend: Backend) {
     assert!(created.status().is_success());
     let renamed = app.post_form("/api/dashboard/rename_project", &[("slug", slug.as_str()), ("name", payload)]).await;
     assert!(renamed.status().is_success());
-    for path in [format!("/projects/{slug}/api-keys"), format!("/projects/{slug}/members"), "/projects".to_string()] {
+    let pages = ["api-keys", "members", "audit-log"].map(|page| format!("/projects/{slug}/{page}"));
+    for path in pages.into_iter().chain(["/projects".to_string()]) {
         let html = app.get(&path).await.text().await.unwrap();
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{path} shows the name as text");
         assert!(!html.contains("<script>alert(1)") && !html.contains("<img src=x"), "{path} renders markup");
+    }
+    let audit = app.get(&format!("/projects/{slug}/audit-log")).await.text().await.unwrap();
+    assert!(audit.contains("Created API key") && audit.contains("Renamed project"), "the events are listed");
+
+    // A name a spreadsheet would run as a formula stays text in the export.
+    for (n, formula) in ["=HYPERLINK(\"http://evil.example\")", "+1+1", "-2", "@SUM(A1)"].into_iter().enumerate() {
+        let name = format!("{formula} {n}");
+        let created = app
+            .post_form("/api/dashboard/create_key", &[("slug", slug.as_str()), ("name", &name), ("expires", "never")])
+            .await;
+        assert!(created.status().is_success(), "{name}");
+    }
+    let csv = app.get(&format!("/projects/{slug}/audit-log/export?format=csv")).await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(header(&csv, "content-disposition").starts_with("attachment;"));
+    let csv = csv.text().await.unwrap();
+    assert!(csv.contains("\"'=HYPERLINK(\"\"http://evil.example\"\") 0\""), "{csv}");
+    for escaped in ["\"'+1+1 1\"", "\"'-2 2\"", "\"'@SUM(A1) 3\""] {
+        assert!(csv.contains(escaped), "{escaped} in {csv}");
+    }
+    assert!(!csv.lines().skip(1).any(|line| line.contains(",\"=") || line.contains(",=")), "no cell starts a formula");
+    assert!(csv.contains(payload.replace('"', "\"\"").as_str()), "markup stays as plain text in the file");
+    let ndjson = app.get(&format!("/projects/{slug}/audit-log/export?format=ndjson")).await.text().await.unwrap();
+    for line in ndjson.lines() {
+        let row: serde_json::Value = serde_json::from_str(line).expect("one JSON object per line");
+        assert!(row["action"].is_string() && row["actor"]["name"].is_string(), "{row}");
     }
 }
 

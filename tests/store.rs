@@ -6,7 +6,7 @@ mod support;
 use banata::auth::accounts;
 use banata::domain::Role;
 use banata::store::{KeyQuery, NewInvitation, NewKey, NewProject, NewUser, StoreError};
-use support::{Backend, TestDb};
+use support::{actor as as_, Backend, TestDb};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
@@ -148,9 +148,9 @@ async fn membership_is_resolved_with_the_project_in_one_step(backend: Backend) {
     assert_eq!(store.membership(&stranger.id, "alpha").await.unwrap(), None, "a stranger sees nothing");
     assert_eq!(store.membership(&owner.id, "missing").await.unwrap(), None);
 
-    store.add_member(&found.project_id, &stranger.id, Role::Viewer).await.unwrap();
+    store.add_member(&found.project_id, &stranger.id, Role::Viewer, &as_(&owner.id)).await.unwrap();
     assert_eq!(store.membership(&stranger.id, "alpha").await.unwrap().unwrap().role, Role::Viewer);
-    let again = store.add_member(&found.project_id, &stranger.id, Role::Owner).await;
+    let again = store.add_member(&found.project_id, &stranger.id, Role::Owner, &as_(&owner.id)).await;
     assert!(matches!(again, Err(StoreError::Conflict("member"))), "{again:?}");
 
     let summaries = store.project_summaries(&stranger.id).await.unwrap();
@@ -165,19 +165,22 @@ async fn projects_are_renamed_moved_and_deleted(backend: Backend) {
     let a = store.insert_project(&new_project(&owner.id, "alpha")).await.unwrap();
     store.insert_project(&new_project(&owner.id, "beta")).await.unwrap();
 
-    store.rename_project(&a.project_id, "Alpha Two").await.unwrap();
-    assert!(matches!(store.change_slug(&a.project_id, "beta").await, Err(StoreError::Conflict("slug"))));
-    store.change_slug(&a.project_id, "alpha-two").await.unwrap();
+    store.rename_project(&a.project_id, "Alpha Two", &as_(&owner.id)).await.unwrap();
+    assert!(matches!(
+        store.change_slug(&a.project_id, "beta", &as_(&owner.id)).await,
+        Err(StoreError::Conflict("slug"))
+    ));
+    store.change_slug(&a.project_id, "alpha-two", &as_(&owner.id)).await.unwrap();
     assert_eq!(store.membership(&owner.id, "alpha").await.unwrap(), None);
     assert_eq!(store.membership(&owner.id, "alpha-two").await.unwrap().unwrap().name, "Alpha Two");
-    assert!(matches!(store.rename_project("proj_missing", "x").await, Err(StoreError::NotFound)));
+    assert!(matches!(store.rename_project("proj_missing", "x", &as_(&owner.id)).await, Err(StoreError::NotFound)));
 
     store.set_last_project(&owner.id, &a.project_id).await.unwrap();
     assert_eq!(store.last_project(&owner.id).await.unwrap(), Some(a.project_id.clone()));
-    store.delete_project(&a.project_id).await.unwrap();
+    store.delete_project(&a.project_id, &as_(&owner.id)).await.unwrap();
     assert_eq!(store.last_project(&owner.id).await.unwrap(), None, "forgotten with the project");
     assert_eq!(store.memberships(&owner.id).await.unwrap().len(), 1);
-    assert!(matches!(store.delete_project(&a.project_id).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.delete_project(&a.project_id, &as_(&owner.id)).await, Err(StoreError::NotFound)));
 }
 
 async fn the_last_owner_stays_even_under_concurrent_demotion(backend: Backend) {
@@ -188,22 +191,31 @@ async fn the_last_owner_stays_even_under_concurrent_demotion(backend: Backend) {
     let project = store.insert_project(&new_project(&first.id, "alpha")).await.unwrap();
     let id = project.project_id.clone();
 
-    assert!(matches!(store.change_role(&id, &first.id, Role::Viewer).await, Err(StoreError::LastOwner)));
-    assert!(matches!(store.remove_member(&id, &first.id).await, Err(StoreError::LastOwner)));
-    assert!(matches!(store.change_role(&id, &second.id, Role::Viewer).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.change_role(&id, &first.id, Role::Viewer, &as_(&first.id)).await,
+        Err(StoreError::LastOwner)
+    ));
+    assert!(matches!(store.remove_member(&id, &first.id, &as_(&first.id)).await, Err(StoreError::LastOwner)));
+    assert!(matches!(
+        store.change_role(&id, &second.id, Role::Viewer, &as_(&first.id)).await,
+        Err(StoreError::NotFound)
+    ));
 
+    let by = as_(&first.id);
     for _ in 0..5 {
-        store.add_member(&id, &second.id, Role::Owner).await.unwrap();
+        store.add_member(&id, &second.id, Role::Owner, &as_(&first.id)).await.unwrap();
         // Both owners step down at once: exactly one may.
-        let (a, b) =
-            tokio::join!(store.change_role(&id, &first.id, Role::Developer), store.remove_member(&id, &second.id));
+        let (a, b) = tokio::join!(
+            store.change_role(&id, &first.id, Role::Developer, &by),
+            store.remove_member(&id, &second.id, &by)
+        );
         assert!(a.is_ok() != b.is_ok(), "one of two concurrent demotions wins: {a:?} {b:?}");
         let owners = store.members(&id).await.unwrap().into_iter().filter(|m| m.role == Role::Owner).count();
         assert_eq!(owners, 1);
         // Reset: `first` is the owner again, `second` gone.
         if a.is_ok() {
-            store.change_role(&id, &first.id, Role::Owner).await.unwrap();
-            store.remove_member(&id, &second.id).await.unwrap();
+            store.change_role(&id, &first.id, Role::Owner, &as_(&second.id)).await.unwrap();
+            store.remove_member(&id, &second.id, &as_(&first.id)).await.unwrap();
         }
     }
 }
@@ -250,11 +262,23 @@ async fn invitations_are_accepted_once(backend: Backend) {
         created_at: now,
         expires_at: expires,
     };
-    store.insert_invitation(&invitation("inv_live", "hash-live", now + time::Duration::days(7))).await.unwrap();
-    store.insert_invitation(&invitation("inv_old", "hash-old", now - time::Duration::seconds(1))).await.unwrap();
-    store.insert_invitation(&invitation("inv_gone", "hash-gone", now + time::Duration::days(7))).await.unwrap();
-    store.revoke_invitation(&project.project_id, "inv_gone", now).await.unwrap();
-    assert!(matches!(store.revoke_invitation("proj_other", "inv_live", now).await, Err(StoreError::NotFound)));
+    store
+        .insert_invitation(&invitation("inv_live", "hash-live", now + time::Duration::days(7)), &as_(&owner.id))
+        .await
+        .unwrap();
+    store
+        .insert_invitation(&invitation("inv_old", "hash-old", now - time::Duration::seconds(1)), &as_(&owner.id))
+        .await
+        .unwrap();
+    store
+        .insert_invitation(&invitation("inv_gone", "hash-gone", now + time::Duration::days(7)), &as_(&owner.id))
+        .await
+        .unwrap();
+    store.revoke_invitation(&project.project_id, "inv_gone", now, &as_(&owner.id)).await.unwrap();
+    assert!(matches!(
+        store.revoke_invitation("proj_other", "inv_live", now, &as_(&owner.id)).await,
+        Err(StoreError::NotFound)
+    ));
 
     let pending: Vec<_> =
         store.pending_invitations(&project.project_id, now).await.unwrap().into_iter().map(|i| i.id).collect();
@@ -263,15 +287,14 @@ async fn invitations_are_accepted_once(backend: Backend) {
     assert_eq!((record.role, record.accepted, record.revoked), (Role::Developer, false, false));
     assert!(store.invitation_by_token("hash-gone").await.unwrap().unwrap().revoked);
 
-    let (a, b) = tokio::join!(
-        store.accept_invitation("inv_live", &guest.id, now),
-        store.accept_invitation("inv_live", &guest.id, now)
-    );
+    let by = as_(&guest.id);
+    let (a, b) =
+        tokio::join!(store.accept_invitation("inv_live", &by, now), store.accept_invitation("inv_live", &by, now));
     assert!(a.is_ok() != b.is_ok(), "accepted exactly once: {a:?} {b:?}");
     assert_eq!(store.membership(&guest.id, "alpha").await.unwrap().unwrap().role, Role::Developer);
     assert!(store.invitation_by_token("hash-live").await.unwrap().unwrap().accepted);
-    assert!(matches!(store.accept_invitation("inv_old", &guest.id, now).await, Err(StoreError::NotFound)));
-    assert!(matches!(store.accept_invitation("inv_gone", &guest.id, now).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.accept_invitation("inv_old", &as_(&guest.id), now).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.accept_invitation("inv_gone", &as_(&guest.id), now).await, Err(StoreError::NotFound)));
 }
 
 fn new_key(project_id: &str, creator: &str, name: &str, at: OffsetDateTime) -> NewKey {
@@ -300,13 +323,16 @@ async fn keys_are_listed_newest_first_in_pages_and_searched(backend: Backend) {
     for i in 0..25 {
         let name = if i % 5 == 0 { format!("billing-{i}") } else { format!("worker_{i}") };
         let created = store
-            .insert_key(&new_key(&project.project_id, &user.id, &name, start + time::Duration::seconds(i)))
+            .insert_key(
+                &new_key(&project.project_id, &user.id, &name, start + time::Duration::seconds(i)),
+                &as_(&user.id),
+            )
             .await
             .unwrap();
         assert_eq!(created.created_by, "Ada Lovelace", "creator shown by name");
         assert_eq!(created.last_used_at, None);
     }
-    store.insert_key(&new_key(&other.project_id, &user.id, "billing-elsewhere", start)).await.unwrap();
+    store.insert_key(&new_key(&other.project_id, &user.id, "billing-elsewhere", start), &as_(&user.id)).await.unwrap();
     let now = OffsetDateTime::now_utc();
 
     let mut seen = Vec::new();
@@ -340,23 +366,35 @@ async fn revoked_keys_leave_the_default_list_and_free_their_name(backend: Backen
     let project = store.insert_project(&new_project(&user.id, "alpha")).await.unwrap();
     let other = store.insert_project(&new_project(&user.id, "beta")).await.unwrap();
     let now = OffsetDateTime::now_utc();
-    let key = store.insert_key(&new_key(&project.project_id, &user.id, "billing", now)).await.unwrap();
+    let key = store.insert_key(&new_key(&project.project_id, &user.id, "billing", now), &as_(&user.id)).await.unwrap();
 
-    let clash = store.insert_key(&new_key(&project.project_id, &user.id, "BILLING", now)).await;
+    let clash = store.insert_key(&new_key(&project.project_id, &user.id, "BILLING", now), &as_(&user.id)).await;
     assert!(matches!(clash, Err(StoreError::Conflict("name"))), "{clash:?}");
-    store.insert_key(&new_key(&other.project_id, &user.id, "billing", now)).await.expect("names are per project");
+    store
+        .insert_key(&new_key(&other.project_id, &user.id, "billing", now), &as_(&user.id))
+        .await
+        .expect("names are per project");
 
-    assert!(matches!(store.revoke_key(&other.project_id, &key.id, &user.id, now).await, Err(StoreError::NotFound)));
-    let revoked = store.revoke_key(&project.project_id, &key.id, &user.id, now).await.unwrap();
+    assert!(matches!(
+        store.revoke_key(&other.project_id, &key.id, &as_(&user.id), now).await,
+        Err(StoreError::NotFound)
+    ));
+    let revoked = store.revoke_key(&project.project_id, &key.id, &as_(&user.id), now).await.unwrap();
     assert_eq!(revoked.status, banata::domain::KeyStatus::Revoked);
     assert_eq!(revoked.revoked_by.as_deref(), Some("Ada Lovelace"));
-    assert!(matches!(store.revoke_key(&project.project_id, &key.id, &user.id, now).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.revoke_key(&project.project_id, &key.id, &as_(&user.id), now).await,
+        Err(StoreError::NotFound)
+    ));
 
     let active = KeyQuery { limit: 10, ..KeyQuery::default() };
     assert!(store.list_keys(&project.project_id, &active, now).await.unwrap().is_empty());
     let all = KeyQuery { include_revoked: true, limit: 10, ..KeyQuery::default() };
     assert_eq!(store.list_keys(&project.project_id, &all, now).await.unwrap().len(), 1);
-    store.insert_key(&new_key(&project.project_id, &user.id, "billing", now)).await.expect("the name is free again");
+    store
+        .insert_key(&new_key(&project.project_id, &user.id, "billing", now), &as_(&user.id))
+        .await
+        .expect("the name is free again");
     assert_eq!(store.project_summaries(&user.id).await.unwrap().iter().map(|p| p.key_count).sum::<i64>(), 2);
 }
 
@@ -368,7 +406,8 @@ async fn two_creates_with_one_name_one_wins(backend: Backend) {
     let now = OffsetDateTime::now_utc();
     let (first, second) =
         (new_key(&project.project_id, &user.id, "deploy", now), new_key(&project.project_id, &user.id, "Deploy", now));
-    let (a, b) = tokio::join!(store.insert_key(&first), store.insert_key(&second));
+    let by = as_(&user.id);
+    let (a, b) = tokio::join!(store.insert_key(&first, &by), store.insert_key(&second, &by));
     assert!(a.is_ok() != b.is_ok(), "{a:?} {b:?}");
     assert!(matches!(a.err().or(b.err()), Some(StoreError::Conflict("name"))));
 }
@@ -381,7 +420,7 @@ async fn expired_keys_are_listed_as_expired(backend: Backend) {
     let now = OffsetDateTime::now_utc();
     let mut key = new_key(&project.project_id, &user.id, "short-lived", now - time::Duration::days(2));
     key.expires_at = Some(now - time::Duration::days(1));
-    store.insert_key(&key).await.unwrap();
+    store.insert_key(&key, &as_(&user.id)).await.unwrap();
     let listed =
         store.list_keys(&project.project_id, &KeyQuery { limit: 5, ..KeyQuery::default() }, now).await.unwrap();
     assert_eq!(listed[0].status, banata::domain::KeyStatus::Expired);
@@ -394,7 +433,7 @@ async fn keys_are_found_by_hash_with_their_project(backend: Backend) {
     let project = store.insert_project(&new_project(&user.id, "gamma")).await.unwrap();
     let now = OffsetDateTime::now_utc();
     let key = new_key(&project.project_id, &user.id, "lookup", now);
-    store.insert_key(&key).await.unwrap();
+    store.insert_key(&key, &as_(&user.id)).await.unwrap();
 
     let found = store.key_by_hash(&key.key_hash).await.unwrap().expect("found by its hash");
     assert_eq!((found.id.as_str(), found.project_id.as_str()), (key.id.as_str(), project.project_id.as_str()));
@@ -402,7 +441,7 @@ async fn keys_are_found_by_hash_with_their_project(backend: Backend) {
     assert!(found.revoked_at.is_none() && found.expires_at.is_none());
     assert!(store.key_by_hash(&banata::auth::keys::hash("sk_live_other")).await.unwrap().is_none());
 
-    store.revoke_key(&project.project_id, &key.id, &user.id, now).await.unwrap();
+    store.revoke_key(&project.project_id, &key.id, &as_(&user.id), now).await.unwrap();
     let revoked = store.key_by_hash(&key.key_hash).await.unwrap().unwrap();
     assert!(revoked.revoked_at.is_some(), "revoked keys are still found, marked");
     assert_eq!(store.key(&project.project_id, &key.id, now).await.unwrap().id, key.id);
@@ -416,8 +455,8 @@ async fn last_use_only_moves_forward(backend: Backend) {
     let project = store.insert_project(&new_project(&user.id, "delta")).await.unwrap();
     let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
     let (a, b) = (new_key(&project.project_id, &user.id, "a", now), new_key(&project.project_id, &user.id, "b", now));
-    store.insert_key(&a).await.unwrap();
-    store.insert_key(&b).await.unwrap();
+    store.insert_key(&a, &as_(&user.id)).await.unwrap();
+    store.insert_key(&b, &as_(&user.id)).await.unwrap();
     let later = now + time::Duration::seconds(30);
 
     store.record_key_use(&[(a.id.clone(), later), (b.id.clone(), now)]).await.unwrap();

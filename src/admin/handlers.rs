@@ -9,6 +9,7 @@ use super::types::{
     WhoamiProject, WhoamiQuery,
 };
 use crate::auth::issue::{issue, KeySpec};
+use crate::http::origin::Origin;
 use crate::state::AppState;
 use crate::store::{KeyQuery, StoreError};
 use axum::extract::State;
@@ -41,6 +42,7 @@ pub const NEXT_CURSOR: &str = "x-next-cursor";
 )]
 pub async fn create(
     State(state): State<AppState>,
+    origin: Origin,
     ApiCaller(caller): ApiCaller,
     ApiJson(request): ApiJson<CreateKeyRequest>,
 ) -> Result<Json<CreatedApiKey>, ApiError> {
@@ -48,11 +50,12 @@ pub async fn create(
     let now = OffsetDateTime::now_utc();
     let new = input::new_key(request, now)?;
     let name = new.name.clone();
+    let by = origin.api_key(&caller);
     let spec = KeySpec {
         project_id: &caller.project_id,
         name: new.name,
         permissions: new.permissions,
-        created_by: &caller.id,
+        created_by: &by,
         expires_at: new.expires_at,
     };
     let created = issue(&*state.store, spec, now).await.map_err(|e| match e {
@@ -136,13 +139,14 @@ pub async fn list(
 )]
 pub async fn delete(
     State(state): State<AppState>,
+    origin: Origin,
     ApiCaller(caller): ApiCaller,
     ApiJson(request): ApiJson<DeleteKeyRequest>,
 ) -> Result<Json<Success>, ApiError> {
     input::same_project(&caller, request.project_id.as_deref())?;
     let key_id = input::key_id(request.key_id.as_deref())?;
     let now = OffsetDateTime::now_utc();
-    let key = state.store.revoke_key(&caller.project_id, key_id, &caller.id, now).await?;
+    let key = state.store.revoke_key(&caller.project_id, key_id, &origin.api_key(&caller), now).await?;
     state.keys.forget(&key.id);
     tracing::info!(key = %key.id, project = %caller.project_id, by_key = %caller.id, "API key revoked");
     Ok(Json(Success { success: true }))

@@ -31,6 +31,16 @@ pub fn client_ip(state: &AppState) -> Result<std::net::IpAddr, AppError> {
     Ok(crate::http::client_ip(&parts, &state.config))
 }
 
+/// The caller as the audit log records them: who, from which address, with
+/// which user agent.
+pub fn actor(state: &AppState, user: &User) -> Result<crate::store::Actor, AppError> {
+    let parts = use_context::<http::request::Parts>().ok_or_else(|| {
+        tracing::error!("server function ran without its request");
+        AppError::Internal
+    })?;
+    Ok(crate::http::origin::Origin::of(&parts, &state.config).user(user))
+}
+
 /// The signed-in user, or `Unauthenticated`.
 pub async fn caller(state: &AppState) -> Result<User, AppError> {
     let session = session().await?;

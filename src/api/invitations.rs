@@ -57,7 +57,8 @@ pub async fn accept_invitation(token: String) -> Result<(), AppError> {
             record.email
         )));
     }
-    state.store.accept_invitation(&record.id, &user.id, OffsetDateTime::now_utc()).await.map_err(|e| match e {
+    let by = ctx::actor(&state, &user)?;
+    state.store.accept_invitation(&record.id, &by, OffsetDateTime::now_utc()).await.map_err(|e| match e {
         crate::store::StoreError::NotFound => AppError::Gone("This invitation has already been used.".into()),
         other => other.into(),
     })?;

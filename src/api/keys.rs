@@ -9,9 +9,9 @@ use leptos::prelude::*;
 use {
     super::ctx,
     crate::auth::issue::{issue, KeySpec, MAX_LIFETIME},
-    crate::domain::{validate_name, FieldError, Membership, Role, User},
+    crate::domain::{validate_name, FieldError, Membership, Role},
     crate::state::AppState,
-    crate::store::{KeyQuery, StoreError},
+    crate::store::{Actor, KeyQuery, StoreError},
     time::{Date, Duration, OffsetDateTime, Time},
 };
 
@@ -54,7 +54,7 @@ pub async fn create_key(
 ) -> Result<CreatedKey, AppError> {
     let state = ctx::state()?;
     let (user, project) = ctx::member(&state, &slug, Role::Developer).await?;
-    create(&state, &user, &project, &name, &expires, expires_on.as_deref()).await
+    create(&state, &ctx::actor(&state, &user)?, &project, &name, &expires, expires_on.as_deref()).await
 }
 
 /// Revokes a key: it stops working at once.
@@ -62,7 +62,8 @@ pub async fn create_key(
 pub async fn revoke_key(slug: String, key_id: String) -> Result<(), AppError> {
     let state = ctx::state()?;
     let (user, project) = ctx::member(&state, &slug, Role::Developer).await?;
-    let key = state.store.revoke_key(&project.project_id, &key_id, &user.id, OffsetDateTime::now_utc()).await?;
+    let by = ctx::actor(&state, &user)?;
+    let key = state.store.revoke_key(&project.project_id, &key_id, &by, OffsetDateTime::now_utc()).await?;
     state.keys.forget(&key.id);
     tracing::info!(key = %key.id, project = %project.project_id, user = %user.id, "API key revoked");
     // Without JavaScript the form came from the confirm page: back to the list.
@@ -74,7 +75,7 @@ pub async fn revoke_key(slug: String, key_id: String) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 pub(crate) async fn create(
     state: &AppState,
-    user: &User,
+    by: &Actor,
     project: &Membership,
     name: &str,
     expires: &str,
@@ -87,7 +88,7 @@ pub(crate) async fn create(
         project_id: &project.project_id,
         name: name.clone(),
         permissions: Vec::new(),
-        created_by: &user.id,
+        created_by: by,
         expires_at,
     };
     let created = issue(&*state.store, spec, now).await.map_err(|e| match e {
@@ -97,7 +98,7 @@ pub(crate) async fn create(
         )),
         other => other.into(),
     })?;
-    tracing::info!(key = %created.key.id, project = %project.project_id, user = %user.id, "API key created");
+    tracing::info!(key = %created.key.id, project = %project.project_id, user = %by.id, "API key created");
     Ok(created)
 }
 

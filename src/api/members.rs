@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use {
     super::ctx,
     crate::auth::{ids, tokens},
-    crate::domain::{normalize_email, FieldError, Membership, User},
+    crate::domain::{normalize_email, FieldError, Membership},
     crate::state::AppState,
-    crate::store::{NewInvitation, StoreError},
+    crate::store::{Actor, NewInvitation, StoreError},
     time::{Duration, OffsetDateTime},
 };
 
@@ -53,7 +53,7 @@ pub async fn list_members(slug: String) -> Result<MembersView, AppError> {
 pub async fn add_member(slug: String, email: String, role: String) -> Result<AddMemberOutcome, AppError> {
     let state = ctx::state()?;
     let (user, project) = ctx::member(&state, &slug, Role::Owner).await?;
-    add(&state, &user, &project, &email, &role, &ctx::public_base(&state)).await
+    add(&state, &ctx::actor(&state, &user)?, &project, &email, &role, &ctx::public_base(&state)).await
 }
 
 /// The rules of adding a teammate, shared with the plain-form handler.
@@ -61,7 +61,7 @@ pub async fn add_member(slug: String, email: String, role: String) -> Result<Add
 #[cfg(feature = "ssr")]
 pub(crate) async fn add(
     state: &AppState,
-    user: &User,
+    by: &Actor,
     project: &Membership,
     email: &str,
     role: &str,
@@ -70,7 +70,7 @@ pub(crate) async fn add(
     let email = normalize_email(email)?;
     let role = parse_role(role)?;
     if let Some(found) = state.store.credentials_by_email(&email).await? {
-        state.store.add_member(&project.project_id, &found.user.id, role).await.map_err(|e| match e {
+        state.store.add_member(&project.project_id, &found.user.id, role, by).await.map_err(|e| match e {
             StoreError::Conflict(_) => AppError::from(FieldError::new("email", "They are already a member.")),
             other => other.into(),
         })?;
@@ -84,28 +84,28 @@ pub(crate) async fn add(
         email: email.clone(),
         role,
         token_hash: tokens::hash(&token),
-        invited_by: user.id.clone(),
+        invited_by: by.id.clone(),
         created_at: now,
         expires_at: now + INVITATION_LIFETIME,
     };
-    state.store.insert_invitation(&invitation).await?;
+    state.store.insert_invitation(&invitation, by).await?;
     Ok(AddMemberOutcome::Invited { email, link: format!("{base}/invite/{token}") })
 }
 
 #[server(prefix = "/api/dashboard", endpoint = "change_role")]
 pub async fn change_role(slug: String, user_id: String, role: String) -> Result<(), AppError> {
     let state = ctx::state()?;
-    let (_, project) = ctx::member(&state, &slug, Role::Owner).await?;
+    let (user, project) = ctx::member(&state, &slug, Role::Owner).await?;
     let role = parse_role(&role)?;
-    state.store.change_role(&project.project_id, &user_id, role).await?;
+    state.store.change_role(&project.project_id, &user_id, role, &ctx::actor(&state, &user)?).await?;
     Ok(())
 }
 
 #[server(prefix = "/api/dashboard", endpoint = "remove_member")]
 pub async fn remove_member(slug: String, user_id: String) -> Result<(), AppError> {
     let state = ctx::state()?;
-    let (_, project) = ctx::member(&state, &slug, Role::Owner).await?;
-    state.store.remove_member(&project.project_id, &user_id).await?;
+    let (user, project) = ctx::member(&state, &slug, Role::Owner).await?;
+    state.store.remove_member(&project.project_id, &user_id, &ctx::actor(&state, &user)?).await?;
     Ok(())
 }
 
@@ -114,7 +114,7 @@ pub async fn remove_member(slug: String, user_id: String) -> Result<(), AppError
 pub async fn leave_project(slug: String) -> Result<(), AppError> {
     let state = ctx::state()?;
     let (user, project) = ctx::member(&state, &slug, Role::Viewer).await?;
-    state.store.remove_member(&project.project_id, &user.id).await?;
+    state.store.remove_member(&project.project_id, &user.id, &ctx::actor(&state, &user)?).await?;
     leptos_axum::redirect("/projects");
     Ok(())
 }
@@ -122,7 +122,8 @@ pub async fn leave_project(slug: String) -> Result<(), AppError> {
 #[server(prefix = "/api/dashboard", endpoint = "revoke_invitation")]
 pub async fn revoke_invitation(slug: String, invitation_id: String) -> Result<(), AppError> {
     let state = ctx::state()?;
-    let (_, project) = ctx::member(&state, &slug, Role::Owner).await?;
-    state.store.revoke_invitation(&project.project_id, &invitation_id, OffsetDateTime::now_utc()).await?;
+    let (user, project) = ctx::member(&state, &slug, Role::Owner).await?;
+    let by = ctx::actor(&state, &user)?;
+    state.store.revoke_invitation(&project.project_id, &invitation_id, OffsetDateTime::now_utc(), &by).await?;
     Ok(())
 }

@@ -58,9 +58,9 @@ pub async fn open_project(slug: String) -> Result<Membership, AppError> {
 #[server(prefix = "/api/dashboard", endpoint = "rename_project")]
 pub async fn rename_project(slug: String, name: String) -> Result<(), AppError> {
     let state = ctx::state()?;
-    let (_, project) = ctx::member(&state, &slug, Role::Owner).await?;
+    let (user, project) = ctx::member(&state, &slug, Role::Owner).await?;
     let name = validate_name("name", &name)?;
-    state.store.rename_project(&project.project_id, &name).await?;
+    state.store.rename_project(&project.project_id, &name, &ctx::actor(&state, &user)?).await?;
     // Cached keys carry the project's name.
     state.keys.apply(&KeyChange::All);
     Ok(())
@@ -70,10 +70,11 @@ pub async fn rename_project(slug: String, name: String) -> Result<(), AppError> 
 #[server(prefix = "/api/dashboard", endpoint = "change_slug")]
 pub async fn change_slug(slug: String, new_slug: String) -> Result<(), AppError> {
     let state = ctx::state()?;
-    let (_, project) = ctx::member(&state, &slug, Role::Owner).await?;
+    let (user, project) = ctx::member(&state, &slug, Role::Owner).await?;
     let new_slug = validate_slug(&new_slug)?;
     if new_slug != project.slug {
-        state.store.change_slug(&project.project_id, &new_slug).await.map_err(slug_taken)?;
+        let by = ctx::actor(&state, &user)?;
+        state.store.change_slug(&project.project_id, &new_slug, &by).await.map_err(slug_taken)?;
         state.keys.apply(&KeyChange::All);
     }
     leptos_axum::redirect(&format!("/projects/{new_slug}/settings"));
@@ -88,7 +89,7 @@ pub async fn delete_project(slug: String, confirm: String) -> Result<(), AppErro
     if confirm.trim() != project.name {
         return Err(FieldError::new("confirm", "Type the project's name exactly to confirm.").into());
     }
-    state.store.delete_project(&project.project_id).await?;
+    state.store.delete_project(&project.project_id, &ctx::actor(&state, &user)?).await?;
     // Its keys are gone: none may be served from the cache.
     state.keys.apply(&KeyChange::All);
     tracing::info!(project = %project.project_id, user = %user.id, "project deleted");

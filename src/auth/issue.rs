@@ -3,7 +3,7 @@
 
 use crate::auth::{ids, keys};
 use crate::domain::CreatedKey;
-use crate::store::{NewKey, Store, StoreError};
+use crate::store::{Actor, NewKey, Store, StoreError};
 use time::{Duration, OffsetDateTime};
 
 /// The longest a key may live: a key meant to last longer should never expire.
@@ -14,8 +14,8 @@ pub struct KeySpec<'a> {
     pub project_id: &'a str,
     pub name: String,
     pub permissions: Vec<String>,
-    /// A user id, or the id of the key that created this one.
-    pub created_by: &'a str,
+    /// A member, or the key that creates this one; recorded in the audit log.
+    pub created_by: &'a Actor,
     pub expires_at: Option<OffsetDateTime>,
 }
 
@@ -30,10 +30,10 @@ pub async fn issue(store: &dyn Store, spec: KeySpec<'_>, now: OffsetDateTime) ->
         last4: material.last4.clone(),
         key_hash: material.hash.clone(),
         permissions: serde_json::to_string(&spec.permissions).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        created_by: spec.created_by.to_string(),
+        created_by: spec.created_by.id.clone(),
         created_at: now,
         expires_at: spec.expires_at,
     };
-    let key = store.insert_key(&new).await?;
+    let key = store.insert_key(&new, spec.created_by).await?;
     Ok(CreatedKey { key, secret: material.secret })
 }

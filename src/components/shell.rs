@@ -95,7 +95,12 @@ pub fn DashboardShell() -> impl IntoView {
                             "Members"
                         </A>
                     </li>
-                    <SoonItem label="Audit log" icon=Icon::List />
+                    <li>
+                        <A href=section("audit-log")>
+                            <Svg icon=Icon::List />
+                            "Audit log"
+                        </A>
+                    </li>
                     <li>
                         <A href=section("settings")>
                             <Svg icon=Icon::Settings />
@@ -184,20 +189,6 @@ fn TopBar(
                 })}
             </Transition>
         </header>
-    }
-}
-
-/// A section that has an open issue but is not built yet.
-#[component]
-fn SoonItem(label: &'static str, icon: Icon) -> impl IntoView {
-    view! {
-        <li>
-            <span class="nav-soon" aria-disabled="true">
-                <Svg icon=icon />
-                {label}
-                <span class="badge">"Soon"</span>
-            </span>
-        </li>
     }
 }
 

@@ -1,7 +1,10 @@
 //! Types shared by the server and the browser. Nothing secret lives here:
 //! no password hashes, no key hashes, no full keys.
 
+mod audit;
 mod validate;
+
+pub use audit::{describe_device, ActorKind, AuditAction, AuditActor, AuditEvent, AuditPage};
 
 pub use validate::{
     normalize_email, percent_encode, safe_next, validate_name, validate_password, validate_slug, FieldError,

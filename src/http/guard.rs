@@ -2,8 +2,8 @@
 //! they belong elsewhere: signed out on a dashboard page, or signed in on the
 //! sign-in page. Server functions check on their own; this is for navigation.
 
-use crate::auth::session;
-use crate::domain::safe_next;
+use crate::auth::{accounts, session};
+use crate::domain::{percent_encode, safe_next, Membership, Role, User};
 use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::Method;
@@ -44,5 +44,27 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
             Redirect::to(&next).into_response()
         }
         _ => next.run(request).await,
+    }
+}
+
+/// The signed-in user and their membership of `slug` with at least `needed`,
+/// or the response to send instead (sign-in redirect, 404, 403).
+pub(super) async fn member(
+    state: &AppState,
+    session: &Session,
+    slug: &str,
+    needed: Role,
+    back: &str,
+) -> Result<(User, Membership), Response> {
+    let user = match session::user_id(session, state.config.session_absolute_timeout).await {
+        Ok(Some(id)) => state.store.user_by_id(&id).await.ok().flatten(),
+        _ => None,
+    };
+    let Some(user) = user else {
+        return Err(Redirect::to(&format!("/sign-in?next={}", percent_encode(back))).into_response());
+    };
+    match accounts::membership(&*state.store, &user.id, slug, needed).await {
+        Ok(project) => Ok((user, project)),
+        Err(error) => Err(error.into_response()),
     }
 }

@@ -2,10 +2,12 @@
 //! files and health checks, and the middleware every request passes.
 
 pub mod assets;
+mod audit_export;
 mod csrf;
 mod guard;
 mod health;
 mod home;
+pub mod origin;
 mod plain_forms;
 mod plain_page;
 mod request_log;
@@ -47,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(home::home))
         .route("/projects/{slug}/api-keys/new", post(plain_forms::create_key))
         .route("/projects/{slug}/members/add", post(plain_forms::add_member))
+        .route("/projects/{slug}/audit-log/export", get(audit_export::export))
         .leptos_routes_with_context(&state, routes, use_request_nonce, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(use_request_nonce, shell))
         .layer(from_fn(server_fn_status::layer))

@@ -3,13 +3,13 @@
 //! function's return value (it is answered with a redirect), so these
 //! handlers answer the POST with the page itself.
 
+use super::guard::member;
+use super::origin::Origin;
 use super::{plain_page, public_base};
 use crate::api::{keys, members};
-use crate::auth::{accounts, session};
 use crate::components::copy::CopyField;
 use crate::components::reveal::KeyReveal;
-use crate::domain::percent_encode;
-use crate::domain::{AddMemberOutcome, Membership, Role, User};
+use crate::domain::{AddMemberOutcome, Role};
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -34,28 +34,6 @@ pub struct AddMemberForm {
     role: String,
 }
 
-/// The signed-in user and their membership of `slug` with at least `needed`,
-/// or the response to send instead (sign-in redirect, 404, 403).
-async fn authorize(
-    state: &AppState,
-    session: &Session,
-    slug: &str,
-    needed: Role,
-    back: &str,
-) -> Result<(User, Membership), Response> {
-    let user = match session::user_id(session, state.config.session_absolute_timeout).await {
-        Ok(Some(id)) => state.store.user_by_id(&id).await.ok().flatten(),
-        _ => None,
-    };
-    let Some(user) = user else {
-        return Err(Redirect::to(&format!("/sign-in?next={}", percent_encode(back))).into_response());
-    };
-    match accounts::membership(&*state.store, &user.id, slug, needed).await {
-        Ok(project) => Ok((user, project)),
-        Err(error) => Err(error.into_response()),
-    }
-}
-
 /// Sends a form with a field error back to its page, which shows the message.
 fn back_with_error(page: &str, errors: &[crate::domain::FieldError], extra: &[(&str, &str)]) -> Response {
     let message = errors.first().map(|e| e.message.as_str()).unwrap_or("Check the form.");
@@ -69,16 +47,19 @@ fn back_with_error(page: &str, errors: &[crate::domain::FieldError], extra: &[(&
 
 pub async fn create_key(
     State(state): State<AppState>,
+    origin: Origin,
     session: Session,
     Path(slug): Path<String>,
     Form(form): Form<NewKeyForm>,
 ) -> Response {
     let list = format!("/projects/{slug}/api-keys");
-    let (user, project) = match authorize(&state, &session, &slug, Role::Developer, &list).await {
+    let (user, project) = match member(&state, &session, &slug, Role::Developer, &list).await {
         Ok(found) => found,
         Err(response) => return response,
     };
-    match keys::create(&state, &user, &project, &form.name, &form.expires, form.expires_on.as_deref()).await {
+    match keys::create(&state, &origin.user(&user), &project, &form.name, &form.expires, form.expires_on.as_deref())
+        .await
+    {
         Ok(created) => plain_page::once("Your new key", move || {
             view! {
                 <KeyReveal name=created.key.name.clone() secret=created.secret.clone()>
@@ -93,18 +74,19 @@ pub async fn create_key(
 
 pub async fn add_member(
     State(state): State<AppState>,
+    origin: Origin,
     session: Session,
     headers: HeaderMap,
     Path(slug): Path<String>,
     Form(form): Form<AddMemberForm>,
 ) -> Response {
     let page = format!("/projects/{slug}/members");
-    let (user, project) = match authorize(&state, &session, &slug, Role::Owner, &page).await {
+    let (user, project) = match member(&state, &session, &slug, Role::Owner, &page).await {
         Ok(found) => found,
         Err(response) => return response,
     };
     let base = public_base(&state, Some(&headers));
-    match members::add(&state, &user, &project, &form.email, &form.role, &base).await {
+    match members::add(&state, &origin.user(&user), &project, &form.email, &form.role, &base).await {
         Ok(AddMemberOutcome::Added { .. }) => Redirect::to(&page).into_response(),
         Ok(AddMemberOutcome::Invited { email, link }) => plain_page::once("Invitation link", move || {
             view! {

@@ -1,6 +1,7 @@
 //! One file per page.
 
 pub mod api_keys;
+pub mod audit_log;
 pub mod auth_layout;
 pub mod invite;
 pub mod members;

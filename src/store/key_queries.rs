@@ -51,7 +51,8 @@ pub(super) const INSERT: &str = "INSERT INTO api_keys
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
 pub(super) const REVOKE: &str = "UPDATE api_keys SET revoked_at = $3, revoked_by = $4
-    WHERE project_id = $1 AND id = $2 AND revoked_at IS NULL";
+    WHERE project_id = $1 AND id = $2 AND revoked_at IS NULL
+    RETURNING name";
 
 /// A key and its project by hash, for verification.
 pub(super) const BY_HASH: &str = "SELECT k.id, k.name, k.prefix, k.project_id, p.name AS project_name,

@@ -1,6 +1,7 @@
 //! Persistence. `Store` is the only door to the database: SQL lives in this
 //! module's backend files and nowhere else.
 
+mod audit_queries;
 mod error;
 mod key_queries;
 mod postgres;
@@ -11,7 +12,10 @@ mod sqlite;
 pub use error::StoreError;
 pub use sessions::SessionBackend;
 
-use crate::domain::{ApiKey, KeyStatus, Member, Membership, PendingInvitation, ProjectSummary, Role, User};
+use crate::domain::{
+    ActorKind, ApiKey, AuditAction, AuditActor, AuditEvent, KeyStatus, Member, Membership, PendingInvitation,
+    ProjectSummary, Role, User,
+};
 use async_trait::async_trait;
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -87,6 +91,30 @@ pub struct NewKey {
     pub expires_at: Option<OffsetDateTime>,
 }
 
+/// Who makes a change and from where: every audited store method records it
+/// with the change, in the same transaction.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub kind: ActorKind,
+    /// A user id, or the id of the API key.
+    pub id: String,
+    /// The user's or the key's name at the time.
+    pub name: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// Which audit events of a project to list.
+#[derive(Clone, Debug, Default)]
+pub struct AuditQuery {
+    pub action: Option<AuditAction>,
+    pub actor_id: Option<String>,
+    pub target_id: Option<String>,
+    /// Only events older than this `seq` (the previous page's last).
+    pub before: Option<i64>,
+    pub limit: u32,
+}
+
 /// A change to keys made anywhere, which the cache must hear of.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeyChange {
@@ -152,14 +180,14 @@ pub trait Store: Send + Sync + 'static {
     /// The user's projects with their count of active keys, by name.
     async fn project_summaries(&self, user_id: &str) -> Result<Vec<ProjectSummary>, StoreError>;
 
-    async fn rename_project(&self, project_id: &str, name: &str) -> Result<(), StoreError>;
+    async fn rename_project(&self, project_id: &str, name: &str, by: &Actor) -> Result<(), StoreError>;
 
     /// Fails with `Conflict("slug")` when the slug is taken.
-    async fn change_slug(&self, project_id: &str, slug: &str) -> Result<(), StoreError>;
+    async fn change_slug(&self, project_id: &str, slug: &str, by: &Actor) -> Result<(), StoreError>;
 
     /// Deletes the project with its members, invitations and keys (which
     /// therefore stop working).
-    async fn delete_project(&self, project_id: &str) -> Result<(), StoreError>;
+    async fn delete_project(&self, project_id: &str, by: &Actor) -> Result<(), StoreError>;
 
     /// Remembers the project a user last opened; `None` if they have none.
     async fn set_last_project(&self, user_id: &str, project_id: &str) -> Result<(), StoreError>;
@@ -169,16 +197,16 @@ pub trait Store: Send + Sync + 'static {
     async fn members(&self, project_id: &str) -> Result<Vec<Member>, StoreError>;
 
     /// Fails with `Conflict("member")` when they already are one.
-    async fn add_member(&self, project_id: &str, user_id: &str, role: Role) -> Result<(), StoreError>;
+    async fn add_member(&self, project_id: &str, user_id: &str, role: Role, by: &Actor) -> Result<(), StoreError>;
 
     /// Fails with `LastOwner` rather than leave the project without an owner,
     /// and with `NotFound` when the user is no member.
-    async fn change_role(&self, project_id: &str, user_id: &str, role: Role) -> Result<(), StoreError>;
+    async fn change_role(&self, project_id: &str, user_id: &str, role: Role, by: &Actor) -> Result<(), StoreError>;
 
     /// Same rules as `change_role`.
-    async fn remove_member(&self, project_id: &str, user_id: &str) -> Result<(), StoreError>;
+    async fn remove_member(&self, project_id: &str, user_id: &str, by: &Actor) -> Result<(), StoreError>;
 
-    async fn insert_invitation(&self, invitation: &NewInvitation) -> Result<(), StoreError>;
+    async fn insert_invitation(&self, invitation: &NewInvitation, by: &Actor) -> Result<(), StoreError>;
 
     /// Invitations neither accepted, revoked nor expired at `now`.
     async fn pending_invitations(
@@ -188,17 +216,24 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<PendingInvitation>, StoreError>;
 
     /// `NotFound` unless a pending invitation of this project has this id.
-    async fn revoke_invitation(&self, project_id: &str, id: &str, now: OffsetDateTime) -> Result<(), StoreError>;
+    async fn revoke_invitation(
+        &self,
+        project_id: &str,
+        id: &str,
+        now: OffsetDateTime,
+        by: &Actor,
+    ) -> Result<(), StoreError>;
 
     async fn invitation_by_token(&self, token_hash: &str) -> Result<Option<InvitationRecord>, StoreError>;
 
     /// Marks the invitation accepted and adds the member, atomically: of two
     /// concurrent accepts one wins, the other gets `NotFound`.
-    async fn accept_invitation(&self, id: &str, user_id: &str, now: OffsetDateTime) -> Result<(), StoreError>;
+    /// `by` is the accepting user.
+    async fn accept_invitation(&self, id: &str, by: &Actor, now: OffsetDateTime) -> Result<(), StoreError>;
 
     /// Fails with `Conflict("name")` when an active key of the project has
     /// this name (in any case).
-    async fn insert_key(&self, key: &NewKey) -> Result<ApiKey, StoreError>;
+    async fn insert_key(&self, key: &NewKey, by: &Actor) -> Result<ApiKey, StoreError>;
 
     /// A page of the project's keys, newest first; `now` decides "expired".
     async fn list_keys(
@@ -232,9 +267,15 @@ pub trait Store: Send + Sync + 'static {
         &self,
         project_id: &str,
         key_id: &str,
-        revoked_by: &str,
+        by: &Actor,
         now: OffsetDateTime,
     ) -> Result<ApiKey, StoreError>;
+
+    /// A page of the project's audit log, newest first.
+    async fn audit_events(&self, project_id: &str, query: &AuditQuery) -> Result<Vec<AuditEvent>, StoreError>;
+
+    /// Everyone who appears in the project's audit log, by name.
+    async fn audit_actors(&self, project_id: &str) -> Result<Vec<AuditActor>, StoreError>;
 }
 
 /// Opens the database named by `url` (`postgres://…` or `sqlite:…`), applies
@@ -408,15 +449,6 @@ fn keeps_an_owner(current: Role, new: Option<Role>, owners: i64) -> Result<(), S
     }
 }
 
-/// `NotFound` when an update or delete touched no row.
-fn found(rows: u64) -> Result<(), StoreError> {
-    if rows == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
-    }
-}
-
 #[derive(sqlx::FromRow)]
 struct KeyRow {
     id: String,
@@ -454,6 +486,78 @@ impl KeyRow {
             revoked_by: self.revoked_by,
             status,
         }
+    }
+}
+
+/// One audit event about to be written, inside the change's transaction.
+struct AuditRecord<'a> {
+    project_id: &'a str,
+    action: AuditAction,
+    actor: &'a Actor,
+    target_id: &'a str,
+    target_name: &'a str,
+    detail: String,
+    at: OffsetDateTime,
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    seq: i64,
+    created_at: OffsetDateTime,
+    action: String,
+    actor_kind: String,
+    actor_id: String,
+    actor_name: String,
+    target_id: String,
+    target_name: String,
+    detail: String,
+    ip: Option<String>,
+    user_agent: Option<String>,
+}
+
+fn actor_kind_column(value: &str) -> Result<ActorKind, StoreError> {
+    ActorKind::parse(value).ok_or_else(|| StoreError::Corrupt(format!("unknown actor kind {value:?}")))
+}
+
+impl TryFrom<AuditRow> for AuditEvent {
+    type Error = StoreError;
+    fn try_from(row: AuditRow) -> Result<Self, StoreError> {
+        Ok(AuditEvent {
+            seq: row.seq,
+            at: rfc3339(row.created_at),
+            action: AuditAction::parse(&row.action)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown audit action {:?}", row.action)))?,
+            actor_kind: actor_kind_column(&row.actor_kind)?,
+            actor_id: row.actor_id,
+            actor_name: row.actor_name,
+            target_id: row.target_id,
+            target_name: row.target_name,
+            detail: row.detail,
+            ip: row.ip,
+            user_agent: row.user_agent,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditActorRow {
+    id: String,
+    name: String,
+    kind: String,
+}
+
+impl TryFrom<AuditActorRow> for AuditActor {
+    type Error = StoreError;
+    fn try_from(row: AuditActorRow) -> Result<Self, StoreError> {
+        Ok(AuditActor { id: row.id, name: row.name, kind: actor_kind_column(&row.kind)? })
+    }
+}
+
+/// How a key's expiry reads in its audit event.
+fn expiry_detail(expires_at: Option<OffsetDateTime>) -> String {
+    match expires_at {
+        Some(at) => format!("expires {}", rfc3339(at)),
+        None => "never expires".to_string(),
     }
 }
 

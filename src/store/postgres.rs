@@ -1,11 +1,14 @@
 //! PostgreSQL backend: for shared deployments with several instances.
 
 use super::{
-    found, keeps_an_owner, key_queries, like_pattern, role_column, Credentials, CredentialsRow, InvitationRecord,
-    InvitationRow, KeyChange, KeyQuery, KeyRecord, KeyRow, MemberRow, MembershipRow, NewInvitation, NewKey, NewProject,
-    NewUser, PendingRow, SessionBackend, Store, StoreError, SummaryRow, UserRow,
+    audit_queries, expiry_detail, keeps_an_owner, key_queries, like_pattern, role_column, Actor, AuditActorRow,
+    AuditQuery, AuditRecord, AuditRow, Credentials, CredentialsRow, InvitationRecord, InvitationRow, KeyChange,
+    KeyQuery, KeyRecord, KeyRow, MemberRow, MembershipRow, NewInvitation, NewKey, NewProject, NewUser, PendingRow,
+    SessionBackend, Store, StoreError, SummaryRow, UserRow,
 };
-use crate::domain::{ApiKey, Member, Membership, PendingInvitation, ProjectSummary, Role, User};
+use crate::domain::{
+    ApiKey, AuditAction, AuditActor, AuditEvent, Member, Membership, PendingInvitation, ProjectSummary, Role, User,
+};
 use async_trait::async_trait;
 use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use std::time::Duration;
@@ -44,6 +47,7 @@ impl PgStore {
 
 super::sql_store::sql_store!(
     PgStore,
+    conn: sqlx::PgConnection,
     // A row lock on the project serialises membership changes.
     lock_project: "SELECT id FROM projects WHERE id = $1 FOR UPDATE",
     set_last_project: "UPDATE users SET last_project_id = $2 WHERE id = $1 AND last_project_id IS DISTINCT FROM $2",

@@ -8,6 +8,7 @@
 macro_rules! sql_store {
     (
         $store:ident,
+        conn: $conn:ty,
         lock_project: $lock_project:expr,
         set_last_project: $set_last_project:expr
         $(, extra: { $($extra:tt)* })? $(,)?
@@ -127,28 +128,47 @@ macro_rules! sql_store {
                 .collect()
             }
 
-            async fn rename_project(&self, project_id: &str, name: &str) -> Result<(), StoreError> {
-                let done = sqlx::query("UPDATE projects SET name = $2 WHERE id = $1")
-                    .bind(project_id)
-                    .bind(name)
-                    .execute(&self.pool)
-                    .await?;
-                found(done.rows_affected())
+            async fn rename_project(&self, project_id: &str, name: &str, by: &Actor) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let (old, _) = Self::locked_project(&mut tx, project_id).await?;
+                sqlx::query("UPDATE projects SET name = $2 WHERE id = $1").bind(project_id).bind(name).execute(&mut *tx).await?;
+                let detail = format!("{old} → {name}");
+                Self::record(&mut tx, AuditRecord {
+                    project_id, action: AuditAction::ProjectRenamed, actor: by, target_id: project_id, target_name: name,
+                    detail, at: OffsetDateTime::now_utc(),
+                }).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
-            async fn change_slug(&self, project_id: &str, slug: &str) -> Result<(), StoreError> {
-                let done = sqlx::query("UPDATE projects SET slug = $2 WHERE id = $1")
+            async fn change_slug(&self, project_id: &str, slug: &str, by: &Actor) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let (name, old) = Self::locked_project(&mut tx, project_id).await?;
+                sqlx::query("UPDATE projects SET slug = $2 WHERE id = $1")
                     .bind(project_id)
                     .bind(slug)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await
                     .map_err(StoreError::unique("slug"))?;
-                found(done.rows_affected())
+                let detail = format!("{old} → {slug}");
+                Self::record(&mut tx, AuditRecord {
+                    project_id, action: AuditAction::ProjectUrlChanged, actor: by, target_id: project_id, target_name: &name,
+                    detail, at: OffsetDateTime::now_utc(),
+                }).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
-            async fn delete_project(&self, project_id: &str) -> Result<(), StoreError> {
-                let done = sqlx::query("DELETE FROM projects WHERE id = $1").bind(project_id).execute(&self.pool).await?;
-                found(done.rows_affected())
+            async fn delete_project(&self, project_id: &str, by: &Actor) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let (name, slug) = Self::locked_project(&mut tx, project_id).await?;
+                sqlx::query("DELETE FROM projects WHERE id = $1").bind(project_id).execute(&mut *tx).await?;
+                Self::record(&mut tx, AuditRecord {
+                    project_id, action: AuditAction::ProjectDeleted, actor: by, target_id: project_id, target_name: &name,
+                    detail: slug, at: OffsetDateTime::now_utc(),
+                }).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn set_last_project(&self, user_id: &str, project_id: &str) -> Result<(), StoreError> {
@@ -183,27 +203,37 @@ macro_rules! sql_store {
                 .collect()
             }
 
-            async fn add_member(&self, project_id: &str, user_id: &str, role: Role) -> Result<(), StoreError> {
+            async fn add_member(&self, project_id: &str, user_id: &str, role: Role, by: &Actor) -> Result<(), StoreError> {
+                let now = OffsetDateTime::now_utc();
+                let mut tx = self.pool.begin().await?;
                 sqlx::query("INSERT INTO project_members (project_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)")
                     .bind(project_id)
                     .bind(user_id)
                     .bind(role.as_str())
-                    .bind(OffsetDateTime::now_utc())
-                    .execute(&self.pool)
+                    .bind(now)
+                    .execute(&mut *tx)
                     .await
                     .map_err(StoreError::unique("member"))?;
+                let (name,): (String,) =
+                    sqlx::query_as("SELECT name FROM users WHERE id = $1").bind(user_id).fetch_one(&mut *tx).await?;
+                Self::record(&mut tx, AuditRecord {
+                    project_id, action: AuditAction::MemberAdded, actor: by, target_id: user_id, target_name: &name,
+                    detail: format!("as {}", role.label()), at: now,
+                }).await?;
+                tx.commit().await?;
                 Ok(())
             }
 
-            async fn change_role(&self, project_id: &str, user_id: &str, role: Role) -> Result<(), StoreError> {
-                self.change_membership(project_id, user_id, Some(role)).await
+            async fn change_role(&self, project_id: &str, user_id: &str, role: Role, by: &Actor) -> Result<(), StoreError> {
+                self.change_membership(project_id, user_id, Some(role), by).await
             }
 
-            async fn remove_member(&self, project_id: &str, user_id: &str) -> Result<(), StoreError> {
-                self.change_membership(project_id, user_id, None).await
+            async fn remove_member(&self, project_id: &str, user_id: &str, by: &Actor) -> Result<(), StoreError> {
+                self.change_membership(project_id, user_id, None, by).await
             }
 
-            async fn insert_invitation(&self, invitation: &NewInvitation) -> Result<(), StoreError> {
+            async fn insert_invitation(&self, invitation: &NewInvitation, by: &Actor) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
                 sqlx::query(
                     "INSERT INTO invitations (id, project_id, email, role, token_hash, invited_by, created_at, expires_at)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -216,8 +246,14 @@ macro_rules! sql_store {
                 .bind(&invitation.invited_by)
                 .bind(invitation.created_at)
                 .bind(invitation.expires_at)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
+                Self::record(&mut tx, AuditRecord {
+                    project_id: &invitation.project_id, action: AuditAction::InvitationCreated, actor: by,
+                    target_id: &invitation.id, target_name: &invitation.email,
+                    detail: format!("as {}", invitation.role.label()), at: invitation.created_at,
+                }).await?;
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -241,17 +277,31 @@ macro_rules! sql_store {
                 .collect()
             }
 
-            async fn revoke_invitation(&self, project_id: &str, id: &str, now: OffsetDateTime) -> Result<(), StoreError> {
-                let done = sqlx::query(
+            async fn revoke_invitation(
+                &self,
+                project_id: &str,
+                id: &str,
+                now: OffsetDateTime,
+                by: &Actor,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let revoked: Option<(String, String)> = sqlx::query_as(
                     "UPDATE invitations SET revoked_at = $3
-                     WHERE id = $2 AND project_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL",
+                     WHERE id = $2 AND project_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL
+                     RETURNING email, role",
                 )
                 .bind(project_id)
                 .bind(id)
                 .bind(now)
-                .execute(&self.pool)
+                .fetch_optional(&mut *tx)
                 .await?;
-                found(done.rows_affected())
+                let (email, role) = revoked.ok_or(StoreError::NotFound)?;
+                Self::record(&mut tx, AuditRecord {
+                    project_id, action: AuditAction::InvitationRevoked, actor: by, target_id: id, target_name: &email,
+                    detail: format!("as {}", role_column(&role)?.label()), at: now,
+                }).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn invitation_by_token(&self, token_hash: &str) -> Result<Option<InvitationRecord>, StoreError> {
@@ -267,19 +317,20 @@ macro_rules! sql_store {
                 .transpose()
             }
 
-            async fn accept_invitation(&self, id: &str, user_id: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+            async fn accept_invitation(&self, id: &str, by: &Actor, now: OffsetDateTime) -> Result<(), StoreError> {
+                let user_id = by.id.as_str();
                 let mut tx = self.pool.begin().await?;
-                let claimed: Option<(String, String)> = sqlx::query_as(
+                let claimed: Option<(String, String, String)> = sqlx::query_as(
                     "UPDATE invitations SET accepted_at = $3, accepted_by = $2
                      WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $3
-                     RETURNING project_id, role",
+                     RETURNING project_id, role, email",
                 )
                 .bind(id)
                 .bind(user_id)
                 .bind(now)
                 .fetch_optional(&mut *tx)
                 .await?;
-                let (project_id, role) = claimed.ok_or(StoreError::NotFound)?;
+                let (project_id, role, email) = claimed.ok_or(StoreError::NotFound)?;
                 // Already a member: keep the role they have.
                 sqlx::query(
                     "INSERT INTO project_members (project_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
@@ -291,11 +342,16 @@ macro_rules! sql_store {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                Self::record(&mut tx, AuditRecord {
+                    project_id: &project_id, action: AuditAction::InvitationAccepted, actor: by, target_id: id,
+                    target_name: &email, detail: format!("joined as {}", role_column(&role)?.label()), at: now,
+                }).await?;
                 tx.commit().await?;
                 Ok(())
             }
 
-            async fn insert_key(&self, key: &NewKey) -> Result<ApiKey, StoreError> {
+            async fn insert_key(&self, key: &NewKey, by: &Actor) -> Result<ApiKey, StoreError> {
+                let mut tx = self.pool.begin().await?;
                 sqlx::query(key_queries::INSERT)
                     .bind(&key.id)
                     .bind(&key.project_id)
@@ -307,9 +363,14 @@ macro_rules! sql_store {
                     .bind(&key.created_by)
                     .bind(key.created_at)
                     .bind(key.expires_at)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await
                     .map_err(StoreError::unique("name"))?;
+                Self::record(&mut tx, AuditRecord {
+                    project_id: &key.project_id, action: AuditAction::KeyCreated, actor: by, target_id: &key.id,
+                    target_name: &key.name, detail: expiry_detail(key.expires_at), at: key.created_at,
+                }).await?;
+                tx.commit().await?;
                 self.key(&key.project_id, &key.id, key.created_at).await
             }
 
@@ -358,18 +419,49 @@ macro_rules! sql_store {
                 &self,
                 project_id: &str,
                 key_id: &str,
-                revoked_by: &str,
+                by: &Actor,
                 now: OffsetDateTime,
             ) -> Result<ApiKey, StoreError> {
-                let done = sqlx::query(key_queries::REVOKE)
+                let mut tx = self.pool.begin().await?;
+                let revoked: Option<(String,)> = sqlx::query_as(key_queries::REVOKE)
                     .bind(project_id)
                     .bind(key_id)
                     .bind(now)
-                    .bind(revoked_by)
-                    .execute(&self.pool)
+                    .bind(&by.id)
+                    .fetch_optional(&mut *tx)
                     .await?;
-                found(done.rows_affected())?;
+                let (name,) = revoked.ok_or(StoreError::NotFound)?;
+                Self::record(&mut tx, AuditRecord {
+                    project_id, action: AuditAction::KeyRevoked, actor: by, target_id: key_id, target_name: &name,
+                    detail: String::new(), at: now,
+                }).await?;
+                tx.commit().await?;
                 self.key(project_id, key_id, now).await
+            }
+
+            async fn audit_events(&self, project_id: &str, query: &AuditQuery) -> Result<Vec<AuditEvent>, StoreError> {
+                let sql = audit_queries::page(query);
+                let mut select = sqlx::query_as::<_, AuditRow>(&sql).bind(project_id);
+                if let Some(action) = query.action {
+                    select = select.bind(action.as_str());
+                }
+                for text in [&query.actor_id, &query.target_id].into_iter().flatten() {
+                    select = select.bind(text.as_str());
+                }
+                if let Some(before) = query.before {
+                    select = select.bind(before);
+                }
+                select.fetch_all(&self.pool).await?.into_iter().map(AuditEvent::try_from).collect()
+            }
+
+            async fn audit_actors(&self, project_id: &str) -> Result<Vec<AuditActor>, StoreError> {
+                sqlx::query_as::<_, AuditActorRow>(audit_queries::ACTORS)
+                    .bind(project_id)
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map(AuditActor::try_from)
+                    .collect()
             }
         }
 
@@ -377,16 +469,25 @@ macro_rules! sql_store {
             /// Changes (`Some`) or removes (`None`) a membership. `$lock_project`
             /// runs first in the transaction, so two owners demoting each other
             /// cannot both succeed.
-            async fn change_membership(&self, project_id: &str, user_id: &str, role: Option<Role>) -> Result<(), StoreError> {
+            async fn change_membership(
+                &self,
+                project_id: &str,
+                user_id: &str,
+                role: Option<Role>,
+                by: &Actor,
+            ) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin().await?;
                 sqlx::query($lock_project).bind(project_id).execute(&mut *tx).await?;
-                let current: Option<(String,)> =
-                    sqlx::query_as("SELECT role FROM project_members WHERE project_id = $1 AND user_id = $2")
-                        .bind(project_id)
-                        .bind(user_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                let current = role_column(&current.ok_or(StoreError::NotFound)?.0)?;
+                let current: Option<(String, String)> = sqlx::query_as(
+                    "SELECT m.role, u.name FROM project_members m JOIN users u ON u.id = m.user_id
+                     WHERE m.project_id = $1 AND m.user_id = $2",
+                )
+                .bind(project_id)
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let (current, name) = current.ok_or(StoreError::NotFound)?;
+                let current = role_column(&current)?;
                 let (owners,): (i64,) =
                     sqlx::query_as("SELECT count(*) FROM project_members WHERE project_id = $1 AND role = 'owner'")
                         .bind(project_id)
@@ -404,7 +505,47 @@ macro_rules! sql_store {
                 }
                 .execute(&mut *tx)
                 .await?;
+                let (action, detail) = match role {
+                    Some(role) => (AuditAction::MemberRoleChanged, format!("{} → {}", current.label(), role.label())),
+                    None if by.id == user_id => (AuditAction::MemberRemoved, format!("left (was {})", current.label())),
+                    None => (AuditAction::MemberRemoved, format!("was {}", current.label())),
+                };
+                Self::record(&mut tx, AuditRecord {
+                    project_id, action, actor: by, target_id: user_id, target_name: &name, detail,
+                    at: OffsetDateTime::now_utc(),
+                }).await?;
                 tx.commit().await?;
+                Ok(())
+            }
+
+            /// Takes the project's write lock first (see `change_membership`)
+            /// and returns its name and slug; `NotFound` if it is gone.
+            async fn locked_project(conn: &mut $conn, project_id: &str) -> Result<(String, String), StoreError> {
+                sqlx::query($lock_project).bind(project_id).execute(&mut *conn).await?;
+                let row: Option<(String, String)> = sqlx::query_as("SELECT name, slug FROM projects WHERE id = $1")
+                    .bind(project_id)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                row.ok_or(StoreError::NotFound)
+            }
+
+            /// Writes an audit event on the change's own connection, so it
+            /// commits or rolls back with the change.
+            async fn record(conn: &mut $conn, event: AuditRecord<'_>) -> Result<(), StoreError> {
+                sqlx::query(audit_queries::INSERT)
+                    .bind(event.project_id)
+                    .bind(event.action.as_str())
+                    .bind(event.actor.kind.as_str())
+                    .bind(&event.actor.id)
+                    .bind(&event.actor.name)
+                    .bind(event.target_id)
+                    .bind(event.target_name)
+                    .bind(&event.detail)
+                    .bind(event.actor.ip.as_deref())
+                    .bind(event.actor.user_agent.as_deref())
+                    .bind(event.at)
+                    .execute(&mut *conn)
+                    .await?;
                 Ok(())
             }
         }

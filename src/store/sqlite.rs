@@ -1,11 +1,14 @@
 //! SQLite backend: the zero-setup default, one file on disk.
 
 use super::{
-    found, keeps_an_owner, key_queries, like_pattern, role_column, Credentials, CredentialsRow, InvitationRecord,
-    InvitationRow, KeyQuery, KeyRecord, KeyRow, MemberRow, MembershipRow, NewInvitation, NewKey, NewProject, NewUser,
-    PendingRow, SessionBackend, Store, StoreError, SummaryRow, UserRow,
+    audit_queries, expiry_detail, keeps_an_owner, key_queries, like_pattern, role_column, Actor, AuditActorRow,
+    AuditQuery, AuditRecord, AuditRow, Credentials, CredentialsRow, InvitationRecord, InvitationRow, KeyQuery,
+    KeyRecord, KeyRow, MemberRow, MembershipRow, NewInvitation, NewKey, NewProject, NewUser, PendingRow,
+    SessionBackend, Store, StoreError, SummaryRow, UserRow,
 };
-use crate::domain::{ApiKey, Member, Membership, PendingInvitation, ProjectSummary, Role, User};
+use crate::domain::{
+    ApiKey, AuditAction, AuditActor, AuditEvent, Member, Membership, PendingInvitation, ProjectSummary, Role, User,
+};
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
@@ -38,6 +41,7 @@ impl SqliteStore {
 
 super::sql_store::sql_store!(
     SqliteStore,
+    conn: sqlx::SqliteConnection,
     // A write first takes SQLite's write lock before anything is read.
     lock_project: "UPDATE projects SET id = id WHERE id = $1",
     set_last_project: "UPDATE users SET last_project_id = $2 WHERE id = $1 AND last_project_id IS NOT $2",

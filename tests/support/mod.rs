@@ -164,11 +164,35 @@ impl Drop for TestApp {
     }
 }
 
+/// What the test clients send as their User-Agent.
+pub const TEST_USER_AGENT: &str = "Mozilla/5.0 (X11; Linux x86_64) banata-tests Firefox/128.0";
+
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(TEST_USER_AGENT)
+        .build()
+        .unwrap()
 }
 
 /// A fresh, unique email for one test.
+/// A member acting in a test, as the audit log records them.
+pub fn actor(user_id: &str) -> store::Actor {
+    store::Actor {
+        kind: banata::domain::ActorKind::User,
+        id: user_id.into(),
+        name: "Test Member".into(),
+        ip: Some("127.0.0.1".into()),
+        user_agent: Some("banata-tests".into()),
+    }
+}
+
+/// An application acting with the key `key_id` in a test.
+pub fn key_actor(key_id: &str) -> store::Actor {
+    store::Actor { kind: banata::domain::ActorKind::ApiKey, name: "test key".into(), ..actor(key_id) }
+}
+
 pub fn email() -> String {
     format!("{}@example.com", unique("user"))
 }
@@ -325,7 +349,7 @@ impl Tenant {
             project_id: &project.project_id,
             name: "root".into(),
             permissions: vec![],
-            created_by: &user.id,
+            created_by: &actor(&user.id),
             expires_at: None,
         };
         let created = banata::auth::issue::issue(&**store, spec, time::OffsetDateTime::now_utc()).await.unwrap();
@@ -356,4 +380,36 @@ macro_rules! on_both_backends {
             async fn $name() { super::$name($crate::support::Backend::Postgres).await })*
         }
     };
+}
+
+/// A signed-in person with their own cookie jar.
+pub struct Person {
+    pub client: reqwest::Client,
+    pub email: String,
+    pub id: String,
+}
+
+impl Person {
+    pub async fn sign_up(app: &TestApp, name: &str) -> Person {
+        Person::sign_up_as(app, name, &email()).await
+    }
+
+    pub async fn sign_up_as(app: &TestApp, name: &str, email: &str) -> Person {
+        let client = client();
+        let response = client
+            .post(app.url("/api/dashboard/sign_up"))
+            .form(&[("name", name), ("email", email), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success() || response.status().is_redirection(), "sign-up: {}", response.status());
+        let id = app.db.store().await.credentials_by_email(email).await.unwrap().unwrap().user.id;
+        Person { client, email: email.to_string(), id }
+    }
+
+    pub async fn call(&self, app: &TestApp, function: &str, form: &[(&str, &str)]) -> (reqwest::StatusCode, String) {
+        let response =
+            self.client.post(app.url(&format!("/api/dashboard/{function}"))).form(form).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
 }

@@ -1,0 +1,38 @@
+//! Audit log SQL, the same text on both backends.
+
+use super::AuditQuery;
+
+pub(super) const INSERT: &str = "INSERT INTO audit_events
+    (project_id, action, actor_kind, actor_id, actor_name, target_id, target_name, detail, ip, user_agent, created_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+/// A page of a project's events, newest first, keyset-paged on `seq`. Only
+/// the filters in use are in the text; binds, in order: project, then action,
+/// actor, target and cursor when present.
+pub(super) fn page(query: &AuditQuery) -> String {
+    let mut sql = String::from(
+        "SELECT seq, created_at, action, actor_kind, actor_id, actor_name, target_id, target_name, detail, ip, user_agent
+         FROM audit_events WHERE project_id = $1",
+    );
+    let mut n = 1;
+    let mut filter = |column: &str, op: &str, present: bool| {
+        if present {
+            n += 1;
+            sql.push_str(&format!(" AND {column} {op} ${n}"));
+        }
+    };
+    filter("action", "=", query.action.is_some());
+    filter("actor_id", "=", query.actor_id.is_some());
+    filter("target_id", "=", query.target_id.is_some());
+    filter("seq", "<", query.before.is_some());
+    // Our own number, in the text so the plan knows it.
+    sql.push_str(&format!(" ORDER BY seq DESC LIMIT {}", query.limit));
+    sql
+}
+
+/// Everyone in a project's log, each with the name of their latest event.
+pub(super) const ACTORS: &str = "SELECT a.actor_id AS id, a.actor_name AS name, a.actor_kind AS kind
+    FROM audit_events a
+    WHERE a.project_id = $1
+      AND a.seq = (SELECT max(b.seq) FROM audit_events b WHERE b.project_id = $1 AND b.actor_id = a.actor_id)
+    ORDER BY lower(a.actor_name), a.actor_id";
