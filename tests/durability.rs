@@ -1,6 +1,7 @@
 //! Nothing acknowledged is lost: 50 clients creating, revoking and listing
 //! at once, and a server killed with SIGKILL in the middle of a burst. After
-//! each, the keys table must match exactly what the clients were told.
+//! each, the keys table must match exactly what the clients were told, and
+//! the audit log must match the keys table.
 #![cfg(feature = "ssr")]
 
 mod support;
@@ -107,8 +108,9 @@ async fn fifty_clients_at_once_leave_a_consistent_state(backend: Backend) {
     assert_eq!(revoked, ledger.revoked, "exactly the acknowledged revokes");
     let expected: BTreeSet<String> = ledger.created.difference(&ledger.revoked).cloned().collect();
     assert_eq!(active, expected, "exactly the acknowledged creates, minus the revoked");
+    let events = support::assert_audit_matches_keys(&app.db.store().await, &tenant.project_id).await;
     println!(
-        "{backend:?}: {} operations by 50 clients, {} keys, {} revoked",
+        "{backend:?}: {} operations by 50 clients, {} keys, {} revoked, {events} audit events match",
         ledger.operations,
         ledger.created.len(),
         revoked.len()
@@ -148,8 +150,9 @@ async fn acknowledged_writes_survive_a_kill(backend: Backend) {
     assert!(ledger.revoked.is_subset(&revoked), "every acknowledged revoke is stored");
     let unacknowledged: Vec<_> = active.union(&revoked).filter(|k| !ledger.created.contains(*k)).collect();
     assert!(unacknowledged.len() <= 10, "at most one create in flight per client: {unacknowledged:?}");
+    let events = support::assert_audit_matches_keys(&db.store().await, &tenant.project_id).await;
     println!(
-        "{backend:?}: killed after {} acknowledged operations; {} in flight landed",
+        "{backend:?}: killed after {} acknowledged operations; {} in flight landed; {events} audit events match",
         ledger.operations,
         unacknowledged.len()
     );

@@ -139,6 +139,10 @@ async fn the_database_stops_and_comes_back() {
         Err(ClientError::Api { status: 503, code, .. }) => assert_eq!(code, "service_unavailable"),
         other => panic!("a clear 503, got {other:?}"),
     }
+    match api.delete(&acknowledged[0]).await {
+        Err(ClientError::Api { status: 503, .. }) => {}
+        other => panic!("a revoke during the outage is refused clearly, got {other:?}"),
+    }
     assert!(asked.elapsed() < Duration::from_secs(15), "answered, not hung: {:?}", asked.elapsed());
     let unknown_key = banata::client::Client::new(&server.base, &banata::auth::keys::generate_secret());
     assert_eq!(unknown_key.whoami().await.err().and_then(|e| e.status()), Some(503), "unknown keys cannot be checked");
@@ -157,4 +161,11 @@ async fn the_database_stops_and_comes_back() {
     }
     assert!(!listed.iter().any(|n| n == "during"), "the refused create wrote nothing");
     assert_eq!(listed.len(), acknowledged.len() + 1, "the acknowledged keys and the root key");
+    // Key, audit row and cache agree: the refused revoke left the key working
+    // and unrecorded, the refused create left no event behind.
+    let revoked_after = api.delete(&acknowledged[1]).await;
+    assert!(revoked_after.is_ok(), "{revoked_after:?}");
+    let store = banata::store::connect(&pg.url()).await.unwrap();
+    let events = support::assert_audit_matches_keys(&store, &tenant.project_id).await;
+    assert_eq!(events, 1 + acknowledged.len() + 1, "root key, acknowledged creates, one revoke");
 }
