@@ -3,7 +3,7 @@
 use crate::components::shell::DashboardShell;
 use crate::pages::{
     api_keys::ApiKeysPage, audit_log::AuditLogPage, invite::InvitePage, members::MembersPage, not_found::NotFound,
-    projects::ProjectsPage, settings::SettingsPage, sign_in::SignInPage, sign_up::SignUpPage,
+    projects::ProjectsPage, sessions::SessionsPage, settings::SettingsPage, sign_in::SignInPage, sign_up::SignUpPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, Title};
@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                 // Async: the page waits for the sign-up setting, so it works without JavaScript.
                 <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
                 <Route path=path!("/projects") view=ProjectsPage ssr=SsrMode::Async />
+                <Route path=path!("/account/sessions") view=SessionsPage ssr=SsrMode::Async />
                 <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/projects/:slug") view=DashboardShell ssr=SsrMode::Async>
                     <Route path=path!("api-keys") view=ApiKeysPage />

@@ -65,6 +65,11 @@ const NOT_PROJECT_SCOPED: &[&str] = &[
     "create_project",
     "get_invitation",
     "accept_invitation",
+    // The caller's own account (tests/sessions.rs).
+    "list_sessions",
+    "end_session",
+    "end_other_sessions",
+    "change_password",
 ];
 
 /// A server function's name, the role it needs, and its form fields.

@@ -1,9 +1,11 @@
 //! The server side of every server function: state, session, caller, and
 //! the HTTP status of a failure.
 
-use crate::auth::{accounts, session};
+use crate::auth::accounts;
+use crate::auth::session::{self, SignedIn};
 use crate::domain::{Membership, Role, User};
 use crate::error::AppError;
+use crate::http::origin::Origin;
 use crate::state::AppState;
 use leptos::prelude::use_context;
 use tower_sessions::Session;
@@ -31,29 +33,31 @@ pub fn client_ip(state: &AppState) -> Result<std::net::IpAddr, AppError> {
     Ok(crate::http::client_ip(&parts, &state.config))
 }
 
-/// The caller as the audit log records them: who, from which address, with
-/// which user agent.
-pub fn actor(state: &AppState, user: &User) -> Result<crate::store::Actor, AppError> {
+/// Where the request came from: address and user agent.
+pub fn origin(state: &AppState) -> Result<Origin, AppError> {
     let parts = use_context::<http::request::Parts>().ok_or_else(|| {
         tracing::error!("server function ran without its request");
         AppError::Internal
     })?;
-    Ok(crate::http::origin::Origin::of(&parts, &state.config).user(user))
+    Ok(Origin::of(&parts, &state.config))
+}
+
+/// The caller as the audit log records them: who, from which address, with
+/// which user agent.
+pub fn actor(state: &AppState, user: &User) -> Result<crate::store::Actor, AppError> {
+    Ok(origin(state)?.user(user))
+}
+
+/// The signed-in user and their session, or `Unauthenticated`. A session
+/// ended elsewhere (or whose account is gone) is signed out here.
+pub async fn signed_in(state: &AppState) -> Result<SignedIn, AppError> {
+    let ip = origin(state)?.ip;
+    session::current(&session().await?, state, ip).await?.ok_or(AppError::Unauthenticated)
 }
 
 /// The signed-in user, or `Unauthenticated`.
 pub async fn caller(state: &AppState) -> Result<User, AppError> {
-    let session = session().await?;
-    let user_id =
-        session::user_id(&session, state.config.session_absolute_timeout).await?.ok_or(AppError::Unauthenticated)?;
-    match state.store.user_by_id(&user_id).await? {
-        Some(user) => Ok(user),
-        None => {
-            // The account is gone: the session must not outlive it.
-            session::sign_out(&session).await?;
-            Err(AppError::Unauthenticated)
-        }
-    }
+    Ok(signed_in(state).await?.user)
 }
 
 /// The caller and their membership of the project at `slug`, in one lookup.

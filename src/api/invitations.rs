@@ -38,10 +38,7 @@ async fn usable(state: &crate::state::AppState, token: &str) -> Result<Invitatio
 pub async fn get_invitation(token: String) -> Result<InvitationView, AppError> {
     let state = ctx::state()?;
     let record = usable(&state, &token).await?;
-    let signed_in_as = match session::user_id(&ctx::session().await?, state.config.session_absolute_timeout).await? {
-        Some(id) => state.store.user_by_id(&id).await?.map(|u| u.email),
-        None => None,
-    };
+    let signed_in_as = session::current(&ctx::session().await?, &state, None).await?.map(|s| s.user.email);
     Ok(InvitationView { project_name: record.project_name, role: record.role, email: record.email, signed_in_as })
 }
 

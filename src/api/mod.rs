@@ -1,6 +1,7 @@
 //! Server functions, one file per resource. Each is thin: find out who is
 //! asking, check they may, call the store, map errors.
 
+pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod invitations;

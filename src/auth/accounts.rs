@@ -54,6 +54,25 @@ pub async fn authenticate(store: &dyn Store, email: &str, password: &str) -> Res
     }
 }
 
+/// Replaces the user's password when `current` is right, and ends every
+/// other session of theirs (in the same transaction). Returns how many ended.
+/// A wrong current password is `InvalidCredentials`, for the caller to count.
+pub async fn change_password(
+    store: &dyn Store,
+    user: &User,
+    current: &str,
+    new: &str,
+    keep_session: &str,
+) -> Result<u64, AppError> {
+    authenticate(store, &user.email, current).await?;
+    validate_password(new).map_err(|e| FieldError::new("new_password", e.message))?;
+    let password_hash = password::hash(new.to_string()).await.map_err(|error| {
+        tracing::error!(%error, "hashing a new password");
+        AppError::Internal
+    })?;
+    Ok(store.change_password(&user.id, &password_hash, keep_session).await?)
+}
+
 /// The user's projects; a user with none gets "<Name>'s project", as Banata does.
 pub async fn ensure_default_project(store: &dyn Store, user: &User) -> Result<Vec<Membership>, AppError> {
     let existing = store.memberships(&user.id).await?;

@@ -19,6 +19,12 @@ pub fn key_id() -> String {
     random_id("key")
 }
 
+/// Names a signed-in browser on the sessions page. Not a credential: the
+/// cookie holds its own secret id, which never leaves the server.
+pub fn session_id() -> String {
+    random_id("ses")
+}
+
 pub fn project_id() -> String {
     random_id("proj")
 }

@@ -1,16 +1,24 @@
-//! What we keep in a dashboard session, and the timeouts that end it.
-//! The session record itself lives in the database (tower-sessions).
+//! What we keep in a dashboard session, and the rules that end it. The
+//! session record (tower-sessions) holds only which `user_sessions` row it
+//! is; that row is what the sessions page lists and ends, so a session ended
+//! from another browser, or by a password change, is signed out on its next
+//! request.
 
+use super::ids;
+use crate::domain::User;
 use crate::error::AppError;
+use crate::http::origin::Origin;
+use crate::state::AppState;
+use crate::store::NewSession;
 use time::{Duration, OffsetDateTime};
 use tower_sessions::Session;
 
-const USER_ID: &str = "user_id";
+const SESSION_ID: &str = "sid";
 const SIGNED_IN_AT: &str = "signed_in_at";
 const SEEN_AT: &str = "seen_at";
 
-/// How often an active session is written back to extend its idle timeout:
-/// at most once a minute, not on every request.
+/// How often an active session is written back (its idle timeout and the
+/// last-seen time on the sessions page): at most once a minute.
 const TOUCH_EVERY: Duration = Duration::minutes(1);
 
 fn internal(error: tower_sessions::session::Error) -> AppError {
@@ -18,36 +26,62 @@ fn internal(error: tower_sessions::session::Error) -> AppError {
     AppError::Internal
 }
 
-/// Starts a signed-in session under a fresh id (no fixation).
-pub async fn sign_in(session: &Session, user_id: &str) -> Result<(), AppError> {
+/// The signed-in user and which of their sessions this is.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub user: User,
+    pub session_id: String,
+}
+
+/// Starts a signed-in session under a fresh cookie id (no fixation) and
+/// records it for the sessions page.
+pub async fn sign_in(session: &Session, state: &AppState, user: &User, origin: Origin) -> Result<(), AppError> {
     session.cycle_id().await.map_err(internal)?;
-    let now = OffsetDateTime::now_utc().unix_timestamp();
-    session.insert(USER_ID, user_id).await.map_err(internal)?;
-    session.insert(SIGNED_IN_AT, now).await.map_err(internal)?;
-    session.insert(SEEN_AT, now).await.map_err(internal)?;
+    let now = OffsetDateTime::now_utc();
+    let record = NewSession {
+        id: ids::session_id(),
+        user_id: user.id.clone(),
+        ip: origin.ip,
+        user_agent: origin.user_agent,
+        at: now,
+    };
+    state.store.insert_session(&record, now - state.config.session_idle_timeout).await?;
+    session.insert(SESSION_ID, &record.id).await.map_err(internal)?;
+    session.insert(SIGNED_IN_AT, now.unix_timestamp()).await.map_err(internal)?;
+    session.insert(SEEN_AT, now.unix_timestamp()).await.map_err(internal)?;
     Ok(())
 }
 
-/// Deletes the session server-side; the old cookie is worthless afterwards.
-pub async fn sign_out(session: &Session) -> Result<(), AppError> {
+/// Ends this session everywhere: its row and its cookie record.
+pub async fn sign_out(session: &Session, state: &AppState) -> Result<(), AppError> {
+    if let Some(id) = session.get::<String>(SESSION_ID).await.map_err(internal)? {
+        // Already ended elsewhere is fine: the user wants it ended.
+        state.store.forget_session(&id).await?;
+    }
     session.flush().await.map_err(internal)
 }
 
-/// The signed-in user's id, or `None`. Ends the session once it is older than
-/// `absolute` (the idle timeout is the session record's own expiry).
-pub async fn user_id(session: &Session, absolute: Duration) -> Result<Option<String>, AppError> {
-    let Some(user_id) = session.get::<String>(USER_ID).await.map_err(internal)? else {
+/// The signed-in user, or `None`. A session older than the absolute timeout,
+/// or whose row was ended, is signed out here. `ip` updates the address the
+/// sessions page shows, when the caller knows it.
+pub async fn current(session: &Session, state: &AppState, ip: Option<String>) -> Result<Option<SignedIn>, AppError> {
+    let Some(session_id) = session.get::<String>(SESSION_ID).await.map_err(internal)? else {
         return Ok(None);
     };
-    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let now = OffsetDateTime::now_utc();
     let signed_in_at = session.get::<i64>(SIGNED_IN_AT).await.map_err(internal)?.unwrap_or(0);
-    if now - signed_in_at > absolute.whole_seconds() {
-        sign_out(session).await?;
+    if now.unix_timestamp() - signed_in_at > state.config.session_absolute_timeout.whole_seconds() {
+        sign_out(session, state).await?;
         return Ok(None);
     }
+    let Some(user) = state.store.session_user(&session_id).await? else {
+        session.flush().await.map_err(internal)?;
+        return Ok(None);
+    };
     let seen_at = session.get::<i64>(SEEN_AT).await.map_err(internal)?.unwrap_or(0);
-    if now - seen_at >= TOUCH_EVERY.whole_seconds() {
-        session.insert(SEEN_AT, now).await.map_err(internal)?;
+    if now.unix_timestamp() - seen_at >= TOUCH_EVERY.whole_seconds() {
+        session.insert(SEEN_AT, now.unix_timestamp()).await.map_err(internal)?;
+        state.store.touch_session(&session_id, now, ip.as_deref()).await?;
     }
-    Ok(Some(user_id))
+    Ok(Some(SignedIn { user, session_id }))
 }

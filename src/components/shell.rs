@@ -285,6 +285,9 @@ fn UserMenu(viewer: Viewer) -> impl IntoView {
                     <strong>{viewer.user.name.clone()}</strong>
                     <span class="muted">{viewer.user.email.clone()}</span>
                 </div>
+                <a class="menu-item" href="/account/sessions">
+                    "Sessions"
+                </a>
                 <ActionForm action=sign_out>
                     <button type="submit" class="menu-item" disabled=move || sign_out.pending().get()>
                         {move || if sign_out.pending().get() { "Signing out…" } else { "Sign out" }}

@@ -194,3 +194,18 @@ impl std::fmt::Debug for CreatedKey {
         f.debug_struct("CreatedKey").field("key", &self.key).finish_non_exhaustive()
     }
 }
+
+/// One browser the user is signed in on, as the sessions page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// `ses_…`: names the session; not a credential.
+    pub id: String,
+    /// "Chrome on macOS".
+    pub device: String,
+    pub ip: Option<String>,
+    /// RFC 3339, UTC.
+    pub signed_in_at: String,
+    pub last_seen_at: String,
+    /// The browser asking.
+    pub current: bool,
+}

@@ -16,7 +16,8 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     }
     let path = request.uri().path();
-    let dashboard = path == "/" || path == "/projects" || path.starts_with("/projects/");
+    let dashboard =
+        path == "/" || path == "/projects" || path.starts_with("/projects/") || path.starts_with("/account/");
     let auth_page = path == "/sign-in" || path == "/sign-up";
     if !dashboard && !auth_page {
         return next.run(request).await;
@@ -24,7 +25,8 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let Some(session) = request.extensions().get::<Session>().cloned() else {
         return next.run(request).await;
     };
-    let signed_in = match session::user_id(&session, state.config.session_absolute_timeout).await {
+    let ip = super::client_ip_of(request.headers(), request.extensions(), &state.config).to_string();
+    let signed_in = match session::current(&session, &state, Some(ip)).await {
         Ok(user) => user.is_some(),
         Err(error) => return error.into_response(),
     };
@@ -56,8 +58,8 @@ pub(super) async fn member(
     needed: Role,
     back: &str,
 ) -> Result<(User, Membership), Response> {
-    let user = match session::user_id(session, state.config.session_absolute_timeout).await {
-        Ok(Some(id)) => state.store.user_by_id(&id).await.ok().flatten(),
+    let user = match session::current(session, state, None).await {
+        Ok(Some(signed_in)) => Some(signed_in.user),
         _ => None,
     };
     let Some(user) = user else {

@@ -8,13 +8,9 @@ use axum::response::Redirect;
 use tower_sessions::Session;
 
 pub async fn home(State(state): State<AppState>, session: Session) -> Result<Redirect, AppError> {
-    let Some(user_id) = session::user_id(&session, state.config.session_absolute_timeout).await? else {
+    let Some(signed_in) = session::current(&session, &state, None).await? else {
         return Ok(Redirect::to("/sign-in"));
     };
-    let Some(user) = state.store.user_by_id(&user_id).await? else {
-        session::sign_out(&session).await?;
-        return Ok(Redirect::to("/sign-in"));
-    };
-    let home = accounts::home_project(&*state.store, &user).await?;
+    let home = accounts::home_project(&*state.store, &signed_in.user).await?;
     Ok(Redirect::to(&format!("/projects/{}/api-keys", home.slug)))
 }

@@ -84,13 +84,22 @@ fn use_request_nonce() {
 /// The client's address: the peer, or the last address in the configured
 /// proxy header (the one our own proxy added, which a client cannot forge).
 pub fn client_ip(parts: &axum::http::request::Parts, config: &crate::config::Config) -> std::net::IpAddr {
+    client_ip_of(&parts.headers, &parts.extensions, config)
+}
+
+/// `client_ip` for a request that has not been split into parts.
+pub fn client_ip_of(
+    headers: &axum::http::HeaderMap,
+    extensions: &axum::http::Extensions,
+    config: &crate::config::Config,
+) -> std::net::IpAddr {
     use axum::extract::ConnectInfo;
     let from_header = config.client_ip_header.as_deref().and_then(|name| {
-        let value = parts.headers.get(name)?.to_str().ok()?;
+        let value = headers.get(name)?.to_str().ok()?;
         value.rsplit(',').next()?.trim().parse().ok()
     });
     from_header
-        .or_else(|| parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()))
+        .or_else(|| extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()))
         .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
 }
 

@@ -7,6 +7,7 @@ pub mod invite;
 pub mod members;
 pub mod not_found;
 pub mod projects;
+pub mod sessions;
 pub mod settings;
 pub mod sign_in;
 pub mod sign_up;

@@ -104,6 +104,26 @@ pub struct Actor {
     pub user_agent: Option<String>,
 }
 
+/// A signed-in browser about to be recorded.
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    pub id: String,
+    pub user_id: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub at: OffsetDateTime,
+}
+
+/// A signed-in browser as the sessions page lists it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SessionRecord {
+    pub id: String,
+    pub created_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
 /// Which audit events of a project to list.
 #[derive(Clone, Debug, Default)]
 pub struct AuditQuery {
@@ -270,6 +290,32 @@ pub trait Store: Send + Sync + 'static {
         by: &Actor,
         now: OffsetDateTime,
     ) -> Result<ApiKey, StoreError>;
+
+    /// Records a sign-in, and forgets the user's sessions that were last
+    /// seen before `stale_before` (they have ended by timeout).
+    async fn insert_session(&self, session: &NewSession, stale_before: OffsetDateTime) -> Result<(), StoreError>;
+
+    /// The user of a live session; `None` once it has been ended.
+    async fn session_user(&self, session_id: &str) -> Result<Option<User>, StoreError>;
+
+    /// Moves the session's last-seen time (and address, when known) forward.
+    async fn touch_session(&self, session_id: &str, at: OffsetDateTime, ip: Option<&str>) -> Result<(), StoreError>;
+
+    /// The user's sessions seen since `seen_after`, most recent first.
+    async fn user_sessions(&self, user_id: &str, seen_after: OffsetDateTime) -> Result<Vec<SessionRecord>, StoreError>;
+
+    /// Deletes this browser's session row, if it is still there (sign-out).
+    async fn forget_session(&self, session_id: &str) -> Result<(), StoreError>;
+
+    /// Ends one of the user's sessions; `NotFound` if they have no such one.
+    async fn end_session(&self, user_id: &str, session_id: &str) -> Result<(), StoreError>;
+
+    /// Ends every session of the user but `keep`; returns how many ended.
+    async fn end_other_sessions(&self, user_id: &str, keep: &str) -> Result<u64, StoreError>;
+
+    /// Stores a new password hash and ends every other session of the user,
+    /// in one transaction.
+    async fn change_password(&self, user_id: &str, password_hash: &str, keep: &str) -> Result<u64, StoreError>;
 
     /// A page of the project's audit log, newest first.
     async fn audit_events(&self, project_id: &str, query: &AuditQuery) -> Result<Vec<AuditEvent>, StoreError>;

@@ -439,6 +439,111 @@ macro_rules! sql_store {
                 self.key(project_id, key_id, now).await
             }
 
+            async fn insert_session(&self, session: &NewSession, stale_before: OffsetDateTime) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("DELETE FROM user_sessions WHERE user_id = $1 AND last_seen_at < $2")
+                    .bind(&session.user_id)
+                    .bind(stale_before)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO user_sessions (id, user_id, created_at, last_seen_at, ip, user_agent)
+                     VALUES ($1, $2, $3, $3, $4, $5)",
+                )
+                .bind(&session.id)
+                .bind(&session.user_id)
+                .bind(session.at)
+                .bind(session.ip.as_deref())
+                .bind(session.user_agent.as_deref())
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn session_user(&self, session_id: &str) -> Result<Option<User>, StoreError> {
+                let row = sqlx::query_as::<_, UserRow>(
+                    "SELECT u.id, u.name, u.email FROM user_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
+                )
+                .bind(session_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(User::from))
+            }
+
+            async fn touch_session(&self, session_id: &str, at: OffsetDateTime, ip: Option<&str>) -> Result<(), StoreError> {
+                sqlx::query(
+                    "UPDATE user_sessions SET last_seen_at = $2, ip = COALESCE($3, ip) WHERE id = $1 AND last_seen_at < $2",
+                )
+                .bind(session_id)
+                .bind(at)
+                .bind(ip)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn user_sessions(
+                &self,
+                user_id: &str,
+                seen_after: OffsetDateTime,
+            ) -> Result<Vec<SessionRecord>, StoreError> {
+                Ok(sqlx::query_as::<_, SessionRecord>(
+                    "SELECT id, created_at, last_seen_at, ip, user_agent FROM user_sessions
+                     WHERE user_id = $1 AND last_seen_at >= $2
+                     ORDER BY last_seen_at DESC, id",
+                )
+                .bind(user_id)
+                .bind(seen_after)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn forget_session(&self, session_id: &str) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM user_sessions WHERE id = $1").bind(session_id).execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn end_session(&self, user_id: &str, session_id: &str) -> Result<(), StoreError> {
+                let done = sqlx::query("DELETE FROM user_sessions WHERE id = $2 AND user_id = $1")
+                    .bind(user_id)
+                    .bind(session_id)
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            async fn end_other_sessions(&self, user_id: &str, keep: &str) -> Result<u64, StoreError> {
+                let done = sqlx::query("DELETE FROM user_sessions WHERE user_id = $1 AND id <> $2")
+                    .bind(user_id)
+                    .bind(keep)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected())
+            }
+
+            async fn change_password(&self, user_id: &str, password_hash: &str, keep: &str) -> Result<u64, StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let changed = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+                    .bind(user_id)
+                    .bind(password_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                if changed.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                let ended = sqlx::query("DELETE FROM user_sessions WHERE user_id = $1 AND id <> $2")
+                    .bind(user_id)
+                    .bind(keep)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(ended.rows_affected())
+            }
+
             async fn audit_events(&self, project_id: &str, query: &AuditQuery) -> Result<Vec<AuditEvent>, StoreError> {
                 let sql = audit_queries::page(query);
                 let mut select = sqlx::query_as::<_, AuditRow>(&sql).bind(project_id);

@@ -3,8 +3,8 @@
 use super::{
     audit_queries, expiry_detail, keeps_an_owner, key_queries, like_pattern, role_column, Actor, AuditActorRow,
     AuditQuery, AuditRecord, AuditRow, Credentials, CredentialsRow, InvitationRecord, InvitationRow, KeyQuery,
-    KeyRecord, KeyRow, MemberRow, MembershipRow, NewInvitation, NewKey, NewProject, NewUser, PendingRow,
-    SessionBackend, Store, StoreError, SummaryRow, UserRow,
+    KeyRecord, KeyRow, MemberRow, MembershipRow, NewInvitation, NewKey, NewProject, NewSession, NewUser, PendingRow,
+    SessionBackend, SessionRecord, Store, StoreError, SummaryRow, UserRow,
 };
 use crate::domain::{
     ApiKey, AuditAction, AuditActor, AuditEvent, Member, Membership, PendingInvitation, ProjectSummary, Role, User,
