@@ -103,16 +103,16 @@ async fn fifty_clients_at_once_leave_a_consistent_state(backend: Backend) {
     }
     assert!(errors.is_empty(), "{} unexpected errors, first: {:?}", errors.len(), errors.first());
     let (active, revoked) = stored(&app.db, &tenant).await;
-    let ledger = ledger.lock().unwrap();
+    // Every client has finished: take what they recorded.
+    let ledger = std::mem::take(&mut *ledger.lock().unwrap());
     assert!(ledger.operations > 500, "the load was real: {} operations", ledger.operations);
     assert_eq!(revoked, ledger.revoked, "exactly the acknowledged revokes");
     let expected: BTreeSet<String> = ledger.created.difference(&ledger.revoked).cloned().collect();
     assert_eq!(active, expected, "exactly the acknowledged creates, minus the revoked");
+    let (operations, created) = (ledger.operations, ledger.created.len());
     let events = support::assert_audit_matches_keys(&app.db.store().await, &tenant.project_id).await;
     println!(
-        "{backend:?}: {} operations by 50 clients, {} keys, {} revoked, {events} audit events match",
-        ledger.operations,
-        ledger.created.len(),
+        "{backend:?}: {operations} operations by 50 clients, {created} keys, {} revoked, {events} audit events match",
         revoked.len()
     );
 }
@@ -142,7 +142,8 @@ async fn acknowledged_writes_survive_a_kill(backend: Backend) {
     // Restart on the same database; everything acknowledged is there.
     let _restarted = RealServer::start(&db.url, &[]);
     let (active, revoked) = stored(&db, &tenant).await;
-    let ledger = ledger.lock().unwrap();
+    // Every client has finished: take what they recorded.
+    let ledger = std::mem::take(&mut *ledger.lock().unwrap());
     assert!(
         ledger.created.is_subset(&active.union(&revoked).cloned().collect()),
         "every acknowledged create is stored"
@@ -150,11 +151,10 @@ async fn acknowledged_writes_survive_a_kill(backend: Backend) {
     assert!(ledger.revoked.is_subset(&revoked), "every acknowledged revoke is stored");
     let unacknowledged: Vec<_> = active.union(&revoked).filter(|k| !ledger.created.contains(*k)).collect();
     assert!(unacknowledged.len() <= 10, "at most one create in flight per client: {unacknowledged:?}");
+    let (operations, landed) = (ledger.operations, unacknowledged.len());
     let events = support::assert_audit_matches_keys(&db.store().await, &tenant.project_id).await;
     println!(
-        "{backend:?}: killed after {} acknowledged operations; {} in flight landed; {events} audit events match",
-        ledger.operations,
-        unacknowledged.len()
+        "{backend:?}: killed after {operations} acknowledged operations; {landed} in flight landed; {events} audit events match"
     );
 }
 
