@@ -44,6 +44,12 @@ for (const scheme of ["light", "dark"]) {
       await page.getByLabel("Invitation link").waitFor();
     }
     await page.screenshot({ path: `${out}/members-${label}-${scheme}.png`, fullPage: true });
+    await page.goto(page.url().replace(/members$/, "audit-log"));
+    await page.getByRole("heading", { name: "Audit log", exact: true }).waitFor();
+    await page.screenshot({ path: `${out}/audit-log-${label}-${scheme}.png`, fullPage: true });
+    await page.goto(`${base}/account/sessions`);
+    await page.getByRole("heading", { name: "Sessions", exact: true }).waitFor();
+    await page.screenshot({ path: `${out}/sessions-${label}-${scheme}.png`, fullPage: true });
     await page.goto(`${base}/projects`);
     await page.getByRole("heading", { name: "Projects" }).waitFor();
     await page.screenshot({ path: `${out}/projects-${label}-${scheme}.png`, fullPage: true });
