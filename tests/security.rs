@@ -4,8 +4,10 @@
 
 mod support;
 
+use banata::store::AuditQuery;
 use reqwest::StatusCode;
-use support::{Backend, TestApp, PASSWORD};
+use support::{Backend, Person, TestApp, PASSWORD};
+use time::OffsetDateTime;
 
 fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
     response.headers().get(name).map(|v| v.to_str().unwrap()).unwrap_or_else(|| panic!("no {name} header"))
@@ -82,6 +84,50 @@ async fn guessing_a_password_is_slowed_down(backend: Backend) {
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "the address is blocked for every account");
 }
 
+/// Every server function and plain-form route refuses a request from a
+/// foreign page, as a form post and as a fetch, before doing anything, even
+/// with the victim's session cookie.
+async fn every_server_function_refuses_foreign_origins(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let victim = Person::sign_up(&app, "Vic Tim").await;
+    let store = app.db.store().await;
+    let project = store.memberships(&victim.id).await.unwrap().remove(0);
+    let slug = project.slug.as_str();
+    let (status, _) = victim.call(&app, "create_key", &[("slug", slug), ("name", "kept"), ("expires", "never")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let audit = || async {
+        let query = AuditQuery { limit: 1000, ..AuditQuery::default() };
+        store.audit_events(&project.project_id, &query).await.unwrap().len()
+    };
+    let before = (audit().await, store.user_sessions(&victim.id, OffsetDateTime::UNIX_EPOCH).await.unwrap().len());
+
+    let mut paths: Vec<String> = server_fn::axum::server_fn_paths().map(|(path, _)| path.to_string()).collect();
+    assert!(paths.len() >= 20, "{paths:?}");
+    paths.push(format!("/projects/{slug}/api-keys/new"));
+    paths.push(format!("/projects/{slug}/members/add"));
+    let form =
+        [("slug", slug), ("name", "stolen"), ("expires", "never"), ("email", "x@evil.example"), ("role", "owner")];
+    let mut refused = 0;
+    for path in &paths {
+        let as_form = victim.client.post(app.url(path)).header("origin", "http://evil.example").form(&form);
+        let as_fetch = victim
+            .client
+            .post(app.url(path))
+            .header("sec-fetch-site", "cross-site")
+            .header("content-type", "application/json")
+            .body(r#"{"slug":"x","name":"stolen"}"#);
+        for request in [as_form, as_fetch] {
+            let status = request.send().await.unwrap().status();
+            assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+            refused += 1;
+        }
+    }
+    let after = (audit().await, store.user_sessions(&victim.id, OffsetDateTime::UNIX_EPOCH).await.unwrap().len());
+    assert_eq!(after, before, "nothing changed");
+    assert!(victim.call(&app, "list_projects", &[]).await.0.is_success(), "and the victim is still signed in");
+    println!("{backend:?}: {refused} cross-site requests refused on {} routes", paths.len());
+}
+
 /// Script in every free-text field is shown as text, never run.
 async fn markup_in_names_is_rendered_inert(backend: Backend) {
     let app = TestApp::start(backend).await;
@@ -129,6 +175,7 @@ async fn markup_in_names_is_rendered_inert(backend: Backend) {
 }
 
 on_both_backends!(
+    every_server_function_refuses_foreign_origins,
     every_response_carries_the_security_headers,
     guessing_a_password_is_slowed_down,
     markup_in_names_is_rendered_inert,
