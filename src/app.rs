@@ -2,8 +2,9 @@
 
 use crate::components::shell::DashboardShell;
 use crate::pages::{
-    api_keys::ApiKeysPage, audit_log::AuditLogPage, invite::InvitePage, members::MembersPage, not_found::NotFound,
-    projects::ProjectsPage, sessions::SessionsPage, settings::SettingsPage, sign_in::SignInPage, sign_up::SignUpPage,
+    api_keys::ApiKeysPage, audit_log::AuditLogPage, invite::InvitePage, key_detail::KeyDetailPage,
+    members::MembersPage, not_found::NotFound, projects::ProjectsPage, sessions::SessionsPage, settings::SettingsPage,
+    sign_in::SignInPage, sign_up::SignUpPage, test_key::TestKeyPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, Title};
@@ -58,8 +59,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/projects/:slug") view=DashboardShell ssr=SsrMode::Async>
                     <Route path=path!("api-keys") view=ApiKeysPage />
+                    <Route path=path!("api-keys/:key_id") view=KeyDetailPage />
                     <Route path=path!("members") view=MembersPage />
                     <Route path=path!("audit-log") view=AuditLogPage />
+                    <Route path=path!("test-key") view=TestKeyPage />
                     <Route path=path!("settings") view=SettingsPage />
                     <Route path=path!("") view=ProjectHome />
                 </ParentRoute>

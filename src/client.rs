@@ -2,7 +2,8 @@
 //! command and our tests. Errors keep the server's `code` and field errors.
 
 use crate::admin::types::{
-    ApiKeyObject, CreateKeyRequest, CreatedApiKey, DeleteKeyRequest, ErrorBody, FieldProblem, Success, Whoami,
+    ApiKeyObject, CreateKeyRequest, CreatedApiKey, DeleteKeyRequest, ErrorBody, FieldProblem, RollKeyRequest, Success,
+    Whoami,
 };
 use crate::admin::NEXT_CURSOR;
 use serde::de::DeserializeOwned;
@@ -83,6 +84,14 @@ impl Client {
         let request = DeleteKeyRequest { key_id: Some(key_id.to_string()), project_id: None };
         let _: Success = decode(self.send(self.http.post(self.url("delete")).json(&request)).await?).await?;
         Ok(())
+    }
+
+    /// Replaces a key; the old one keeps working for `grace_seconds`. The
+    /// answer carries the new key's secret, this once.
+    pub async fn roll(&self, key_id: &str, grace_seconds: i64) -> Result<CreatedApiKey, ClientError> {
+        let request =
+            RollKeyRequest { key_id: Some(key_id.into()), grace_seconds: Some(grace_seconds), project_id: None };
+        decode(self.send(self.http.post(self.url("roll")).json(&request)).await?).await
     }
 
     /// Which project and key the client's key is.

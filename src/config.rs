@@ -42,11 +42,23 @@ pub enum KeysCommand {
         /// ISO 8601 time or date, e.g. 2027-06-30.
         #[arg(long)]
         expires_at: Option<String>,
+        /// The key may list keys and ask whoami, never change keys.
+        #[arg(long)]
+        read_only: bool,
         #[arg(long)]
         json: bool,
     },
     /// Revoke a key by its id (key_…); it stops working at once.
     Revoke { key_id: String },
+    /// Replace a key with a new one (printed once); the old one keeps working
+    /// for the grace period (0s to 7d), then stops by itself.
+    Roll {
+        key_id: String,
+        #[arg(long, default_value = "24h", value_parser = parse_duration)]
+        grace: Duration,
+        #[arg(long)]
+        json: bool,
+    },
     /// Which project and key BANATA_API_KEY is.
     Whoami {
         #[arg(long)]

@@ -245,10 +245,10 @@ async fn bad_input_is_refused_and_changes_nothing(backend: Backend) {
         (
             "unknown permission",
             "application/json",
-            br#"{"name":"p","permissions":["admin"]}"#.to_vec(),
+            br#"{"name":"p","permissions":["api_keys:read","admin"]}"#.to_vec(),
             422,
             "validation_error",
-            Some("permissions[0]"),
+            Some("permissions[1]"),
         ),
         (
             "unparsable expiry",
@@ -486,6 +486,11 @@ async fn last_use_survives_a_graceful_restart(backend: Backend) {
     assert!(keys.iter().all(|k| k.last_used_at.is_some()), "both uses saved at shutdown: {keys:?}");
     assert!(log.contains("saved when keys were last used"), "{log}");
     assert!(log.contains("/api/auth/api-key/whoami"), "requests are logged: {log}");
+    let today = banata::auth::usage::day_text(OffsetDateTime::now_utc().date());
+    let ids = [tenant.key_id.clone(), created.api_key.id.clone()];
+    let counted: Vec<i64> = store.key_usage(&ids, &today).await.unwrap().into_iter().map(|(.., n)| n).collect();
+    let root_first = if ids[0] < ids[1] { vec![2, 1] } else { vec![1, 2] };
+    assert_eq!(counted, root_first, "requests per day saved at shutdown, exactly");
     for secret in [&tenant.key, &created.key] {
         assert!(!log.contains(&secret[8..41]), "a key is in the log");
     }

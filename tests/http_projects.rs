@@ -85,6 +85,19 @@ fn project_scoped(t: &Team, invitation_id: &str, key_id: &str) -> Vec<Case> {
         ("leave_project", Role::Viewer, vec![("slug", slug.clone())]),
         ("list_keys", Role::Viewer, vec![("slug", slug.clone())]),
         ("audit_log", Role::Developer, vec![("slug", slug.clone())]),
+        ("expiring_keys", Role::Viewer, vec![("slug", slug.clone())]),
+        ("get_key", Role::Viewer, vec![("slug", slug.clone()), ("key_id", key_id.to_string())]),
+        ("test_key", Role::Developer, vec![("slug", slug.clone()), ("key", "sk_live_nothing".into())]),
+        (
+            "rename_key",
+            Role::Developer,
+            vec![("slug", slug.clone()), ("key_id", key_id.to_string()), ("name", "renamed".into())],
+        ),
+        (
+            "roll_key",
+            Role::Developer,
+            vec![("slug", slug.clone()), ("key_id", key_id.to_string()), ("grace", "now".into())],
+        ),
         (
             "create_key",
             Role::Developer,

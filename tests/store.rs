@@ -5,7 +5,7 @@ mod support;
 
 use banata::auth::accounts;
 use banata::domain::Role;
-use banata::store::{KeyQuery, NewInvitation, NewKey, NewProject, NewUser, StoreError};
+use banata::store::{KeyQuery, KeyUse, NewInvitation, NewKey, NewProject, NewUser, StoreError};
 use support::{actor as as_, Backend, TestDb};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
@@ -448,6 +448,35 @@ async fn keys_are_found_by_hash_with_their_project(backend: Backend) {
     assert!(matches!(store.key("proj_other", &key.id, now).await, Err(StoreError::NotFound)), "scoped to the project");
 }
 
+fn used(key_id: &str, at: OffsetDateTime) -> KeyUse {
+    KeyUse { key_id: key_id.into(), last_used: at, days: vec![] }
+}
+
+/// Requests per day add up across flushes (as from several instances);
+/// those of a key that is gone are dropped, not an error.
+async fn requests_per_day_add_up(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let user = store.insert_user(&new_user(&support::email())).await.unwrap();
+    let project = store.insert_project(&new_project(&user.id, "alpha")).await.unwrap();
+    let now = OffsetDateTime::now_utc();
+    let key = new_key(&project.project_id, &user.id, "counted", now);
+    store.insert_key(&key, &as_(&user.id)).await.unwrap();
+    let flush = |days: Vec<(&str, i64)>| KeyUse {
+        key_id: key.id.clone(),
+        last_used: now,
+        days: days.into_iter().map(|(d, n)| (d.to_string(), n)).collect(),
+    };
+    store.record_key_use(&[flush(vec![("2026-11-28", 3), ("2026-11-29", 5)])]).await.unwrap();
+    store.record_key_use(&[flush(vec![("2026-11-29", 7)])]).await.unwrap();
+    let gone = KeyUse { key_id: "key_gone".into(), last_used: now, days: vec![("2026-11-29".into(), 1)] };
+    store.record_key_use(&[gone, flush(vec![("2026-11-30", 1)])]).await.unwrap();
+
+    let usage = store.key_usage(&[key.id.clone(), "key_gone".into()], "2026-11-29").await.unwrap();
+    let expected = vec![(key.id.clone(), "2026-11-29".to_string(), 12), (key.id.clone(), "2026-11-30".to_string(), 1)];
+    assert_eq!(usage, expected);
+}
+
 async fn last_use_only_moves_forward(backend: Backend) {
     let db = TestDb::new(backend).await;
     let store = db.store().await;
@@ -459,10 +488,10 @@ async fn last_use_only_moves_forward(backend: Backend) {
     store.insert_key(&b, &as_(&user.id)).await.unwrap();
     let later = now + time::Duration::seconds(30);
 
-    store.record_key_use(&[(a.id.clone(), later), (b.id.clone(), now)]).await.unwrap();
+    store.record_key_use(&[used(&a.id, later), used(&b.id, now)]).await.unwrap();
     // An instance with an older time flushes afterwards: ignored.
-    store.record_key_use(&[(a.id.clone(), now)]).await.unwrap();
-    store.record_key_use(&[("key_unknown".into(), now)]).await.unwrap();
+    store.record_key_use(&[used(&a.id, now)]).await.unwrap();
+    store.record_key_use(&[used("key_unknown", now)]).await.unwrap();
     let read = |id: &str| {
         let (store, project, id) = (store.clone(), project.project_id.clone(), id.to_string());
         async move { store.key(&project, &id, now).await.unwrap().last_used_at.unwrap() }
@@ -478,6 +507,7 @@ async fn ping_answers(backend: Backend) {
 }
 
 on_both_backends!(
+    requests_per_day_add_up,
     users_are_found_by_id_and_by_email_in_any_case,
     a_taken_email_is_a_conflict_whatever_its_case,
     a_project_comes_with_its_owner,

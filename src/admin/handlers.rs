@@ -5,10 +5,10 @@ use super::error::ApiError;
 use super::extract::{ApiCaller, ApiJson, ApiQuery};
 use super::input;
 use super::types::{
-    ApiKeyObject, CreateKeyRequest, CreatedApiKey, DeleteKeyRequest, ErrorBody, ListQuery, Success, Whoami, WhoamiKey,
-    WhoamiProject, WhoamiQuery,
+    ApiKeyObject, CreateKeyRequest, CreatedApiKey, DeleteKeyRequest, ErrorBody, ListQuery, RollKeyRequest, Success,
+    Whoami, WhoamiKey, WhoamiProject, WhoamiQuery,
 };
-use crate::auth::issue::{issue, KeySpec};
+use crate::auth::issue::{self, issue, KeySpec};
 use crate::http::origin::Origin;
 use crate::state::AppState;
 use crate::store::{KeyQuery, StoreError};
@@ -31,7 +31,7 @@ pub const NEXT_CURSOR: &str = "x-next-cursor";
     responses(
         (status = 200, description = "The new key, with its secret", body = CreatedApiKey),
         (status = 401, description = "No working key", body = ErrorBody),
-        (status = 403, description = "`projectId` names another project", body = ErrorBody),
+        (status = 403, description = "`projectId` names another project, or the key is read-only", body = ErrorBody),
         (status = 409, description = "An active key already has this name", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 415, description = "Body not sent as JSON", body = ErrorBody),
@@ -47,6 +47,7 @@ pub async fn create(
     ApiJson(request): ApiJson<CreateKeyRequest>,
 ) -> Result<Json<CreatedApiKey>, ApiError> {
     input::same_project(&caller, request.project_id.as_deref())?;
+    input::may_change_keys(&caller)?;
     let now = OffsetDateTime::now_utc();
     let new = input::new_key(request, now)?;
     let name = new.name.clone();
@@ -63,6 +64,51 @@ pub async fn create(
         other => other.into(),
     })?;
     tracing::info!(key = %created.key.id, project = %caller.project_id, by_key = %caller.id, "API key created");
+    Ok(Json(created.into()))
+}
+
+/// Replaces a key of the caller's project with a new one (same name,
+/// permissions and lifetime); the old key keeps working for `graceSeconds`.
+/// The response is the new key with its secret, shown this once.
+#[utoipa::path(
+    post,
+    path = "/api/auth/api-key/roll",
+    tag = "API keys",
+    request_body = RollKeyRequest,
+    responses(
+        (status = 200, description = "The new key, with its secret", body = CreatedApiKey),
+        (status = 401, description = "No working key", body = ErrorBody),
+        (status = 403, description = "`projectId` names another project, or the key is read-only", body = ErrorBody),
+        (status = 404, description = "No working, not yet rolled key with this id in the key's project", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "Body not sent as JSON", body = ErrorBody),
+        (status = 422, description = "Missing or invalid `keyId` or `graceSeconds`", body = ErrorBody),
+        (status = 429, description = "Too many failed key checks", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("apiKey" = []))
+)]
+pub async fn roll(
+    State(state): State<AppState>,
+    origin: Origin,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(request): ApiJson<RollKeyRequest>,
+) -> Result<Json<CreatedApiKey>, ApiError> {
+    input::same_project(&caller, request.project_id.as_deref())?;
+    input::may_change_keys(&caller)?;
+    let key_id = input::key_id(request.key_id.as_deref())?;
+    let grace = input::grace(request.grace_seconds)?;
+    let by = origin.api_key(&caller);
+    let now = OffsetDateTime::now_utc();
+    let created =
+        issue::roll(&*state.store, &caller.project_id, key_id, grace, &by, now).await.map_err(|e| match e {
+            StoreError::NotFound => ApiError::NotFound(
+                "No working key with that id in this project (it may be revoked, expired or already rolled).",
+            ),
+            other => other.into(),
+        })?;
+    // Its expiry changed: no instance may go on with the cached one.
+    state.keys.forget(key_id);
+    tracing::info!(key = %key_id, new_key = %created.key.id, project = %caller.project_id, by_key = %caller.id, "API key rolled");
     Ok(Json(created.into()))
 }
 
@@ -128,7 +174,7 @@ pub async fn list(
     responses(
         (status = 200, description = "Revoked", body = Success),
         (status = 401, description = "No working key", body = ErrorBody),
-        (status = 403, description = "`projectId` names another project", body = ErrorBody),
+        (status = 403, description = "`projectId` names another project, or the key is read-only", body = ErrorBody),
         (status = 404, description = "No active key with this id in the key's project", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 415, description = "Body not sent as JSON", body = ErrorBody),
@@ -144,6 +190,7 @@ pub async fn delete(
     ApiJson(request): ApiJson<DeleteKeyRequest>,
 ) -> Result<Json<Success>, ApiError> {
     input::same_project(&caller, request.project_id.as_deref())?;
+    input::may_change_keys(&caller)?;
     let key_id = input::key_id(request.key_id.as_deref())?;
     let now = OffsetDateTime::now_utc();
     let key = state.store.revoke_key(&caller.project_id, key_id, &origin.api_key(&caller), now).await?;

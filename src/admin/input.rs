@@ -2,9 +2,9 @@
 
 use super::error::ApiError;
 use super::types::{CreateKeyRequest, FieldProblem};
-use crate::auth::issue::MAX_LIFETIME;
+use crate::auth::issue::{MAX_GRACE, MAX_LIFETIME};
 use crate::auth::verify::VerifiedKey;
-use crate::domain::validate_name;
+use crate::domain::{validate_name, KNOWN_PERMISSIONS, READ_KEYS};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime, Time};
 
@@ -31,13 +31,17 @@ pub fn new_key(request: CreateKeyRequest, now: OffsetDateTime) -> Result<NewKeyI
         }
         Some(Ok(name)) => Some(name),
     };
-    let permissions = request.permissions.unwrap_or_default();
-    for (i, permission) in permissions.iter().enumerate() {
-        problems.push(FieldProblem::new(
-            format!("permissions[{i}]"),
-            "unknown_permission",
-            format!("Unknown permission {permission:?}: omit `permissions` for a full-access key."),
-        ));
+    let mut permissions = Vec::new();
+    for (i, permission) in request.permissions.unwrap_or_default().into_iter().enumerate() {
+        if !KNOWN_PERMISSIONS.contains(&permission.as_str()) {
+            problems.push(FieldProblem::new(
+                format!("permissions[{i}]"),
+                "unknown_permission",
+                format!("Unknown permission {permission:?}: use [\"{READ_KEYS}\"] for a read-only key, or [] for full access."),
+            ));
+        } else if !permissions.contains(&permission) {
+            permissions.push(permission);
+        }
     }
     let expires_at = match request.expires_at.as_deref().map(|raw| expiry(raw, now)) {
         Some(Err(problem)) => {
@@ -73,6 +77,22 @@ fn expiry(raw: &str, now: OffsetDateTime) -> Result<OffsetDateTime, FieldProblem
     Ok(at)
 }
 
+/// A roll's grace period: required, whole seconds, at most `MAX_GRACE`.
+pub fn grace(raw: Option<i64>) -> Result<time::Duration, ApiError> {
+    let max = MAX_GRACE.whole_seconds();
+    match raw {
+        None => Err(ApiError::field(
+            "graceSeconds",
+            "required",
+            "Say how long the old key keeps working (0 to 604800 seconds).",
+        )),
+        Some(seconds) if (0..=max).contains(&seconds) => Ok(time::Duration::seconds(seconds)),
+        Some(_) => {
+            Err(ApiError::field("graceSeconds", "invalid", format!("Use a whole number of seconds from 0 to {max}.")))
+        }
+    }
+}
+
 /// The page size, if one was asked for.
 pub fn limit(raw: Option<&str>) -> Result<Option<u32>, ApiError> {
     let Some(raw) = raw else { return Ok(None) };
@@ -94,6 +114,16 @@ pub fn key_id(raw: Option<&str>) -> Result<&str, ApiError> {
             }
         }
         _ => Err(ApiError::field("keyId", "required", "Give the id of the key.")),
+    }
+}
+
+/// Only a full-access key may create, revoke or roll keys. (So a key can
+/// never make a key with more rights than its own.)
+pub fn may_change_keys(caller: &VerifiedKey) -> Result<(), ApiError> {
+    if crate::domain::may_change_keys(&caller.permissions) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("This key is read-only: it may list keys and ask whoami, not change keys."))
     }
 }
 

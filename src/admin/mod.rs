@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/auth/api-key/create", post(handlers::create))
         .route("/api/auth/api-key/list", get(handlers::list))
         .route("/api/auth/api-key/delete", post(handlers::delete))
+        .route("/api/auth/api-key/roll", post(handlers::roll))
         .route("/api/auth/api-key/whoami", get(handlers::whoami))
         .route("/api/auth/{*rest}", any(handlers::unknown))
         .route("/api/openapi.json", get(openapi::document))

@@ -3,8 +3,8 @@
 
 use super::handlers;
 use super::types::{
-    ApiKeyObject, CreateKeyRequest, CreatedApiKey, DeleteKeyRequest, ErrorBody, FieldProblem, Success, Whoami,
-    WhoamiKey, WhoamiProject,
+    ApiKeyObject, CreateKeyRequest, CreatedApiKey, DeleteKeyRequest, ErrorBody, FieldProblem, RollKeyRequest, Success,
+    Whoami, WhoamiKey, WhoamiProject,
 };
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -18,12 +18,13 @@ use utoipa::{Modify, OpenApi};
         title = "Banata admin API",
         description = "Manage a project's API keys with one of its keys. The key alone decides the project."
     ),
-    paths(handlers::create, handlers::list, handlers::delete, handlers::whoami),
+    paths(handlers::create, handlers::list, handlers::roll, handlers::delete, handlers::whoami),
     components(schemas(
         ApiKeyObject,
         CreatedApiKey,
         CreateKeyRequest,
         DeleteKeyRequest,
+        RollKeyRequest,
         Success,
         Whoami,
         WhoamiProject,

@@ -36,6 +36,13 @@ pub struct ApiKeyObject {
     pub last4: String,
     /// An addition of ours: a member's name or "API key <name>".
     pub created_by: String,
+    /// An addition of ours: the id of the key that replaced this one (see
+    /// roll); it works until `expiresAt`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<String>,
+    /// An addition of ours: the id of the key this one replaced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<String>,
 }
 
 impl From<ApiKey> for ApiKeyObject {
@@ -51,6 +58,8 @@ impl From<ApiKey> for ApiKeyObject {
             created_at: key.created_at,
             last4: key.last4,
             created_by: key.created_by,
+            replaced_by: key.replaced_by,
+            replaces: key.replaces,
         }
     }
 }
@@ -87,7 +96,8 @@ pub struct CreateKeyRequest {
     /// Accepted for compatibility and ignored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    /// Omit, null or `[]` for full access.
+    /// Omit, null or `[]` for full access; `["api_keys:read"]` for a key that
+    /// may only list keys and ask whoami. Other strings are refused (422).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<String>>,
     /// ISO 8601 time (or date) in the future, at most five years away.
@@ -105,6 +115,24 @@ pub struct DeleteKeyRequest {
     #[schema(required = true, value_type = String, example = "key_3kTMd9ZqY2vW8xLpN1aR")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
+    /// Optional; if it names another project than the key's, 403.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+}
+
+/// An addition of ours: replace a key, keeping the old one working for a
+/// grace period so that deployments can switch without downtime.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RollKeyRequest {
+    #[schema(required = true, value_type = String, example = "key_3kTMd9ZqY2vW8xLpN1aR")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    /// How long the old key keeps working: 0 (it stops at once) to 604800
+    /// (seven days).
+    #[schema(required = true, value_type = i64, minimum = 0, maximum = 604800, example = 86400)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grace_seconds: Option<i64>,
     /// Optional; if it names another project than the key's, 403.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,

@@ -1,15 +1,32 @@
-//! When each key was last used, without a database write per request: uses
-//! are coalesced in memory (one entry per key, the latest time wins) and
-//! written in one transaction by a background flush and at shutdown.
+//! How much each key is used and when it was last used, without a database
+//! write per request: uses are added up in memory (per key: the latest time,
+//! and a count per UTC day) and written in one transaction by a background
+//! flush and at shutdown.
 
-use crate::store::Store;
-use std::collections::HashMap;
+use crate::store::{KeyUse, Store};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
+
+/// One key's uses since the last flush.
+#[derive(Clone, Debug)]
+struct Pending {
+    last: OffsetDateTime,
+    days: BTreeMap<Date, i64>,
+}
+
+impl Pending {
+    fn merge(&mut self, other: Pending) {
+        self.last = self.last.max(other.last);
+        for (day, n) in other.days {
+            *self.days.entry(day).or_default() += n;
+        }
+    }
+}
 
 pub struct KeyUsage {
     store: Arc<dyn Store>,
-    pending: Mutex<HashMap<String, OffsetDateTime>>,
+    pending: Mutex<HashMap<String, Pending>>,
 }
 
 impl KeyUsage {
@@ -17,38 +34,53 @@ impl KeyUsage {
         Self { store, pending: Mutex::new(HashMap::new()) }
     }
 
-    /// Notes a use; costs a map insert.
+    /// Notes a use; costs a map update.
     pub fn record(&self, key_id: &str, at: OffsetDateTime) {
         // Whole seconds: plenty for "last used", and one text form in SQLite.
         let at = at.replace_nanosecond(0).unwrap_or(at);
         let mut pending = self.pending.lock().expect("usage lock");
         match pending.get_mut(key_id) {
-            Some(last) => *last = (*last).max(at),
+            Some(entry) => {
+                entry.last = entry.last.max(at);
+                *entry.days.entry(at.date()).or_default() += 1;
+            }
             None => {
-                pending.insert(key_id.to_string(), at);
+                pending.insert(key_id.to_string(), Pending { last: at, days: BTreeMap::from([(at.date(), 1)]) });
             }
         }
     }
 
-    /// Uses noted but not yet written.
+    /// Keys with uses noted but not yet written.
     pub fn pending(&self) -> usize {
         self.pending.lock().expect("usage lock").len()
     }
 
     /// Writes what is pending. On failure the uses go back into the map, so
-    /// the next flush retries them and nothing is lost.
+    /// the next flush retries them and nothing is lost or counted twice.
     pub async fn flush(&self) -> Result<usize, crate::store::StoreError> {
-        let batch: Vec<(String, OffsetDateTime)> =
-            std::mem::take(&mut *self.pending.lock().expect("usage lock")).into_iter().collect();
+        let batch: HashMap<String, Pending> = std::mem::take(&mut *self.pending.lock().expect("usage lock"));
         if batch.is_empty() {
             return Ok(0);
         }
-        match self.store.record_key_use(&batch).await {
-            Ok(()) => Ok(batch.len()),
+        let uses: Vec<KeyUse> = batch
+            .iter()
+            .map(|(key_id, p)| KeyUse {
+                key_id: key_id.clone(),
+                last_used: p.last,
+                days: p.days.iter().map(|(day, n)| (day_text(*day), *n)).collect(),
+            })
+            .collect();
+        match self.store.record_key_use(&uses).await {
+            Ok(()) => Ok(uses.len()),
             Err(error) => {
                 let mut pending = self.pending.lock().expect("usage lock");
-                for (key_id, at) in batch {
-                    merge(&mut pending, key_id, at);
+                for (key_id, uses) in batch {
+                    match pending.get_mut(&key_id) {
+                        Some(entry) => entry.merge(uses),
+                        None => {
+                            pending.insert(key_id, uses);
+                        }
+                    }
                 }
                 Err(error)
             }
@@ -62,12 +94,14 @@ impl KeyUsage {
         loop {
             ticks.tick().await;
             if let Err(error) = self.flush().await {
-                tracing::warn!(%error, "could not record when keys were last used; will retry");
+                tracing::warn!(%error, "could not record key usage; will retry");
             }
         }
     }
 }
 
-fn merge(pending: &mut HashMap<String, OffsetDateTime>, key_id: String, at: OffsetDateTime) {
-    pending.entry(key_id).and_modify(|t| *t = (*t).max(at)).or_insert(at);
+/// `YYYY-MM-DD`, the form days are stored in on both backends.
+pub fn day_text(day: Date) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    day.format(&format).unwrap_or_default()
 }

@@ -2,9 +2,10 @@
 //! The key comes from `BANATA_API_KEY` (never argv, which other users of the
 //! machine can read), the server from `BANATA_URL`.
 
-use crate::admin::types::{ApiKeyObject, CreateKeyRequest};
+use crate::admin::types::{ApiKeyObject, CreateKeyRequest, CreatedApiKey};
 use crate::client::Client;
 use crate::config::KeysCommand;
+use crate::domain::READ_KEYS;
 use crate::server::StartError;
 
 const DEFAULT_URL: &str = "http://127.0.0.1:3000";
@@ -25,17 +26,17 @@ pub async fn run(command: KeysCommand) -> Result<(), StartError> {
                 print!("{}", table(&keys));
             }
         }
-        KeysCommand::Create { name, expires_at, json } => {
-            let request = CreateKeyRequest { name: Some(name), expires_at, ..Default::default() };
+        KeysCommand::Create { name, expires_at, read_only, json } => {
+            let permissions = read_only.then(|| vec![READ_KEYS.to_string()]);
+            let request = CreateKeyRequest { name: Some(name), expires_at, permissions, ..Default::default() };
             let created = client.create(&request).await?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&created)?);
-            } else {
-                println!("Created {} ({})", created.api_key.name, created.api_key.id);
-                println!();
-                println!("    {}", created.key);
-                println!();
-                println!("Copy it now: this is the only time it is shown.");
+            print_new_key(&created, json, "Created")?;
+        }
+        KeysCommand::Roll { key_id, grace, json } => {
+            let created = client.roll(&key_id, grace.whole_seconds()).await?;
+            print_new_key(&created, json, "Rolled: the new key is")?;
+            if !json {
+                println!("The old key {key_id} works until {}.", created_until(&client, &key_id).await);
             }
         }
         KeysCommand::Revoke { key_id } => {
@@ -53,6 +54,29 @@ pub async fn run(command: KeysCommand) -> Result<(), StartError> {
         }
     }
     Ok(())
+}
+
+/// A new key, printed the one time it is shown.
+fn print_new_key(created: &CreatedApiKey, json: bool, verb: &str) -> Result<(), StartError> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(created)?);
+    } else {
+        println!("{verb} {} ({})", created.api_key.name, created.api_key.id);
+        println!();
+        println!("    {}", created.key);
+        println!();
+        println!("Copy it now: this is the only time it is shown.");
+    }
+    Ok(())
+}
+
+/// When a rolled key stops, as the server now lists it.
+async fn created_until(client: &Client, key_id: &str) -> String {
+    let listed = client.list().await.ok().and_then(|keys| keys.into_iter().find(|k| k.id == key_id));
+    match listed.and_then(|k| k.expires_at) {
+        Some(at) => at.replace('T', " "),
+        None => "now: it has stopped".to_string(),
+    }
 }
 
 /// Aligned columns, one key per line.

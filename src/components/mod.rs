@@ -7,3 +7,4 @@ pub mod icons;
 pub mod reveal;
 pub mod shell;
 pub mod table;
+pub mod usage_chart;

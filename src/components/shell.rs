@@ -4,6 +4,7 @@
 
 use super::icons::{Icon, Svg};
 use crate::api::auth::{get_viewer, SignOut};
+use crate::api::keys::expiring_keys;
 use crate::api::projects::open_project;
 use crate::domain::{Membership, Role, Viewer};
 use crate::error::AppError;
@@ -67,9 +68,11 @@ pub fn DashboardShell() -> impl IntoView {
     // joined a moment ago is in the switcher.
     let viewer = Resource::new(move || slug.get(), |_| get_viewer());
     let project = Resource::new(move || slug.get(), open_project);
+    // Reloaded on every navigation, so a key created or rolled a moment ago counts.
+    let location = use_location();
+    let expiring = Resource::new(move || (slug.get(), location.pathname.get()), |(slug, _)| expiring_keys(slug));
     provide_context(ProjectContext { viewer, project, slug });
     let nav_open = RwSignal::new(false);
-    let location = use_location();
     Effect::new(move |_| {
         location.pathname.track();
         nav_open.set(false);
@@ -87,6 +90,24 @@ pub fn DashboardShell() -> impl IntoView {
                         <A href=section("api-keys")>
                             <Svg icon=Icon::Key />
                             "API Keys"
+                            <Transition fallback=|| ()>
+                                {move || Suspend::new(async move {
+                                    match expiring.await {
+                                        Ok(n) if n > 0 => {
+                                            let words = format!("{n} key{} expiring within 7 days", if n == 1 { "" } else { "s" });
+                                            let title = words.clone();
+                                            view! {
+                                                <span class="badge badge-warning nav-count" title=title>
+                                                    <span aria-hidden="true">{n}</span>
+                                                    <span class="visually-hidden">{words}</span>
+                                                </span>
+                                            }
+                                                .into_any()
+                                        }
+                                        _ => ().into_any(),
+                                    }
+                                })}
+                            </Transition>
                         </A>
                     </li>
                     <li>

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 pub enum AuditAction {
     KeyCreated,
     KeyRevoked,
+    KeyRolled,
+    KeyRenamed,
     MemberAdded,
     MemberRoleChanged,
     MemberRemoved,
@@ -20,9 +22,11 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 11] = [
+    pub const ALL: [AuditAction; 13] = [
         AuditAction::KeyCreated,
         AuditAction::KeyRevoked,
+        AuditAction::KeyRolled,
+        AuditAction::KeyRenamed,
         AuditAction::MemberAdded,
         AuditAction::MemberRoleChanged,
         AuditAction::MemberRemoved,
@@ -38,6 +42,8 @@ impl AuditAction {
         match self {
             AuditAction::KeyCreated => "api_key.created",
             AuditAction::KeyRevoked => "api_key.revoked",
+            AuditAction::KeyRolled => "api_key.rolled",
+            AuditAction::KeyRenamed => "api_key.renamed",
             AuditAction::MemberAdded => "member.added",
             AuditAction::MemberRoleChanged => "member.role_changed",
             AuditAction::MemberRemoved => "member.removed",
@@ -59,6 +65,8 @@ impl AuditAction {
         match self {
             AuditAction::KeyCreated => "Created API key",
             AuditAction::KeyRevoked => "Revoked API key",
+            AuditAction::KeyRolled => "Rolled API key",
+            AuditAction::KeyRenamed => "Renamed API key",
             AuditAction::MemberAdded => "Added member",
             AuditAction::MemberRoleChanged => "Changed role",
             AuditAction::MemberRemoved => "Removed member",

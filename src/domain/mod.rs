@@ -138,6 +138,34 @@ pub struct InvitationView {
     pub signed_in_as: Option<String>,
 }
 
+/// The one narrower right a key may have: list the project's keys and ask
+/// who it is, never change anything. No permissions (`[]`) is full access.
+pub const READ_KEYS: &str = "api_keys:read";
+
+/// Every permission string a key may carry.
+pub const KNOWN_PERMISSIONS: [&str; 1] = [READ_KEYS];
+
+/// Whether a key with these permissions may create, revoke and roll keys.
+pub fn may_change_keys(permissions: &[String]) -> bool {
+    permissions.is_empty()
+}
+
+/// Days of usage the dashboard charts.
+pub const USAGE_DAYS: usize = 30;
+
+/// Keys expiring within this many seconds (a week) are flagged.
+pub const EXPIRY_WARNING_SECONDS: i64 = 7 * 24 * 3600;
+
+/// "45 min", "23 h", "6 d": a short time span for badges.
+pub fn span_in_words(seconds: i64) -> String {
+    let minutes = (seconds.max(0) + 59) / 60;
+    match minutes {
+        0..=59 => format!("{minutes} min"),
+        60..=2879 => format!("{} h", minutes / 60),
+        _ => format!("{} d", minutes / 1440),
+    }
+}
+
 /// Where a key stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum KeyStatus {
@@ -164,14 +192,67 @@ pub struct ApiKey {
     pub expires_at: Option<String>,
     pub revoked_at: Option<String>,
     pub revoked_by: Option<String>,
+    /// The id of the key that replaced this one (it was rolled).
+    pub replaced_by: Option<String>,
+    /// The id of the key this one replaced.
+    pub replaces: Option<String>,
     pub status: KeyStatus,
+    /// Seconds until an active key expires, as of this answer.
+    pub expires_in: Option<i64>,
+    /// Requests per UTC day over the last `USAGE_DAYS` days, oldest first;
+    /// filled where a chart is shown, else empty.
+    #[serde(default)]
+    pub daily_requests: Vec<i64>,
 }
 
 impl ApiKey {
+    pub fn read_only(&self) -> bool {
+        !may_change_keys(&self.permissions)
+    }
+
+    /// Whether it expires within a week: worth a warning.
+    pub fn expires_soon(&self) -> bool {
+        self.expires_in.is_some_and(|s| s <= EXPIRY_WARNING_SECONDS)
+    }
+
     /// `sk_live_Ab3x…9fQz`.
     pub fn masked(&self) -> String {
         format!("{}…{}", self.prefix, self.last4)
     }
+}
+
+/// What "Test a key" found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KeyVerdict {
+    /// It works, for the named project.
+    Valid,
+    /// It works until its grace period ends: it was rolled.
+    Replaced,
+    Revoked,
+    Expired,
+    /// Not shaped like a Banata key at all (a typo, a truncated paste).
+    Malformed,
+    /// No key of a project the user belongs to.
+    NotVisible,
+}
+
+/// The answer of "Test a key": the verdict, and for a key of one of the
+/// user's projects which key and project it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyCheck {
+    pub verdict: KeyVerdict,
+    pub key_id: Option<String>,
+    pub key_name: Option<String>,
+    pub project_name: Option<String>,
+    pub project_slug: Option<String>,
+}
+
+/// A key's own page: the key with its usage, and what happened to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyDetail {
+    pub key: ApiKey,
+    /// Newest first; empty for viewers, who may not read the audit log.
+    pub events: Vec<AuditEvent>,
 }
 
 /// One page of a project's keys, newest first.

@@ -48,6 +48,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(home::home))
         .route("/projects/{slug}/api-keys/new", post(plain_forms::create_key))
+        .route("/projects/{slug}/api-keys/roll", post(plain_forms::roll_key))
+        .route("/projects/{slug}/test-key", post(plain_forms::test_key))
         .route("/projects/{slug}/members/add", post(plain_forms::add_member))
         .route("/projects/{slug}/audit-log/export", get(audit_export::export))
         .leptos_routes_with_context(&state, routes, use_request_nonce, move || shell(options.clone()))

@@ -11,6 +11,7 @@ use crate::components::copy::CopyField;
 use crate::components::reveal::KeyReveal;
 use crate::domain::{AddMemberOutcome, Role};
 use crate::error::AppError;
+use crate::pages::test_key::KeyCheckResult;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -19,14 +20,6 @@ use axum::Form;
 use leptos::prelude::*;
 use serde::Deserialize;
 use tower_sessions::Session;
-
-#[derive(Deserialize)]
-pub struct NewKeyForm {
-    name: String,
-    #[serde(default)]
-    expires: String,
-    expires_on: Option<String>,
-}
 
 #[derive(Deserialize)]
 pub struct AddMemberForm {
@@ -50,24 +43,85 @@ pub async fn create_key(
     origin: Origin,
     session: Session,
     Path(slug): Path<String>,
-    Form(form): Form<NewKeyForm>,
+    Form(form): Form<keys::NewKeyForm>,
 ) -> Response {
     let list = format!("/projects/{slug}/api-keys");
     let (user, project) = match member(&state, &session, &slug, Role::Developer, &list).await {
         Ok(found) => found,
         Err(response) => return response,
     };
-    match keys::create(&state, &origin.user(&user), &project, &form.name, &form.expires, form.expires_on.as_deref())
-        .await
-    {
-        Ok(created) => plain_page::once("Your new key", move || {
+    match keys::create(&state, &origin.user(&user), &project, &form).await {
+        Ok(created) => reveal(created, list),
+        Err(AppError::Invalid(errors)) => back_with_error(&list, &errors, &[("new", "1"), ("name", &form.name)]),
+        Err(error) => error.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RollForm {
+    key_id: String,
+    grace: String,
+}
+
+pub async fn roll_key(
+    State(state): State<AppState>,
+    origin: Origin,
+    session: Session,
+    Path(slug): Path<String>,
+    Form(form): Form<RollForm>,
+) -> Response {
+    let list = format!("/projects/{slug}/api-keys");
+    let (user, project) = match member(&state, &session, &slug, Role::Developer, &list).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    match keys::roll(&state, &origin.user(&user), &project, &form.key_id, &form.grace).await {
+        Ok(created) => reveal(created, list),
+        Err(AppError::Invalid(errors)) => back_with_error(&list, &errors, &[("roll", &form.key_id)]),
+        Err(error) => error.into_response(),
+    }
+}
+
+/// The one-time page with a new key's secret.
+fn reveal(created: crate::domain::CreatedKey, list: String) -> Response {
+    plain_page::once("Your new key", move || {
+        view! {
+            <KeyReveal name=created.key.name.clone() secret=created.secret.clone()>
+                <a class="button button-primary" href=list>"Done"</a>
+            </KeyReveal>
+        }
+    })
+}
+
+#[derive(Deserialize)]
+pub struct TestKeyForm {
+    key: String,
+}
+
+/// "Test a key" without JavaScript: the answer is a page with the verdict.
+pub async fn test_key(
+    State(state): State<AppState>,
+    session: Session,
+    parts: axum::http::request::Parts,
+    Path(slug): Path<String>,
+    Form(form): Form<TestKeyForm>,
+) -> Response {
+    let page = format!("/projects/{slug}/test-key");
+    let (user, _) = match member(&state, &session, &slug, Role::Developer, &page).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let ip = super::client_ip(&parts, &state.config);
+    match keys::test(&state, &user.id, ip, &form.key).await {
+        Ok(check) => plain_page::once("Test a key", move || {
             view! {
-                <KeyReveal name=created.key.name.clone() secret=created.secret.clone()>
-                    <a class="button button-primary" href=list>"Done"</a>
-                </KeyReveal>
+                <h2>"Test a key"</h2>
+                <KeyCheckResult check=check />
+                <div class="dialog-actions">
+                    <a class="button button-primary" href=page>"Test another key"</a>
+                </div>
             }
         }),
-        Err(AppError::Invalid(errors)) => back_with_error(&list, &errors, &[("new", "1"), ("name", &form.name)]),
         Err(error) => error.into_response(),
     }
 }

@@ -6,12 +6,13 @@
 //! JavaScript; with it, the dialogs open in place.
 
 use super::auth_layout::action_error;
-use crate::api::keys::{list_keys, CreateKey, RevokeKey};
+use crate::api::keys::{list_keys, CreateKey, RevokeKey, RollKey};
 use crate::components::field::Field;
 use crate::components::reveal::KeyReveal;
 use crate::components::shell::with_project;
 use crate::components::table::{Col, DataTable};
-use crate::domain::{ApiKey, KeyStatus, Membership, Role};
+use crate::components::usage_chart::UsageChart;
+use crate::domain::{span_in_words, ApiKey, KeyStatus, Membership, Role};
 use crate::pages::members::date_only;
 use leptos::ev::SubmitEvent;
 use leptos::form::FromFormData;
@@ -35,14 +36,16 @@ fn Keys(project: Membership) -> impl IntoView {
     let param = move |name: &str| query.with(|q| q.get(name).filter(|v| !v.is_empty()));
     let create = ServerAction::<CreateKey>::new();
     let revoke = ServerAction::<RevokeKey>::new();
+    let roll = ServerAction::<RollKey>::new();
     let slug = project.slug.clone();
     let keys = Resource::new(
         move || {
-            (param("q"), param("revoked").is_some(), param("after"), create.version().get(), revoke.version().get())
+            let versions = (create.version().get(), revoke.version().get(), roll.version().get());
+            (param("q"), param("revoked").is_some(), param("after"), versions)
         },
         {
             let slug = slug.clone();
-            move |(search, revoked, after, _, _): (Option<String>, bool, Option<String>, usize, usize)| {
+            move |(search, revoked, after, _): (Option<String>, bool, Option<String>, (usize, usize, usize))| {
                 list_keys(slug.clone(), search, Some(revoked), after)
             }
         },
@@ -51,8 +54,10 @@ fn Keys(project: Membership) -> impl IntoView {
     let base = format!("/projects/{}/api-keys", project.slug);
     // The key being revoked, chosen from its row.
     let revoking = RwSignal::new(None::<ApiKey>);
+    let rolling = RwSignal::new(None::<ApiKey>);
     let create_dialog = NodeRef::<html::Dialog>::new();
     let revoke_dialog_ref = NodeRef::<html::Dialog>::new();
+    let roll_dialog_ref = NodeRef::<html::Dialog>::new();
 
     let open_create = move |ev: leptos::ev::MouseEvent| {
         if let Some(dialog) = create_dialog.get() {
@@ -73,9 +78,12 @@ fn Keys(project: Membership) -> impl IntoView {
             {can_write
                 .then(|| {
                     view! {
-                        <a class="button button-primary" href=format!("{base}?new=1") on:click=open_create>
-                            "Create new key"
-                        </a>
+                        <div class="header-actions">
+                            <a class="button" href=format!("/projects/{}/test-key", project.slug)>"Test a key"</a>
+                            <a class="button button-primary" href=format!("{base}?new=1") on:click=open_create>
+                                "Create new key"
+                            </a>
+                        </div>
                     }
                 })}
         </header>
@@ -126,12 +134,16 @@ fn Keys(project: Membership) -> impl IntoView {
                                     }
                                     link
                                 });
-                                let revoke_dialog = can_write.then(|| {
-                                    view! { <RevokeDialog slug=slug.clone() action=revoke dialog=revoke_dialog_ref revoking=revoking keys=page.keys.clone() /> }
+                                let dialogs = can_write.then(|| {
+                                    view! {
+                                        <RevokeDialog slug=slug.clone() action=revoke dialog=revoke_dialog_ref revoking=revoking keys=page.keys.clone() />
+                                        <RollDialog slug=slug.clone() action=roll dialog=roll_dialog_ref rolling=rolling keys=page.keys.clone() />
+                                    }
                                 });
+                                let targets = RowTargets { revoking, revoke_dialog: revoke_dialog_ref, rolling, roll_dialog: roll_dialog_ref };
                                 view! {
-                                    <KeyTable keys=page.keys can_write=can_write base=base.clone() revoking=revoking dialog=revoke_dialog_ref />
-                                    {revoke_dialog}
+                                    <KeyTable keys=page.keys can_write=can_write base=base.clone() targets=targets />
+                                    {dialogs}
                                     <nav class="pager" aria-label="Pages">
                                         {param("after").map(|_| view! { <a class="button" href=base.clone()>"First page"</a> })}
                                         {next.map(|href| view! { <a class="button" href=href>"Next page"</a> })}
@@ -180,31 +192,46 @@ const KEY_COLUMNS: &[Col] = &[
     Col::text("Created"),
     Col::text("Created by"),
     Col::text("Last used"),
+    Col::text("Requests (30 days)"),
     Col::text("Expires"),
     Col::text("Status"),
     Col::actions(),
 ];
 
-#[component]
-fn KeyTable(
-    keys: Vec<ApiKey>,
-    can_write: bool,
-    base: String,
+/// Which row's key a dialog acts on, and the dialogs the rows open.
+#[derive(Clone, Copy)]
+struct RowTargets {
     revoking: RwSignal<Option<ApiKey>>,
+    revoke_dialog: NodeRef<html::Dialog>,
+    rolling: RwSignal<Option<ApiKey>>,
+    roll_dialog: NodeRef<html::Dialog>,
+}
+
+/// Opens `dialog` for `key` (with JavaScript; without, the link's `href`
+/// renders the page with the dialog open).
+fn opener(
     dialog: NodeRef<html::Dialog>,
-) -> impl IntoView {
+    target: RwSignal<Option<ApiKey>>,
+    key: ApiKey,
+) -> impl Fn(leptos::ev::MouseEvent) + 'static {
+    move |ev| {
+        if let Some(d) = dialog.get() {
+            ev.prevent_default();
+            target.set(Some(key.clone()));
+            let _ = d.show_modal();
+        }
+    }
+}
+
+#[component]
+fn KeyTable(keys: Vec<ApiKey>, can_write: bool, base: String, targets: RowTargets) -> impl IntoView {
     let rows = keys
         .into_iter()
         .map(|key| {
             let confirm_href = format!("{base}?revoke={}", key.id);
-            let row_key = key.clone();
-            let open_revoke = move |ev: leptos::ev::MouseEvent| {
-                if let Some(d) = dialog.get() {
-                    ev.prevent_default();
-                    revoking.set(Some(row_key.clone()));
-                    let _ = d.show_modal();
-                }
-            };
+            let roll_href = format!("{base}?roll={}", key.id);
+            let open_revoke = opener(targets.revoke_dialog, targets.revoking, key.clone());
+            let open_roll = opener(targets.roll_dialog, targets.rolling, key.clone());
             let status = match key.status {
                 KeyStatus::Active => view! { <span class="status status-active">"Active"</span> }.into_any(),
                 KeyStatus::Expired => view! { <span class="status status-expired">"Expired"</span> }.into_any(),
@@ -219,8 +246,14 @@ fn KeyTable(
                 }
                 .into_any(),
             };
+            let rollable = key.status == KeyStatus::Active && key.replaced_by.is_none();
             let action = (can_write && key.status != KeyStatus::Revoked).then(|| {
                 view! {
+                    {rollable.then(|| view! {
+                        <a class="button button-small" href=roll_href on:click=open_roll aria-label=format!("Roll {}", key.name)>
+                            "Roll"
+                        </a>
+                    })}
                     <a
                         class="button button-small button-danger-outline"
                         href=confirm_href
@@ -231,18 +264,53 @@ fn KeyTable(
                     </a>
                 }
             });
+            let status = match (&key.replaced_by, key.status) {
+                (Some(_), KeyStatus::Active) => view! {
+                    <span class="status status-expiring" title="Replaced by a rolled key; works until it expires">
+                        "Replaced"
+                    </span>
+                }
+                .into_any(),
+                _ => status,
+            };
+            let expires = match key.expires_in {
+                Some(seconds) if key.expires_soon() => view! {
+                    <span class="badge badge-warning" title=key.expires_at.clone().unwrap_or_default()>
+                        {format!("Expires in {}", span_in_words(seconds))}
+                    </span>
+                }
+                .into_any(),
+                _ => view! {
+                    <span title=key.expires_at.clone().unwrap_or_default()>
+                        {key.expires_at.as_deref().map(date_only).unwrap_or_else(|| "Never".into())}
+                    </span>
+                }
+                .into_any(),
+            };
+            let link = |id: &Option<String>, words: &'static str| {
+                id.as_ref().map(|id| view! { <span class="muted key-link">{format!("{words} {id}")}</span> })
+            };
             view! {
                 <tr>
-                    <th scope="row" class="key-name">{key.name.clone()}</th>
+                    <th scope="row" class="key-name">
+                        <a href=format!("{base}/{}", key.id)>{key.name.clone()}</a>
+                        {key.read_only().then(|| view! { <span class="badge badge-inline">"Read-only"</span> })}
+                        {link(&key.replaced_by, "replaced by")}
+                        {link(&key.replaces, "replaces")}
+                    </th>
                     <td class="mono key-mask">{key.masked()}</td>
                     <td class="nowrap" title=key.created_at.clone()>{date_only(&key.created_at)}</td>
                     <td>{key.created_by.clone()}</td>
                     <td class="nowrap" title=key.last_used_at.clone().unwrap_or_default()>
                         {key.last_used_at.as_deref().map(date_only).unwrap_or_else(|| "Never".into())}
                     </td>
-                    <td class="nowrap" title=key.expires_at.clone().unwrap_or_default()>
-                        {key.expires_at.as_deref().map(date_only).unwrap_or_else(|| "Never".into())}
+                    <td>
+                        <span class="usage-cell">
+                            <UsageChart days=key.daily_requests.clone() width=90 height=20 />
+                            <span class="muted">{key.daily_requests.iter().sum::<i64>()}</span>
+                        </span>
                     </td>
+                    <td class="nowrap">{expires}</td>
                     <td>{status}</td>
                     <td class="actions">{action}</td>
                 </tr>
@@ -349,6 +417,16 @@ fn CreateDialog(
                                 <option value="date">"On a date…"</option>
                             </select>
                         </div>
+                        <div class="field">
+                            <label for="field-access">"Access"</label>
+                            <select id="field-access" name="access" class="select" aria-describedby="field-access-hint">
+                                <option value="full" selected>"Full access"</option>
+                                <option value="read">"Read-only"</option>
+                            </select>
+                            <p class="field-hint" id="field-access-hint">
+                                "A read-only key may list keys and ask who it is, never change them."
+                            </p>
+                        </div>
                         <div class="field" class:js-hidden=move || !custom_date.get()>
                             <label for="field-expires_on">"Expiry date (UTC)"</label>
                             <input
@@ -371,6 +449,95 @@ fn CreateDialog(
                             }>"Cancel"</a>
                             <button type="submit" class="button button-primary" disabled=move || pending.get()>
                                 {move || if pending.get() { "Creating…" } else { "Create key" }}
+                            </button>
+                        </div>
+                    </form>
+                }
+                    .into_any(),
+            }}
+        </dialog>
+    }
+}
+
+/// "Roll key <name>": choose how long the old key keeps working, then the
+/// new key's one-time reveal. Without JavaScript (`?roll=<id>`) it is
+/// rendered open and posts to a handler that answers with the reveal page.
+#[component]
+fn RollDialog(
+    slug: String,
+    action: ServerAction<RollKey>,
+    dialog: NodeRef<html::Dialog>,
+    rolling: RwSignal<Option<ApiKey>>,
+    keys: Vec<ApiKey>,
+) -> impl IntoView {
+    let query = use_query_map();
+    let listed = query.with_untracked(|q| q.get("roll")).and_then(|id| keys.into_iter().find(|k| k.id == id));
+    let open = listed.is_some();
+    let target = Memo::new(move |_| rolling.get().or_else(|| listed.clone()));
+    let key_id = move || target.get().map(|k| k.id);
+    let key_name = move || target.get().map(|k| k.name).unwrap_or_else(|| "this key".into());
+    let error = action_error(action);
+    let created = move || action.value().get().and_then(Result::ok);
+    let list = format!("/projects/{slug}/api-keys");
+    let post_to = format!("{list}/roll");
+    let close = move |_| {
+        if let Some(d) = dialog.get() {
+            d.close();
+        }
+    };
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        match RollKey::from_event(&ev) {
+            Ok(input) => {
+                action.dispatch(input);
+            }
+            Err(err) => leptos::logging::error!("roll form: {err:?}"),
+        }
+    };
+    view! {
+        <dialog
+            class="dialog"
+            node_ref=dialog
+            open=open
+            aria-labelledby=move || if created().is_some() { "reveal-title" } else { "roll-title" }
+            on:close=move |_| action.value().set(None)
+        >
+            {move || match created() {
+                Some(done) => view! {
+                    <KeyReveal name=done.key.name.clone() secret=done.secret.clone()>
+                        <button type="button" class="button button-primary" on:click=close autofocus>"Done"</button>
+                    </KeyReveal>
+                }
+                    .into_any(),
+                None => view! {
+                    <form class="form" method="post" action=post_to.clone() on:submit=on_submit>
+                        <h2 id="roll-title">{move || format!("Roll key {}", key_name())}</h2>
+                        <p class="muted">
+                            "A new key replaces it, with the same name, access and lifetime. Give your applications time to switch: the old key keeps working until the time you choose, then stops by itself."
+                        </p>
+                        <input type="hidden" name="slug" value=slug.clone() />
+                        <input type="hidden" name="key_id" value=key_id />
+                        <div class="field">
+                            <label for="field-grace">"Old key stops working"</label>
+                            <select id="field-grace" name="grace" class="select">
+                                <option value="now">"Now"</option>
+                                <option value="1h">"In 1 hour"</option>
+                                <option value="24h" selected>"In 24 hours"</option>
+                                <option value="7d">"In 7 days"</option>
+                            </select>
+                        </div>
+                        <p class="alert alert-error" role="alert" hidden=move || error.get().is_none()>
+                            {move || error.get().map(|e| e.to_string())}
+                        </p>
+                        <div class="dialog-actions">
+                            <a class="button" href=list.clone() on:click=move |ev| {
+                                if let Some(d) = dialog.get() {
+                                    ev.prevent_default();
+                                    d.close();
+                                }
+                            }>"Cancel"</a>
+                            <button type="submit" class="button button-primary" disabled=move || action.pending().get()>
+                                {move || if action.pending().get() { "Rolling…" } else { "Roll key" }}
                             </button>
                         </div>
                     </form>

@@ -168,7 +168,7 @@ const EVENT_COLUMNS: &[Col] =
     &[Col::text("When"), Col::text("Actor"), Col::text("Action"), Col::text("Target"), Col::text("From")];
 
 #[component]
-fn EventTable(events: Vec<AuditEvent>) -> impl IntoView {
+pub fn EventTable(events: Vec<AuditEvent>) -> impl IntoView {
     let rows = events
         .into_iter()
         .map(|e| {

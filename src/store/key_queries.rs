@@ -6,7 +6,7 @@
 const COLUMNS: &str = "SELECT k.id, k.name, k.prefix, k.last4, k.permissions,
         COALESCE(cu.name, 'API key ' || ck.name, k.created_by) AS created_by,
         k.created_at, k.last_used_at, k.expires_at, k.revoked_at,
-        COALESCE(ru.name, 'API key ' || rk.name, k.revoked_by) AS revoked_by";
+        COALESCE(ru.name, 'API key ' || rk.name, k.revoked_by) AS revoked_by, k.replaced_by, k.replaces";
 
 /// Resolves the creator and revoker of the keys in `k`.
 const JOINS: &str = "LEFT JOIN users cu ON cu.id = k.created_by
@@ -47,8 +47,19 @@ pub(super) fn page(query: &super::KeyQuery) -> String {
 }
 
 pub(super) const INSERT: &str = "INSERT INTO api_keys
-    (id, project_id, name, prefix, last4, key_hash, permissions, created_by, created_at, expires_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+    (id, project_id, name, prefix, last4, key_hash, permissions, created_by, created_at, expires_at, replaces)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+/// Marks a working key as replaced (the first of two concurrent rolls wins)
+/// and reads what its replacement copies.
+pub(super) const CLAIM_FOR_ROLL: &str = "UPDATE api_keys SET replaced_by = $3
+    WHERE project_id = $1 AND id = $2 AND revoked_at IS NULL AND replaced_by IS NULL
+      AND (expires_at IS NULL OR expires_at > $4)
+    RETURNING name, permissions, created_at, expires_at";
+
+/// Ends a key's life at $2, unless it ends sooner anyway.
+pub(super) const SHORTEN: &str = "UPDATE api_keys SET expires_at = $2
+    WHERE id = $1 AND (expires_at IS NULL OR expires_at > $2)";
 
 pub(super) const REVOKE: &str = "UPDATE api_keys SET revoked_at = $3, revoked_by = $4
     WHERE project_id = $1 AND id = $2 AND revoked_at IS NULL
@@ -59,6 +70,20 @@ pub(super) const BY_HASH: &str = "SELECT k.id, k.name, k.prefix, k.project_id, p
         p.slug AS project_slug, k.permissions, k.expires_at, k.revoked_at
     FROM api_keys k JOIN projects p ON p.id = k.project_id
     WHERE k.key_hash = $1";
+
+/// Adds a day's requests of a key that still exists.
+pub(super) const COUNT_REQUESTS: &str = "INSERT INTO api_key_usage (key_id, day, requests)
+    SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM api_keys WHERE id = $1)
+    ON CONFLICT (key_id, day) DO UPDATE SET requests = api_key_usage.requests + excluded.requests";
+
+/// Requests per day of `n` keys ($2…) from day $1 on.
+pub(super) fn usage(n: usize) -> String {
+    let ids: Vec<String> = (2..n + 2).map(|i| format!("${i}")).collect();
+    format!(
+        "SELECT key_id, day, requests FROM api_key_usage WHERE day >= $1 AND key_id IN ({}) ORDER BY key_id, day",
+        ids.join(", ")
+    )
+}
 
 /// Moves `last_used_at` forward only.
 pub(super) const RECORD_USE: &str = "UPDATE api_keys SET last_used_at = $2

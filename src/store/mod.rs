@@ -135,6 +135,28 @@ pub struct AuditQuery {
     pub limit: u32,
 }
 
+/// The new key of a roll: its hash and display parts. Its name, permissions
+/// and lifetime are those of the key it replaces.
+#[derive(Clone, Debug)]
+pub struct Replacement {
+    pub id: String,
+    pub prefix: String,
+    pub last4: String,
+    pub key_hash: String,
+    pub created_at: OffsetDateTime,
+    /// When the old key stops working (`created_at` for at once).
+    pub old_until: OffsetDateTime,
+}
+
+/// What a usage flush writes for one key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyUse {
+    pub key_id: String,
+    pub last_used: OffsetDateTime,
+    /// (UTC day as `YYYY-MM-DD`, requests that day).
+    pub days: Vec<(String, i64)>,
+}
+
 /// A change to keys made anywhere, which the cache must hear of.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeyChange {
@@ -263,6 +285,18 @@ pub trait Store: Send + Sync + 'static {
         now: OffsetDateTime,
     ) -> Result<Vec<ApiKey>, StoreError>;
 
+    /// Renames an unrevoked key of the project and records it.
+    /// `Conflict("name")` when another active key has the name.
+    async fn rename_key(&self, project_id: &str, key_id: &str, name: &str, by: &Actor) -> Result<(), StoreError>;
+
+    /// How many of the project's working keys expire after `now` and by `by`.
+    async fn count_expiring_keys(
+        &self,
+        project_id: &str,
+        now: OffsetDateTime,
+        by: OffsetDateTime,
+    ) -> Result<i64, StoreError>;
+
     /// One key of the project, revoked or not; `NotFound` otherwise.
     async fn key(&self, project_id: &str, key_id: &str, now: OffsetDateTime) -> Result<ApiKey, StoreError>;
 
@@ -270,9 +304,14 @@ pub trait Store: Send + Sync + 'static {
     /// caller decides whether it still works.
     async fn key_by_hash(&self, key_hash: &str) -> Result<Option<KeyRecord>, StoreError>;
 
-    /// Stores when keys were last used, in one transaction. A time older than
-    /// the stored one is ignored, so instances may flush in any order.
-    async fn record_key_use(&self, uses: &[(String, OffsetDateTime)]) -> Result<(), StoreError>;
+    /// Stores when keys were last used and adds their requests per day, in
+    /// one transaction. A time older than the stored one is ignored, so
+    /// instances may flush in any order; uses of a deleted key are dropped.
+    async fn record_key_use(&self, uses: &[KeyUse]) -> Result<(), StoreError>;
+
+    /// A key's requests per UTC day (`YYYY-MM-DD`) from `since` on, oldest
+    /// first; days without requests are left out.
+    async fn key_usage(&self, key_ids: &[String], since: &str) -> Result<Vec<(String, String, i64)>, StoreError>;
 
     /// Sends every key change any instance makes (revocations, deleted
     /// projects) to `changes`, for ever, and `KeyChange::All` whenever some
@@ -316,6 +355,20 @@ pub trait Store: Send + Sync + 'static {
     /// Stores a new password hash and ends every other session of the user,
     /// in one transaction.
     async fn change_password(&self, user_id: &str, password_hash: &str, keep: &str) -> Result<u64, StoreError>;
+
+    /// Replaces an active key of the project: writes the new key (same name,
+    /// permissions and lifetime), makes the old one stop at `old_until` (or
+    /// sooner, if it would anyway), links the two, and records both in the
+    /// audit log, in one transaction. Of two concurrent rolls of a key one
+    /// wins; the other, like a revoked, expired or unknown key, is `NotFound`.
+    /// Returns the old key as it now is, and the new one.
+    async fn roll_key(
+        &self,
+        project_id: &str,
+        key_id: &str,
+        new: &Replacement,
+        by: &Actor,
+    ) -> Result<(ApiKey, ApiKey), StoreError>;
 
     /// A page of the project's audit log, newest first.
     async fn audit_events(&self, project_id: &str, query: &AuditQuery) -> Result<Vec<AuditEvent>, StoreError>;
@@ -508,6 +561,8 @@ struct KeyRow {
     expires_at: Option<OffsetDateTime>,
     revoked_at: Option<OffsetDateTime>,
     revoked_by: Option<String>,
+    replaced_by: Option<String>,
+    replaces: Option<String>,
 }
 
 impl KeyRow {
@@ -530,6 +585,13 @@ impl KeyRow {
             expires_at: self.expires_at.map(rfc3339),
             revoked_at: self.revoked_at.map(rfc3339),
             revoked_by: self.revoked_by,
+            replaced_by: self.replaced_by,
+            replaces: self.replaces,
+            daily_requests: Vec::new(),
+            expires_in: match (status, self.expires_at) {
+                (KeyStatus::Active, Some(end)) => Some((end - now).whole_seconds()),
+                _ => None,
+            },
             status,
         }
     }
@@ -597,6 +659,16 @@ impl TryFrom<AuditActorRow> for AuditActor {
     fn try_from(row: AuditActorRow) -> Result<Self, StoreError> {
         Ok(AuditActor { id: row.id, name: row.name, kind: actor_kind_column(&row.kind)? })
     }
+}
+
+/// A replacement lives as long as the key it replaces was meant to: a key
+/// that never expired makes one that never expires.
+fn replacement_expiry(
+    created_at: OffsetDateTime,
+    expires_at: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+) -> Option<OffsetDateTime> {
+    expires_at.map(|end| now + (end - created_at))
 }
 
 /// How a key's expiry reads in its audit event.

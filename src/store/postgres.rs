@@ -1,14 +1,7 @@
 //! PostgreSQL backend: for shared deployments with several instances.
 
-use super::{
-    audit_queries, expiry_detail, keeps_an_owner, key_queries, like_pattern, role_column, Actor, AuditActorRow,
-    AuditQuery, AuditRecord, AuditRow, Credentials, CredentialsRow, InvitationRecord, InvitationRow, KeyChange,
-    KeyQuery, KeyRecord, KeyRow, MemberRow, MembershipRow, NewInvitation, NewKey, NewProject, NewSession, NewUser,
-    PendingRow, SessionBackend, SessionRecord, Store, StoreError, SummaryRow, UserRow,
-};
-use crate::domain::{
-    ApiKey, AuditAction, AuditActor, AuditEvent, Member, Membership, PendingInvitation, ProjectSummary, Role, User,
-};
+// The backend-independent types, rows and helpers of the store.
+use super::*;
 use async_trait::async_trait;
 use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use std::time::Duration;

@@ -363,6 +363,7 @@ macro_rules! sql_store {
                     .bind(&key.created_by)
                     .bind(key.created_at)
                     .bind(key.expires_at)
+                    .bind(None::<String>)
                     .execute(&mut *tx)
                     .await
                     .map_err(StoreError::unique("name"))?;
@@ -392,6 +393,48 @@ macro_rules! sql_store {
                 Ok(rows.into_iter().map(|row| row.into_key(now)).collect())
             }
 
+            async fn rename_key(&self, project_id: &str, key_id: &str, name: &str, by: &Actor) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                Self::locked_project(&mut tx, project_id).await?;
+                let old: Option<(String,)> =
+                    sqlx::query_as("SELECT name FROM api_keys WHERE project_id = $1 AND id = $2 AND revoked_at IS NULL")
+                        .bind(project_id)
+                        .bind(key_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let (old,) = old.ok_or(StoreError::NotFound)?;
+                sqlx::query("UPDATE api_keys SET name = $2 WHERE id = $1")
+                    .bind(key_id)
+                    .bind(name)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::unique("name"))?;
+                Self::record(&mut tx, AuditRecord {
+                    project_id, action: AuditAction::KeyRenamed, actor: by, target_id: key_id, target_name: name,
+                    detail: format!("{old} → {name}"), at: OffsetDateTime::now_utc(),
+                }).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn count_expiring_keys(
+                &self,
+                project_id: &str,
+                now: OffsetDateTime,
+                by: OffsetDateTime,
+            ) -> Result<i64, StoreError> {
+                let (count,): (i64,) = sqlx::query_as(
+                    "SELECT count(*) FROM api_keys
+                     WHERE project_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND expires_at <= $3",
+                )
+                .bind(project_id)
+                .bind(now)
+                .bind(by)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(count)
+            }
+
             async fn key(&self, project_id: &str, key_id: &str, now: OffsetDateTime) -> Result<ApiKey, StoreError> {
                 let row = sqlx::query_as::<_, KeyRow>(&key_queries::by_id())
                     .bind(project_id)
@@ -406,13 +449,33 @@ macro_rules! sql_store {
                 Ok(sqlx::query_as::<_, KeyRecord>(key_queries::BY_HASH).bind(key_hash).fetch_optional(&self.pool).await?)
             }
 
-            async fn record_key_use(&self, uses: &[(String, OffsetDateTime)]) -> Result<(), StoreError> {
+            async fn record_key_use(&self, uses: &[KeyUse]) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin().await?;
-                for (key_id, at) in uses {
-                    sqlx::query(key_queries::RECORD_USE).bind(key_id).bind(*at).execute(&mut *tx).await?;
+                for key in uses {
+                    sqlx::query(key_queries::RECORD_USE).bind(&key.key_id).bind(key.last_used).execute(&mut *tx).await?;
+                    for (day, requests) in &key.days {
+                        sqlx::query(key_queries::COUNT_REQUESTS)
+                            .bind(&key.key_id)
+                            .bind(day)
+                            .bind(*requests)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
                 }
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn key_usage(&self, key_ids: &[String], since: &str) -> Result<Vec<(String, String, i64)>, StoreError> {
+                if key_ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = key_queries::usage(key_ids.len());
+                let mut select = sqlx::query_as::<_, (String, String, i64)>(&sql).bind(since);
+                for id in key_ids {
+                    select = select.bind(id);
+                }
+                Ok(select.fetch_all(&self.pool).await?)
             }
 
             async fn revoke_key(
@@ -542,6 +605,53 @@ macro_rules! sql_store {
                     .await?;
                 tx.commit().await?;
                 Ok(ended.rows_affected())
+            }
+
+            async fn roll_key(
+                &self,
+                project_id: &str,
+                key_id: &str,
+                new: &Replacement,
+                by: &Actor,
+            ) -> Result<(ApiKey, ApiKey), StoreError> {
+                let now = new.created_at;
+                let mut tx = self.pool.begin().await?;
+                let claimed: Option<(String, String, OffsetDateTime, Option<OffsetDateTime>)> =
+                    sqlx::query_as(key_queries::CLAIM_FOR_ROLL)
+                        .bind(project_id)
+                        .bind(key_id)
+                        .bind(&new.id)
+                        .bind(now)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let (name, permissions, created_at, expires_at) = claimed.ok_or(StoreError::NotFound)?;
+                sqlx::query(key_queries::SHORTEN).bind(key_id).bind(new.old_until).execute(&mut *tx).await?;
+                let new_expiry = replacement_expiry(created_at, expires_at, now);
+                sqlx::query(key_queries::INSERT)
+                    .bind(&new.id)
+                    .bind(project_id)
+                    .bind(&name)
+                    .bind(&new.prefix)
+                    .bind(&new.last4)
+                    .bind(&new.key_hash)
+                    .bind(&permissions)
+                    .bind(&by.id)
+                    .bind(now)
+                    .bind(new_expiry)
+                    .bind(key_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let until = if new.old_until <= now { "stopped at once".to_string() } else { format!("works until {}", rfc3339(new.old_until)) };
+                Self::record(&mut tx, AuditRecord {
+                    project_id, action: AuditAction::KeyRolled, actor: by, target_id: key_id, target_name: &name,
+                    detail: format!("replaced by {}; {until}", new.id), at: now,
+                }).await?;
+                Self::record(&mut tx, AuditRecord {
+                    project_id, action: AuditAction::KeyCreated, actor: by, target_id: &new.id, target_name: &name,
+                    detail: format!("replaces {key_id}; {}", expiry_detail(new_expiry)), at: now,
+                }).await?;
+                tx.commit().await?;
+                Ok((self.key(project_id, key_id, now).await?, self.key(project_id, &new.id, now).await?))
             }
 
             async fn audit_events(&self, project_id: &str, query: &AuditQuery) -> Result<Vec<AuditEvent>, StoreError> {

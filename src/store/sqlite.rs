@@ -1,14 +1,7 @@
 //! SQLite backend: the zero-setup default, one file on disk.
 
-use super::{
-    audit_queries, expiry_detail, keeps_an_owner, key_queries, like_pattern, role_column, Actor, AuditActorRow,
-    AuditQuery, AuditRecord, AuditRow, Credentials, CredentialsRow, InvitationRecord, InvitationRow, KeyQuery,
-    KeyRecord, KeyRow, MemberRow, MembershipRow, NewInvitation, NewKey, NewProject, NewSession, NewUser, PendingRow,
-    SessionBackend, SessionRecord, Store, StoreError, SummaryRow, UserRow,
-};
-use crate::domain::{
-    ApiKey, AuditAction, AuditActor, AuditEvent, Member, Membership, PendingInvitation, ProjectSummary, Role, User,
-};
+// The backend-independent types, rows and helpers of the store.
+use super::*;
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
