@@ -317,6 +317,43 @@ async fn testing_a_key_tells_what_it_is_only_to_members(backend: Backend) {
     assert!(limited, "refused with 429 after too many failed checks");
 }
 
+/// Without JavaScript, rolling and testing are plain form posts answered
+/// with a page.
+async fn roll_and_test_work_as_plain_forms(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let store = app.db.store().await;
+    let owner = Person::sign_up(&app, "Noah Script").await;
+    let slug = store.memberships(&owner.id).await.unwrap().remove(0).slug;
+    let (_, body) =
+        owner.call(&app, "create_key", &[("slug", slug.as_str()), ("name", "plain"), ("expires", "never")]).await;
+    let body: Value = serde_json::from_str(&body).unwrap();
+    let (id, secret) = (body["key"]["id"].as_str().unwrap(), body["secret"].as_str().unwrap());
+    let post = |path: String, form: Vec<(&'static str, String)>| {
+        let client = owner.client.clone();
+        let url = app.url(&path);
+        async move {
+            let response = client.post(url).form(&form).send().await.unwrap();
+            let cache = response.headers().get("cache-control").map(|v| v.to_str().unwrap().to_string());
+            (response.status(), cache, response.text().await.unwrap())
+        }
+    };
+    let (status, cache, page) =
+        post(format!("/projects/{slug}/api-keys/roll"), vec![("key_id", id.to_string()), ("grace", "24h".into())])
+            .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(cache.as_deref(), Some("no-store"));
+    assert!(page.contains("Your new key") && page.contains("sk_live_"), "{page}");
+    let (status, _, _) =
+        post(format!("/projects/{slug}/api-keys/roll"), vec![("key_id", id.to_string()), ("grace", "forever".into())])
+            .await;
+    assert!(status.is_redirection(), "a bad grace goes back to the page with its message: {status}");
+
+    let (status, _, page) = post(format!("/projects/{slug}/test-key"), vec![("key", secret.to_string())]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("This key works for now"), "rolled, in its grace period: {page}");
+    assert!(!page.contains(secret), "the key is not echoed back");
+}
+
 on_both_backends!(
     a_rolled_key_works_for_its_grace_period_and_then_stops,
     concurrent_rolls_of_one_key_make_one_replacement,
@@ -324,4 +361,5 @@ on_both_backends!(
     read_only_keys_read_and_change_nothing,
     expiry_is_visible_and_usage_is_counted,
     testing_a_key_tells_what_it_is_only_to_members,
+    roll_and_test_work_as_plain_forms,
 );

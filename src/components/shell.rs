@@ -19,6 +19,8 @@ pub struct ProjectContext {
     pub viewer: Resource<Result<Viewer, AppError>>,
     pub project: Resource<Result<Membership, AppError>>,
     pub slug: Memo<String>,
+    /// How many keys expire within a week (the badge beside "API Keys").
+    pub expiring: Resource<Result<i64, AppError>>,
 }
 
 impl ProjectContext {
@@ -68,10 +70,10 @@ pub fn DashboardShell() -> impl IntoView {
     // joined a moment ago is in the switcher.
     let viewer = Resource::new(move || slug.get(), |_| get_viewer());
     let project = Resource::new(move || slug.get(), open_project);
-    // Reloaded on every navigation, so a key created or rolled a moment ago counts.
+    // Reloaded on navigation, and by the keys page after a change.
     let location = use_location();
     let expiring = Resource::new(move || (slug.get(), location.pathname.get()), |(slug, _)| expiring_keys(slug));
-    provide_context(ProjectContext { viewer, project, slug });
+    provide_context(ProjectContext { viewer, project, slug, expiring });
     let nav_open = RwSignal::new(false);
     Effect::new(move |_| {
         location.pathname.track();

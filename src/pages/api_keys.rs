@@ -9,10 +9,11 @@ use super::auth_layout::action_error;
 use crate::api::keys::{list_keys, CreateKey, RevokeKey, RollKey};
 use crate::components::field::Field;
 use crate::components::reveal::KeyReveal;
-use crate::components::shell::with_project;
+use crate::components::shell::{use_project, with_project};
 use crate::components::table::{Col, DataTable};
 use crate::components::usage_chart::UsageChart;
-use crate::domain::{span_in_words, ApiKey, KeyStatus, Membership, Role};
+use crate::domain::{span_in_words, ApiKey, KeyPage, KeyStatus, Membership, Role};
+use crate::error::AppError;
 use crate::pages::members::date_only;
 use leptos::ev::SubmitEvent;
 use leptos::form::FromFormData;
@@ -50,6 +51,14 @@ fn Keys(project: Membership) -> impl IntoView {
             }
         },
     );
+    // The sidebar's count of keys expiring soon follows every change here.
+    let shell = use_project();
+    Effect::new(move |_| {
+        let changes = create.version().get() + revoke.version().get() + roll.version().get();
+        if changes > 0 {
+            shell.expiring.refetch();
+        }
+    });
     let can_write = project.role.allows(Role::Developer);
     let base = format!("/projects/{}/api-keys", project.slug);
     // The key being revoked, chosen from its row.
@@ -137,7 +146,6 @@ fn Keys(project: Membership) -> impl IntoView {
                                 let dialogs = can_write.then(|| {
                                     view! {
                                         <RevokeDialog slug=slug.clone() action=revoke dialog=revoke_dialog_ref revoking=revoking keys=page.keys.clone() />
-                                        <RollDialog slug=slug.clone() action=roll dialog=roll_dialog_ref rolling=rolling keys=page.keys.clone() />
                                     }
                                 });
                                 let targets = RowTargets { revoking, revoke_dialog: revoke_dialog_ref, rolling, roll_dialog: roll_dialog_ref };
@@ -161,6 +169,8 @@ fn Keys(project: Membership) -> impl IntoView {
             .then(|| {
                 view! {
                     <CreateDialog project=project.clone() action=create dialog=create_dialog open=param("new").is_some() />
+                    // Outside the list: it must outlive the list's reload to show the new key.
+                    <RollDialog slug=project.slug.clone() action=roll dialog=roll_dialog_ref rolling=rolling keys=keys />
                 }
             })}
     }
@@ -468,15 +478,26 @@ fn RollDialog(
     action: ServerAction<RollKey>,
     dialog: NodeRef<html::Dialog>,
     rolling: RwSignal<Option<ApiKey>>,
-    keys: Vec<ApiKey>,
+    /// The listed keys, to name the one in the URL.
+    keys: Resource<Result<KeyPage, AppError>>,
 ) -> impl IntoView {
     let query = use_query_map();
-    let listed = query.with_untracked(|q| q.get("roll")).and_then(|id| keys.into_iter().find(|k| k.id == id));
-    let open = listed.is_some();
-    let target = Memo::new(move |_| rolling.get().or_else(|| listed.clone()));
-    let key_id = move || target.get().map(|k| k.id);
-    let key_name = move || target.get().map(|k| k.name).unwrap_or_else(|| "this key".into());
-    let error = action_error(action);
+    // Chosen from a row (JavaScript), or named in the URL (`?roll=<id>`).
+    let from_url = query.with_untracked(|q| q.get("roll"));
+    let open = from_url.is_some();
+    let key_id = Memo::new(move |_| rolling.get().map(|k| k.id).or_else(|| from_url.clone()));
+    let key_name = Memo::new(move |_| {
+        let id = key_id.get()?;
+        rolling.get().map(|k| k.name).or_else(|| {
+            keys.get().and_then(Result::ok).and_then(|page| page.keys.into_iter().find(|k| k.id == id)).map(|k| k.name)
+        })
+    });
+    let key_name = move || key_name.get().unwrap_or_else(|| "this key".into());
+    let key_id = move || key_id.get();
+    let action_error = action_error(action);
+    // A plain form post sent back with `?error=`, or this dialog's last try.
+    let error =
+        Signal::derive(move || action_error.get().map(|e| e.to_string()).or_else(|| query.with(|q| q.get("error"))));
     let created = move || action.value().get().and_then(Result::ok);
     let list = format!("/projects/{slug}/api-keys");
     let post_to = format!("{list}/roll");
@@ -527,7 +548,7 @@ fn RollDialog(
                             </select>
                         </div>
                         <p class="alert alert-error" role="alert" hidden=move || error.get().is_none()>
-                            {move || error.get().map(|e| e.to_string())}
+                            {move || error.get()}
                         </p>
                         <div class="dialog-actions">
                             <a class="button" href=list.clone() on:click=move |ev| {
