@@ -66,4 +66,50 @@ for (const scheme of ["light", "dark"]) {
     await context.close();
   }
 }
+// The key lifecycle: a key expiring soon, the roll dialog, the list with
+// both keys of a roll, and a key's own page with its usage chart.
+{
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/sign-in`);
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/api-keys$/);
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+  const create = async (name, expiresOn) => {
+    await page.getByRole("link", { name: "Create new key" }).first().click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Name").fill(name);
+    if (expiresOn) {
+      await dialog.getByLabel("Expires").selectOption("date");
+      await dialog.getByLabel("Expiry date (UTC)").fill(expiresOn);
+    }
+    await dialog.getByRole("button", { name: "Create key" }).click();
+    const secret = await dialog.getByLabel("API key").inputValue();
+    await dialog.getByRole("button", { name: "Done" }).click();
+    return secret;
+  };
+  const inThreeDays = new Date(Date.now() + 3 * 86400_000).toISOString().slice(0, 10);
+  await create("nightly-export", inThreeDays);
+  const secret = await create("deploy");
+  for (let i = 0; i < 5; i++) {
+    await page.request.get(`${base}/api/auth/api-key/whoami`, { headers: { authorization: `Bearer ${secret}` } });
+  }
+  await page.getByRole("link", { name: "Roll deploy" }).click();
+  await page.getByRole("dialog").getByLabel("Old key stops working").selectOption("24h");
+  await page.screenshot({ path: `${out}/roll-dialog.png` });
+  await page.getByRole("dialog").getByRole("button", { name: "Roll key" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Done" }).click();
+  // Usage is written every few seconds.
+  await page.waitForTimeout(6000);
+  await page.reload();
+  await page.getByRole("row").filter({ hasText: "Replaced" }).waitFor();
+  await page.screenshot({ path: `${out}/keys-after-roll.png`, fullPage: true });
+  await page.getByRole("row").filter({ hasText: "Replaced" }).getByRole("link", { name: "deploy", exact: true }).click();
+  await page.getByRole("heading", { name: "History" }).waitFor();
+  await page.screenshot({ path: `${out}/key-page.png`, fullPage: true });
+  await context.close();
+}
 await browser.close();

@@ -28,7 +28,7 @@ test("create a key, copy it once, find it nowhere afterwards, revoke it", async 
   await expect(page.getByRole("dialog")).toHaveCount(0);
   const row = page.getByRole("row", { name: /billing-worker/ });
   await expect(row).toContainText(`${secret.slice(0, 12)}…${secret.slice(-4)}`);
-  await expect(row).toContainText("Never");
+  await expect(row).toContainText("never used");
   await expect(row).toContainText("Active");
   expect(await page.content()).not.toContain(secret.slice(8, 41));
 

@@ -31,9 +31,9 @@ test("roll a key with a one-hour grace period: both keys listed with their badge
   const rows = page.getByRole("row", { name: /deploy/ });
   await expect(rows).toHaveCount(2);
   const old = page.getByRole("row").filter({ hasText: "Replaced" });
-  await expect(old).toContainText("replaced by key_");
+  await expect(old).toContainText("replaced by a newer key");
   await expect(old.getByText(/Expires in (60 min|1 h)/)).toBeVisible();
-  await expect(page.getByRole("row").filter({ hasText: "replaces key_" })).toContainText("Active");
+  await expect(page.getByRole("row").filter({ hasText: "replaces an older key" })).toContainText("Active");
   await expect(page.getByRole("link", { name: /API Keys/ }).getByText("1", { exact: true })).toBeVisible();
 
   // Both keys work during the grace period.

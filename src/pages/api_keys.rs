@@ -200,9 +200,7 @@ const KEY_COLUMNS: &[Col] = &[
     Col::text("Name"),
     Col::text("Key"),
     Col::text("Created"),
-    Col::text("Created by"),
-    Col::text("Last used"),
-    Col::text("Requests (30 days)"),
+    Col::text("Usage, 30 days"),
     Col::text("Expires"),
     Col::text("Status"),
     Col::actions(),
@@ -259,6 +257,7 @@ fn KeyTable(keys: Vec<ApiKey>, can_write: bool, base: String, targets: RowTarget
             let rollable = key.status == KeyStatus::Active && key.replaced_by.is_none();
             let action = (can_write && key.status != KeyStatus::Revoked).then(|| {
                 view! {
+                    <div class="actions-stack">
                     {rollable.then(|| view! {
                         <a class="button button-small" href=roll_href on:click=open_roll aria-label=format!("Roll {}", key.name)>
                             "Roll"
@@ -272,6 +271,7 @@ fn KeyTable(keys: Vec<ApiKey>, can_write: bool, base: String, targets: RowTarget
                     >
                         "Revoke"
                     </a>
+                    </div>
                 }
             });
             let status = match (&key.replaced_by, key.status) {
@@ -297,27 +297,39 @@ fn KeyTable(keys: Vec<ApiKey>, can_write: bool, base: String, targets: RowTarget
                 }
                 .into_any(),
             };
+            // The other key of a roll, by its own page (its id in the tooltip).
             let link = |id: &Option<String>, words: &'static str| {
-                id.as_ref().map(|id| view! { <span class="muted key-link">{format!("{words} {id}")}</span> })
+                id.as_ref().map(|id| {
+                    view! {
+                        <a class="muted key-link" href=format!("{base}/{id}") title=id.clone()>
+                            {words}
+                        </a>
+                    }
+                })
             };
             view! {
                 <tr>
                     <th scope="row" class="key-name">
                         <a href=format!("{base}/{}", key.id)>{key.name.clone()}</a>
                         {key.read_only().then(|| view! { <span class="badge badge-inline">"Read-only"</span> })}
-                        {link(&key.replaced_by, "replaced by")}
-                        {link(&key.replaces, "replaces")}
+                        {link(&key.replaced_by, "replaced by a newer key")}
+                        {link(&key.replaces, "replaces an older key")}
                     </th>
                     <td class="mono key-mask">{key.masked()}</td>
-                    <td class="nowrap" title=key.created_at.clone()>{date_only(&key.created_at)}</td>
-                    <td>{key.created_by.clone()}</td>
-                    <td class="nowrap" title=key.last_used_at.clone().unwrap_or_default()>
-                        {key.last_used_at.as_deref().map(date_only).unwrap_or_else(|| "Never".into())}
+                    <td>
+                        <span class="nowrap" title=key.created_at.clone()>{date_only(&key.created_at)}</span>
+                        <span class="muted key-link">{format!("by {}", key.created_by)}</span>
                     </td>
                     <td>
                         <span class="usage-cell">
-                            <UsageChart days=key.daily_requests.clone() width=90 height=20 />
+                            <UsageChart days=key.daily_requests.clone() width=60 height=20 />
                             <span class="muted">{key.daily_requests.iter().sum::<i64>()}</span>
+                        </span>
+                        <span class="muted key-link nowrap" title=key.last_used_at.clone().unwrap_or_default()>
+                            {match key.last_used_at.as_deref() {
+                                Some(at) => format!("last used {}", date_only(at)),
+                                None => "never used".to_string(),
+                            }}
                         </span>
                     </td>
                     <td class="nowrap">{expires}</td>

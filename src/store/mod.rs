@@ -671,10 +671,16 @@ fn replacement_expiry(
     expires_at.map(|end| now + (end - created_at))
 }
 
+/// `2026-12-01 08:01 UTC`: a time as people read it in the audit log.
+fn minute_text(at: OffsetDateTime) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
+}
+
 /// How a key's expiry reads in its audit event.
 fn expiry_detail(expires_at: Option<OffsetDateTime>) -> String {
     match expires_at {
-        Some(at) => format!("expires {}", rfc3339(at)),
+        Some(at) => format!("expires {}", minute_text(at)),
         None => "never expires".to_string(),
     }
 }

@@ -641,7 +641,7 @@ macro_rules! sql_store {
                     .bind(key_id)
                     .execute(&mut *tx)
                     .await?;
-                let until = if new.old_until <= now { "stopped at once".to_string() } else { format!("works until {}", rfc3339(new.old_until)) };
+                let until = if new.old_until <= now { "stopped at once".to_string() } else { format!("works until {}", minute_text(new.old_until)) };
                 Self::record(&mut tx, AuditRecord {
                     project_id, action: AuditAction::KeyRolled, actor: by, target_id: key_id, target_name: &name,
                     detail: format!("replaced by {}; {until}", new.id), at: now,
