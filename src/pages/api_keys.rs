@@ -463,12 +463,7 @@ fn CreateDialog(
                             </p>
                         </div>
                         <div class="dialog-actions">
-                            <a class="button" href=cancel_href.clone() on:click=move |ev| {
-                                if let Some(d) = dialog.get() {
-                                    ev.prevent_default();
-                                    d.close();
-                                }
-                            }>"Cancel"</a>
+                            <CancelLink href=cancel_href.clone() dialog=dialog />
                             <button type="submit" class="button button-primary" disabled=move || pending.get()>
                                 {move || if pending.get() { "Creating…" } else { "Create key" }}
                             </button>
@@ -563,12 +558,7 @@ fn RollDialog(
                             {move || error.get()}
                         </p>
                         <div class="dialog-actions">
-                            <a class="button" href=list.clone() on:click=move |ev| {
-                                if let Some(d) = dialog.get() {
-                                    ev.prevent_default();
-                                    d.close();
-                                }
-                            }>"Cancel"</a>
+                            <CancelLink href=list.clone() dialog=dialog />
                             <button type="submit" class="button button-primary" disabled=move || action.pending().get()>
                                 {move || if action.pending().get() { "Rolling…" } else { "Roll key" }}
                             </button>
@@ -623,17 +613,29 @@ fn RevokeDialog(
                     {move || error.get().map(|e| e.to_string())}
                 </p>
                 <div class="dialog-actions">
-                    <a class="button" href=list.clone() on:click=move |ev| {
-                        if let Some(d) = dialog.get() {
-                            ev.prevent_default();
-                            d.close();
-                        }
-                    }>"Cancel"</a>
+                    <CancelLink href=list.clone() dialog=dialog />
                     <button type="submit" class="button button-danger" disabled=move || action.pending().get()>
                         {move || if action.pending().get() { "Revoking…" } else { "Revoke" }}
                     </button>
                 </div>
             </ActionForm>
         </dialog>
+    }
+}
+
+/// A dialog's "Cancel": closes it in place with JavaScript; without, a link
+/// back to the page the dialog was opened over.
+#[component]
+fn CancelLink(href: String, dialog: NodeRef<html::Dialog>) -> impl IntoView {
+    let close = move |ev: leptos::ev::MouseEvent| {
+        if let Some(d) = dialog.get() {
+            ev.prevent_default();
+            d.close();
+        }
+    };
+    view! {
+        <a class="button" href=href on:click=close>
+            "Cancel"
+        </a>
     }
 }
