@@ -148,7 +148,29 @@ pub struct Config {
     pub log: String,
 }
 
+/// Largest request body we read, on every route.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
 impl Config {
+    /// The client's address, with the configured proxy header (see
+    /// `actor::client_ip`).
+    pub fn client_ip(&self, headers: &http::HeaderMap, extensions: &http::Extensions) -> std::net::IpAddr {
+        crate::actor::client_ip(headers, extensions, self.client_ip_header.as_deref())
+    }
+    /// `scheme://host` for links we hand out: the configured public URL, else
+    /// the host the request came to.
+    pub fn public_base(&self, headers: Option<&http::HeaderMap>) -> String {
+        if let Some(url) = &self.public_url {
+            return url.clone();
+        }
+        let host = headers
+            .and_then(|h| h.get(http::header::HOST))
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_owned)
+            .unwrap_or_else(|| self.addr.to_string());
+        format!("http://{host}")
+    }
+
     /// Cookies get the Secure flag when we are served over https.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))

@@ -49,6 +49,14 @@ impl AppError {
         AppError::Invalid(vec![FieldError::new(field, message)])
     }
 
+    /// A conflict that a form shows under one of its fields (a taken name).
+    pub fn conflict_as_field(self, field: &str) -> Self {
+        match self {
+            AppError::Conflict(message) => AppError::field(field, message),
+            other => other,
+        }
+    }
+
     /// The message to show under `field`, if any.
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {

@@ -1,6 +1,13 @@
 #![recursion_limit = "256"]
 //! Banata: a dashboard where a team manages its projects' API keys, and the
 //! admin API applications call with those keys.
+//!
+//! Layers, each depending only on those above it: `domain` (types and pure
+//! rules), `actor` (who is asking, from where), `config`, `store` (the
+//! database), `auth` (passwords, sessions, key format and verification),
+//! `services` (the rules of each resource), then the adapters: `api`
+//! (server functions), `admin` (the admin API), `http` (router, middleware,
+//! plain-form routes) and the pages they serve.
 
 pub mod api;
 pub mod app;
@@ -9,6 +16,8 @@ pub mod domain;
 pub mod error;
 pub mod pages;
 
+#[cfg(feature = "ssr")]
+pub mod actor;
 #[cfg(feature = "ssr")]
 pub mod admin;
 #[cfg(feature = "ssr")]
@@ -23,6 +32,8 @@ pub mod config;
 pub mod http;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod services;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]

@@ -28,6 +28,13 @@ pub struct Server {
 /// builds the full router.
 pub async fn build(config: Config) -> Result<Server, StartError> {
     let store = store::connect(&config.database_url).await?;
+    build_on(config, store).await
+}
+
+/// `build` on a store that is already open: for embedding, and for tests
+/// that put a store of their own (one that fails on purpose) under a real
+/// server.
+pub async fn build_on(config: Config, store: Arc<dyn Store>) -> Result<Server, StartError> {
     tokio::spawn(delete_expired_sessions(store.sessions()));
     let usage = Arc::new(KeyUsage::new(store.clone()));
     tokio::spawn(usage.clone().run(config.key_usage_flush.unsigned_abs()));

@@ -6,9 +6,9 @@
 mod support;
 
 use banata::admin::types::{CreateKeyRequest, ErrorBody};
-use banata::auth::issue::{issue, KeySpec};
 use banata::auth::keys;
 use banata::client::{Client, ClientError};
+use banata::services::keys::{issue, KeySpec};
 use banata::store::KeyQuery;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -154,10 +154,10 @@ async fn every_refused_key_gets_the_same_bytes(backend: Backend) {
         project_id: &tenant.project_id,
         name: "expired".into(),
         permissions: vec![],
-        created_by: &support::key_actor(&tenant.key_id),
         expires_at: Some(OffsetDateTime::now_utc() - time::Duration::seconds(1)),
     };
-    let expired = issue(&*store, spec, OffsetDateTime::now_utc()).await.unwrap().secret;
+    let by = support::key_actor(&tenant.key_id);
+    let expired = issue(&*store, spec, &by, OffsetDateTime::now_utc()).await.unwrap().secret;
     let mut bad_checksum = tenant.key.clone().into_bytes();
     let last = bad_checksum.len() - 1;
     bad_checksum[last] = if bad_checksum[last] == b'A' { b'B' } else { b'A' };

@@ -174,14 +174,15 @@ async fn only_owners_and_developers_read_it_and_pages_do_not_overlap(backend: Ba
     ok(owner.call(&app, "add_member", &[("slug", slug), ("email", &viewer.email), ("role", "viewer")]).await);
     // 59 more events, written as the dashboard would.
     for n in 0..59 {
-        let spec = banata::auth::issue::KeySpec {
+        let spec = banata::services::keys::KeySpec {
             project_id: &project.project_id,
             name: format!("key-{n}"),
             permissions: vec![],
-            created_by: &support::actor(&owner.id),
             expires_at: None,
         };
-        banata::auth::issue::issue(&*store, spec, OffsetDateTime::now_utc()).await.unwrap();
+        banata::services::keys::issue(&*store, spec, &support::actor(&owner.id), OffsetDateTime::now_utc())
+            .await
+            .unwrap();
     }
 
     let first = log(&owner, &app, slug, &[]).await;

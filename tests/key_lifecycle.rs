@@ -6,9 +6,9 @@
 mod support;
 
 use banata::admin::types::CreateKeyRequest;
-use banata::auth::issue::{issue, KeySpec};
 use banata::client::{Client, ClientError};
 use banata::domain::{KeyCheck, KeyDetail, KeyPage, KeyVerdict, READ_KEYS};
+use banata::services::keys::{issue, KeySpec};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -78,10 +78,9 @@ async fn a_rolled_key_works_for_its_grace_period_and_then_stops(backend: Backend
         project_id: &tenant.project_id,
         name: "expired".into(),
         permissions: vec![],
-        created_by: &support::actor("usr_test"),
         expires_at: Some(OffsetDateTime::now_utc() - time::Duration::seconds(1)),
     };
-    let expired = issue(&*store, spec, OffsetDateTime::now_utc()).await.unwrap();
+    let expired = issue(&*store, spec, &support::actor("usr_test"), OffsetDateTime::now_utc()).await.unwrap();
     assert_eq!(status_of(admin.roll(&expired.key.id, 0).await), 404);
 
     // Grace "now": the old key is refused on the very next request.
@@ -216,11 +215,10 @@ async fn expiry_is_visible_and_usage_is_counted(backend: Backend) {
         project_id: &project.project_id,
         name: name.into(),
         permissions: vec![],
-        created_by: &by,
         expires_at: Some(OffsetDateTime::now_utc() + time::Duration::days(days)),
     };
-    let soon = issue(&*store, spec("soon", 3), OffsetDateTime::now_utc()).await.unwrap();
-    issue(&*store, spec("later", 30), OffsetDateTime::now_utc()).await.unwrap();
+    let soon = issue(&*store, spec("soon", 3), &by, OffsetDateTime::now_utc()).await.unwrap();
+    issue(&*store, spec("later", 30), &by, OffsetDateTime::now_utc()).await.unwrap();
     let (status, body) = owner.call(&app, "expiring_keys", &[("slug", slug)]).await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "1"));
 

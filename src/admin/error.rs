@@ -2,6 +2,7 @@
 //! bodies. Messages are for the caller; internals go to the log only.
 
 use super::types::{ErrorBody, FieldProblem};
+use crate::error::AppError;
 use crate::store::StoreError;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -11,7 +12,7 @@ use axum::Json;
 pub enum ApiError {
     /// Any key that does not work, for whatever reason: one answer for all.
     Unauthenticated,
-    Forbidden(&'static str),
+    Forbidden(String),
     NotFound(&'static str),
     Conflict(String),
     MethodNotAllowed,
@@ -68,8 +69,8 @@ impl ApiError {
             ApiError::Unauthenticated => {
                 "A valid API key is required: send it as `Authorization: Bearer <key>`.".into()
             }
-            ApiError::Forbidden(message) | ApiError::NotFound(message) => (*message).into(),
-            ApiError::Conflict(message) => message.clone(),
+            ApiError::NotFound(message) => (*message).into(),
+            ApiError::Forbidden(message) | ApiError::Conflict(message) => message.clone(),
             ApiError::MethodNotAllowed => "This endpoint does not take that HTTP method.".into(),
             ApiError::PayloadTooLarge => "The request body is larger than 64 KiB.".into(),
             ApiError::UnsupportedMediaType => "Send the body as JSON with `Content-Type: application/json`.".into(),
@@ -116,6 +117,29 @@ impl From<StoreError> for ApiError {
                 tracing::error!(error = %other, "store failure");
                 ApiError::Internal
             }
+        }
+    }
+}
+
+/// A service's answer in the contract's terms. `NotFound` names a key: keys
+/// are the only resource this API serves.
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::Invalid(problems) => ApiError::Validation(
+                problems
+                    .into_iter()
+                    .map(|p| FieldProblem::new(super::input::wire_field(&p.field), &p.code, p.message))
+                    .collect(),
+            ),
+            AppError::Unauthenticated | AppError::InvalidCredentials => ApiError::Unauthenticated,
+            AppError::Forbidden(message) => ApiError::Forbidden(message),
+            AppError::NotFound => ApiError::NotFound("No key with that id in this project."),
+            AppError::Conflict(message) | AppError::Gone(message) => ApiError::Conflict(message),
+            AppError::RateLimited(retry_after) => ApiError::RateLimited { retry_after },
+            AppError::BadRequest(message) => ApiError::field("body", "invalid", message),
+            AppError::Unavailable => ApiError::Unavailable,
+            AppError::SignupClosed | AppError::Internal => ApiError::Internal,
         }
     }
 }

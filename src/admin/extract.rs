@@ -3,9 +3,10 @@
 
 use super::error::ApiError;
 use super::types::FieldProblem;
+use crate::actor::RequestSource;
 use crate::auth::rate_limit::bucket;
 use crate::auth::verify::VerifiedKey;
-use crate::http::client_ip;
+use crate::services::Caller;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -17,22 +18,29 @@ use std::sync::Arc;
 use std::time::Instant;
 use time::OffsetDateTime;
 
-/// The verified key of the request. Its project is the only one the request
-/// may touch.
-pub struct ApiCaller(pub Arc<VerifiedKey>);
+/// The verified key of the request, and the caller the services see: its
+/// project is the only one the request may touch.
+pub struct ApiCaller {
+    pub key: Arc<VerifiedKey>,
+    pub caller: Caller,
+}
 
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let ip = bucket(client_ip(parts, &state.config));
+        let ip = bucket(state.config.client_ip(&parts.headers, &parts.extensions));
         state.key_failures.check(&ip, Instant::now()).map_err(|retry_after| ApiError::RateLimited { retry_after })?;
         let verified = match presented_key(&parts.headers) {
             Some(key) => state.keys.verify(key, OffsetDateTime::now_utc()).await?,
             None => None,
         };
         match verified {
-            Some(key) => Ok(ApiCaller(key)),
+            Some(key) => {
+                let source =
+                    RequestSource::of(&parts.headers, &parts.extensions, state.config.client_ip_header.as_deref());
+                Ok(ApiCaller { caller: Caller::api_key(source, &key), key })
+            }
             None => {
                 state.key_failures.fail(&ip, Instant::now());
                 Err(ApiError::Unauthenticated)

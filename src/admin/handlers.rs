@@ -1,5 +1,6 @@
 //! The admin API's endpoints. Each is thin: the extractors verified the key
-//! and read the input; the rules live in `input` and the store.
+//! and read the body, `input` turns the contract's fields into a service
+//! request, and `services::keys` decides.
 
 use super::error::ApiError;
 use super::extract::{ApiCaller, ApiJson, ApiQuery};
@@ -8,15 +9,13 @@ use super::types::{
     ApiKeyObject, CreateKeyRequest, CreatedApiKey, DeleteKeyRequest, ErrorBody, ListQuery, RollKeyRequest, Success,
     Whoami, WhoamiKey, WhoamiProject, WhoamiQuery,
 };
-use crate::auth::issue::{self, issue, KeySpec};
-use crate::http::origin::Origin;
+use crate::error::AppError;
+use crate::services::keys::{self, KeyListing};
 use crate::state::AppState;
-use crate::store::{KeyQuery, StoreError};
 use axum::extract::State;
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use time::OffsetDateTime;
 
 /// Response header with the cursor of the next page of a paged list.
 pub const NEXT_CURSOR: &str = "x-next-cursor";
@@ -42,28 +41,11 @@ pub const NEXT_CURSOR: &str = "x-next-cursor";
 )]
 pub async fn create(
     State(state): State<AppState>,
-    origin: Origin,
-    ApiCaller(caller): ApiCaller,
+    ApiCaller { caller, .. }: ApiCaller,
     ApiJson(request): ApiJson<CreateKeyRequest>,
 ) -> Result<Json<CreatedApiKey>, ApiError> {
     input::same_project(&caller, request.project_id.as_deref())?;
-    input::may_change_keys(&caller)?;
-    let now = OffsetDateTime::now_utc();
-    let new = input::new_key(request, now)?;
-    let name = new.name.clone();
-    let by = origin.api_key(&caller);
-    let spec = KeySpec {
-        project_id: &caller.project_id,
-        name: new.name,
-        permissions: new.permissions,
-        created_by: &by,
-        expires_at: new.expires_at,
-    };
-    let created = issue(&*state.store, spec, now).await.map_err(|e| match e {
-        StoreError::Conflict(_) => ApiError::Conflict(format!("An active key is already named {name:?}.")),
-        other => other.into(),
-    })?;
-    tracing::info!(key = %created.key.id, project = %caller.project_id, by_key = %caller.id, "API key created");
+    let created = keys::create(&state, &caller, input::new_key(request)).await?;
     Ok(Json(created.into()))
 }
 
@@ -89,26 +71,19 @@ pub async fn create(
 )]
 pub async fn roll(
     State(state): State<AppState>,
-    origin: Origin,
-    ApiCaller(caller): ApiCaller,
+    ApiCaller { caller, .. }: ApiCaller,
     ApiJson(request): ApiJson<RollKeyRequest>,
 ) -> Result<Json<CreatedApiKey>, ApiError> {
     input::same_project(&caller, request.project_id.as_deref())?;
-    input::may_change_keys(&caller)?;
     let key_id = input::key_id(request.key_id.as_deref())?;
     let grace = input::grace(request.grace_seconds)?;
-    let by = origin.api_key(&caller);
-    let now = OffsetDateTime::now_utc();
-    let created =
-        issue::roll(&*state.store, &caller.project_id, key_id, grace, &by, now).await.map_err(|e| match e {
-            StoreError::NotFound => ApiError::NotFound(
-                "No working key with that id in this project (it may be revoked, expired or already rolled).",
-            ),
-            other => other.into(),
-        })?;
-    // Its expiry changed: no instance may go on with the cached one.
-    state.keys.forget(key_id);
-    tracing::info!(key = %key_id, new_key = %created.key.id, project = %caller.project_id, by_key = %caller.id, "API key rolled");
+    let created = keys::roll(&state, &caller, key_id, grace).await.map_err(|e| match e {
+        // The contract answers 404 for any key that cannot be rolled.
+        AppError::NotFound | AppError::Conflict(_) => ApiError::NotFound(
+            "No working key with that id in this project (it may be revoked, expired or already rolled).",
+        ),
+        other => other.into(),
+    })?;
     Ok(Json(created.into()))
 }
 
@@ -133,33 +108,16 @@ pub async fn roll(
 )]
 pub async fn list(
     State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+    ApiCaller { caller, .. }: ApiCaller,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Response, ApiError> {
     input::same_project(&caller, query.project_id.as_deref())?;
     let limit = input::limit(query.limit.as_deref())?;
-    let now = OffsetDateTime::now_utc();
-    if let Some(cursor) = &query.cursor {
-        state.store.key(&caller.project_id, cursor, now).await?;
-    }
-    let page = KeyQuery {
-        search: None,
-        include_revoked: false,
-        after: query.cursor,
-        // One more than asked tells whether another page follows.
-        limit: limit.map_or(u32::MAX, |n| n + 1),
-    };
-    let mut keys = state.store.list_keys(&caller.project_id, &page, now).await?;
-    let next = match limit {
-        Some(n) if keys.len() > n as usize => {
-            keys.truncate(n as usize);
-            keys.last().map(|k| k.id.clone())
-        }
-        _ => None,
-    };
-    let body: Vec<ApiKeyObject> = keys.into_iter().map(ApiKeyObject::from).collect();
+    let listing = KeyListing { after: query.cursor, limit, ..KeyListing::default() };
+    let page = keys::list(&state, &caller, listing).await?;
+    let body: Vec<ApiKeyObject> = page.keys.into_iter().map(ApiKeyObject::from).collect();
     let mut response = Json(body).into_response();
-    if let Some(cursor) = next.and_then(|c| HeaderValue::from_str(&c).ok()) {
+    if let Some(cursor) = page.next_cursor.and_then(|c| HeaderValue::from_str(&c).ok()) {
         response.headers_mut().insert(NEXT_CURSOR, cursor);
     }
     Ok(response)
@@ -185,17 +143,12 @@ pub async fn list(
 )]
 pub async fn delete(
     State(state): State<AppState>,
-    origin: Origin,
-    ApiCaller(caller): ApiCaller,
+    ApiCaller { caller, .. }: ApiCaller,
     ApiJson(request): ApiJson<DeleteKeyRequest>,
 ) -> Result<Json<Success>, ApiError> {
     input::same_project(&caller, request.project_id.as_deref())?;
-    input::may_change_keys(&caller)?;
     let key_id = input::key_id(request.key_id.as_deref())?;
-    let now = OffsetDateTime::now_utc();
-    let key = state.store.revoke_key(&caller.project_id, key_id, &origin.api_key(&caller), now).await?;
-    state.keys.forget(&key.id);
-    tracing::info!(key = %key.id, project = %caller.project_id, by_key = %caller.id, "API key revoked");
+    keys::revoke(&state, &caller, key_id).await?;
     Ok(Json(Success { success: true }))
 }
 
@@ -215,17 +168,17 @@ pub async fn delete(
     security(("bearer" = []), ("apiKey" = []))
 )]
 pub async fn whoami(
-    ApiCaller(caller): ApiCaller,
+    ApiCaller { key, caller }: ApiCaller,
     ApiQuery(query): ApiQuery<WhoamiQuery>,
 ) -> Result<Json<Whoami>, ApiError> {
     input::same_project(&caller, query.project_id.as_deref())?;
     Ok(Json(Whoami {
         project: WhoamiProject {
-            id: caller.project_id.clone(),
-            name: caller.project_name.clone(),
-            slug: caller.project_slug.clone(),
+            id: key.project_id.clone(),
+            name: key.project_name.clone(),
+            slug: key.project_slug.clone(),
         },
-        key: WhoamiKey { id: caller.id.clone(), name: caller.name.clone(), prefix: caller.prefix.clone() },
+        key: WhoamiKey { id: key.id.clone(), name: key.name.clone(), prefix: key.prefix.clone() },
     }))
 }
 

@@ -1,96 +1,41 @@
-//! The admin API's input rules: each failure names its field and says why.
+//! The admin API's own wire: reading its fields into what the services
+//! take. The rules themselves (names, permissions, lifetimes, grace periods,
+//! who may change keys) are in `services::keys`, shared with the dashboard.
 
 use super::error::ApiError;
-use super::types::{CreateKeyRequest, FieldProblem};
-use crate::auth::issue::{MAX_GRACE, MAX_LIFETIME};
-use crate::auth::verify::VerifiedKey;
-use crate::domain::{validate_name, KNOWN_PERMISSIONS, READ_KEYS};
+use super::types::CreateKeyRequest;
+use crate::domain::FieldError;
+use crate::services::keys::NewKeyRequest;
+use crate::services::Caller;
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime, Time};
 
 /// Largest page of the paged list.
 pub const MAX_LIMIT: u32 = 100;
 
-/// A create request, checked.
-pub struct NewKeyInput {
-    pub name: String,
-    pub permissions: Vec<String>,
-    pub expires_at: Option<OffsetDateTime>,
-}
-
-pub fn new_key(request: CreateKeyRequest, now: OffsetDateTime) -> Result<NewKeyInput, ApiError> {
-    let mut problems = Vec::new();
-    let name = match request.name.as_deref().map(|raw| validate_name("name", raw)) {
-        None => {
-            problems.push(FieldProblem::new("name", "required", "Give the key a name."));
-            None
-        }
-        Some(Err(e)) => {
-            problems.push(FieldProblem::new("name", "invalid", e.message));
-            None
-        }
-        Some(Ok(name)) => Some(name),
-    };
-    let mut permissions = Vec::new();
-    for (i, permission) in request.permissions.unwrap_or_default().into_iter().enumerate() {
-        if !KNOWN_PERMISSIONS.contains(&permission.as_str()) {
-            problems.push(FieldProblem::new(
-                format!("permissions[{i}]"),
-                "unknown_permission",
-                format!("Unknown permission {permission:?}: use [\"{READ_KEYS}\"] for a read-only key, or [] for full access."),
-            ));
-        } else if !permissions.contains(&permission) {
-            permissions.push(permission);
-        }
-    }
-    let expires_at = match request.expires_at.as_deref().map(|raw| expiry(raw, now)) {
-        Some(Err(problem)) => {
-            problems.push(problem);
-            None
-        }
-        Some(Ok(at)) => Some(at),
-        None => None,
-    };
-    match name {
-        Some(name) if problems.is_empty() => Ok(NewKeyInput { name, permissions, expires_at }),
-        _ => Err(ApiError::Validation(problems)),
+pub fn new_key(request: CreateKeyRequest) -> NewKeyRequest {
+    NewKeyRequest {
+        name: request.name,
+        permissions: request.permissions.unwrap_or_default(),
+        expires_at: request.expires_at.as_deref().map(expiry).transpose(),
     }
 }
 
-/// An RFC 3339 time, or a date (the start of that day, UTC); in the future
-/// and within the longest lifetime a key may have.
-fn expiry(raw: &str, now: OffsetDateTime) -> Result<OffsetDateTime, FieldProblem> {
+/// An RFC 3339 time, or a date (the start of that day, UTC).
+fn expiry(raw: &str) -> Result<OffsetDateTime, FieldError> {
     let raw = raw.trim();
     let date_only = time::macros::format_description!("[year]-[month]-[day]");
-    let at = OffsetDateTime::parse(raw, &Rfc3339)
+    OffsetDateTime::parse(raw, &Rfc3339)
         .ok()
         .or_else(|| Date::parse(raw, &date_only).ok().map(|d| d.with_time(Time::MIDNIGHT).assume_utc()))
-        .ok_or_else(|| {
-            FieldProblem::new("expiresAt", "invalid", "Use an ISO 8601 time such as 2027-06-30T00:00:00Z.")
-        })?;
-    if at <= now {
-        return Err(FieldProblem::new("expiresAt", "invalid", "Choose a time in the future."));
-    }
-    if at > now + MAX_LIFETIME {
-        return Err(FieldProblem::new("expiresAt", "invalid", "Choose a time within five years."));
-    }
-    Ok(at)
+        .ok_or_else(|| FieldError::new("expires_at", "Use an ISO 8601 time such as 2027-06-30T00:00:00Z."))
 }
 
-/// A roll's grace period: required, whole seconds, at most `MAX_GRACE`.
+/// A roll's grace period: required, in whole seconds.
 pub fn grace(raw: Option<i64>) -> Result<time::Duration, ApiError> {
-    let max = MAX_GRACE.whole_seconds();
-    match raw {
-        None => Err(ApiError::field(
-            "graceSeconds",
-            "required",
-            "Say how long the old key keeps working (0 to 604800 seconds).",
-        )),
-        Some(seconds) if (0..=max).contains(&seconds) => Ok(time::Duration::seconds(seconds)),
-        Some(_) => {
-            Err(ApiError::field("graceSeconds", "invalid", format!("Use a whole number of seconds from 0 to {max}.")))
-        }
-    }
+    raw.map(time::Duration::seconds).ok_or_else(|| {
+        ApiError::field("graceSeconds", "required", "Say how long the old key keeps working (0 to 604800 seconds).")
+    })
 }
 
 /// The page size, if one was asked for.
@@ -102,39 +47,31 @@ pub fn limit(raw: Option<&str>) -> Result<Option<u32>, ApiError> {
     }
 }
 
-/// A required key id. One that cannot be ours is unknown: no lookup.
+/// A required key id.
 pub fn key_id(raw: Option<&str>) -> Result<&str, ApiError> {
     match raw.map(str::trim) {
-        Some(id) if !id.is_empty() => {
-            let plausible = id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-            if plausible {
-                Ok(id)
-            } else {
-                Err(ApiError::NotFound("No key with that id in this project."))
-            }
-        }
+        Some(id) if !id.is_empty() => Ok(id),
         _ => Err(ApiError::field("keyId", "required", "Give the id of the key.")),
-    }
-}
-
-/// Only a full-access key may create, revoke or roll keys. (So a key can
-/// never make a key with more rights than its own.)
-pub fn may_change_keys(caller: &VerifiedKey) -> Result<(), ApiError> {
-    if crate::domain::may_change_keys(&caller.permissions) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden("This key is read-only: it may list keys and ask whoami, not change keys."))
     }
 }
 
 /// The key decides the project; a `projectId` the caller sends may only
 /// agree with it.
-pub fn same_project(caller: &VerifiedKey, claimed: Option<&str>) -> Result<(), ApiError> {
+pub fn same_project(caller: &Caller, claimed: Option<&str>) -> Result<(), ApiError> {
     match claimed {
         Some(project) if project != caller.project_id => {
-            Err(ApiError::Forbidden("This key belongs to another project than `projectId` names."))
+            Err(ApiError::Forbidden("This key belongs to another project than `projectId` names.".into()))
         }
         _ => Ok(()),
+    }
+}
+
+/// The contract's name for a field the services name in their own words.
+pub fn wire_field(field: &str) -> String {
+    match field {
+        "expires_at" => "expiresAt".into(),
+        "grace" => "graceSeconds".into(),
+        other => other.into(),
     }
 }
 
@@ -142,36 +79,14 @@ pub fn same_project(caller: &VerifiedKey, claimed: Option<&str>) -> Result<(), A
 mod tests {
     use super::*;
 
-    fn request(name: Option<&str>, expires: Option<&str>) -> CreateKeyRequest {
-        CreateKeyRequest { name: name.map(str::to_owned), expires_at: expires.map(str::to_owned), ..Default::default() }
-    }
-
-    fn fields(error: ApiError) -> Vec<String> {
-        match error {
-            ApiError::Validation(problems) => problems.into_iter().map(|p| format!("{}:{}", p.field, p.code)).collect(),
-            other => panic!("{other:?}"),
-        }
-    }
-
     #[test]
-    fn names_and_expiry() {
-        let now = OffsetDateTime::now_utc();
-        let ok = new_key(request(Some(" ci "), Some("2099-01-01")), now);
-        assert!(ok.is_err(), "more than five years away");
-        let ok = new_key(request(Some(" ci "), None), now).ok().unwrap();
-        assert_eq!(ok.name, "ci");
-        assert_eq!(fields(new_key(request(None, None), now).err().unwrap()), ["name:required"]);
-        assert_eq!(
-            fields(new_key(request(Some(""), Some("soon")), now).err().unwrap()),
-            ["name:invalid", "expiresAt:invalid"]
-        );
-        assert_eq!(fields(new_key(request(Some(&"x".repeat(101)), None), now).err().unwrap()), ["name:invalid"]);
-        assert_eq!(
-            fields(new_key(request(Some("ci"), Some("2001-01-01T00:00:00Z")), now).err().unwrap()),
-            ["expiresAt:invalid"]
-        );
-        let next_year = (now + time::Duration::days(365)).format(&Rfc3339).unwrap();
-        assert!(new_key(request(Some("ci"), Some(&next_year)), now).ok().unwrap().expires_at.is_some());
+    fn expiry_reads_times_and_dates() {
+        let at = expiry("2030-06-30T12:00:00Z").unwrap();
+        assert_eq!(at.hour(), 12);
+        assert_eq!(expiry(" 2030-06-30 ").unwrap().hour(), 0);
+        assert_eq!(expiry("soon").unwrap_err().field, "expires_at");
+        assert_eq!(wire_field("expires_at"), "expiresAt");
+        assert_eq!(wire_field("permissions[0]"), "permissions[0]");
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub use error::ApiError;
 pub use handlers::NEXT_CURSOR;
 pub use openapi::ApiDoc;
 
-use crate::http::BODY_LIMIT;
+use crate::config::BODY_LIMIT;
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::map_response;

@@ -49,7 +49,7 @@ pub async fn end_session(session_id: String) -> Result<(), AppError> {
     let state = ctx::state()?;
     let me = ctx::signed_in(&state).await?;
     if session_id == me.session_id {
-        session::sign_out(&ctx::session().await?, &state).await?;
+        session::sign_out(&ctx::session().await?, &*state.store).await?;
         leptos_axum::redirect("/sign-in");
         return Ok(());
     }

@@ -38,7 +38,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     };
     state.sign_in_limits.succeeded(&email);
     let home = accounts::home_project(&*state.store, &user).await?;
-    session::sign_in(&ctx::session().await?, &state, &user, ctx::origin(&state)?).await?;
+    session::sign_in(&ctx::session().await?, &*state.store, &state.config, &user, ctx::source(&state)?).await?;
     tracing::info!(user = %user.id, "signed in");
     leptos_axum::redirect(&landing(next.as_deref(), &home));
     Ok(())
@@ -52,7 +52,7 @@ pub async fn sign_up(name: String, email: String, password: String, next: Option
     }
     let user = accounts::sign_up(&*state.store, &name, &email, &password).await?;
     let home = accounts::home_project(&*state.store, &user).await?;
-    session::sign_in(&ctx::session().await?, &state, &user, ctx::origin(&state)?).await?;
+    session::sign_in(&ctx::session().await?, &*state.store, &state.config, &user, ctx::source(&state)?).await?;
     tracing::info!(user = %user.id, "signed up");
     leptos_axum::redirect(&landing(next.as_deref(), &home));
     Ok(())
@@ -60,7 +60,7 @@ pub async fn sign_up(name: String, email: String, password: String, next: Option
 
 #[server(prefix = "/api/dashboard", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    session::sign_out(&ctx::session().await?, &ctx::state()?).await?;
+    session::sign_out(&ctx::session().await?, &*ctx::state()?.store).await?;
     leptos_axum::redirect("/sign-in");
     Ok(())
 }
@@ -69,7 +69,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(prefix = "/api/dashboard", endpoint = "viewer")]
 pub async fn get_viewer() -> Result<Viewer, AppError> {
     let state = ctx::state()?;
-    let user = ctx::caller(&state).await?;
+    let user = ctx::user(&state).await?;
     let projects = state.store.memberships(&user.id).await?;
     Ok(Viewer { user, projects })
 }

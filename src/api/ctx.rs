@@ -1,11 +1,11 @@
-//! The server side of every server function: state, session, caller, and
-//! the HTTP status of a failure.
+//! The server side of every server function: state, session, who is asking
+//! and from where.
 
-use crate::auth::accounts;
+use crate::actor::RequestSource;
 use crate::auth::session::{self, SignedIn};
-use crate::domain::{Membership, Role, User};
+use crate::domain::User;
 use crate::error::AppError;
-use crate::http::origin::Origin;
+use crate::services::{self, Caller};
 use crate::state::AppState;
 use leptos::prelude::use_context;
 use tower_sessions::Session;
@@ -24,53 +24,45 @@ pub async fn session() -> Result<Session, AppError> {
     })
 }
 
-/// The address the request came from (see `http::client_ip`).
-pub fn client_ip(state: &AppState) -> Result<std::net::IpAddr, AppError> {
-    let parts = use_context::<http::request::Parts>().ok_or_else(|| {
+fn request() -> Result<http::request::Parts, AppError> {
+    use_context::<http::request::Parts>().ok_or_else(|| {
         tracing::error!("server function ran without its request");
         AppError::Internal
-    })?;
-    Ok(crate::http::client_ip(&parts, &state.config))
+    })
+}
+
+/// The address the request came from (see `actor::client_ip`).
+pub fn client_ip(state: &AppState) -> Result<std::net::IpAddr, AppError> {
+    let parts = request()?;
+    Ok(state.config.client_ip(&parts.headers, &parts.extensions))
 }
 
 /// Where the request came from: address and user agent.
-pub fn origin(state: &AppState) -> Result<Origin, AppError> {
-    let parts = use_context::<http::request::Parts>().ok_or_else(|| {
-        tracing::error!("server function ran without its request");
-        AppError::Internal
-    })?;
-    Ok(Origin::of(&parts, &state.config))
-}
-
-/// The caller as the audit log records them: who, from which address, with
-/// which user agent.
-pub fn actor(state: &AppState, user: &User) -> Result<crate::store::Actor, AppError> {
-    Ok(origin(state)?.user(user))
+pub fn source(state: &AppState) -> Result<RequestSource, AppError> {
+    let parts = request()?;
+    Ok(RequestSource::of(&parts.headers, &parts.extensions, state.config.client_ip_header.as_deref()))
 }
 
 /// The signed-in user and their session, or `Unauthenticated`. A session
 /// ended elsewhere (or whose account is gone) is signed out here.
 pub async fn signed_in(state: &AppState) -> Result<SignedIn, AppError> {
-    let ip = origin(state)?.ip;
-    session::current(&session().await?, state, ip).await?.ok_or(AppError::Unauthenticated)
+    let ip = source(state)?.ip;
+    session::current(&session().await?, &*state.store, &state.config, ip).await?.ok_or(AppError::Unauthenticated)
 }
 
 /// The signed-in user, or `Unauthenticated`.
-pub async fn caller(state: &AppState) -> Result<User, AppError> {
+pub async fn user(state: &AppState) -> Result<User, AppError> {
     Ok(signed_in(state).await?.user)
 }
 
-/// The caller and their membership of the project at `slug`, in one lookup.
-/// A project they do not belong to is `NotFound`, exactly like one that does
-/// not exist; a role below `needed` is `Forbidden`, naming the role.
-pub async fn member(state: &AppState, slug: &str, needed: Role) -> Result<(User, Membership), AppError> {
-    let user = caller(state).await?;
-    let membership = accounts::membership(&*state.store, &user.id, slug, needed).await?;
-    Ok((user, membership))
+/// The signed-in member of the project at `slug` (see
+/// `services::signed_in_member`).
+pub async fn member(state: &AppState, slug: &str) -> Result<(User, Caller), AppError> {
+    services::signed_in_member(state, &session().await?, source(state)?, slug).await
 }
 
 /// `scheme://host` that the caller used, for links we hand out.
 pub fn public_base(state: &AppState) -> String {
     let headers = use_context::<http::request::Parts>().map(|parts| parts.headers);
-    crate::http::public_base(state, headers.as_ref())
+    state.config.public_base(headers.as_ref())
 }

@@ -130,8 +130,23 @@ impl KeyCache {
         }
     }
 
-    /// Every key must be looked up again (a project changed, or changes may
-    /// have been missed).
+    /// Every key of this project must be looked up again (its name or slug
+    /// changed, or it was deleted). Other projects' keys stay: one tenant's
+    /// changes must not cost every other tenant its cache.
+    pub fn forget_project(&self, project_id: &str) {
+        let mut maps = self.maps.write().expect("key cache lock");
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        let Maps { valid, hashes, .. } = &mut *maps;
+        valid.retain(|_, entry| {
+            let keep = entry.key.project_id != project_id;
+            if !keep {
+                hashes.remove(&entry.key.id);
+            }
+            keep
+        });
+    }
+
+    /// Every key must be looked up again (changes may have been missed).
     pub fn forget_all(&self) {
         let mut maps = self.maps.write().expect("key cache lock");
         self.generation.fetch_add(1, Ordering::AcqRel);
@@ -183,6 +198,21 @@ mod tests {
         cache.remember_valid("h1", key("key_1"), None, g, clock);
         cache.forget_hash("h1");
         assert!(matches!(cache.lookup("h1", now, clock), Lookup::Unknown(_)));
+    }
+
+    #[test]
+    fn a_project_change_forgets_only_that_projects_keys() {
+        let cache = KeyCache::default();
+        let (now, clock) = (OffsetDateTime::now_utc(), Instant::now());
+        let other = Arc::new(VerifiedKey { project_id: "proj_2".into(), ..(*key("key_2")).clone() });
+        let g = generation(cache.lookup("h1", now, clock));
+        cache.remember_valid("h1", key("key_1"), None, g, clock);
+        cache.remember_valid("h2", other, None, g, clock);
+        cache.forget_project("proj_1");
+        assert!(matches!(cache.lookup("h1", now, clock), Lookup::Unknown(_)));
+        assert!(matches!(cache.lookup("h2", now, clock), Lookup::Valid(_)), "another tenant's key stays cached");
+        cache.forget_id("key_1");
+        assert_eq!(cache.len(), (1, 0));
     }
 
     #[test]

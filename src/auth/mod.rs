@@ -3,7 +3,6 @@
 
 pub mod accounts;
 pub mod ids;
-pub mod issue;
 pub mod key_cache;
 pub mod keys;
 pub mod password;

@@ -5,11 +5,11 @@
 //! request.
 
 use super::ids;
+use crate::actor::RequestSource;
+use crate::config::Config;
 use crate::domain::User;
 use crate::error::AppError;
-use crate::http::origin::Origin;
-use crate::state::AppState;
-use crate::store::NewSession;
+use crate::store::{NewSession, Store};
 use time::{Duration, OffsetDateTime};
 use tower_sessions::Session;
 
@@ -35,17 +35,23 @@ pub struct SignedIn {
 
 /// Starts a signed-in session under a fresh cookie id (no fixation) and
 /// records it for the sessions page.
-pub async fn sign_in(session: &Session, state: &AppState, user: &User, origin: Origin) -> Result<(), AppError> {
+pub async fn sign_in(
+    session: &Session,
+    store: &dyn Store,
+    config: &Config,
+    user: &User,
+    from: RequestSource,
+) -> Result<(), AppError> {
     session.cycle_id().await.map_err(internal)?;
     let now = OffsetDateTime::now_utc();
     let record = NewSession {
         id: ids::session_id(),
         user_id: user.id.clone(),
-        ip: origin.ip,
-        user_agent: origin.user_agent,
+        ip: from.ip,
+        user_agent: from.user_agent,
         at: now,
     };
-    state.store.insert_session(&record, now - state.config.session_idle_timeout).await?;
+    store.insert_session(&record, now - config.session_idle_timeout).await?;
     session.insert(SESSION_ID, &record.id).await.map_err(internal)?;
     session.insert(SIGNED_IN_AT, now.unix_timestamp()).await.map_err(internal)?;
     session.insert(SEEN_AT, now.unix_timestamp()).await.map_err(internal)?;
@@ -53,10 +59,10 @@ pub async fn sign_in(session: &Session, state: &AppState, user: &User, origin: O
 }
 
 /// Ends this session everywhere: its row and its cookie record.
-pub async fn sign_out(session: &Session, state: &AppState) -> Result<(), AppError> {
+pub async fn sign_out(session: &Session, store: &dyn Store) -> Result<(), AppError> {
     if let Some(id) = session.get::<String>(SESSION_ID).await.map_err(internal)? {
         // Already ended elsewhere is fine: the user wants it ended.
-        state.store.forget_session(&id).await?;
+        store.forget_session(&id).await?;
     }
     session.flush().await.map_err(internal)
 }
@@ -64,24 +70,29 @@ pub async fn sign_out(session: &Session, state: &AppState) -> Result<(), AppErro
 /// The signed-in user, or `None`. A session older than the absolute timeout,
 /// or whose row was ended, is signed out here. `ip` updates the address the
 /// sessions page shows, when the caller knows it.
-pub async fn current(session: &Session, state: &AppState, ip: Option<String>) -> Result<Option<SignedIn>, AppError> {
+pub async fn current(
+    session: &Session,
+    store: &dyn Store,
+    config: &Config,
+    ip: Option<String>,
+) -> Result<Option<SignedIn>, AppError> {
     let Some(session_id) = session.get::<String>(SESSION_ID).await.map_err(internal)? else {
         return Ok(None);
     };
     let now = OffsetDateTime::now_utc();
     let signed_in_at = session.get::<i64>(SIGNED_IN_AT).await.map_err(internal)?.unwrap_or(0);
-    if now.unix_timestamp() - signed_in_at > state.config.session_absolute_timeout.whole_seconds() {
-        sign_out(session, state).await?;
+    if now.unix_timestamp() - signed_in_at > config.session_absolute_timeout.whole_seconds() {
+        sign_out(session, store).await?;
         return Ok(None);
     }
-    let Some(user) = state.store.session_user(&session_id).await? else {
+    let Some(user) = store.session_user(&session_id).await? else {
         session.flush().await.map_err(internal)?;
         return Ok(None);
     };
     let seen_at = session.get::<i64>(SEEN_AT).await.map_err(internal)?.unwrap_or(0);
     if now.unix_timestamp() - seen_at >= TOUCH_EVERY.whole_seconds() {
         session.insert(SEEN_AT, now.unix_timestamp()).await.map_err(internal)?;
-        state.store.touch_session(&session_id, now, ip.as_deref()).await?;
+        store.touch_session(&session_id, now, ip.as_deref()).await?;
     }
     Ok(Some(SignedIn { user, session_id }))
 }

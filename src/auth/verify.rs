@@ -71,7 +71,8 @@ impl KeyVerifier {
     /// Applies a change made here or heard of from another instance.
     pub fn apply(&self, change: &KeyChange) {
         match change {
-            KeyChange::Key(hash) => self.cache.forget_hash(hash),
+            KeyChange::Hash(hash) => self.cache.forget_hash(hash),
+            KeyChange::Project(project_id) => self.cache.forget_project(project_id),
             KeyChange::All => self.cache.forget_all(),
         }
     }
@@ -79,6 +80,12 @@ impl KeyVerifier {
     /// The key was revoked here: refuse it from the very next request.
     pub fn forget(&self, key_id: &str) {
         self.cache.forget_id(key_id);
+    }
+
+    /// The project was renamed, moved or deleted here: its cached keys carry
+    /// the old name and slug, or must stop working.
+    pub fn forget_project(&self, project_id: &str) {
+        self.cache.forget_project(project_id);
     }
 
     /// Database lookups made so far: in steady state, one per distinct key.

@@ -2,6 +2,10 @@
 //! no password hashes, no key hashes, no full keys.
 
 mod audit;
+#[cfg(feature = "ssr")]
+pub mod audit_text;
+#[cfg(feature = "ssr")]
+pub mod rules;
 mod validate;
 
 pub use audit::{describe_device, ActorKind, AuditAction, AuditActor, AuditEvent, AuditPage};

@@ -14,11 +14,31 @@ const EMAIL_MAX: usize = 254;
 pub struct FieldError {
     pub field: String,
     pub message: String,
+    /// What kind of problem, for API clients: `invalid` unless said otherwise
+    /// (`required`, `unknown_permission`).
+    #[serde(default = "invalid")]
+    pub code: String,
+}
+
+fn invalid() -> String {
+    "invalid".to_string()
 }
 
 impl FieldError {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self { field: field.to_string(), message: message.into() }
+        Self::coded(field, "invalid", message)
+    }
+
+    pub fn coded(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self { field: field.to_string(), message: message.into(), code: code.to_string() }
+    }
+
+    /// The same problem under another field name (a surface's own name for it).
+    pub fn renamed(mut self, from: &str, to: &str) -> Self {
+        if self.field == from {
+            self.field = to.to_string();
+        }
+        self
     }
 }
 

@@ -3,9 +3,10 @@
 //! long log costs one page of memory.
 
 use super::guard::member;
-use crate::api::audit::{audit_query, AUDIT_ROLE};
+use crate::actor::RequestSource;
 use crate::domain::AuditEvent;
 use crate::error::AppError;
+use crate::services::audit::{self, AuditFilter};
 use crate::state::AppState;
 use crate::store::AuditQuery;
 use axum::body::{Body, Bytes};
@@ -36,14 +37,20 @@ const CSV_HEADER: &str = "time,action,actor_kind,actor_id,actor_name,target_id,t
 
 pub async fn export(
     State(state): State<AppState>,
+    source: RequestSource,
     session: Session,
     Path(slug): Path<String>,
     Query(params): Query<ExportParams>,
 ) -> Response {
     let page = format!("/projects/{slug}/audit-log");
-    let (_, project) = match member(&state, &session, &slug, AUDIT_ROLE, &page).await {
+    let (_, caller) = match member(&state, &session, source, &slug, &page).await {
         Ok(found) => found,
         Err(response) => return response,
+    };
+    let filter = AuditFilter { action: params.action.as_deref(), actor: params.actor.as_deref(), before: None };
+    let query = match audit::query(&caller, filter, BATCH) {
+        Ok(query) => query,
+        Err(error) => return error.into_response(),
     };
     let format = match params.format.as_deref() {
         Some("csv") | None => Format::Csv,
@@ -52,21 +59,17 @@ pub async fn export(
             return AppError::from(crate::domain::FieldError::new("format", "Choose csv or ndjson.")).into_response()
         }
     };
-    let query = match audit_query(params.action.as_deref(), params.actor.as_deref(), None, BATCH) {
-        Ok(query) => query,
-        Err(error) => return error.into_response(),
-    };
     let (content_type, extension) = match format {
         Format::Csv => ("text/csv; charset=utf-8", "csv"),
         Format::Ndjson => ("application/x-ndjson", "ndjson"),
     };
     let day = time::OffsetDateTime::now_utc().date();
-    let filename = format!("audit-log-{}-{day}.{extension}", project.slug);
+    let filename = format!("audit-log-{}-{day}.{extension}", caller.project_slug);
     let header = match format {
         Format::Csv => Some(Bytes::from_static(CSV_HEADER.as_bytes())),
         Format::Ndjson => None,
     };
-    let rows = batches(state, project.project_id, query, format);
+    let rows = batches(state, caller.project_id, query, format);
     let body = futures_util::stream::iter(header.map(Ok::<_, AppError>)).chain(rows);
     (
         [

@@ -2,8 +2,11 @@
 //! they belong elsewhere: signed out on a dashboard page, or signed in on the
 //! sign-in page. Server functions check on their own; this is for navigation.
 
-use crate::auth::{accounts, session};
-use crate::domain::{percent_encode, safe_next, Membership, Role, User};
+use crate::actor::RequestSource;
+use crate::auth::session;
+use crate::domain::{percent_encode, safe_next, User};
+use crate::error::AppError;
+use crate::services::{self, Caller};
 use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::Method;
@@ -25,8 +28,8 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let Some(session) = request.extensions().get::<Session>().cloned() else {
         return next.run(request).await;
     };
-    let ip = super::client_ip_of(request.headers(), request.extensions(), &state.config).to_string();
-    let signed_in = match session::current(&session, &state, Some(ip)).await {
+    let ip = state.config.client_ip(request.headers(), request.extensions()).to_string();
+    let signed_in = match session::current(&session, &*state.store, &state.config, Some(ip)).await {
         Ok(user) => user.is_some(),
         Err(error) => return error.into_response(),
     };
@@ -49,24 +52,21 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     }
 }
 
-/// The signed-in user and their membership of `slug` with at least `needed`,
-/// or the response to send instead (sign-in redirect, 404, 403).
+/// The signed-in member of the project at `slug` for a plain-form route
+/// (see `services::signed_in_member`), or the response to send instead:
+/// the sign-in page (coming back to `back`), 404.
 pub(super) async fn member(
     state: &AppState,
     session: &Session,
+    source: RequestSource,
     slug: &str,
-    needed: Role,
     back: &str,
-) -> Result<(User, Membership), Response> {
-    let user = match session::current(session, state, None).await {
-        Ok(Some(signed_in)) => Some(signed_in.user),
-        _ => None,
-    };
-    let Some(user) = user else {
-        return Err(Redirect::to(&format!("/sign-in?next={}", percent_encode(back))).into_response());
-    };
-    match accounts::membership(&*state.store, &user.id, slug, needed).await {
-        Ok(project) => Ok((user, project)),
+) -> Result<(User, Caller), Response> {
+    match services::signed_in_member(state, session, source, slug).await {
+        Ok(found) => Ok(found),
+        Err(AppError::Unauthenticated) => {
+            Err(Redirect::to(&format!("/sign-in?next={}", percent_encode(back))).into_response())
+        }
         Err(error) => Err(error.into_response()),
     }
 }

@@ -8,7 +8,7 @@ use axum::response::Redirect;
 use tower_sessions::Session;
 
 pub async fn home(State(state): State<AppState>, session: Session) -> Result<Redirect, AppError> {
-    let Some(signed_in) = session::current(&session, &state, None).await? else {
+    let Some(signed_in) = session::current(&session, &*state.store, &state.config, None).await? else {
         return Ok(Redirect::to("/sign-in"));
     };
     let home = accounts::home_project(&*state.store, &signed_in.user).await?;

@@ -7,14 +7,15 @@ mod csrf;
 mod guard;
 mod health;
 mod home;
-pub mod origin;
 mod plain_forms;
 mod plain_page;
 mod request_log;
 pub mod security_headers;
 mod server_fn_status;
 
+use crate::actor::RequestSource;
 use crate::app::{shell, App};
+use crate::config::BODY_LIMIT;
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -26,9 +27,6 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 pub use request_log::REQUEST_ID;
-
-/// Largest request body we read, on every route.
-pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// Name of the dashboard session cookie.
 pub const SESSION_COOKIE: &str = "banata_session";
@@ -83,38 +81,14 @@ fn use_request_nonce() {
     }
 }
 
-/// The client's address: the peer, or the last address in the configured
-/// proxy header (the one our own proxy added, which a client cannot forge).
-pub fn client_ip(parts: &axum::http::request::Parts, config: &crate::config::Config) -> std::net::IpAddr {
-    client_ip_of(&parts.headers, &parts.extensions, config)
-}
+/// Where a request came from, for handlers that act on someone's behalf.
+impl axum::extract::FromRequestParts<AppState> for RequestSource {
+    type Rejection = std::convert::Infallible;
 
-/// `client_ip` for a request that has not been split into parts.
-pub fn client_ip_of(
-    headers: &axum::http::HeaderMap,
-    extensions: &axum::http::Extensions,
-    config: &crate::config::Config,
-) -> std::net::IpAddr {
-    use axum::extract::ConnectInfo;
-    let from_header = config.client_ip_header.as_deref().and_then(|name| {
-        let value = headers.get(name)?.to_str().ok()?;
-        value.rsplit(',').next()?.trim().parse().ok()
-    });
-    from_header
-        .or_else(|| extensions.get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip()))
-        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
-}
-
-/// `scheme://host` for links we hand out: the configured public URL, else
-/// the host the request came to.
-pub fn public_base(state: &AppState, headers: Option<&axum::http::HeaderMap>) -> String {
-    if let Some(url) = &state.config.public_url {
-        return url.clone();
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(RequestSource::of(&parts.headers, &parts.extensions, state.config.client_ip_header.as_deref()))
     }
-    let host = headers
-        .and_then(|h| h.get(axum::http::header::HOST))
-        .and_then(|h| h.to_str().ok())
-        .map(str::to_owned)
-        .unwrap_or_else(|| state.config.addr.to_string());
-    format!("http://{host}")
 }

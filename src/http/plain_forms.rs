@@ -4,14 +4,15 @@
 //! handlers answer the POST with the page itself.
 
 use super::guard::member;
-use super::origin::Origin;
-use super::{plain_page, public_base};
-use crate::api::{keys, members};
+use super::plain_page;
+use crate::actor::RequestSource;
+use crate::api::keys::{grace_choice, NewKeyForm};
 use crate::components::copy::CopyField;
 use crate::components::reveal::KeyReveal;
-use crate::domain::{AddMemberOutcome, Role};
+use crate::domain::AddMemberOutcome;
 use crate::error::AppError;
 use crate::pages::test_key::KeyCheckResult;
+use crate::services::{keys, members};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -40,17 +41,21 @@ fn back_with_error(page: &str, errors: &[crate::domain::FieldError], extra: &[(&
 
 pub async fn create_key(
     State(state): State<AppState>,
-    origin: Origin,
+    source: RequestSource,
     session: Session,
     Path(slug): Path<String>,
-    Form(form): Form<keys::NewKeyForm>,
+    Form(form): Form<NewKeyForm>,
 ) -> Response {
     let list = format!("/projects/{slug}/api-keys");
-    let (user, project) = match member(&state, &session, &slug, Role::Developer, &list).await {
+    let (_, caller) = match member(&state, &session, source, &slug, &list).await {
         Ok(found) => found,
         Err(response) => return response,
     };
-    match keys::create(&state, &origin.user(&user), &project, &form).await {
+    let created = match form.request() {
+        Ok(request) => keys::create(&state, &caller, request).await.map_err(NewKeyForm::field_errors),
+        Err(error) => Err(error),
+    };
+    match created {
         Ok(created) => reveal(created, list),
         Err(AppError::Invalid(errors)) => back_with_error(&list, &errors, &[("new", "1"), ("name", &form.name)]),
         Err(error) => error.into_response(),
@@ -65,17 +70,21 @@ pub struct RollForm {
 
 pub async fn roll_key(
     State(state): State<AppState>,
-    origin: Origin,
+    source: RequestSource,
     session: Session,
     Path(slug): Path<String>,
     Form(form): Form<RollForm>,
 ) -> Response {
     let list = format!("/projects/{slug}/api-keys");
-    let (user, project) = match member(&state, &session, &slug, Role::Developer, &list).await {
+    let (_, caller) = match member(&state, &session, source, &slug, &list).await {
         Ok(found) => found,
         Err(response) => return response,
     };
-    match keys::roll(&state, &origin.user(&user), &project, &form.key_id, &form.grace).await {
+    let rolled = match grace_choice(&form.grace) {
+        Ok(grace) => keys::roll(&state, &caller, &form.key_id, grace).await,
+        Err(error) => Err(error),
+    };
+    match rolled {
         Ok(created) => reveal(created, list),
         Err(AppError::Invalid(errors)) => back_with_error(&list, &errors, &[("roll", &form.key_id)]),
         Err(error) => error.into_response(),
@@ -101,18 +110,20 @@ pub struct TestKeyForm {
 /// "Test a key" without JavaScript: the answer is a page with the verdict.
 pub async fn test_key(
     State(state): State<AppState>,
+    source: RequestSource,
     session: Session,
-    parts: axum::http::request::Parts,
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
     Path(slug): Path<String>,
     Form(form): Form<TestKeyForm>,
 ) -> Response {
     let page = format!("/projects/{slug}/test-key");
-    let (user, _) = match member(&state, &session, &slug, Role::Developer, &page).await {
+    let (_, caller) = match member(&state, &session, source, &slug, &page).await {
         Ok(found) => found,
         Err(response) => return response,
     };
-    let ip = super::client_ip(&parts, &state.config);
-    match keys::test(&state, &user.id, ip, &form.key).await {
+    let ip = state.config.client_ip(&headers, &extensions);
+    match keys::test(&state, &caller, ip, &form.key).await {
         Ok(check) => plain_page::once("Test a key", move || {
             view! {
                 <h2>"Test a key"</h2>
@@ -128,19 +139,19 @@ pub async fn test_key(
 
 pub async fn add_member(
     State(state): State<AppState>,
-    origin: Origin,
+    source: RequestSource,
     session: Session,
     headers: HeaderMap,
     Path(slug): Path<String>,
     Form(form): Form<AddMemberForm>,
 ) -> Response {
     let page = format!("/projects/{slug}/members");
-    let (user, project) = match member(&state, &session, &slug, Role::Owner, &page).await {
+    let (_, caller) = match member(&state, &session, source, &slug, &page).await {
         Ok(found) => found,
         Err(response) => return response,
     };
-    let base = public_base(&state, Some(&headers));
-    match members::add(&state, &origin.user(&user), &project, &form.email, &form.role, &base).await {
+    let base = state.config.public_base(Some(&headers));
+    match members::add(&state, &caller, &form.email, &form.role, &base).await {
         Ok(AddMemberOutcome::Added { .. }) => Redirect::to(&page).into_response(),
         Ok(AddMemberOutcome::Invited { email, link }) => plain_page::once("Invitation link", move || {
             view! {

@@ -1,5 +1,3 @@
-use http::StatusCode;
-
 /// Everything the store can fail with. Callers map `Conflict` and `NotFound`
 /// to user-facing messages; the rest are our faults.
 #[derive(Debug, thiserror::Error)]
@@ -45,15 +43,6 @@ impl From<sqlx::Error> for StoreError {
 }
 
 impl StoreError {
-    pub fn status_code(&self) -> StatusCode {
-        match self {
-            StoreError::Conflict(_) | StoreError::LastOwner => StatusCode::CONFLICT,
-            StoreError::NotFound => StatusCode::NOT_FOUND,
-            StoreError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
     /// Turns a unique-constraint violation into `Conflict(field)`.
     pub(crate) fn unique(field: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
         move |err| match &err {

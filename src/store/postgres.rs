@@ -1,11 +1,8 @@
 //! PostgreSQL backend: for shared deployments with several instances.
 
-// The backend-independent types, rows and helpers of the store.
-use super::*;
-use async_trait::async_trait;
+use super::{KeyChange, SessionBackend, StoreError};
 use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use std::time::Duration;
-use time::OffsetDateTime;
 use tokio::sync::mpsc::UnboundedSender;
 
 /// Serialises migrations when several instances start at once.
@@ -38,29 +35,47 @@ impl PgStore {
     }
 }
 
-super::sql_store::sql_store!(
-    PgStore,
-    conn: sqlx::PgConnection,
-    // A row lock on the project serialises membership changes.
-    lock_project: "SELECT id FROM projects WHERE id = $1 FOR UPDATE",
-    set_last_project: "UPDATE users SET last_project_id = $2 WHERE id = $1 AND last_project_id IS DISTINCT FROM $2",
-    extra: {
-        async fn watch_key_changes(&self, changes: UnboundedSender<KeyChange>) {
-            listen_for_key_changes(&self.pool, changes).await
-        }
-    },
-);
+/// The shared implementation, compiled for PostgreSQL.
+// On purpose: the one implementation, compiled for each backend.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql_impl.rs"]
+mod sql_impl;
 
-/// The channel the `api_keys` and `projects` triggers notify (migration 0003).
+type Backend = PgStore;
+type Conn = sqlx::PgConnection;
+/// A row lock on the project serialises membership changes.
+const LOCK_PROJECT: &str = "SELECT id FROM projects WHERE id = $1 FOR UPDATE";
+const SET_LAST_PROJECT: &str =
+    "UPDATE users SET last_project_id = $2 WHERE id = $1 AND last_project_id IS DISTINCT FROM $2";
+
+/// The channel the `api_keys` and `projects` triggers notify (migrations
+/// 0003 and 0007).
 const KEY_CHANGES: &str = "banata_key_changes";
 
+/// What a notice on `KEY_CHANGES` says: a key's hash, `project:<id>` for a
+/// renamed, moved or deleted project, or `*` (sent by older instances'
+/// triggers) for anything.
+fn key_change(payload: &str) -> KeyChange {
+    match payload {
+        "*" => KeyChange::All,
+        _ => match payload.strip_prefix("project:") {
+            Some(project_id) => KeyChange::Project(project_id.to_string()),
+            None => KeyChange::Hash(payload.to_string()),
+        },
+    }
+}
+
 /// LISTENs for key changes, reconnecting for ever. After every (re)connect
-/// it sends `All`: what happened while nobody listened is unknown.
-async fn listen_for_key_changes(pool: &PgPool, changes: UnboundedSender<KeyChange>) {
+/// it sends `All`: what happened while nobody listened is unknown. The order
+/// matters: `All` must come after LISTEN is in force again, or a change made
+/// between the two would be missed for good; so sqlx is told explicitly to
+/// reconnect (and re-LISTEN) inside `try_recv` before reporting the loss.
+async fn watch_key_changes(pool: &PgPool, changes: UnboundedSender<KeyChange>) {
     let mut retry = Duration::from_millis(100);
     while !changes.is_closed() {
         let listening = async {
             let mut listener = PgListener::connect_with(pool).await?;
+            listener.eager_reconnect(true);
             listener.listen(KEY_CHANGES).await?;
             Ok::<_, sqlx::Error>(listener)
         };
@@ -79,18 +94,14 @@ async fn listen_for_key_changes(pool: &PgPool, changes: UnboundedSender<KeyChang
         loop {
             match listener.try_recv().await {
                 Ok(Some(notice)) => {
-                    let change = match notice.payload() {
-                        "*" => KeyChange::All,
-                        hash => KeyChange::Key(hash.to_string()),
-                    };
-                    if changes.send(change).is_err() {
+                    if changes.send(key_change(notice.payload())).is_err() {
                         return;
                     }
                 }
-                // The connection dropped; the next try_recv reconnects, and
-                // notices sent meanwhile are lost.
+                // The connection dropped and sqlx has already listened again
+                // on a new one; notices sent in between are lost.
                 Ok(None) => {
-                    tracing::warn!("lost the key-change connection; reconnecting");
+                    tracing::warn!("lost the key-change connection; listening again");
                     let _ = changes.send(KeyChange::All);
                 }
                 Err(error) => {
@@ -99,5 +110,18 @@ async fn listen_for_key_changes(pool: &PgPool, changes: UnboundedSender<KeyChang
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_name_a_key_a_project_or_everything() {
+        let hash = "ab".repeat(32);
+        assert_eq!(key_change(&hash), KeyChange::Hash(hash.clone()));
+        assert_eq!(key_change("project:proj_1"), KeyChange::Project("proj_1".into()));
+        assert_eq!(key_change("*"), KeyChange::All);
     }
 }

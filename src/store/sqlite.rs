@@ -1,12 +1,9 @@
 //! SQLite backend: the zero-setup default, one file on disk.
 
-// The backend-independent types, rows and helpers of the store.
-use super::*;
-use async_trait::async_trait;
+use super::{SessionBackend, StoreError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
 use std::time::Duration;
-use time::OffsetDateTime;
 
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -32,10 +29,18 @@ impl SqliteStore {
     }
 }
 
-super::sql_store::sql_store!(
-    SqliteStore,
-    conn: sqlx::SqliteConnection,
-    // A write first takes SQLite's write lock before anything is read.
-    lock_project: "UPDATE projects SET id = id WHERE id = $1",
-    set_last_project: "UPDATE users SET last_project_id = $2 WHERE id = $1 AND last_project_id IS NOT $2",
-);
+/// The shared implementation, compiled for SQLite.
+// On purpose: the one implementation, compiled for each backend.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql_impl.rs"]
+mod sql_impl;
+
+type Backend = SqliteStore;
+type Conn = sqlx::SqliteConnection;
+/// A write first takes SQLite's write lock before anything is read.
+const LOCK_PROJECT: &str = "UPDATE projects SET id = id WHERE id = $1";
+const SET_LAST_PROJECT: &str = "UPDATE users SET last_project_id = $2 WHERE id = $1 AND last_project_id IS NOT $2";
+
+/// One process owns the file, and it forgets its own changes as it makes
+/// them: there is nobody else to hear from.
+async fn watch_key_changes(_: &SqlitePool, _: tokio::sync::mpsc::UnboundedSender<super::KeyChange>) {}

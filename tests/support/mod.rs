@@ -3,6 +3,8 @@
 //! 127.0.0.1:0.
 #![allow(dead_code)]
 
+pub mod lost_answers;
+
 use banata::config::Cli;
 use banata::store::{self, Store};
 use clap::Parser;
@@ -120,10 +122,17 @@ impl TestApp {
     }
 
     async fn start_on(db: Arc<TestDb>, args: &[&str]) -> TestApp {
+        let store = db.store().await;
+        Self::start_on_store(db, store, args).await
+    }
+
+    /// A server on `store`, which may wrap the test database's own (to fail
+    /// on purpose).
+    pub async fn start_on_store(db: Arc<TestDb>, store: Arc<dyn Store>, args: &[&str]) -> TestApp {
         let mut argv = vec!["banata", "--database-url", db.url.as_str()];
         argv.extend_from_slice(args);
         let config = Cli::try_parse_from(argv).expect("valid test settings").config;
-        let server = banata::server::build(config).await.expect("server builds");
+        let server = banata::server::build_on(config, store).await.expect("server builds");
         let keys = server.keys.clone();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -178,8 +187,8 @@ pub fn client() -> reqwest::Client {
 
 /// A fresh, unique email for one test.
 /// A member acting in a test, as the audit log records them.
-pub fn actor(user_id: &str) -> store::Actor {
-    store::Actor {
+pub fn actor(user_id: &str) -> banata::actor::Actor {
+    banata::actor::Actor {
         kind: banata::domain::ActorKind::User,
         id: user_id.into(),
         name: "Test Member".into(),
@@ -189,8 +198,8 @@ pub fn actor(user_id: &str) -> store::Actor {
 }
 
 /// An application acting with the key `key_id` in a test.
-pub fn key_actor(key_id: &str) -> store::Actor {
-    store::Actor { kind: banata::domain::ActorKind::ApiKey, name: "test key".into(), ..actor(key_id) }
+pub fn key_actor(key_id: &str) -> banata::actor::Actor {
+    banata::actor::Actor { kind: banata::domain::ActorKind::ApiKey, name: "test key".into(), ..actor(key_id) }
 }
 
 pub fn email() -> String {
@@ -345,14 +354,14 @@ impl Tenant {
         let email = email();
         let user = banata::auth::accounts::sign_up(&**store, name, &email, PASSWORD).await.unwrap();
         let project = banata::auth::accounts::home_project(&**store, &user).await.unwrap();
-        let spec = banata::auth::issue::KeySpec {
+        let spec = banata::services::keys::KeySpec {
             project_id: &project.project_id,
             name: "root".into(),
             permissions: vec![],
-            created_by: &actor(&user.id),
             expires_at: None,
         };
-        let created = banata::auth::issue::issue(&**store, spec, time::OffsetDateTime::now_utc()).await.unwrap();
+        let now = time::OffsetDateTime::now_utc();
+        let created = banata::services::keys::issue(&**store, spec, &actor(&user.id), now).await.unwrap();
         Tenant {
             email,
             project_id: project.project_id,

@@ -14,7 +14,7 @@ const JOINS: &str = "LEFT JOIN users cu ON cu.id = k.created_by
     LEFT JOIN users ru ON ru.id = k.revoked_by
     LEFT JOIN api_keys rk ON rk.id = k.revoked_by";
 
-pub(super) fn by_id() -> String {
+pub(in crate::store) fn by_id() -> String {
     format!("{COLUMNS} FROM api_keys k {JOINS} WHERE k.project_id = $1 AND k.id = $2")
 }
 
@@ -24,7 +24,7 @@ pub(super) fn by_id() -> String {
 /// planner has statistics). Only the filters in use are in the text.
 /// Binds, in order: project, then the search pattern and the cursor key id
 /// when present.
-pub(super) fn page(query: &super::KeyQuery) -> String {
+pub(in crate::store) fn page(query: &crate::store::KeyQuery) -> String {
     let mut sql = String::from("SELECT * FROM api_keys k WHERE k.project_id = $1");
     let mut n = 1;
     if !query.include_revoked {
@@ -46,38 +46,38 @@ pub(super) fn page(query: &super::KeyQuery) -> String {
     format!("{COLUMNS} FROM ({sql}) k {JOINS} ORDER BY k.created_at DESC, k.id DESC")
 }
 
-pub(super) const INSERT: &str = "INSERT INTO api_keys
+pub(in crate::store) const INSERT: &str = "INSERT INTO api_keys
     (id, project_id, name, prefix, last4, key_hash, permissions, created_by, created_at, expires_at, replaces)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 /// Marks a working key as replaced (the first of two concurrent rolls wins)
 /// and reads what its replacement copies.
-pub(super) const CLAIM_FOR_ROLL: &str = "UPDATE api_keys SET replaced_by = $3
+pub(in crate::store) const CLAIM_FOR_ROLL: &str = "UPDATE api_keys SET replaced_by = $3
     WHERE project_id = $1 AND id = $2 AND revoked_at IS NULL AND replaced_by IS NULL
       AND (expires_at IS NULL OR expires_at > $4)
     RETURNING name, permissions, created_at, expires_at";
 
 /// Ends a key's life at $2, unless it ends sooner anyway.
-pub(super) const SHORTEN: &str = "UPDATE api_keys SET expires_at = $2
+pub(in crate::store) const SHORTEN: &str = "UPDATE api_keys SET expires_at = $2
     WHERE id = $1 AND (expires_at IS NULL OR expires_at > $2)";
 
-pub(super) const REVOKE: &str = "UPDATE api_keys SET revoked_at = $3, revoked_by = $4
+pub(in crate::store) const REVOKE: &str = "UPDATE api_keys SET revoked_at = $3, revoked_by = $4
     WHERE project_id = $1 AND id = $2 AND revoked_at IS NULL
     RETURNING name";
 
 /// A key and its project by hash, for verification.
-pub(super) const BY_HASH: &str = "SELECT k.id, k.name, k.prefix, k.project_id, p.name AS project_name,
+pub(in crate::store) const BY_HASH: &str = "SELECT k.id, k.name, k.prefix, k.project_id, p.name AS project_name,
         p.slug AS project_slug, k.permissions, k.expires_at, k.revoked_at
     FROM api_keys k JOIN projects p ON p.id = k.project_id
     WHERE k.key_hash = $1";
 
 /// Adds a day's requests of a key that still exists.
-pub(super) const COUNT_REQUESTS: &str = "INSERT INTO api_key_usage (key_id, day, requests)
+pub(in crate::store) const COUNT_REQUESTS: &str = "INSERT INTO api_key_usage (key_id, day, requests)
     SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM api_keys WHERE id = $1)
     ON CONFLICT (key_id, day) DO UPDATE SET requests = api_key_usage.requests + excluded.requests";
 
 /// Requests per day of `n` keys ($2…) from day $1 on.
-pub(super) fn usage(n: usize) -> String {
+pub(in crate::store) fn usage(n: usize) -> String {
     let ids: Vec<String> = (2..n + 2).map(|i| format!("${i}")).collect();
     format!(
         "SELECT key_id, day, requests FROM api_key_usage WHERE day >= $1 AND key_id IN ({}) ORDER BY key_id, day",
@@ -86,5 +86,19 @@ pub(super) fn usage(n: usize) -> String {
 }
 
 /// Moves `last_used_at` forward only.
-pub(super) const RECORD_USE: &str = "UPDATE api_keys SET last_used_at = $2
+pub(in crate::store) const RECORD_USE: &str = "UPDATE api_keys SET last_used_at = $2
     WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)";
+
+pub(in crate::store) const ACTIVE_NAME: &str =
+    "SELECT name FROM api_keys WHERE project_id = $1 AND id = $2 AND revoked_at IS NULL";
+
+pub(in crate::store) const RENAME: &str = "UPDATE api_keys SET name = $2 WHERE id = $1";
+
+pub(in crate::store) const COUNT_EXPIRING: &str = "SELECT count(*) FROM api_keys
+    WHERE project_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND expires_at <= $3";
+
+/// `%text%` for LIKE, with the pattern characters in `text` escaped.
+pub(in crate::store) fn like_pattern(text: &str) -> String {
+    let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}

@@ -1,15 +1,15 @@
 //! Audit log SQL, the same text on both backends.
 
-use super::AuditQuery;
+use crate::store::AuditQuery;
 
-pub(super) const INSERT: &str = "INSERT INTO audit_events
+pub(in crate::store) const INSERT: &str = "INSERT INTO audit_events
     (project_id, action, actor_kind, actor_id, actor_name, target_id, target_name, detail, ip, user_agent, created_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 /// A page of a project's events, newest first, keyset-paged on `seq`. Only
 /// the filters in use are in the text; binds, in order: project, then action,
 /// actor, target and cursor when present.
-pub(super) fn page(query: &AuditQuery) -> String {
+pub(in crate::store) fn page(query: &AuditQuery) -> String {
     let mut sql = String::from(
         "SELECT seq, created_at, action, actor_kind, actor_id, actor_name, target_id, target_name, detail, ip, user_agent
          FROM audit_events WHERE project_id = $1",
@@ -31,7 +31,7 @@ pub(super) fn page(query: &AuditQuery) -> String {
 }
 
 /// Everyone in a project's log, each with the name of their latest event.
-pub(super) const ACTORS: &str = "SELECT a.actor_id AS id, a.actor_name AS name, a.actor_kind AS kind
+pub(in crate::store) const ACTORS: &str = "SELECT a.actor_id AS id, a.actor_name AS name, a.actor_kind AS kind
     FROM audit_events a
     WHERE a.project_id = $1
       AND a.seq = (SELECT max(b.seq) FROM audit_events b WHERE b.project_id = $1 AND b.actor_id = a.actor_id)

@@ -1,0 +1,91 @@
+//! Who is asking, resolved: the actor, the one project the request may act
+//! on, and the access it has there. Authorization decisions start here.
+
+use crate::actor::{Actor, RequestSource};
+use crate::auth::{session, verify::VerifiedKey};
+use crate::domain::{may_change_keys, Membership, Role, User};
+use crate::error::AppError;
+use crate::state::AppState;
+use tower_sessions::Session;
+
+/// What the caller holds in its project.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// A signed-in member with this role.
+    Member(Role),
+    /// An application with an API key; `read_only` keys may only look.
+    ApiKey { read_only: bool },
+}
+
+/// A resolved caller: authenticated, and bound to exactly one project.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub actor: Actor,
+    pub project_id: String,
+    pub project_name: String,
+    pub project_slug: String,
+    pub access: Access,
+}
+
+impl Caller {
+    /// A signed-in member of `project`, acting from `source`.
+    pub fn member(source: RequestSource, user: &User, project: &Membership) -> Caller {
+        Caller {
+            actor: source.user(user),
+            project_id: project.project_id.clone(),
+            project_name: project.name.clone(),
+            project_slug: project.slug.clone(),
+            access: Access::Member(project.role),
+        }
+    }
+
+    /// An application with a verified key: the key alone decides the project.
+    pub fn api_key(source: RequestSource, key: &VerifiedKey) -> Caller {
+        Caller {
+            actor: source.api_key(&key.id, &key.name),
+            project_id: key.project_id.clone(),
+            project_name: key.project_name.clone(),
+            project_slug: key.project_slug.clone(),
+            access: Access::ApiKey { read_only: !may_change_keys(&key.permissions) },
+        }
+    }
+
+    /// The member's role, if the caller is one.
+    pub fn role(&self) -> Option<Role> {
+        match self.access {
+            Access::Member(role) => Some(role),
+            Access::ApiKey { .. } => None,
+        }
+    }
+
+    /// A member with at least `needed`; anything else is `Forbidden`, naming
+    /// what is missing.
+    pub(crate) fn require_role(&self, needed: Role) -> Result<(), AppError> {
+        match self.access {
+            Access::Member(role) if role.allows(needed) => Ok(()),
+            Access::Member(_) => Err(AppError::Forbidden(match needed {
+                Role::Owner => "Only the project's owners can do this.".into(),
+                _ => format!("This needs the {} role or higher.", needed.label()),
+            })),
+            Access::ApiKey { .. } => Err(AppError::Forbidden("An API key cannot do this.".into())),
+        }
+    }
+}
+
+/// The signed-in member of the project at `slug`, in one lookup: the one
+/// resolver behind server functions and plain-form routes. Signed out is
+/// `Unauthenticated`; a project they do not belong to is `NotFound`, exactly
+/// like one that does not exist. What their role allows is for the service
+/// to decide.
+pub async fn signed_in_member(
+    state: &AppState,
+    session: &Session,
+    source: RequestSource,
+    slug: &str,
+) -> Result<(User, Caller), AppError> {
+    let signed_in = session::current(session, &*state.store, &state.config, source.ip.clone()).await?;
+    let user = signed_in.ok_or(AppError::Unauthenticated)?.user;
+    let project = state.store.membership(&user.id, slug).await?.ok_or(AppError::NotFound)?;
+    let caller = Caller::member(source, &user, &project);
+    Ok((user, caller))
+}

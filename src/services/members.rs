@@ -1,0 +1,129 @@
+//! A project's members and invitations. Owners manage the team; anyone may
+//! leave except the last owner (the store enforces that inside the
+//! transaction that changes the membership). An invitation link's token is
+//! its only proof: looked up by hash, it works once, for the invited email.
+
+use super::Caller;
+use crate::actor::Actor;
+use crate::auth::{ids, tokens};
+use crate::domain::{normalize_email, AddMemberOutcome, FieldError, Member, PendingInvitation, Role, User};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::{InvitationRecord, NewInvitation, StoreError};
+use time::{Duration, OffsetDateTime};
+
+/// How long an invitation link works.
+const INVITATION_LIFETIME: Duration = Duration::days(7);
+
+/// The team, and for owners the pending invitations.
+pub async fn list(state: &AppState, caller: &Caller) -> Result<(Vec<Member>, Vec<PendingInvitation>), AppError> {
+    let members = state.store.members(&caller.project_id).await?;
+    let invitations = if caller.require_role(Role::Owner).is_ok() {
+        state.store.pending_invitations(&caller.project_id, OffsetDateTime::now_utc()).await?
+    } else {
+        Vec::new()
+    };
+    Ok((members, invitations))
+}
+
+/// Adds a teammate by email: at once if they have an account, otherwise by
+/// an invitation link that is returned this once. `base` is the
+/// `scheme://host` the link points at.
+pub async fn add(
+    state: &AppState,
+    caller: &Caller,
+    email: &str,
+    role: &str,
+    base: &str,
+) -> Result<AddMemberOutcome, AppError> {
+    caller.require_role(Role::Owner)?;
+    let email = normalize_email(email)?;
+    let role = parse_role(role)?;
+    if let Some(found) = state.store.credentials_by_email(&email).await? {
+        state.store.add_member(&caller.project_id, &found.user.id, role, &caller.actor).await.map_err(|e| match e {
+            StoreError::Conflict(_) => AppError::from(FieldError::new("email", "They are already a member.")),
+            other => other.into(),
+        })?;
+        return Ok(AddMemberOutcome::Added { name: found.user.name, email });
+    }
+    let token = tokens::invitation_token();
+    let now = OffsetDateTime::now_utc();
+    let invitation = NewInvitation {
+        id: ids::invitation_id(),
+        project_id: caller.project_id.clone(),
+        email: email.clone(),
+        role,
+        token_hash: tokens::hash(&token),
+        invited_by: caller.actor.id.clone(),
+        created_at: now,
+        expires_at: now + INVITATION_LIFETIME,
+    };
+    state.store.insert_invitation(&invitation, &caller.actor).await?;
+    Ok(AddMemberOutcome::Invited { email, link: format!("{base}/invite/{token}") })
+}
+
+pub async fn change_role(state: &AppState, caller: &Caller, user_id: &str, role: &str) -> Result<(), AppError> {
+    caller.require_role(Role::Owner)?;
+    let role = parse_role(role)?;
+    Ok(state.store.change_role(&caller.project_id, user_id, role, &caller.actor).await?)
+}
+
+pub async fn remove(state: &AppState, caller: &Caller, user_id: &str) -> Result<(), AppError> {
+    caller.require_role(Role::Owner)?;
+    Ok(state.store.remove_member(&caller.project_id, user_id, &caller.actor).await?)
+}
+
+/// Any member may leave, except the last owner.
+pub async fn leave(state: &AppState, caller: &Caller) -> Result<(), AppError> {
+    caller.require_role(Role::Viewer)?;
+    Ok(state.store.remove_member(&caller.project_id, &caller.actor.id, &caller.actor).await?)
+}
+
+pub async fn revoke_invitation(state: &AppState, caller: &Caller, invitation_id: &str) -> Result<(), AppError> {
+    caller.require_role(Role::Owner)?;
+    let now = OffsetDateTime::now_utc();
+    Ok(state.store.revoke_invitation(&caller.project_id, invitation_id, now, &caller.actor).await?)
+}
+
+/// The invitation behind `token`, if it can still be accepted.
+pub async fn invitation(state: &AppState, token: &str) -> Result<InvitationRecord, AppError> {
+    let record = state
+        .store
+        .invitation_by_token(&tokens::hash(token))
+        .await?
+        .ok_or_else(|| AppError::Gone("This invitation link is not valid. Ask for a new one.".into()))?;
+    if record.accepted {
+        return Err(AppError::Gone("This invitation has already been used.".into()));
+    }
+    if record.revoked {
+        return Err(AppError::Gone("This invitation was withdrawn. Ask for a new one.".into()));
+    }
+    if record.expires_at <= OffsetDateTime::now_utc() {
+        return Err(AppError::Gone("This invitation has expired. Ask for a new one.".into()));
+    }
+    Ok(record)
+}
+
+/// Joins the project as the invited role; only the invited email may.
+/// Returns the project's slug.
+pub async fn accept(state: &AppState, user: &User, by: &Actor, token: &str) -> Result<String, AppError> {
+    let record = invitation(state, token).await?;
+    if !record.email.eq_ignore_ascii_case(&user.email) {
+        return Err(AppError::Forbidden(format!(
+            "This invitation was sent to {}. Sign in with that address to accept it.",
+            record.email
+        )));
+    }
+    state.store.accept_invitation(&record.id, by, OffsetDateTime::now_utc()).await.map_err(|e| match e {
+        StoreError::NotFound => AppError::Gone("This invitation has already been used.".into()),
+        other => other.into(),
+    })?;
+    state.store.set_last_project(&user.id, &record.project_id).await?;
+    let memberships = state.store.memberships(&user.id).await?;
+    let joined = memberships.into_iter().find(|m| m.project_id == record.project_id);
+    joined.map(|m| m.slug).ok_or(AppError::Internal)
+}
+
+fn parse_role(raw: &str) -> Result<Role, AppError> {
+    Role::parse(raw).ok_or_else(|| FieldError::new("role", "Choose owner, developer or viewer.").into())
+}

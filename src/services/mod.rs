@@ -1,0 +1,17 @@
+//! The rules of each resource with a lifecycle, in one place per resource:
+//! what input is acceptable (one set for the dashboard, the admin API and
+//! the plain forms), who may do what, what the audit log records, and which
+//! cached keys must be forgotten. The adapters (server functions in `api`,
+//! admin API handlers in `admin`, plain-form routes in `http`) find out who
+//! is asking, call one function here, and map its `AppError` to their wire.
+//!
+//! A service function takes the `AppState` (store and key cache), the
+//! resolved `Caller` and already-parsed input; it never sees a request.
+
+pub mod audit;
+mod caller;
+pub mod keys;
+pub mod members;
+pub mod projects;
+
+pub use caller::{signed_in_member, Access, Caller};

@@ -1,0 +1,196 @@
+//! The `Store` trait: every operation on the database, one method each.
+//! Audited changes take the `Actor` and write its event in the same
+//! transaction; changed rows come back from inside that transaction.
+
+use super::*;
+use crate::actor::Actor;
+use crate::domain::{
+    ApiKey, AuditActor, AuditEvent, Member, Membership, PendingInvitation, ProjectSummary, Role, User,
+};
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// The tower-sessions store on the same database.
+    fn sessions(&self) -> SessionBackend;
+
+    /// Cheap round trip, for readiness checks.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Fails with `Conflict("email")` when the email is taken (any case).
+    async fn insert_user(&self, user: &NewUser) -> Result<User, StoreError>;
+
+    async fn user_by_id(&self, id: &str) -> Result<Option<User>, StoreError>;
+
+    /// Looks the email up case-insensitively.
+    async fn credentials_by_email(&self, email: &str) -> Result<Option<Credentials>, StoreError>;
+
+    /// Writes the project and its owner's membership in one transaction.
+    /// Fails with `Conflict("slug")` when the slug is taken.
+    async fn insert_project(&self, project: &NewProject) -> Result<Membership, StoreError>;
+
+    /// The user's projects, oldest membership first.
+    async fn memberships(&self, user_id: &str) -> Result<Vec<Membership>, StoreError>;
+
+    /// The project with this slug together with the user's role in it, in one
+    /// query; `None` both when it does not exist and when they are no member.
+    async fn membership(&self, user_id: &str, slug: &str) -> Result<Option<Membership>, StoreError>;
+
+    /// The user's projects with their count of active keys, by name.
+    async fn project_summaries(&self, user_id: &str) -> Result<Vec<ProjectSummary>, StoreError>;
+
+    async fn rename_project(&self, project_id: &str, name: &str, by: &Actor) -> Result<(), StoreError>;
+
+    /// Fails with `Conflict("slug")` when the slug is taken.
+    async fn change_slug(&self, project_id: &str, slug: &str, by: &Actor) -> Result<(), StoreError>;
+
+    /// Deletes the project with its members, invitations and keys (which
+    /// therefore stop working).
+    async fn delete_project(&self, project_id: &str, by: &Actor) -> Result<(), StoreError>;
+
+    /// Remembers the project a user last opened; `None` if they have none.
+    async fn set_last_project(&self, user_id: &str, project_id: &str) -> Result<(), StoreError>;
+    async fn last_project(&self, user_id: &str) -> Result<Option<String>, StoreError>;
+
+    /// Members, owners first, then by name.
+    async fn members(&self, project_id: &str) -> Result<Vec<Member>, StoreError>;
+
+    /// Fails with `Conflict("member")` when they already are one.
+    async fn add_member(&self, project_id: &str, user_id: &str, role: Role, by: &Actor) -> Result<(), StoreError>;
+
+    /// Fails with `LastOwner` rather than leave the project without an owner,
+    /// and with `NotFound` when the user is no member.
+    async fn change_role(&self, project_id: &str, user_id: &str, role: Role, by: &Actor) -> Result<(), StoreError>;
+
+    /// Same rules as `change_role`.
+    async fn remove_member(&self, project_id: &str, user_id: &str, by: &Actor) -> Result<(), StoreError>;
+
+    async fn insert_invitation(&self, invitation: &NewInvitation, by: &Actor) -> Result<(), StoreError>;
+
+    /// Invitations neither accepted, revoked nor expired at `now`.
+    async fn pending_invitations(
+        &self,
+        project_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<Vec<PendingInvitation>, StoreError>;
+
+    /// `NotFound` unless a pending invitation of this project has this id.
+    async fn revoke_invitation(
+        &self,
+        project_id: &str,
+        id: &str,
+        now: OffsetDateTime,
+        by: &Actor,
+    ) -> Result<(), StoreError>;
+
+    async fn invitation_by_token(&self, token_hash: &str) -> Result<Option<InvitationRecord>, StoreError>;
+
+    /// Marks the invitation accepted and adds the member, atomically: of two
+    /// concurrent accepts one wins, the other gets `NotFound`.
+    /// `by` is the accepting user.
+    async fn accept_invitation(&self, id: &str, by: &Actor, now: OffsetDateTime) -> Result<(), StoreError>;
+
+    /// Fails with `Conflict("name")` when an active key of the project has
+    /// this name (in any case).
+    async fn insert_key(&self, key: &NewKey, by: &Actor) -> Result<ApiKey, StoreError>;
+
+    /// A page of the project's keys, newest first; `now` decides "expired".
+    async fn list_keys(
+        &self,
+        project_id: &str,
+        query: &KeyQuery,
+        now: OffsetDateTime,
+    ) -> Result<Vec<ApiKey>, StoreError>;
+
+    /// Renames an unrevoked key of the project and records it.
+    /// `Conflict("name")` when another active key has the name.
+    async fn rename_key(&self, project_id: &str, key_id: &str, name: &str, by: &Actor) -> Result<(), StoreError>;
+
+    /// How many of the project's working keys expire after `now` and by `by`.
+    async fn count_expiring_keys(
+        &self,
+        project_id: &str,
+        now: OffsetDateTime,
+        by: OffsetDateTime,
+    ) -> Result<i64, StoreError>;
+
+    /// One key of the project, revoked or not; `NotFound` otherwise.
+    async fn key(&self, project_id: &str, key_id: &str, now: OffsetDateTime) -> Result<ApiKey, StoreError>;
+
+    /// The key with this hash, with its project, whatever its state: the
+    /// caller decides whether it still works.
+    async fn key_by_hash(&self, key_hash: &str) -> Result<Option<KeyRecord>, StoreError>;
+
+    /// Stores when keys were last used and adds their requests per day, in
+    /// one transaction. A time older than the stored one is ignored, so
+    /// instances may flush in any order; uses of a deleted key are dropped.
+    async fn record_key_use(&self, uses: &[KeyUse]) -> Result<(), StoreError>;
+
+    /// A key's requests per UTC day (`YYYY-MM-DD`) from `since` on, oldest
+    /// first; days without requests are left out.
+    async fn key_usage(&self, key_ids: &[String], since: &str) -> Result<Vec<(String, String, i64)>, StoreError>;
+
+    /// Sends every key change any instance makes (revocations, deleted
+    /// projects) to `changes`, for ever, and `KeyChange::All` whenever some
+    /// may have been missed (at start and after a lost connection). A
+    /// backend that only one process can use has nothing to send.
+    async fn watch_key_changes(&self, changes: tokio::sync::mpsc::UnboundedSender<KeyChange>) {
+        let _ = changes;
+    }
+
+    /// `NotFound` unless an active key of this project has this id.
+    async fn revoke_key(
+        &self,
+        project_id: &str,
+        key_id: &str,
+        by: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<ApiKey, StoreError>;
+
+    /// Records a sign-in, and forgets the user's sessions that were last
+    /// seen before `stale_before` (they have ended by timeout).
+    async fn insert_session(&self, session: &NewSession, stale_before: OffsetDateTime) -> Result<(), StoreError>;
+
+    /// The user of a live session; `None` once it has been ended.
+    async fn session_user(&self, session_id: &str) -> Result<Option<User>, StoreError>;
+
+    /// Moves the session's last-seen time (and address, when known) forward.
+    async fn touch_session(&self, session_id: &str, at: OffsetDateTime, ip: Option<&str>) -> Result<(), StoreError>;
+
+    /// The user's sessions seen since `seen_after`, most recent first.
+    async fn user_sessions(&self, user_id: &str, seen_after: OffsetDateTime) -> Result<Vec<SessionRecord>, StoreError>;
+
+    /// Deletes this browser's session row, if it is still there (sign-out).
+    async fn forget_session(&self, session_id: &str) -> Result<(), StoreError>;
+
+    /// Ends one of the user's sessions; `NotFound` if they have no such one.
+    async fn end_session(&self, user_id: &str, session_id: &str) -> Result<(), StoreError>;
+
+    /// Ends every session of the user but `keep`; returns how many ended.
+    async fn end_other_sessions(&self, user_id: &str, keep: &str) -> Result<u64, StoreError>;
+
+    /// Stores a new password hash and ends every other session of the user,
+    /// in one transaction.
+    async fn change_password(&self, user_id: &str, password_hash: &str, keep: &str) -> Result<u64, StoreError>;
+
+    /// Replaces an active key of the project: writes the new key (same name,
+    /// permissions and lifetime), makes the old one stop at `old_until` (or
+    /// sooner, if it would anyway), links the two, and records both in the
+    /// audit log, in one transaction. Of two concurrent rolls of a key one
+    /// wins; the other, like a revoked, expired or unknown key, is `NotFound`.
+    /// Returns the old key as it now is, and the new one.
+    async fn roll_key(
+        &self,
+        project_id: &str,
+        key_id: &str,
+        new: &Replacement,
+        by: &Actor,
+    ) -> Result<(ApiKey, ApiKey), StoreError>;
+
+    /// A page of the project's audit log, newest first.
+    async fn audit_events(&self, project_id: &str, query: &AuditQuery) -> Result<Vec<AuditEvent>, StoreError>;
+
+    /// Everyone who appears in the project's audit log, by name.
+    async fn audit_actors(&self, project_id: &str) -> Result<Vec<AuditActor>, StoreError>;
+}

@@ -1,0 +1,17 @@
+//! Projects. A project's members, invitations and keys go with it when it is deleted (foreign keys cascade).
+
+pub(in crate::store) const INSERT: &str = "INSERT INTO projects (id, name, slug, created_at) VALUES ($1, $2, $3, $4)";
+
+pub(in crate::store) const SUMMARIES: &str = "SELECT p.id AS project_id, p.name, p.slug, m.role,
+    (SELECT count(*) FROM api_keys k WHERE k.project_id = p.id AND k.revoked_at IS NULL) AS key_count
+    FROM project_members m JOIN projects p ON p.id = m.project_id
+    WHERE m.user_id = $1
+    ORDER BY lower(p.name), p.slug";
+
+pub(in crate::store) const RENAME: &str = "UPDATE projects SET name = $2 WHERE id = $1";
+
+pub(in crate::store) const CHANGE_SLUG: &str = "UPDATE projects SET slug = $2 WHERE id = $1";
+
+pub(in crate::store) const DELETE: &str = "DELETE FROM projects WHERE id = $1";
+
+pub(in crate::store) const NAME_AND_SLUG: &str = "SELECT name, slug FROM projects WHERE id = $1";

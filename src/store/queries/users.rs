@@ -1,0 +1,15 @@
+//! Dashboard accounts.
+
+pub(in crate::store) const INSERT: &str =
+    "INSERT INTO users (id, name, email, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)";
+
+pub(in crate::store) const BY_ID: &str = "SELECT id, name, email FROM users WHERE id = $1";
+
+pub(in crate::store) const CREDENTIALS_BY_EMAIL: &str =
+    "SELECT id, name, email, password_hash FROM users WHERE lower(email) = lower($1)";
+
+pub(in crate::store) const LAST_PROJECT: &str = "SELECT last_project_id FROM users WHERE id = $1";
+
+pub(in crate::store) const NAME: &str = "SELECT name FROM users WHERE id = $1";
+
+pub(in crate::store) const SET_PASSWORD: &str = "UPDATE users SET password_hash = $2 WHERE id = $1";

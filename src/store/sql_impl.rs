@@ -1,0 +1,800 @@
+//! The one `Store` implementation, compiled once per backend: `postgres.rs`
+//! and `sqlite.rs` each include this file as a module (`#[path]`), with
+//! `Backend` (the store type, whose `pool` is that backend's pool), `Conn`,
+//! `LOCK_PROJECT`, `SET_LAST_PROJECT` and `watch_key_changes` defined beside
+//! it. Why not a generic implementation over `sqlx::Database`: every query
+//! would need bounds for each bound and decoded type on both drivers, which
+//! buries the SQL under trait plumbing; why not a macro: rustfmt and the
+//! compiler's messages both stop at a macro's body. This way both backends
+//! run the same text and the same Rust, and both are plain code.
+//!
+//! Changed rows are read back on the transaction's own connection before it
+//! commits, so a caller that got `Ok` got the committed row, and an `Err`
+//! after a commit can only come from the commit itself.
+
+use super::{watch_key_changes, Backend, Conn, LOCK_PROJECT, SET_LAST_PROJECT};
+use crate::actor::Actor;
+use crate::domain::audit_text;
+use crate::domain::rules::{keeps_an_owner, replacement_expiry};
+use crate::domain::{
+    ApiKey, AuditAction, AuditActor, AuditEvent, Member, Membership, PendingInvitation, ProjectSummary, Role, User,
+};
+use crate::store::queries;
+use crate::store::rows::*;
+use crate::store::*;
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+#[async_trait]
+impl Store for Backend {
+    async fn watch_key_changes(&self, changes: tokio::sync::mpsc::UnboundedSender<KeyChange>) {
+        watch_key_changes(&self.pool, changes).await
+    }
+
+    fn sessions(&self) -> SessionBackend {
+        self.sessions.clone()
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query(queries::health::PING).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn insert_user(&self, user: &NewUser) -> Result<User, StoreError> {
+        sqlx::query(queries::users::INSERT)
+            .bind(&user.id)
+            .bind(&user.name)
+            .bind(&user.email)
+            .bind(&user.password_hash)
+            .bind(user.created_at)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::unique("email"))?;
+        Ok(User { id: user.id.clone(), name: user.name.clone(), email: user.email.clone() })
+    }
+
+    async fn user_by_id(&self, id: &str) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query_as::<_, UserRow>(queries::users::BY_ID).bind(id).fetch_optional(&self.pool).await?;
+        Ok(row.map(User::from))
+    }
+
+    async fn credentials_by_email(&self, email: &str) -> Result<Option<Credentials>, StoreError> {
+        let row = sqlx::query_as::<_, CredentialsRow>(queries::users::CREDENTIALS_BY_EMAIL)
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(Credentials::from))
+    }
+
+    async fn insert_project(&self, project: &NewProject) -> Result<Membership, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(queries::projects::INSERT)
+            .bind(&project.id)
+            .bind(&project.name)
+            .bind(&project.slug)
+            .bind(project.created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::unique("slug"))?;
+        sqlx::query(queries::members::INSERT)
+            .bind(&project.id)
+            .bind(&project.owner_id)
+            .bind(Role::Owner.as_str())
+            .bind(project.created_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Membership {
+            project_id: project.id.clone(),
+            name: project.name.clone(),
+            slug: project.slug.clone(),
+            role: Role::Owner,
+        })
+    }
+
+    async fn memberships(&self, user_id: &str) -> Result<Vec<Membership>, StoreError> {
+        sqlx::query_as::<_, MembershipRow>(queries::members::MEMBERSHIPS)
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(Membership::try_from)
+            .collect()
+    }
+
+    async fn membership(&self, user_id: &str, slug: &str) -> Result<Option<Membership>, StoreError> {
+        sqlx::query_as::<_, MembershipRow>(queries::members::MEMBERSHIP)
+            .bind(user_id)
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(Membership::try_from)
+            .transpose()
+    }
+
+    async fn project_summaries(&self, user_id: &str) -> Result<Vec<ProjectSummary>, StoreError> {
+        sqlx::query_as::<_, SummaryRow>(queries::projects::SUMMARIES)
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(ProjectSummary::try_from)
+            .collect()
+    }
+
+    async fn rename_project(&self, project_id: &str, name: &str, by: &Actor) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let (old, _) = Self::locked_project(&mut tx, project_id).await?;
+        sqlx::query(queries::projects::RENAME).bind(project_id).bind(name).execute(&mut *tx).await?;
+        let detail = audit_text::change(&old, name);
+        Self::record(
+            &mut tx,
+            AuditRecord {
+                project_id,
+                action: AuditAction::ProjectRenamed,
+                actor: by,
+                target_id: project_id,
+                target_name: name,
+                detail,
+                at: OffsetDateTime::now_utc(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn change_slug(&self, project_id: &str, slug: &str, by: &Actor) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let (name, old) = Self::locked_project(&mut tx, project_id).await?;
+        sqlx::query(queries::projects::CHANGE_SLUG)
+            .bind(project_id)
+            .bind(slug)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::unique("slug"))?;
+        let detail = audit_text::change(&old, slug);
+        Self::record(
+            &mut tx,
+            AuditRecord {
+                project_id,
+                action: AuditAction::ProjectUrlChanged,
+                actor: by,
+                target_id: project_id,
+                target_name: &name,
+                detail,
+                at: OffsetDateTime::now_utc(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_project(&self, project_id: &str, by: &Actor) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let (name, slug) = Self::locked_project(&mut tx, project_id).await?;
+        sqlx::query(queries::projects::DELETE).bind(project_id).execute(&mut *tx).await?;
+        Self::record(
+            &mut tx,
+            AuditRecord {
+                project_id,
+                action: AuditAction::ProjectDeleted,
+                actor: by,
+                target_id: project_id,
+                target_name: &name,
+                detail: slug,
+                at: OffsetDateTime::now_utc(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_last_project(&self, user_id: &str, project_id: &str) -> Result<(), StoreError> {
+        sqlx::query(SET_LAST_PROJECT).bind(user_id).bind(project_id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn last_project(&self, user_id: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as(queries::users::LAST_PROJECT).bind(user_id).fetch_optional(&self.pool).await?;
+        Ok(row.and_then(|(id,)| id))
+    }
+
+    async fn members(&self, project_id: &str) -> Result<Vec<Member>, StoreError> {
+        sqlx::query_as::<_, MemberRow>(queries::members::LIST)
+            .bind(project_id)
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(Member::try_from)
+            .collect()
+    }
+
+    async fn add_member(&self, project_id: &str, user_id: &str, role: Role, by: &Actor) -> Result<(), StoreError> {
+        let now = OffsetDateTime::now_utc();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(queries::members::INSERT)
+            .bind(project_id)
+            .bind(user_id)
+            .bind(role.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::unique("member"))?;
+        let (name,): (String,) = sqlx::query_as(queries::users::NAME).bind(user_id).fetch_one(&mut *tx).await?;
+        Self::record(
+            &mut tx,
+            AuditRecord {
+                project_id,
+                action: AuditAction::MemberAdded,
+                actor: by,
+                target_id: user_id,
+                target_name: &name,
+                detail: audit_text::as_role(role),
+                at: now,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn change_role(&self, project_id: &str, user_id: &str, role: Role, by: &Actor) -> Result<(), StoreError> {
+        self.change_membership(project_id, user_id, Some(role), by).await
+    }
+
+    async fn remove_member(&self, project_id: &str, user_id: &str, by: &Actor) -> Result<(), StoreError> {
+        self.change_membership(project_id, user_id, None, by).await
+    }
+
+    async fn insert_invitation(&self, invitation: &NewInvitation, by: &Actor) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(queries::invitations::INSERT)
+            .bind(&invitation.id)
+            .bind(&invitation.project_id)
+            .bind(&invitation.email)
+            .bind(invitation.role.as_str())
+            .bind(&invitation.token_hash)
+            .bind(&invitation.invited_by)
+            .bind(invitation.created_at)
+            .bind(invitation.expires_at)
+            .execute(&mut *tx)
+            .await?;
+        Self::record(
+            &mut tx,
+            AuditRecord {
+                project_id: &invitation.project_id,
+                action: AuditAction::InvitationCreated,
+                actor: by,
+                target_id: &invitation.id,
+                target_name: &invitation.email,
+                detail: audit_text::as_role(invitation.role),
+                at: invitation.created_at,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn pending_invitations(
+        &self,
+        project_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<Vec<PendingInvitation>, StoreError> {
+        sqlx::query_as::<_, PendingRow>(queries::invitations::PENDING)
+            .bind(project_id)
+            .bind(now)
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(PendingInvitation::try_from)
+            .collect()
+    }
+
+    async fn revoke_invitation(
+        &self,
+        project_id: &str,
+        id: &str,
+        now: OffsetDateTime,
+        by: &Actor,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let revoked: Option<(String, String)> = sqlx::query_as(queries::invitations::REVOKE)
+            .bind(project_id)
+            .bind(id)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (email, role) = revoked.ok_or(StoreError::NotFound)?;
+        Self::record(
+            &mut tx,
+            AuditRecord {
+                project_id,
+                action: AuditAction::InvitationRevoked,
+                actor: by,
+                target_id: id,
+                target_name: &email,
+                detail: audit_text::as_role(role_column(&role)?),
+                at: now,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn invitation_by_token(&self, token_hash: &str) -> Result<Option<InvitationRecord>, StoreError> {
+        sqlx::query_as::<_, InvitationRow>(queries::invitations::BY_TOKEN)
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(InvitationRecord::try_from)
+            .transpose()
+    }
+
+    async fn accept_invitation(&self, id: &str, by: &Actor, now: OffsetDateTime) -> Result<(), StoreError> {
+        let user_id = by.id.as_str();
+        let mut tx = self.pool.begin().await?;
+        let claimed: Option<(String, String, String)> = sqlx::query_as(queries::invitations::CLAIM)
+            .bind(id)
+            .bind(user_id)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (project_id, role, email) = claimed.ok_or(StoreError::NotFound)?;
+        // Already a member: keep the role they have.
+        sqlx::query(queries::members::INSERT_UNLESS_MEMBER)
+            .bind(&project_id)
+            .bind(user_id)
+            .bind(&role)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        Self::record(
+            &mut tx,
+            AuditRecord {
+                project_id: &project_id,
+                action: AuditAction::InvitationAccepted,
+                actor: by,
+                target_id: id,
+                target_name: &email,
+                detail: format!("joined {}", audit_text::as_role(role_column(&role)?)),
+                at: now,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn insert_key(&self, key: &NewKey, by: &Actor) -> Result<ApiKey, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(queries::keys::INSERT)
+            .bind(&key.id)
+            .bind(&key.project_id)
+            .bind(&key.name)
+            .bind(&key.prefix)
+            .bind(&key.last4)
+            .bind(&key.key_hash)
+            .bind(&key.permissions)
+            .bind(&key.created_by)
+            .bind(key.created_at)
+            .bind(key.expires_at)
+            .bind(None::<String>)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::unique("name"))?;
+        Self::record(
+            &mut tx,
+            AuditRecord {
+                project_id: &key.project_id,
+                action: AuditAction::KeyCreated,
+                actor: by,
+                target_id: &key.id,
+                target_name: &key.name,
+                detail: audit_text::expiry(key.expires_at),
+                at: key.created_at,
+            },
+        )
+        .await?;
+        let created = Self::key_on(&mut tx, &key.project_id, &key.id, key.created_at).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn list_keys(
+        &self,
+        project_id: &str,
+        query: &KeyQuery,
+        now: OffsetDateTime,
+    ) -> Result<Vec<ApiKey>, StoreError> {
+        let sql = queries::keys::page(query);
+        let mut select = sqlx::query_as::<_, KeyRow>(&sql).bind(project_id);
+        if let Some(search) = &query.search {
+            select = select.bind(queries::keys::like_pattern(search));
+        }
+        if let Some(after) = &query.after {
+            select = select.bind(after.as_str());
+        }
+        let rows = select.fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(|row| row.into_key(now)).collect())
+    }
+
+    async fn rename_key(&self, project_id: &str, key_id: &str, name: &str, by: &Actor) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        Self::locked_project(&mut tx, project_id).await?;
+        let old: Option<(String,)> =
+            sqlx::query_as(queries::keys::ACTIVE_NAME).bind(project_id).bind(key_id).fetch_optional(&mut *tx).await?;
+        let (old,) = old.ok_or(StoreError::NotFound)?;
+        sqlx::query(queries::keys::RENAME)
+            .bind(key_id)
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::unique("name"))?;
+        Self::record(
+            &mut tx,
+            AuditRecord {
+                project_id,
+                action: AuditAction::KeyRenamed,
+                actor: by,
+                target_id: key_id,
+                target_name: name,
+                detail: audit_text::change(&old, name),
+                at: OffsetDateTime::now_utc(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn count_expiring_keys(
+        &self,
+        project_id: &str,
+        now: OffsetDateTime,
+        by: OffsetDateTime,
+    ) -> Result<i64, StoreError> {
+        let (count,): (i64,) = sqlx::query_as(queries::keys::COUNT_EXPIRING)
+            .bind(project_id)
+            .bind(now)
+            .bind(by)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count)
+    }
+
+    async fn key(&self, project_id: &str, key_id: &str, now: OffsetDateTime) -> Result<ApiKey, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        Self::key_on(&mut conn, project_id, key_id, now).await
+    }
+
+    async fn key_by_hash(&self, key_hash: &str) -> Result<Option<KeyRecord>, StoreError> {
+        Ok(sqlx::query_as::<_, KeyRecord>(queries::keys::BY_HASH).bind(key_hash).fetch_optional(&self.pool).await?)
+    }
+
+    async fn record_key_use(&self, uses: &[KeyUse]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for key in uses {
+            sqlx::query(queries::keys::RECORD_USE).bind(&key.key_id).bind(key.last_used).execute(&mut *tx).await?;
+            for (day, requests) in &key.days {
+                sqlx::query(queries::keys::COUNT_REQUESTS)
+                    .bind(&key.key_id)
+                    .bind(day)
+                    .bind(*requests)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn key_usage(&self, key_ids: &[String], since: &str) -> Result<Vec<(String, String, i64)>, StoreError> {
+        if key_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = queries::keys::usage(key_ids.len());
+        let mut select = sqlx::query_as::<_, (String, String, i64)>(&sql).bind(since);
+        for id in key_ids {
+            select = select.bind(id);
+        }
+        Ok(select.fetch_all(&self.pool).await?)
+    }
+
+    async fn revoke_key(
+        &self,
+        project_id: &str,
+        key_id: &str,
+        by: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<ApiKey, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let revoked: Option<(String,)> = sqlx::query_as(queries::keys::REVOKE)
+            .bind(project_id)
+            .bind(key_id)
+            .bind(now)
+            .bind(&by.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (name,) = revoked.ok_or(StoreError::NotFound)?;
+        Self::record(
+            &mut tx,
+            AuditRecord {
+                project_id,
+                action: AuditAction::KeyRevoked,
+                actor: by,
+                target_id: key_id,
+                target_name: &name,
+                detail: String::new(),
+                at: now,
+            },
+        )
+        .await?;
+        let revoked = Self::key_on(&mut tx, project_id, key_id, now).await?;
+        tx.commit().await?;
+        Ok(revoked)
+    }
+
+    async fn insert_session(&self, session: &NewSession, stale_before: OffsetDateTime) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(queries::sessions::DELETE_STALE)
+            .bind(&session.user_id)
+            .bind(stale_before)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(queries::sessions::INSERT)
+            .bind(&session.id)
+            .bind(&session.user_id)
+            .bind(session.at)
+            .bind(session.ip.as_deref())
+            .bind(session.user_agent.as_deref())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn session_user(&self, session_id: &str) -> Result<Option<User>, StoreError> {
+        let row =
+            sqlx::query_as::<_, UserRow>(queries::sessions::USER).bind(session_id).fetch_optional(&self.pool).await?;
+        Ok(row.map(User::from))
+    }
+
+    async fn touch_session(&self, session_id: &str, at: OffsetDateTime, ip: Option<&str>) -> Result<(), StoreError> {
+        sqlx::query(queries::sessions::TOUCH).bind(session_id).bind(at).bind(ip).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn user_sessions(&self, user_id: &str, seen_after: OffsetDateTime) -> Result<Vec<SessionRecord>, StoreError> {
+        Ok(sqlx::query_as::<_, SessionRecord>(queries::sessions::LIST)
+            .bind(user_id)
+            .bind(seen_after)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn forget_session(&self, session_id: &str) -> Result<(), StoreError> {
+        sqlx::query(queries::sessions::DELETE).bind(session_id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn end_session(&self, user_id: &str, session_id: &str) -> Result<(), StoreError> {
+        let done = sqlx::query(queries::sessions::END).bind(user_id).bind(session_id).execute(&self.pool).await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn end_other_sessions(&self, user_id: &str, keep: &str) -> Result<u64, StoreError> {
+        let done = sqlx::query(queries::sessions::END_OTHERS).bind(user_id).bind(keep).execute(&self.pool).await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn change_password(&self, user_id: &str, password_hash: &str, keep: &str) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let changed =
+            sqlx::query(queries::users::SET_PASSWORD).bind(user_id).bind(password_hash).execute(&mut *tx).await?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let ended = sqlx::query(queries::sessions::END_OTHERS).bind(user_id).bind(keep).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(ended.rows_affected())
+    }
+
+    async fn roll_key(
+        &self,
+        project_id: &str,
+        key_id: &str,
+        new: &Replacement,
+        by: &Actor,
+    ) -> Result<(ApiKey, ApiKey), StoreError> {
+        let now = new.created_at;
+        let mut tx = self.pool.begin().await?;
+        let claimed: Option<(String, String, OffsetDateTime, Option<OffsetDateTime>)> =
+            sqlx::query_as(queries::keys::CLAIM_FOR_ROLL)
+                .bind(project_id)
+                .bind(key_id)
+                .bind(&new.id)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (name, permissions, created_at, expires_at) = claimed.ok_or(StoreError::NotFound)?;
+        sqlx::query(queries::keys::SHORTEN).bind(key_id).bind(new.old_until).execute(&mut *tx).await?;
+        let new_expiry = replacement_expiry(created_at, expires_at, now);
+        sqlx::query(queries::keys::INSERT)
+            .bind(&new.id)
+            .bind(project_id)
+            .bind(&name)
+            .bind(&new.prefix)
+            .bind(&new.last4)
+            .bind(&new.key_hash)
+            .bind(&permissions)
+            .bind(&by.id)
+            .bind(now)
+            .bind(new_expiry)
+            .bind(key_id)
+            .execute(&mut *tx)
+            .await?;
+        Self::record(
+            &mut tx,
+            AuditRecord {
+                project_id,
+                action: AuditAction::KeyRolled,
+                actor: by,
+                target_id: key_id,
+                target_name: &name,
+                detail: audit_text::rolled(&new.id, new.old_until, now),
+                at: now,
+            },
+        )
+        .await?;
+        Self::record(
+            &mut tx,
+            AuditRecord {
+                project_id,
+                action: AuditAction::KeyCreated,
+                actor: by,
+                target_id: &new.id,
+                target_name: &name,
+                detail: audit_text::replaces(key_id, new_expiry),
+                at: now,
+            },
+        )
+        .await?;
+        let old = Self::key_on(&mut tx, project_id, key_id, now).await?;
+        let replacement = Self::key_on(&mut tx, project_id, &new.id, now).await?;
+        tx.commit().await?;
+        Ok((old, replacement))
+    }
+
+    async fn audit_events(&self, project_id: &str, query: &AuditQuery) -> Result<Vec<AuditEvent>, StoreError> {
+        let sql = queries::audit::page(query);
+        let mut select = sqlx::query_as::<_, AuditRow>(&sql).bind(project_id);
+        if let Some(action) = query.action {
+            select = select.bind(action.as_str());
+        }
+        for text in [&query.actor_id, &query.target_id].into_iter().flatten() {
+            select = select.bind(text.as_str());
+        }
+        if let Some(before) = query.before {
+            select = select.bind(before);
+        }
+        select.fetch_all(&self.pool).await?.into_iter().map(AuditEvent::try_from).collect()
+    }
+
+    async fn audit_actors(&self, project_id: &str) -> Result<Vec<AuditActor>, StoreError> {
+        sqlx::query_as::<_, AuditActorRow>(queries::audit::ACTORS)
+            .bind(project_id)
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(AuditActor::try_from)
+            .collect()
+    }
+}
+
+impl Backend {
+    /// Changes (`Some`) or removes (`None`) a membership. `LOCK_PROJECT`
+    /// runs first in the transaction, so two owners demoting each other
+    /// cannot both succeed.
+    async fn change_membership(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        role: Option<Role>,
+        by: &Actor,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(LOCK_PROJECT).bind(project_id).execute(&mut *tx).await?;
+        let current: Option<(String, String)> = sqlx::query_as(queries::members::ROLE_AND_NAME)
+            .bind(project_id)
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (current, name) = current.ok_or(StoreError::NotFound)?;
+        let current = role_column(&current)?;
+        let (owners,): (i64,) =
+            sqlx::query_as(queries::members::COUNT_OWNERS).bind(project_id).fetch_one(&mut *tx).await?;
+        if !keeps_an_owner(current, role, owners) {
+            return Err(StoreError::LastOwner);
+        }
+        match role {
+            Some(role) => sqlx::query(queries::members::SET_ROLE).bind(project_id).bind(user_id).bind(role.as_str()),
+            None => sqlx::query(queries::members::DELETE).bind(project_id).bind(user_id),
+        }
+        .execute(&mut *tx)
+        .await?;
+        let (action, detail) = match role {
+            Some(role) => (AuditAction::MemberRoleChanged, audit_text::change(current.label(), role.label())),
+            None => (AuditAction::MemberRemoved, audit_text::removed(current, by.id == user_id)),
+        };
+        Self::record(
+            &mut tx,
+            AuditRecord {
+                project_id,
+                action,
+                actor: by,
+                target_id: user_id,
+                target_name: &name,
+                detail,
+                at: OffsetDateTime::now_utc(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One key of the project on `conn`: inside a change's transaction, the
+    /// row as that change left it.
+    async fn key_on(
+        conn: &mut Conn,
+        project_id: &str,
+        key_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<ApiKey, StoreError> {
+        let row = sqlx::query_as::<_, KeyRow>(&queries::keys::by_id())
+            .bind(project_id)
+            .bind(key_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(row.into_key(now))
+    }
+
+    /// Takes the project's write lock first (see `change_membership`)
+    /// and returns its name and slug; `NotFound` if it is gone.
+    async fn locked_project(conn: &mut Conn, project_id: &str) -> Result<(String, String), StoreError> {
+        sqlx::query(LOCK_PROJECT).bind(project_id).execute(&mut *conn).await?;
+        let row: Option<(String, String)> =
+            sqlx::query_as(queries::projects::NAME_AND_SLUG).bind(project_id).fetch_optional(&mut *conn).await?;
+        row.ok_or(StoreError::NotFound)
+    }
+
+    /// Writes an audit event on the change's own connection, so it
+    /// commits or rolls back with the change.
+    async fn record(conn: &mut Conn, event: AuditRecord<'_>) -> Result<(), StoreError> {
+        sqlx::query(queries::audit::INSERT)
+            .bind(event.project_id)
+            .bind(event.action.as_str())
+            .bind(event.actor.kind.as_str())
+            .bind(&event.actor.id)
+            .bind(&event.actor.name)
+            .bind(event.target_id)
+            .bind(event.target_name)
+            .bind(&event.detail)
+            .bind(event.actor.ip.as_deref())
+            .bind(event.actor.user_agent.as_deref())
+            .bind(event.at)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+}

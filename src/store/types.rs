@@ -1,0 +1,167 @@
+//! What goes into the store and what comes out of it besides the domain
+//! types: rows about to be written, queries, and change notices.
+
+use crate::domain::{AuditAction, Role, User};
+use time::OffsetDateTime;
+
+/// A user about to be written, password already hashed.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub id: String,
+    pub name: String,
+    /// Lower-cased by the caller.
+    pub email: String,
+    pub password_hash: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// What sign-in needs to check a password.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub user: User,
+    pub password_hash: String,
+}
+
+/// A project about to be written, with the user who becomes its owner.
+#[derive(Clone, Debug)]
+pub struct NewProject {
+    pub id: String,
+    pub name: String,
+    pub slug: String,
+    pub owner_id: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// An invitation about to be written; `token_hash` is the SHA-256 of the token.
+#[derive(Clone, Debug)]
+pub struct NewInvitation {
+    pub id: String,
+    pub project_id: String,
+    pub email: String,
+    pub role: Role,
+    pub token_hash: String,
+    pub invited_by: String,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+/// An invitation found by its token, whatever its state.
+#[derive(Clone, Debug)]
+pub struct InvitationRecord {
+    pub id: String,
+    pub project_id: String,
+    pub project_name: String,
+    pub email: String,
+    pub role: Role,
+    pub expires_at: OffsetDateTime,
+    pub accepted: bool,
+    pub revoked: bool,
+}
+
+/// A key about to be written: its hash and display parts, never the secret.
+#[derive(Clone, Debug)]
+pub struct NewKey {
+    pub id: String,
+    pub project_id: String,
+    pub name: String,
+    pub prefix: String,
+    pub last4: String,
+    pub key_hash: String,
+    /// JSON array of permission strings; `[]` is full access.
+    pub permissions: String,
+    /// A user id, or the id of the API key that created it.
+    pub created_by: String,
+    pub created_at: OffsetDateTime,
+    pub expires_at: Option<OffsetDateTime>,
+}
+
+/// A signed-in browser about to be recorded.
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    pub id: String,
+    pub user_id: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub at: OffsetDateTime,
+}
+
+/// A signed-in browser as the sessions page lists it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SessionRecord {
+    pub id: String,
+    pub created_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// Which audit events of a project to list.
+#[derive(Clone, Debug, Default)]
+pub struct AuditQuery {
+    pub action: Option<AuditAction>,
+    pub actor_id: Option<String>,
+    pub target_id: Option<String>,
+    /// Only events older than this `seq` (the previous page's last).
+    pub before: Option<i64>,
+    pub limit: u32,
+}
+
+/// The new key of a roll: its hash and display parts. Its name, permissions
+/// and lifetime are those of the key it replaces.
+#[derive(Clone, Debug)]
+pub struct Replacement {
+    pub id: String,
+    pub prefix: String,
+    pub last4: String,
+    pub key_hash: String,
+    pub created_at: OffsetDateTime,
+    /// When the old key stops working (`created_at` for at once).
+    pub old_until: OffsetDateTime,
+}
+
+/// What a usage flush writes for one key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyUse {
+    pub key_id: String,
+    pub last_used: OffsetDateTime,
+    /// (UTC day as `YYYY-MM-DD`, requests that day).
+    pub days: Vec<(String, i64)>,
+}
+
+/// A change to keys made anywhere, which the cache must hear of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyChange {
+    /// The key with this SHA-256 hash was revoked, changed or deleted.
+    Hash(String),
+    /// The project with this id was renamed, moved or deleted: its keys
+    /// carry its old name and slug, or must stop working.
+    Project(String),
+    /// Anything may have changed (notices were missed).
+    All,
+}
+
+/// A key as verification sees it: who it is, which project, whether it works.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct KeyRecord {
+    pub id: String,
+    pub name: String,
+    pub prefix: String,
+    pub project_id: String,
+    pub project_name: String,
+    pub project_slug: String,
+    /// JSON array of permission strings; `[]` is full access.
+    pub permissions: String,
+    pub expires_at: Option<OffsetDateTime>,
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+/// Which keys of a project to list.
+#[derive(Clone, Debug, Default)]
+pub struct KeyQuery {
+    /// Matches names containing this, ignoring case.
+    pub search: Option<String>,
+    pub include_revoked: bool,
+    /// The id of the last key of the previous page.
+    pub after: Option<String>,
+    pub limit: u32,
+}

@@ -1,0 +1,248 @@
+//! A store whose answer to a key change can be lost once after the change
+//! committed, as when a pool timeout or a dropped connection hits between a
+//! commit and its reply: the change is made, the caller hears an error.
+
+use banata::actor::Actor;
+use banata::domain::*;
+use banata::store::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+pub struct LostAnswers {
+    inner: Arc<dyn Store>,
+    lose_next: AtomicBool,
+}
+
+impl LostAnswers {
+    pub fn new(inner: Arc<dyn Store>) -> Arc<LostAnswers> {
+        Arc::new(LostAnswers { inner, lose_next: AtomicBool::new(false) })
+    }
+
+    /// The next revoke or roll commits and then answers with an outage.
+    pub fn lose_next_answer(&self) {
+        self.lose_next.store(true, Ordering::SeqCst);
+    }
+
+    fn lose_answer(&self) -> Result<(), StoreError> {
+        if self.lose_next.swap(false, Ordering::SeqCst) {
+            return Err(StoreError::Unavailable(sqlx::Error::PoolTimedOut));
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl Store for LostAnswers {
+    fn sessions(&self) -> SessionBackend {
+        self.inner.sessions()
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.inner.ping().await
+    }
+
+    async fn insert_user(&self, user: &NewUser) -> Result<User, StoreError> {
+        self.inner.insert_user(user).await
+    }
+
+    async fn user_by_id(&self, id: &str) -> Result<Option<User>, StoreError> {
+        self.inner.user_by_id(id).await
+    }
+
+    async fn credentials_by_email(&self, email: &str) -> Result<Option<Credentials>, StoreError> {
+        self.inner.credentials_by_email(email).await
+    }
+
+    async fn insert_project(&self, project: &NewProject) -> Result<Membership, StoreError> {
+        self.inner.insert_project(project).await
+    }
+
+    async fn memberships(&self, user_id: &str) -> Result<Vec<Membership>, StoreError> {
+        self.inner.memberships(user_id).await
+    }
+
+    async fn membership(&self, user_id: &str, slug: &str) -> Result<Option<Membership>, StoreError> {
+        self.inner.membership(user_id, slug).await
+    }
+
+    async fn project_summaries(&self, user_id: &str) -> Result<Vec<ProjectSummary>, StoreError> {
+        self.inner.project_summaries(user_id).await
+    }
+
+    async fn rename_project(&self, project_id: &str, name: &str, by: &Actor) -> Result<(), StoreError> {
+        self.inner.rename_project(project_id, name, by).await
+    }
+
+    async fn change_slug(&self, project_id: &str, slug: &str, by: &Actor) -> Result<(), StoreError> {
+        self.inner.change_slug(project_id, slug, by).await
+    }
+
+    async fn delete_project(&self, project_id: &str, by: &Actor) -> Result<(), StoreError> {
+        self.inner.delete_project(project_id, by).await
+    }
+
+    async fn set_last_project(&self, user_id: &str, project_id: &str) -> Result<(), StoreError> {
+        self.inner.set_last_project(user_id, project_id).await
+    }
+
+    async fn last_project(&self, user_id: &str) -> Result<Option<String>, StoreError> {
+        self.inner.last_project(user_id).await
+    }
+
+    async fn members(&self, project_id: &str) -> Result<Vec<Member>, StoreError> {
+        self.inner.members(project_id).await
+    }
+
+    async fn add_member(&self, project_id: &str, user_id: &str, role: Role, by: &Actor) -> Result<(), StoreError> {
+        self.inner.add_member(project_id, user_id, role, by).await
+    }
+
+    async fn change_role(&self, project_id: &str, user_id: &str, role: Role, by: &Actor) -> Result<(), StoreError> {
+        self.inner.change_role(project_id, user_id, role, by).await
+    }
+
+    async fn remove_member(&self, project_id: &str, user_id: &str, by: &Actor) -> Result<(), StoreError> {
+        self.inner.remove_member(project_id, user_id, by).await
+    }
+
+    async fn insert_invitation(&self, invitation: &NewInvitation, by: &Actor) -> Result<(), StoreError> {
+        self.inner.insert_invitation(invitation, by).await
+    }
+
+    async fn pending_invitations(
+        &self,
+        project_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<Vec<PendingInvitation>, StoreError> {
+        self.inner.pending_invitations(project_id, now).await
+    }
+
+    async fn revoke_invitation(
+        &self,
+        project_id: &str,
+        id: &str,
+        now: OffsetDateTime,
+        by: &Actor,
+    ) -> Result<(), StoreError> {
+        self.inner.revoke_invitation(project_id, id, now, by).await
+    }
+
+    async fn invitation_by_token(&self, token_hash: &str) -> Result<Option<InvitationRecord>, StoreError> {
+        self.inner.invitation_by_token(token_hash).await
+    }
+
+    async fn accept_invitation(&self, id: &str, by: &Actor, now: OffsetDateTime) -> Result<(), StoreError> {
+        self.inner.accept_invitation(id, by, now).await
+    }
+
+    async fn insert_key(&self, key: &NewKey, by: &Actor) -> Result<ApiKey, StoreError> {
+        self.inner.insert_key(key, by).await
+    }
+
+    async fn list_keys(
+        &self,
+        project_id: &str,
+        query: &KeyQuery,
+        now: OffsetDateTime,
+    ) -> Result<Vec<ApiKey>, StoreError> {
+        self.inner.list_keys(project_id, query, now).await
+    }
+
+    async fn rename_key(&self, project_id: &str, key_id: &str, name: &str, by: &Actor) -> Result<(), StoreError> {
+        self.inner.rename_key(project_id, key_id, name, by).await
+    }
+
+    async fn count_expiring_keys(
+        &self,
+        project_id: &str,
+        now: OffsetDateTime,
+        by: OffsetDateTime,
+    ) -> Result<i64, StoreError> {
+        self.inner.count_expiring_keys(project_id, now, by).await
+    }
+
+    async fn key(&self, project_id: &str, key_id: &str, now: OffsetDateTime) -> Result<ApiKey, StoreError> {
+        self.inner.key(project_id, key_id, now).await
+    }
+
+    async fn key_by_hash(&self, key_hash: &str) -> Result<Option<KeyRecord>, StoreError> {
+        self.inner.key_by_hash(key_hash).await
+    }
+
+    async fn record_key_use(&self, uses: &[KeyUse]) -> Result<(), StoreError> {
+        self.inner.record_key_use(uses).await
+    }
+
+    async fn key_usage(&self, key_ids: &[String], since: &str) -> Result<Vec<(String, String, i64)>, StoreError> {
+        self.inner.key_usage(key_ids, since).await
+    }
+
+    async fn watch_key_changes(&self, changes: tokio::sync::mpsc::UnboundedSender<KeyChange>) {
+        self.inner.watch_key_changes(changes).await
+    }
+
+    async fn revoke_key(
+        &self,
+        project_id: &str,
+        key_id: &str,
+        by: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<ApiKey, StoreError> {
+        let answer = self.inner.revoke_key(project_id, key_id, by, now).await;
+        self.lose_answer()?;
+        answer
+    }
+
+    async fn insert_session(&self, session: &NewSession, stale_before: OffsetDateTime) -> Result<(), StoreError> {
+        self.inner.insert_session(session, stale_before).await
+    }
+
+    async fn session_user(&self, session_id: &str) -> Result<Option<User>, StoreError> {
+        self.inner.session_user(session_id).await
+    }
+
+    async fn touch_session(&self, session_id: &str, at: OffsetDateTime, ip: Option<&str>) -> Result<(), StoreError> {
+        self.inner.touch_session(session_id, at, ip).await
+    }
+
+    async fn user_sessions(&self, user_id: &str, seen_after: OffsetDateTime) -> Result<Vec<SessionRecord>, StoreError> {
+        self.inner.user_sessions(user_id, seen_after).await
+    }
+
+    async fn forget_session(&self, session_id: &str) -> Result<(), StoreError> {
+        self.inner.forget_session(session_id).await
+    }
+
+    async fn end_session(&self, user_id: &str, session_id: &str) -> Result<(), StoreError> {
+        self.inner.end_session(user_id, session_id).await
+    }
+
+    async fn end_other_sessions(&self, user_id: &str, keep: &str) -> Result<u64, StoreError> {
+        self.inner.end_other_sessions(user_id, keep).await
+    }
+
+    async fn change_password(&self, user_id: &str, password_hash: &str, keep: &str) -> Result<u64, StoreError> {
+        self.inner.change_password(user_id, password_hash, keep).await
+    }
+
+    async fn roll_key(
+        &self,
+        project_id: &str,
+        key_id: &str,
+        new: &Replacement,
+        by: &Actor,
+    ) -> Result<(ApiKey, ApiKey), StoreError> {
+        let answer = self.inner.roll_key(project_id, key_id, new, by).await;
+        self.lose_answer()?;
+        answer
+    }
+
+    async fn audit_events(&self, project_id: &str, query: &AuditQuery) -> Result<Vec<AuditEvent>, StoreError> {
+        self.inner.audit_events(project_id, query).await
+    }
+
+    async fn audit_actors(&self, project_id: &str) -> Result<Vec<AuditActor>, StoreError> {
+        self.inner.audit_actors(project_id).await
+    }
+}
