@@ -217,6 +217,20 @@ pub(super) struct AuditRecord<'a> {
     pub(super) at: OffsetDateTime,
 }
 
+impl<'a> AuditRecord<'a> {
+    /// `target` is the id and the name (as it is now) of what was changed.
+    pub(super) fn new(
+        project_id: &'a str,
+        action: AuditAction,
+        actor: &'a Actor,
+        (target_id, target_name): (&'a str, &'a str),
+        detail: String,
+        at: OffsetDateTime,
+    ) -> Self {
+        AuditRecord { project_id, action, actor, target_id, target_name, detail, at }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 pub(super) struct AuditRow {
     pub(super) seq: i64,

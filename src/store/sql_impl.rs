@@ -129,15 +129,14 @@ impl Store for Backend {
         let detail = audit_text::change(&old, name);
         Self::record(
             &mut tx,
-            AuditRecord {
+            AuditRecord::new(
                 project_id,
-                action: AuditAction::ProjectRenamed,
-                actor: by,
-                target_id: project_id,
-                target_name: name,
+                AuditAction::ProjectRenamed,
+                by,
+                (project_id, name),
                 detail,
-                at: OffsetDateTime::now_utc(),
-            },
+                OffsetDateTime::now_utc(),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -156,15 +155,14 @@ impl Store for Backend {
         let detail = audit_text::change(&old, slug);
         Self::record(
             &mut tx,
-            AuditRecord {
+            AuditRecord::new(
                 project_id,
-                action: AuditAction::ProjectUrlChanged,
-                actor: by,
-                target_id: project_id,
-                target_name: &name,
+                AuditAction::ProjectUrlChanged,
+                by,
+                (project_id, &name),
                 detail,
-                at: OffsetDateTime::now_utc(),
-            },
+                OffsetDateTime::now_utc(),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -177,15 +175,14 @@ impl Store for Backend {
         sqlx::query(queries::projects::DELETE).bind(project_id).execute(&mut *tx).await?;
         Self::record(
             &mut tx,
-            AuditRecord {
+            AuditRecord::new(
                 project_id,
-                action: AuditAction::ProjectDeleted,
-                actor: by,
-                target_id: project_id,
-                target_name: &name,
-                detail: slug,
-                at: OffsetDateTime::now_utc(),
-            },
+                AuditAction::ProjectDeleted,
+                by,
+                (project_id, &name),
+                slug,
+                OffsetDateTime::now_utc(),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -227,15 +224,14 @@ impl Store for Backend {
         let (name,): (String,) = sqlx::query_as(queries::users::NAME).bind(user_id).fetch_one(&mut *tx).await?;
         Self::record(
             &mut tx,
-            AuditRecord {
+            AuditRecord::new(
                 project_id,
-                action: AuditAction::MemberAdded,
-                actor: by,
-                target_id: user_id,
-                target_name: &name,
-                detail: audit_text::as_role(role),
-                at: now,
-            },
+                AuditAction::MemberAdded,
+                by,
+                (user_id, &name),
+                audit_text::as_role(role),
+                now,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -265,15 +261,14 @@ impl Store for Backend {
             .await?;
         Self::record(
             &mut tx,
-            AuditRecord {
-                project_id: &invitation.project_id,
-                action: AuditAction::InvitationCreated,
-                actor: by,
-                target_id: &invitation.id,
-                target_name: &invitation.email,
-                detail: audit_text::as_role(invitation.role),
-                at: invitation.created_at,
-            },
+            AuditRecord::new(
+                &invitation.project_id,
+                AuditAction::InvitationCreated,
+                by,
+                (&invitation.id, &invitation.email),
+                audit_text::as_role(invitation.role),
+                invitation.created_at,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -312,15 +307,14 @@ impl Store for Backend {
         let (email, role) = revoked.ok_or(StoreError::NotFound)?;
         Self::record(
             &mut tx,
-            AuditRecord {
+            AuditRecord::new(
                 project_id,
-                action: AuditAction::InvitationRevoked,
-                actor: by,
-                target_id: id,
-                target_name: &email,
-                detail: audit_text::as_role(role_column(&role)?),
-                at: now,
-            },
+                AuditAction::InvitationRevoked,
+                by,
+                (id, &email),
+                audit_text::as_role(role_column(&role)?),
+                now,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -356,15 +350,14 @@ impl Store for Backend {
             .await?;
         Self::record(
             &mut tx,
-            AuditRecord {
-                project_id: &project_id,
-                action: AuditAction::InvitationAccepted,
-                actor: by,
-                target_id: id,
-                target_name: &email,
-                detail: format!("joined {}", audit_text::as_role(role_column(&role)?)),
-                at: now,
-            },
+            AuditRecord::new(
+                &project_id,
+                AuditAction::InvitationAccepted,
+                by,
+                (id, &email),
+                format!("joined {}", audit_text::as_role(role_column(&role)?)),
+                now,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -390,15 +383,14 @@ impl Store for Backend {
             .map_err(StoreError::unique("name"))?;
         Self::record(
             &mut tx,
-            AuditRecord {
-                project_id: &key.project_id,
-                action: AuditAction::KeyCreated,
-                actor: by,
-                target_id: &key.id,
-                target_name: &key.name,
-                detail: audit_text::expiry(key.expires_at),
-                at: key.created_at,
-            },
+            AuditRecord::new(
+                &key.project_id,
+                AuditAction::KeyCreated,
+                by,
+                (&key.id, &key.name),
+                audit_text::expiry(key.expires_at),
+                key.created_at,
+            ),
         )
         .await?;
         let created = Self::key_on(&mut tx, &key.project_id, &key.id, key.created_at).await?;
@@ -438,15 +430,14 @@ impl Store for Backend {
             .map_err(StoreError::unique("name"))?;
         Self::record(
             &mut tx,
-            AuditRecord {
+            AuditRecord::new(
                 project_id,
-                action: AuditAction::KeyRenamed,
-                actor: by,
-                target_id: key_id,
-                target_name: name,
-                detail: audit_text::change(&old, name),
-                at: OffsetDateTime::now_utc(),
-            },
+                AuditAction::KeyRenamed,
+                by,
+                (key_id, name),
+                audit_text::change(&old, name),
+                OffsetDateTime::now_utc(),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -524,15 +515,7 @@ impl Store for Backend {
         let (name,) = revoked.ok_or(StoreError::NotFound)?;
         Self::record(
             &mut tx,
-            AuditRecord {
-                project_id,
-                action: AuditAction::KeyRevoked,
-                actor: by,
-                target_id: key_id,
-                target_name: &name,
-                detail: String::new(),
-                at: now,
-            },
+            AuditRecord::new(project_id, AuditAction::KeyRevoked, by, (key_id, &name), String::new(), now),
         )
         .await?;
         let revoked = Self::key_on(&mut tx, project_id, key_id, now).await?;
@@ -644,28 +627,26 @@ impl Store for Backend {
             .await?;
         Self::record(
             &mut tx,
-            AuditRecord {
+            AuditRecord::new(
                 project_id,
-                action: AuditAction::KeyRolled,
-                actor: by,
-                target_id: key_id,
-                target_name: &name,
-                detail: audit_text::rolled(&new.id, new.old_until, now),
-                at: now,
-            },
+                AuditAction::KeyRolled,
+                by,
+                (key_id, &name),
+                audit_text::rolled(&new.id, new.old_until, now),
+                now,
+            ),
         )
         .await?;
         Self::record(
             &mut tx,
-            AuditRecord {
+            AuditRecord::new(
                 project_id,
-                action: AuditAction::KeyCreated,
-                actor: by,
-                target_id: &new.id,
-                target_name: &name,
-                detail: audit_text::replaces(key_id, new_expiry),
-                at: now,
-            },
+                AuditAction::KeyCreated,
+                by,
+                (&new.id, &name),
+                audit_text::replaces(key_id, new_expiry),
+                now,
+            ),
         )
         .await?;
         let old = Self::key_on(&mut tx, project_id, key_id, now).await?;
@@ -737,15 +718,7 @@ impl Backend {
         };
         Self::record(
             &mut tx,
-            AuditRecord {
-                project_id,
-                action,
-                actor: by,
-                target_id: user_id,
-                target_name: &name,
-                detail,
-                at: OffsetDateTime::now_utc(),
-            },
+            AuditRecord::new(project_id, action, by, (user_id, &name), detail, OffsetDateTime::now_utc()),
         )
         .await?;
         tx.commit().await?;
