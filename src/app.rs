@@ -24,7 +24,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
                 // Resolved once at start-up (content-hashed in release builds).
-                <link rel="stylesheet" id="leptos" href=crate::http::assets::stylesheet_href() />
+                <link rel="stylesheet" id="leptos" href=crate::site::stylesheet_href() />
                 <HydrationScripts options />
                 <MetaTags />
             </head>

@@ -35,6 +35,8 @@ pub mod server;
 #[cfg(feature = "ssr")]
 pub mod services;
 #[cfg(feature = "ssr")]
+pub mod site;
+#[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -40,7 +40,7 @@ pub async fn build_on(config: Config, store: Arc<dyn Store>) -> Result<Server, S
     tokio::spawn(usage.clone().run(config.key_usage_flush.unsigned_abs()));
     auth::password::warm_up().await;
     let output_name = option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("banata");
-    let hashed = http::assets::init(output_name);
+    let hashed = crate::site::init(output_name);
     let leptos_options = LeptosOptions::builder()
         .output_name(output_name)
         .hash_files(hashed)

@@ -1,5 +1,5 @@
 //! What travels over the admin API, as the Banata SDK spells it (camelCase).
-//! The server and the typed client (`crate::client`) share these types, and
+//! The server and the typed client (`client`) share these types, and
 //! the OpenAPI document is generated from them.
 
 use crate::domain::{ApiKey, CreatedKey};

@@ -16,7 +16,7 @@ pub fn once<V: IntoView + 'static>(title: &str, body: impl FnOnce() -> V) -> Res
          <title>{title} · Banata</title>\
          <link rel=\"stylesheet\" href=\"{css}\"></head>\
          <body><main class=\"auth-page\"><div class=\"auth-card reveal-page\">{body}</div></main></body></html>",
-        css = super::assets::stylesheet_href()
+        css = crate::site::stylesheet_href()
     );
     ([(header::CACHE_CONTROL, "no-store")], Html(page)).into_response()
 }
