@@ -2,9 +2,11 @@
 //! no password hashes, no key hashes, no full keys.
 
 mod audit;
+pub mod dates;
 mod validate;
 
 pub use audit::{describe_device, ActorKind, AuditAction, AuditActor, AuditEvent, AuditPage};
+pub use dates::span_in_words;
 
 pub use validate::{
     normalize_email, percent_encode, safe_next, validate_name, validate_password, validate_slug, FieldError,
@@ -155,16 +157,6 @@ pub const USAGE_DAYS: usize = 30;
 
 /// Keys expiring within this many seconds (a week) are flagged.
 pub const EXPIRY_WARNING_SECONDS: i64 = 7 * 24 * 3600;
-
-/// "45 min", "23 h", "6 d": a short time span for badges.
-pub fn span_in_words(seconds: i64) -> String {
-    let minutes = (seconds.max(0) + 59) / 60;
-    match minutes {
-        0..=59 => format!("{minutes} min"),
-        60..=2879 => format!("{} h", minutes / 60),
-        _ => format!("{} d", minutes / 1440),
-    }
-}
 
 /// Where a key stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

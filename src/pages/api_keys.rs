@@ -12,9 +12,9 @@ use crate::components::reveal::KeyReveal;
 use crate::components::shell::{use_project, with_project};
 use crate::components::table::{Col, DataTable};
 use crate::components::usage_chart::UsageChart;
-use crate::domain::{span_in_words, ApiKey, KeyPage, KeyStatus, Membership, Role};
+use crate::domain::dates::{date_only, date_or, span_in_words};
+use crate::domain::{ApiKey, KeyPage, KeyStatus, Membership, Role};
 use crate::error::AppError;
-use crate::pages::members::date_only;
 use leptos::ev::SubmitEvent;
 use leptos::form::FromFormData;
 use leptos::html;
@@ -247,7 +247,7 @@ fn KeyTable(keys: Vec<ApiKey>, can_write: bool, base: String, targets: RowTarget
                     <span class="status status-revoked" title=key.revoked_at.clone().unwrap_or_default()>
                         {format!(
                             "Revoked {} by {}",
-                            key.revoked_at.as_deref().map(date_only).unwrap_or_default(),
+                            date_or(key.revoked_at.as_deref(), ""),
                             key.revoked_by.clone().unwrap_or_default(),
                         )}
                     </span>
@@ -292,7 +292,7 @@ fn KeyTable(keys: Vec<ApiKey>, can_write: bool, base: String, targets: RowTarget
                 .into_any(),
                 _ => view! {
                     <span title=key.expires_at.clone().unwrap_or_default()>
-                        {key.expires_at.as_deref().map(date_only).unwrap_or_else(|| "Never".into())}
+                        {date_or(key.expires_at.as_deref(), "Never")}
                     </span>
                 }
                 .into_any(),

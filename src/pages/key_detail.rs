@@ -8,8 +8,8 @@ use crate::api::keys::{get_key, RenameKey};
 use crate::components::field::Field;
 use crate::components::shell::with_project;
 use crate::components::usage_chart::UsageChart;
-use crate::domain::{span_in_words, ApiKey, KeyStatus, Membership, Role, USAGE_DAYS};
-use crate::pages::members::date_only;
+use crate::domain::dates::{date_only, date_or, span_in_words, to_the_minute};
+use crate::domain::{ApiKey, KeyStatus, Membership, Role, USAGE_DAYS};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -92,7 +92,7 @@ fn KeyFacts(key: ApiKey, list: String) -> impl IntoView {
     let status = match (key.status, &key.replaced_by, key.expires_in) {
         (KeyStatus::Revoked, ..) => format!(
             "Revoked {} by {}",
-            key.revoked_at.as_deref().map(date_only).unwrap_or_default(),
+            date_or(key.revoked_at.as_deref(), ""),
             key.revoked_by.clone().unwrap_or_default()
         ),
         (KeyStatus::Expired, ..) => "Expired".to_string(),
@@ -116,9 +116,9 @@ fn KeyFacts(key: ApiKey, list: String) -> impl IntoView {
             <div><dt>"Created"</dt><dd>{format!("{} by {}", date_only(&key.created_at), key.created_by)}</dd></div>
             <div>
                 <dt>"Last used"</dt>
-                <dd>{key.last_used_at.as_deref().map(|t| t.get(..16).unwrap_or(t).replace('T', " ")).unwrap_or_else(|| "Never".into())}</dd>
+                <dd>{key.last_used_at.as_deref().map(to_the_minute).unwrap_or_else(|| "Never".into())}</dd>
             </div>
-            <div><dt>"Expires"</dt><dd>{key.expires_at.as_deref().map(date_only).unwrap_or_else(|| "Never".into())}</dd></div>
+            <div><dt>"Expires"</dt><dd>{date_or(key.expires_at.as_deref(), "Never")}</dd></div>
             <div><dt>"Id"</dt><dd class="mono">{key.id.clone()}</dd></div>
             {key.replaced_by.clone().map(|id| view! { <div><dt>"Replaced by"</dt><dd>{link(Some(id))}</dd></div> })}
             {key.replaces.clone().map(|id| view! { <div><dt>"Replaces"</dt><dd>{link(Some(id))}</dd></div> })}

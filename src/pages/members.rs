@@ -10,6 +10,7 @@ use crate::components::copy::CopyField;
 use crate::components::field::Field;
 use crate::components::shell::{use_project, with_project, RoleBadge};
 use crate::components::table::{Col, DataTable};
+use crate::domain::dates::date_only;
 use crate::domain::{AddMemberOutcome, Member, Membership, PendingInvitation, Role};
 use crate::error::AppError;
 use leptos::ev::SubmitEvent;
@@ -288,9 +289,4 @@ fn InvitationRow(invitation: PendingInvitation, slug: String, revoke: ServerActi
             </td>
         </tr>
     }
-}
-
-/// `2026-11-29T12:00:00Z` → `2026-11-29` (the full time is in the title).
-pub fn date_only(rfc3339: &str) -> String {
-    rfc3339.get(..10).unwrap_or(rfc3339).to_string()
 }
