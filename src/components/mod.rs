@@ -4,6 +4,7 @@ pub mod confirm;
 pub mod copy;
 pub mod field;
 pub mod icons;
+pub mod key_status;
 pub mod reveal;
 pub mod shell;
 pub mod table;

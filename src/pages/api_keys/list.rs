@@ -1,9 +1,10 @@
 //! The keys table: a row per key with its status, usage and the buttons
 //! that open the roll and revoke dialogs; and what shows when there is none.
 
+use crate::components::key_status::{KeyAccess, KeyExpiry, KeyStatusLabel, Wording};
 use crate::components::table::{Col, DataTable};
 use crate::components::usage_chart::UsageChart;
-use crate::domain::dates::{date_only, date_or, span_in_words};
+use crate::domain::dates::date_only;
 use crate::domain::{ApiKey, KeyStatus};
 use leptos::html;
 use leptos::prelude::*;
@@ -76,20 +77,6 @@ pub(super) fn KeyTable(keys: Vec<ApiKey>, can_write: bool, base: String, targets
             let roll_href = format!("{base}?roll={}", key.id);
             let open_revoke = opener(targets.revoke_dialog, targets.revoking, key.clone());
             let open_roll = opener(targets.roll_dialog, targets.rolling, key.clone());
-            let status = match key.status {
-                KeyStatus::Active => view! { <span class="status status-active">"Active"</span> }.into_any(),
-                KeyStatus::Expired => view! { <span class="status status-expired">"Expired"</span> }.into_any(),
-                KeyStatus::Revoked => view! {
-                    <span class="status status-revoked" title=key.revoked_at.clone().unwrap_or_default()>
-                        {format!(
-                            "Revoked {} by {}",
-                            date_or(key.revoked_at.as_deref(), ""),
-                            key.revoked_by.clone().unwrap_or_default(),
-                        )}
-                    </span>
-                }
-                .into_any(),
-            };
             let rollable = key.status == KeyStatus::Active && key.replaced_by.is_none();
             let action = (can_write && key.status != KeyStatus::Revoked).then(|| {
                 view! {
@@ -110,29 +97,6 @@ pub(super) fn KeyTable(keys: Vec<ApiKey>, can_write: bool, base: String, targets
                     </div>
                 }
             });
-            let status = match (&key.replaced_by, key.status) {
-                (Some(_), KeyStatus::Active) => view! {
-                    <span class="status status-expiring" title="Replaced by a rolled key; works until it expires">
-                        "Replaced"
-                    </span>
-                }
-                .into_any(),
-                _ => status,
-            };
-            let expires = match key.expires_in {
-                Some(seconds) if key.expires_soon() => view! {
-                    <span class="badge badge-warning" title=key.expires_at.clone().unwrap_or_default()>
-                        {format!("Expires in {}", span_in_words(seconds))}
-                    </span>
-                }
-                .into_any(),
-                _ => view! {
-                    <span title=key.expires_at.clone().unwrap_or_default()>
-                        {date_or(key.expires_at.as_deref(), "Never")}
-                    </span>
-                }
-                .into_any(),
-            };
             // The other key of a roll, by its own page (its id in the tooltip).
             let link = |id: &Option<String>, words: &'static str| {
                 id.as_ref().map(|id| {
@@ -147,7 +111,7 @@ pub(super) fn KeyTable(keys: Vec<ApiKey>, can_write: bool, base: String, targets
                 <tr>
                     <th scope="row" class="key-name">
                         <a href=format!("{base}/{}", key.id)>{key.name.clone()}</a>
-                        {key.read_only().then(|| view! { <span class="badge badge-inline">"Read-only"</span> })}
+                        <KeyAccess key=key.clone() wording=Wording::Table />
                         {link(&key.replaced_by, "replaced by a newer key")}
                         {link(&key.replaces, "replaces an older key")}
                     </th>
@@ -168,8 +132,8 @@ pub(super) fn KeyTable(keys: Vec<ApiKey>, can_write: bool, base: String, targets
                             }}
                         </span>
                     </td>
-                    <td class="nowrap">{expires}</td>
-                    <td>{status}</td>
+                    <td class="nowrap"><KeyExpiry key=key.clone() wording=Wording::Table /></td>
+                    <td><KeyStatusLabel key=key.clone() wording=Wording::Table /></td>
                     <td class="actions">{action}</td>
                 </tr>
             }
