@@ -84,9 +84,10 @@ pub struct Membership {
     pub role: Role,
 }
 
-/// What the dashboard shell needs to draw itself for a signed-in user.
+/// Who is signed in, with the projects they belong to: what the dashboard
+/// shell draws its top bar from. (Not `Role::Viewer`, a role in a project.)
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Viewer {
+pub struct SignedInUser {
     pub user: User,
     pub projects: Vec<Membership>,
 }
