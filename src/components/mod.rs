@@ -3,6 +3,7 @@
 pub mod confirm;
 pub mod copy;
 pub mod field;
+pub mod form;
 pub mod icons;
 pub mod key_status;
 pub mod reveal;

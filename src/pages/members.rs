@@ -8,13 +8,12 @@ use crate::api::members::{
 use crate::components::confirm::Confirm;
 use crate::components::copy::CopyField;
 use crate::components::field::Field;
+use crate::components::form::dispatch_in_place;
 use crate::components::shell::{use_project, with_project, RoleBadge};
 use crate::components::table::{Col, DataTable};
 use crate::domain::dates::date_only;
 use crate::domain::{AddMemberOutcome, Member, Membership, PendingInvitation, Role};
 use crate::error::AppError;
-use leptos::ev::SubmitEvent;
-use leptos::form::FromFormData;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -112,12 +111,7 @@ fn AddMemberForm(slug: String, action: ServerAction<AddMember>) -> impl IntoView
     let field = move |name: &'static str| Signal::derive(move || action_err.get().and_then(|e| e.field_message(name)));
     let pending = action.pending();
     let outcome = move || action.value().get().and_then(Result::ok);
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if let Ok(input) = AddMember::from_event(&ev) {
-            action.dispatch(input);
-        }
-    };
+    let on_submit = dispatch_in_place(action, "add-member");
     view! {
         <section class="card form-card" aria-labelledby="add-member-title">
             <h2 id="add-member-title">"Add a teammate"</h2>

@@ -1,13 +1,11 @@
 //! "Create new key" and the one-time reveal of the new key.
 
-use super::dialog::CancelLink;
+use super::dialog::{DialogActions, NewKeyReveal};
 use crate::api::keys::CreateKey;
 use crate::components::field::Field;
-use crate::components::reveal::KeyReveal;
+use crate::components::form::dispatch_in_place;
 use crate::domain::Membership;
 use crate::pages::auth_layout::action_error;
-use leptos::ev::SubmitEvent;
-use leptos::form::FromFormData;
 use leptos::html;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -45,20 +43,7 @@ pub(super) fn CreateDialog(
         }
         custom_date.set(false);
     };
-    let close = move |_| {
-        if let Some(d) = dialog.get() {
-            d.close();
-        }
-    };
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        match CreateKey::from_event(&ev) {
-            Ok(input) => {
-                action.dispatch(input);
-            }
-            Err(err) => leptos::logging::error!("create form: {err:?}"),
-        }
-    };
+    let on_submit = dispatch_in_place(action, "create");
     let post_to = format!("/projects/{}/api-keys/new", project.slug);
     let cancel_href = format!("/projects/{}/api-keys", project.slug);
     let initial_name = query.with_untracked(|q| q.get("name")).unwrap_or_default();
@@ -72,14 +57,7 @@ pub(super) fn CreateDialog(
             on:close=move |_| forget()
         >
             {move || match created() {
-                Some(done) => view! {
-                    <KeyReveal name=done.key.name.clone() secret=done.secret.clone()>
-                        <button type="button" class="button button-primary" on:click=close autofocus>
-                            "Done"
-                        </button>
-                    </KeyReveal>
-                }
-                    .into_any(),
+                Some(done) => view! { <NewKeyReveal done=done dialog=dialog /> }.into_any(),
                 None => view! {
                     <form class="form" method="post" action=post_to.clone() node_ref=form_ref on:submit=on_submit>
                         <h2 id="create-title">"Create new key"</h2>
@@ -132,12 +110,7 @@ pub(super) fn CreateDialog(
                                 {move || expiry_error.get()}
                             </p>
                         </div>
-                        <div class="dialog-actions">
-                            <CancelLink href=cancel_href.clone() dialog=dialog />
-                            <button type="submit" class="button button-primary" disabled=move || pending.get()>
-                                {move || if pending.get() { "Creating…" } else { "Create key" }}
-                            </button>
-                        </div>
+                        <DialogActions cancel=cancel_href.clone() dialog=dialog pending=pending idle="Create key" busy="Creating…" />
                     </form>
                 }
                     .into_any(),

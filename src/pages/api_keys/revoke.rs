@@ -1,6 +1,6 @@
 //! "Revoke key": stops a key at once.
 
-use super::dialog::CancelLink;
+use super::dialog::{close, DialogActions, DialogAlert};
 use crate::api::keys::RevokeKey;
 use crate::domain::ApiKey;
 use crate::pages::auth_layout::action_error;
@@ -28,12 +28,11 @@ pub(super) fn RevokeDialog(
     let key_id = move || target.get().map(|k| k.id);
     let key_name = move || target.get().map(|k| k.name).unwrap_or_else(|| "this key".into());
     let error = action_error(action);
+    let message = Signal::derive(move || error.get().map(|e| e.to_string()));
     // Close once the revoke went through; the list reloads on its own.
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
-            if let Some(d) = dialog.get() {
-                d.close();
-            }
+            close(dialog);
         }
     });
     let list = format!("/projects/{slug}/api-keys");
@@ -46,15 +45,15 @@ pub(super) fn RevokeDialog(
                 </p>
                 <input type="hidden" name="slug" value=slug.clone() />
                 <input type="hidden" name="key_id" value=key_id />
-                <p class="alert alert-error" role="alert" hidden=move || error.get().is_none()>
-                    {move || error.get().map(|e| e.to_string())}
-                </p>
-                <div class="dialog-actions">
-                    <CancelLink href=list.clone() dialog=dialog />
-                    <button type="submit" class="button button-danger" disabled=move || action.pending().get()>
-                        {move || if action.pending().get() { "Revoking…" } else { "Revoke" }}
-                    </button>
-                </div>
+                <DialogAlert error=message />
+                <DialogActions
+                    cancel=list.clone()
+                    dialog=dialog
+                    pending=action.pending()
+                    idle="Revoke"
+                    busy="Revoking…"
+                    class="button button-danger"
+                />
             </ActionForm>
         </dialog>
     }

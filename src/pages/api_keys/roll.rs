@@ -1,13 +1,11 @@
 //! "Roll key": a new key replaces one, which works on for a grace period.
 
-use super::dialog::CancelLink;
+use super::dialog::{DialogActions, DialogAlert, NewKeyReveal};
 use crate::api::keys::RollKey;
-use crate::components::reveal::KeyReveal;
+use crate::components::form::dispatch_in_place;
 use crate::domain::{ApiKey, KeyPage};
 use crate::error::AppError;
 use crate::pages::auth_layout::action_error;
-use leptos::ev::SubmitEvent;
-use leptos::form::FromFormData;
 use leptos::html;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -44,20 +42,7 @@ pub(super) fn RollDialog(
     let created = move || action.value().get().and_then(Result::ok);
     let list = format!("/projects/{slug}/api-keys");
     let post_to = format!("{list}/roll");
-    let close = move |_| {
-        if let Some(d) = dialog.get() {
-            d.close();
-        }
-    };
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        match RollKey::from_event(&ev) {
-            Ok(input) => {
-                action.dispatch(input);
-            }
-            Err(err) => leptos::logging::error!("roll form: {err:?}"),
-        }
-    };
+    let on_submit = dispatch_in_place(action, "roll");
     view! {
         <dialog
             class="dialog"
@@ -67,12 +52,7 @@ pub(super) fn RollDialog(
             on:close=move |_| action.value().set(None)
         >
             {move || match created() {
-                Some(done) => view! {
-                    <KeyReveal name=done.key.name.clone() secret=done.secret.clone()>
-                        <button type="button" class="button button-primary" on:click=close autofocus>"Done"</button>
-                    </KeyReveal>
-                }
-                    .into_any(),
+                Some(done) => view! { <NewKeyReveal done=done dialog=dialog /> }.into_any(),
                 None => view! {
                     <form class="form" method="post" action=post_to.clone() on:submit=on_submit>
                         <h2 id="roll-title">{move || format!("Roll key {}", key_name())}</h2>
@@ -90,15 +70,8 @@ pub(super) fn RollDialog(
                                 <option value="7d">"In 7 days"</option>
                             </select>
                         </div>
-                        <p class="alert alert-error" role="alert" hidden=move || error.get().is_none()>
-                            {move || error.get()}
-                        </p>
-                        <div class="dialog-actions">
-                            <CancelLink href=list.clone() dialog=dialog />
-                            <button type="submit" class="button button-primary" disabled=move || action.pending().get()>
-                                {move || if action.pending().get() { "Rolling…" } else { "Roll key" }}
-                            </button>
-                        </div>
+                        <DialogAlert error=error />
+                        <DialogActions cancel=list.clone() dialog=dialog pending=action.pending() idle="Roll key" busy="Rolling…" />
                     </form>
                 }
                     .into_any(),
