@@ -1,6 +1,6 @@
 //! Sign-up, sign-in, sign-out, and who the dashboard is drawn for.
 
-use crate::domain::Viewer;
+use crate::domain::SignedInUser;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -67,11 +67,11 @@ pub async fn sign_out() -> Result<(), AppError> {
 
 /// The signed-in user and their projects, for the dashboard shell.
 #[server(prefix = "/api/dashboard", endpoint = "viewer")]
-pub async fn get_viewer() -> Result<Viewer, AppError> {
+pub async fn get_viewer() -> Result<SignedInUser, AppError> {
     let state = ctx::state()?;
     let user = ctx::user(&state).await?;
     let projects = state.store.memberships(&user.id).await?;
-    Ok(Viewer { user, projects })
+    Ok(SignedInUser { user, projects })
 }
 
 /// Whether the sign-up page may create accounts on this server.

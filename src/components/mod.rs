@@ -3,7 +3,9 @@
 pub mod confirm;
 pub mod copy;
 pub mod field;
+pub mod form;
 pub mod icons;
+pub mod key_status;
 pub mod reveal;
 pub mod shell;
 pub mod table;

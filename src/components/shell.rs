@@ -6,7 +6,7 @@ use super::icons::{Icon, Svg};
 use crate::api::auth::{get_viewer, SignOut};
 use crate::api::keys::expiring_keys;
 use crate::api::projects::open_project;
-use crate::domain::{Membership, Role, Viewer};
+use crate::domain::{Membership, Role, SignedInUser};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
@@ -16,7 +16,7 @@ use leptos_router::hooks::{use_location, use_params_map};
 /// project with their role (which the server resolved from the URL's slug).
 #[derive(Clone, Copy)]
 pub struct ProjectContext {
-    pub viewer: Resource<Result<Viewer, AppError>>,
+    pub signed_in: Resource<Result<SignedInUser, AppError>>,
     pub project: Resource<Result<Membership, AppError>>,
     pub slug: Memo<String>,
     /// How many keys expire within a week (the badge beside "API Keys").
@@ -26,7 +26,7 @@ pub struct ProjectContext {
 impl ProjectContext {
     /// Reloads after a change that the top bar shows (a rename, a new role).
     pub fn refresh(&self) {
-        self.viewer.refetch();
+        self.signed_in.refetch();
         self.project.refetch();
     }
 }
@@ -68,24 +68,24 @@ pub fn DashboardShell() -> impl IntoView {
     let slug = use_slug();
     // Both reload when the project in the URL changes, so a project created or
     // joined a moment ago is in the switcher.
-    let viewer = Resource::new(move || slug.get(), |_| get_viewer());
+    let signed_in = Resource::new(move || slug.get(), |_| get_viewer());
     let project = Resource::new(move || slug.get(), open_project);
     // Reloaded on navigation, and by the keys page after a change.
     let location = use_location();
     let expiring = Resource::new(move || (slug.get(), location.pathname.get()), |(slug, _)| expiring_keys(slug));
-    provide_context(ProjectContext { viewer, project, slug, expiring });
+    provide_context(ProjectContext { signed_in, project, slug, expiring });
     let nav_open = RwSignal::new(false);
     Effect::new(move |_| {
         location.pathname.track();
         nav_open.set(false);
     });
-    send_to_sign_in_when_signed_out(viewer);
+    send_to_sign_in_when_signed_out(signed_in);
     let section = move |path: &'static str| move || format!("/projects/{}/{path}", slug.get());
 
     view! {
         <div class="app" class:nav-open=move || nav_open.get()>
             <a class="skip-link" href="#main">"Skip to content"</a>
-            <TopBar viewer=viewer slug=Some(slug) nav_open=Some(nav_open) />
+            <TopBar signed_in=signed_in slug=Some(slug) nav_open=Some(nav_open) />
             <nav class="sidebar" id="sidebar" aria-label="Project sections">
                 <ul>
                     <li>
@@ -142,12 +142,12 @@ pub fn DashboardShell() -> impl IntoView {
 /// The frame of signed-in pages outside any project (the project list).
 #[component]
 pub fn PlainShell(children: Children) -> impl IntoView {
-    let viewer = Resource::new(|| (), |_| get_viewer());
-    send_to_sign_in_when_signed_out(viewer);
+    let signed_in = Resource::new(|| (), |_| get_viewer());
+    send_to_sign_in_when_signed_out(signed_in);
     view! {
         <div class="app app-plain">
             <a class="skip-link" href="#main">"Skip to content"</a>
-            <TopBar viewer=viewer slug=None nav_open=None />
+            <TopBar signed_in=signed_in slug=None nav_open=None />
             <main class="content content-plain" id="main" tabindex="-1">
                 {children()}
             </main>
@@ -156,10 +156,10 @@ pub fn PlainShell(children: Children) -> impl IntoView {
 }
 
 /// A session that ended while the page was open: back to sign-in.
-fn send_to_sign_in_when_signed_out(viewer: Resource<Result<Viewer, AppError>>) {
+fn send_to_sign_in_when_signed_out(signed_in: Resource<Result<SignedInUser, AppError>>) {
     let location = use_location();
     Effect::new(move |_| {
-        if let Some(Err(AppError::Unauthenticated)) = viewer.get() {
+        if let Some(Err(AppError::Unauthenticated)) = signed_in.get() {
             let next = crate::domain::percent_encode(&location.pathname.get_untracked());
             let _ = window().location().set_href(&format!("/sign-in?next={next}"));
         }
@@ -168,7 +168,7 @@ fn send_to_sign_in_when_signed_out(viewer: Resource<Result<Viewer, AppError>>) {
 
 #[component]
 fn TopBar(
-    viewer: Resource<Result<Viewer, AppError>>,
+    signed_in: Resource<Result<SignedInUser, AppError>>,
     slug: Option<Memo<String>>,
     nav_open: Option<RwSignal<bool>>,
 ) -> impl IntoView {
@@ -196,8 +196,8 @@ fn TopBar(
             <span class="topbar-divider" aria-hidden="true">"/"</span>
             <Transition fallback=|| view! { <span class="skeleton skeleton-switcher"></span> }>
                 {move || Suspend::new(async move {
-                    match viewer.await {
-                        Ok(v) => view! { <ProjectSwitcher viewer=v slug=slug /> }.into_any(),
+                    match signed_in.await {
+                        Ok(v) => view! { <ProjectSwitcher signed_in=v slug=slug /> }.into_any(),
                         Err(_) => ().into_any(),
                     }
                 })}
@@ -205,8 +205,8 @@ fn TopBar(
             <div class="topbar-spacer"></div>
             <Transition fallback=|| view! { <span class="skeleton skeleton-avatar"></span> }>
                 {move || Suspend::new(async move {
-                    match viewer.await {
-                        Ok(v) => view! { <UserMenu viewer=v /> }.into_any(),
+                    match signed_in.await {
+                        Ok(v) => view! { <UserMenu signed_in=v /> }.into_any(),
                         Err(_) => ().into_any(),
                     }
                 })}
@@ -218,17 +218,17 @@ fn TopBar(
 /// The project menu: the current project, a filter, every project of the
 /// user with their role. A `<details>` so it works without JavaScript.
 #[component]
-fn ProjectSwitcher(viewer: Viewer, slug: Option<Memo<String>>) -> impl IntoView {
+fn ProjectSwitcher(signed_in: SignedInUser, slug: Option<Memo<String>>) -> impl IntoView {
     let filter = RwSignal::new(String::new());
     let current_slug = move || slug.map(|s| s.get()).unwrap_or_default();
     let current_name = {
-        let projects = viewer.projects.clone();
+        let projects = signed_in.projects.clone();
         move || {
             let slug = current_slug();
             projects.iter().find(|p| p.slug == slug).map(|p| p.name.clone()).unwrap_or_else(|| "All projects".into())
         }
     };
-    let projects = StoredValue::new(viewer.projects);
+    let projects = StoredValue::new(signed_in.projects);
     let show_filter = projects.with_value(|p| p.len() > 5);
     view! {
         <details class="menu switcher">
@@ -293,9 +293,9 @@ fn ProjectSwitcher(viewer: Viewer, slug: Option<Memo<String>>) -> impl IntoView 
 }
 
 #[component]
-fn UserMenu(viewer: Viewer) -> impl IntoView {
+fn UserMenu(signed_in: SignedInUser) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
-    let initials: String = viewer.user.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
+    let initials: String = signed_in.user.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
     view! {
         <details class="menu user-menu">
             <summary aria-label="Account menu">
@@ -305,8 +305,8 @@ fn UserMenu(viewer: Viewer) -> impl IntoView {
             </summary>
             <div class="menu-panel menu-panel-right">
                 <div class="menu-user">
-                    <strong>{viewer.user.name.clone()}</strong>
-                    <span class="muted">{viewer.user.email.clone()}</span>
+                    <strong>{signed_in.user.name.clone()}</strong>
+                    <span class="muted">{signed_in.user.email.clone()}</span>
                 </div>
                 <a class="menu-item" href="/account/sessions">
                     "Sessions"

@@ -4,6 +4,7 @@
 mod audit;
 #[cfg(feature = "ssr")]
 pub mod audit_text;
+pub mod dates;
 #[cfg(feature = "ssr")]
 pub mod rules;
 mod validate;
@@ -86,9 +87,10 @@ pub struct Membership {
     pub role: Role,
 }
 
-/// What the dashboard shell needs to draw itself for a signed-in user.
+/// Who is signed in, with the projects they belong to: what the dashboard
+/// shell draws its top bar from. (Not `Role::Viewer`, a role in a project.)
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Viewer {
+pub struct SignedInUser {
     pub user: User,
     pub projects: Vec<Membership>,
 }
@@ -159,16 +161,6 @@ pub const USAGE_DAYS: usize = 30;
 
 /// Keys expiring within this many seconds (a week) are flagged.
 pub const EXPIRY_WARNING_SECONDS: i64 = 7 * 24 * 3600;
-
-/// "45 min", "23 h", "6 d": a short time span for badges.
-pub fn span_in_words(seconds: i64) -> String {
-    let minutes = (seconds.max(0) + 59) / 60;
-    match minutes {
-        0..=59 => format!("{minutes} min"),
-        60..=2879 => format!("{} h", minutes / 60),
-        _ => format!("{} d", minutes / 1440),
-    }
-}
 
 /// Where a key stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,6 +5,7 @@
 use crate::api::audit::audit_log;
 use crate::components::shell::with_project;
 use crate::components::table::{Col, DataTable};
+use crate::domain::dates::to_the_minute;
 use crate::domain::{
     describe_device, percent_encode, ActorKind, AuditAction, AuditActor, AuditEvent, Membership, Role,
 };
@@ -172,7 +173,7 @@ pub fn EventTable(events: Vec<AuditEvent>) -> impl IntoView {
     let rows = events
         .into_iter()
         .map(|e| {
-            let when = e.at.get(..16).map(|t| t.replace('T', " ")).unwrap_or_else(|| e.at.clone());
+            let when = to_the_minute(&e.at);
             let device = e.user_agent.as_deref().map(describe_device);
             view! {
                 <tr>

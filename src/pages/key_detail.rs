@@ -6,10 +6,11 @@ use super::audit_log::EventTable;
 use super::auth_layout::{action_error, FormAlert};
 use crate::api::keys::{get_key, RenameKey};
 use crate::components::field::Field;
+use crate::components::key_status::{KeyAccess, KeyExpiry, KeyStatusLabel, Wording};
 use crate::components::shell::with_project;
 use crate::components::usage_chart::UsageChart;
-use crate::domain::{span_in_words, ApiKey, KeyStatus, Membership, Role, USAGE_DAYS};
-use crate::pages::members::date_only;
+use crate::domain::dates::{date_only, to_the_minute};
+use crate::domain::{ApiKey, KeyStatus, Membership, Role, USAGE_DAYS};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -89,20 +90,6 @@ fn KeyDetailView(project: Membership) -> impl IntoView {
 
 #[component]
 fn KeyFacts(key: ApiKey, list: String) -> impl IntoView {
-    let status = match (key.status, &key.replaced_by, key.expires_in) {
-        (KeyStatus::Revoked, ..) => format!(
-            "Revoked {} by {}",
-            key.revoked_at.as_deref().map(date_only).unwrap_or_default(),
-            key.revoked_by.clone().unwrap_or_default()
-        ),
-        (KeyStatus::Expired, ..) => "Expired".to_string(),
-        (KeyStatus::Active, Some(_), Some(left)) => format!("Replaced; works for {} more", span_in_words(left)),
-        (KeyStatus::Active, _, Some(left)) if key.expires_soon() => {
-            format!("Active; expires in {}", span_in_words(left))
-        }
-        (KeyStatus::Active, ..) => "Active".to_string(),
-    };
-    let access = if key.read_only() { "Read-only: may list keys and ask who it is" } else { "Full access" };
     let link = |id: Option<String>| {
         id.map(|id| {
             let href = format!("{list}/{id}");
@@ -111,14 +98,14 @@ fn KeyFacts(key: ApiKey, list: String) -> impl IntoView {
     };
     view! {
         <dl class="card facts">
-            <div><dt>"Status"</dt><dd>{status}</dd></div>
-            <div><dt>"Access"</dt><dd>{access}</dd></div>
+            <div><dt>"Status"</dt><dd><KeyStatusLabel key=key.clone() wording=Wording::Facts /></dd></div>
+            <div><dt>"Access"</dt><dd><KeyAccess key=key.clone() wording=Wording::Facts /></dd></div>
             <div><dt>"Created"</dt><dd>{format!("{} by {}", date_only(&key.created_at), key.created_by)}</dd></div>
             <div>
                 <dt>"Last used"</dt>
-                <dd>{key.last_used_at.as_deref().map(|t| t.get(..16).unwrap_or(t).replace('T', " ")).unwrap_or_else(|| "Never".into())}</dd>
+                <dd>{key.last_used_at.as_deref().map(to_the_minute).unwrap_or_else(|| "Never".into())}</dd>
             </div>
-            <div><dt>"Expires"</dt><dd>{key.expires_at.as_deref().map(date_only).unwrap_or_else(|| "Never".into())}</dd></div>
+            <div><dt>"Expires"</dt><dd><KeyExpiry key=key.clone() wording=Wording::Facts /></dd></div>
             <div><dt>"Id"</dt><dd class="mono">{key.id.clone()}</dd></div>
             {key.replaced_by.clone().map(|id| view! { <div><dt>"Replaced by"</dt><dd>{link(Some(id))}</dd></div> })}
             {key.replaces.clone().map(|id| view! { <div><dt>"Replaces"</dt><dd>{link(Some(id))}</dd></div> })}

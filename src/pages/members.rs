@@ -8,12 +8,12 @@ use crate::api::members::{
 use crate::components::confirm::Confirm;
 use crate::components::copy::CopyField;
 use crate::components::field::Field;
+use crate::components::form::dispatch_in_place;
 use crate::components::shell::{use_project, with_project, RoleBadge};
 use crate::components::table::{Col, DataTable};
+use crate::domain::dates::date_only;
 use crate::domain::{AddMemberOutcome, Member, Membership, PendingInvitation, Role};
 use crate::error::AppError;
-use leptos::ev::SubmitEvent;
-use leptos::form::FromFormData;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -111,12 +111,7 @@ fn AddMemberForm(slug: String, action: ServerAction<AddMember>) -> impl IntoView
     let field = move |name: &'static str| Signal::derive(move || action_err.get().and_then(|e| e.field_message(name)));
     let pending = action.pending();
     let outcome = move || action.value().get().and_then(Result::ok);
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if let Ok(input) = AddMember::from_event(&ev) {
-            action.dispatch(input);
-        }
-    };
+    let on_submit = dispatch_in_place(action, "add-member");
     view! {
         <section class="card form-card" aria-labelledby="add-member-title">
             <h2 id="add-member-title">"Add a teammate"</h2>
@@ -288,9 +283,4 @@ fn InvitationRow(invitation: PendingInvitation, slug: String, revoke: ServerActi
             </td>
         </tr>
     }
-}
-
-/// `2026-11-29T12:00:00Z` → `2026-11-29` (the full time is in the title).
-pub fn date_only(rfc3339: &str) -> String {
-    rfc3339.get(..10).unwrap_or(rfc3339).to_string()
 }

@@ -7,6 +7,7 @@ use crate::components::confirm::Confirm;
 use crate::components::field::Field;
 use crate::components::shell::PlainShell;
 use crate::components::table::{Col, DataTable};
+use crate::domain::dates::to_the_minute;
 use crate::domain::{SessionInfo, PASSWORD_MAX, PASSWORD_MIN};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -65,7 +66,6 @@ fn SessionTable(sessions: Vec<SessionInfo>, end: ServerAction<EndSession>) -> im
     let rows = sessions
         .into_iter()
         .map(|s| {
-            let when = |at: &str| at.get(..16).map(|t| t.replace('T', " ")).unwrap_or_else(|| at.to_string());
             let action = if s.current {
                 view! { <span class="status status-active">"This browser"</span> }.into_any()
             } else {
@@ -83,8 +83,8 @@ fn SessionTable(sessions: Vec<SessionInfo>, end: ServerAction<EndSession>) -> im
                 <tr>
                     <th scope="row">{s.device.clone()}</th>
                     <td class="mono">{s.ip.clone().unwrap_or_else(|| "—".into())}</td>
-                    <td class="nowrap"><time datetime=s.signed_in_at.clone()>{when(&s.signed_in_at)}</time></td>
-                    <td class="nowrap"><time datetime=s.last_seen_at.clone()>{when(&s.last_seen_at)}</time></td>
+                    <td class="nowrap"><time datetime=s.signed_in_at.clone()>{to_the_minute(&s.signed_in_at)}</time></td>
+                    <td class="nowrap"><time datetime=s.last_seen_at.clone()>{to_the_minute(&s.last_seen_at)}</time></td>
                     <td class="actions">{action}</td>
                 </tr>
             }

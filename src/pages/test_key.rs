@@ -4,9 +4,9 @@
 
 use super::auth_layout::{action_error, FormAlert};
 use crate::api::keys::TestKey;
+use crate::components::form::dispatch_in_place;
 use crate::components::shell::with_project;
 use crate::domain::{KeyCheck, KeyVerdict, Membership, Role};
-use leptos::form::FromFormData;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -35,15 +35,7 @@ fn TestKeyForm(project: Membership) -> impl IntoView {
     let action = ServerAction::<TestKey>::new();
     let error = action_error(action);
     let result = move || action.value().get().and_then(Result::ok);
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        match TestKey::from_event(&ev) {
-            Ok(input) => {
-                action.dispatch(input);
-            }
-            Err(err) => leptos::logging::error!("test-key form: {err:?}"),
-        }
-    };
+    let on_submit = dispatch_in_place(action, "test-key");
     view! {
         <header class="page-header">
             <div>
