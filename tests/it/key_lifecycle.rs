@@ -1,10 +1,9 @@
 //! A key's life past create and revoke, on both backends: rolling with a
 //! grace period, read-only keys, expiry made visible, requests per day,
 //! renaming, and "Test a key".
-#![cfg(feature = "ssr")]
 
-mod support;
-
+use crate::support;
+use crate::support::{eventually, Backend, Person, Tenant, TestApp};
 use banata::admin::types::CreateKeyRequest;
 use banata::client::{Client, ClientError};
 use banata::domain::{KeyCheck, KeyDetail, KeyPage, KeyVerdict, READ_KEYS};
@@ -12,7 +11,6 @@ use banata::services::keys::{issue, KeySpec};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::Duration;
-use support::{eventually, Backend, Person, Tenant, TestApp};
 use time::OffsetDateTime;
 
 fn create(name: &str) -> CreateKeyRequest {

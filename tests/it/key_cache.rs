@@ -2,14 +2,12 @@
 //! database lookup, a made-up key one per minute, and revocation wins over
 //! the cache at once on the revoking instance and, through PostgreSQL
 //! LISTEN/NOTIFY, soon on every other, even after a lost connection.
-#![cfg(feature = "ssr")]
 
-mod support;
-
+use crate::support;
+use crate::support::{eventually, Backend, Tenant, TestApp};
 use banata::admin::types::CreateKeyRequest;
 use banata::client::{Client, ClientError};
 use std::time::Duration;
-use support::{eventually, Backend, Tenant, TestApp};
 
 fn refused<T: std::fmt::Debug>(result: Result<T, ClientError>) -> bool {
     matches!(result, Err(ClientError::Api { status: 401, .. }))

@@ -1,16 +1,14 @@
 //! The key cache forgets exactly what a change touched, and always does: a
 //! revoke or roll whose answer was lost after its commit still wins over the
 //! cache, and one tenant renaming its project costs no other tenant a lookup.
-#![cfg(feature = "ssr")]
 
-mod support;
-
+use crate::support;
+use crate::support::lost_answers::LostAnswers;
+use crate::support::{eventually, Backend, Tenant, TestApp, TestDb};
 use banata::admin::types::CreateKeyRequest;
 use banata::client::{Client, ClientError};
 use std::sync::Arc;
 use std::time::Duration;
-use support::lost_answers::LostAnswers;
-use support::{eventually, Backend, Tenant, TestApp, TestDb};
 
 fn status<T: std::fmt::Debug>(result: Result<T, ClientError>) -> u16 {
     match result {

@@ -2,17 +2,15 @@
 //! at once, and a server killed with SIGKILL in the middle of a burst. After
 //! each, the keys table must match exactly what the clients were told, and
 //! the audit log must match the keys table.
-#![cfg(feature = "ssr")]
 
-mod support;
-
+use crate::support;
+use crate::support::{Backend, RealServer, Tenant, TestApp, TestDb};
 use banata::admin::types::CreateKeyRequest;
 use banata::client::{Client, ClientError};
 use banata::store::KeyQuery;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use support::{Backend, RealServer, Tenant, TestApp, TestDb};
 use time::OffsetDateTime;
 
 /// What the server acknowledged: keys created, keys revoked.

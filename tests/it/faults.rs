@@ -3,16 +3,14 @@
 //! Requests get a clear 503 instead of hanging or a 500, /readyz says so,
 //! and when PostgreSQL is back the server recovers by itself with nothing
 //! acknowledged lost and nothing refused written.
-#![cfg(feature = "ssr")]
 
-mod support;
-
+use crate::support;
+use crate::support::{RealServer, Tenant};
 use banata::admin::types::CreateKeyRequest;
 use banata::client::ClientError;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
-use support::{RealServer, Tenant};
 
 /// A PostgreSQL cluster of this test's own.
 struct PrivatePostgres {

@@ -1,13 +1,10 @@
 //! The sessions page's server functions over real HTTP, on both backends:
 //! sessions are listed with their device, ended one by one or all at once
 //! from another browser, and a password change ends every other session.
-#![cfg(feature = "ssr")]
 
-mod support;
-
+use crate::support::{Backend, Person, TestApp, PASSWORD};
 use banata::domain::SessionInfo;
 use reqwest::StatusCode;
-use support::{Backend, Person, TestApp, PASSWORD};
 
 const PHONE: &str =
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Safari/604.1";

@@ -1,12 +1,10 @@
 //! Sign-up, sign-in, sessions and their defences, over real HTTP against a
 //! real server on 127.0.0.1:0, on both backends.
-#![cfg(feature = "ssr")]
 
-mod support;
-
+use crate::support;
+use crate::support::{session_cookie, Backend, TestApp};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, LOCATION, ORIGIN};
 use reqwest::StatusCode;
-use support::{session_cookie, Backend, TestApp};
 
 const PASSWORD: &str = "correct horse battery";
 

@@ -1,16 +1,14 @@
 //! The audit log over real HTTP, on both backends: every audited change is
 //! recorded once with who made it and from where; a refused change records
 //! nothing; readers, filters, paging and exports.
-#![cfg(feature = "ssr")]
 
-mod support;
-
+use crate::support;
+use crate::support::{Backend, Person, TestApp, TEST_USER_AGENT};
 use banata::admin::types::CreateKeyRequest;
 use banata::domain::{ActorKind, AuditAction, AuditPage};
 use banata::store::{AuditQuery, Store};
 use reqwest::StatusCode;
 use std::sync::Arc;
-use support::{Backend, Person, TestApp, TEST_USER_AGENT};
 use time::OffsetDateTime;
 
 fn ok(answer: (StatusCode, String)) -> String {

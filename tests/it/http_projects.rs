@@ -1,15 +1,13 @@
 //! Projects, members and invitations over real HTTP, on both backends, with
 //! the cross-tenant table that every project-scoped server function must be in.
-#![cfg(feature = "ssr")]
 
-mod support;
-
+use crate::support;
+use crate::support::{Backend, Person, TestApp};
 use banata::auth::tokens;
 use banata::domain::Role;
 use banata::store::{AuditQuery, KeyQuery, NewInvitation, Store};
 use reqwest::StatusCode;
 use std::sync::Arc;
-use support::{Backend, Person, TestApp};
 use time::{Duration, OffsetDateTime};
 
 /// Everything about a project that a refused call must leave alone.

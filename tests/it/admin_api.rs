@@ -1,10 +1,9 @@
 //! The admin API over real HTTP on both backends, as the Banata SDK and our
 //! typed client call it: the full cycle, project isolation, identical 401s,
 //! bad input, limits, and last-used times that survive a restart.
-#![cfg(feature = "ssr")]
 
-mod support;
-
+use crate::support;
+use crate::support::{eventually, Backend, RealServer, TestApp, TestDb};
 use banata::admin::types::{CreateKeyRequest, ErrorBody};
 use banata::auth::keys;
 use banata::client::{Client, ClientError};
@@ -13,10 +12,9 @@ use banata::store::KeyQuery;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::Duration;
-use support::{eventually, Backend, RealServer, TestApp, TestDb};
 use time::OffsetDateTime;
 
-use support::{Tenant, PASSWORD};
+use crate::support::{Tenant, PASSWORD};
 
 fn create(name: &str) -> CreateKeyRequest {
     CreateKeyRequest { name: Some(name.into()), ..Default::default() }

@@ -1,11 +1,9 @@
 //! `banata user create` and `banata keys`, run as the real binary.
-#![cfg(feature = "ssr")]
 
-mod support;
-
+use crate::support;
+use crate::support::{Backend, Tenant, TestApp, TestDb};
 use std::io::Write;
 use std::process::{Command, Stdio};
-use support::{Backend, Tenant, TestApp, TestDb};
 
 fn create_user(db: &TestDb, email: &str, stdin: &str) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_banata"))

@@ -1,15 +1,12 @@
 //! Property-based fuzzing (proptest) of the key parser and of the admin
 //! API's JSON input, bounded so that it runs in every `.ci/run`. Failing
 //! cases are kept in `tests/fuzz.proptest-regressions` and replayed first.
-#![cfg(feature = "ssr")]
 
-mod support;
-
+use crate::support::{Backend, Tenant, TestApp};
 use banata::auth::keys;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestRunner};
 use serde_json::Value;
-use support::{Backend, Tenant, TestApp};
 
 fn config(cases: u32) -> Config {
     Config {

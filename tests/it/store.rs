@@ -1,12 +1,10 @@
 //! The store conformance suite: every case runs against SQLite and PostgreSQL.
-#![cfg(feature = "ssr")]
 
-mod support;
-
+use crate::support;
+use crate::support::{actor as as_, Backend, TestDb};
 use banata::auth::accounts;
 use banata::domain::Role;
 use banata::store::{KeyQuery, KeyUse, NewInvitation, NewKey, NewProject, NewUser, StoreError};
-use support::{actor as as_, Backend, TestDb};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{ExpiredDeletion, SessionStore};

@@ -1,11 +1,9 @@
 //! API keys through the dashboard's server functions, over real HTTP, on both
 //! backends: the secret comes back once and is stored nowhere.
-#![cfg(feature = "ssr")]
 
-mod support;
-
+use crate::support;
+use crate::support::{Backend, RealServer, TestApp, TestDb};
 use reqwest::StatusCode;
-use support::{Backend, RealServer, TestApp, TestDb};
 
 const PASSWORD: &str = "correct horse battery";
 

@@ -1,12 +1,10 @@
 //! Security headers on every kind of response, and sign-in brute force
 //! limits, against a real server on both backends.
-#![cfg(feature = "ssr")]
 
-mod support;
-
+use crate::support;
+use crate::support::{Backend, Person, TestApp, PASSWORD};
 use banata::store::AuditQuery;
 use reqwest::StatusCode;
-use support::{Backend, Person, TestApp, PASSWORD};
 use time::OffsetDateTime;
 
 fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {

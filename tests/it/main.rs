@@ -1,0 +1,23 @@
+//! Every Rust integration test, in one binary: real databases (a temporary
+//! SQLite file, a fresh PostgreSQL database per test), real servers on
+//! 127.0.0.1:0, the real `banata` binary where a test needs a process. One
+//! binary links the server once instead of once per file.
+
+#[macro_use]
+mod support;
+
+mod admin_api;
+mod audit;
+mod cache_invalidation;
+mod cli;
+mod durability;
+mod faults;
+mod fuzz;
+mod http_auth;
+mod http_keys;
+mod http_projects;
+mod key_cache;
+mod key_lifecycle;
+mod security;
+mod sessions;
+mod store;

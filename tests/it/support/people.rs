@@ -1,0 +1,98 @@
+//! People and tenants acting in tests: members with their own cookie jar,
+//! a user with a project and a working key, audit actors.
+
+use super::{client, db::unique, TestApp};
+use banata::store::Store;
+use std::sync::Arc;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A member acting in a test, as the audit log records them.
+pub fn actor(user_id: &str) -> banata::actor::Actor {
+    banata::actor::Actor {
+        kind: banata::domain::ActorKind::User,
+        id: user_id.into(),
+        name: "Test Member".into(),
+        ip: Some("127.0.0.1".into()),
+        user_agent: Some("banata-tests".into()),
+    }
+}
+
+/// An application acting with the key `key_id` in a test.
+pub fn key_actor(key_id: &str) -> banata::actor::Actor {
+    banata::actor::Actor { kind: banata::domain::ActorKind::ApiKey, name: "test key".into(), ..actor(key_id) }
+}
+
+/// A fresh, unique email for one test.
+pub fn email() -> String {
+    format!("{}@example.com", unique("user"))
+}
+
+/// A user, their project, and one working key of it.
+pub struct Tenant {
+    pub email: String,
+    pub project_id: String,
+    pub slug: String,
+    pub key: String,
+    pub key_id: String,
+}
+
+impl Tenant {
+    /// Made straight in the store, as the dashboard would.
+    pub async fn new(store: &Arc<dyn Store>, name: &str) -> Tenant {
+        let email = email();
+        let user = banata::auth::accounts::sign_up(&**store, name, &email, PASSWORD).await.unwrap();
+        let project = banata::auth::accounts::home_project(&**store, &user).await.unwrap();
+        let spec = banata::services::keys::KeySpec {
+            project_id: &project.project_id,
+            name: "root".into(),
+            permissions: vec![],
+            expires_at: None,
+        };
+        let now = time::OffsetDateTime::now_utc();
+        let created = banata::services::keys::issue(&**store, spec, &actor(&user.id), now).await.unwrap();
+        Tenant {
+            email,
+            project_id: project.project_id,
+            slug: project.slug,
+            key: created.secret,
+            key_id: created.key.id,
+        }
+    }
+
+    pub fn client(&self, base: &str) -> banata::client::Client {
+        banata::client::Client::new(base, &self.key)
+    }
+}
+
+/// A signed-in person with their own cookie jar.
+pub struct Person {
+    pub client: reqwest::Client,
+    pub email: String,
+    pub id: String,
+}
+
+impl Person {
+    pub async fn sign_up(app: &TestApp, name: &str) -> Person {
+        Person::sign_up_as(app, name, &email()).await
+    }
+
+    pub async fn sign_up_as(app: &TestApp, name: &str, email: &str) -> Person {
+        let client = client();
+        let response = client
+            .post(app.url("/api/dashboard/sign_up"))
+            .form(&[("name", name), ("email", email), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success() || response.status().is_redirection(), "sign-up: {}", response.status());
+        let id = app.db.store().await.credentials_by_email(email).await.unwrap().unwrap().user.id;
+        Person { client, email: email.to_string(), id }
+    }
+
+    pub async fn call(&self, app: &TestApp, function: &str, form: &[(&str, &str)]) -> (reqwest::StatusCode, String) {
+        let response =
+            self.client.post(app.url(&format!("/api/dashboard/{function}"))).form(form).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+}
