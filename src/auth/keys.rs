@@ -107,7 +107,6 @@ fn crc32(bytes: &[u8]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
 
     #[test]
     fn hash_is_hex_sha256() {
@@ -161,14 +160,6 @@ mod tests {
     fn garbage_is_refused() {
         for bad in ["", "sk_live_", "sk_test_abc", "Bearer sk_live_x", &"x".repeat(KEY_LEN), &"sk_live_".repeat(6)] {
             assert!(!is_well_formed(bad), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn a_million_keys_never_collide() {
-        let mut seen = HashSet::with_capacity(1_000_000);
-        for _ in 0..1_000_000 {
-            assert!(seen.insert(generate_secret()), "collision");
         }
     }
 }

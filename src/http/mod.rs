@@ -43,13 +43,10 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
 
-    Router::new()
+    let project_routes = project_routes().into_iter();
+    project_routes
+        .fold(Router::new(), |router, (_, path, route)| router.route(path, route))
         .route("/", get(home::home))
-        .route("/projects/{slug}/api-keys/new", post(plain_forms::create_key))
-        .route("/projects/{slug}/api-keys/roll", post(plain_forms::roll_key))
-        .route("/projects/{slug}/test-key", post(plain_forms::test_key))
-        .route("/projects/{slug}/members/add", post(plain_forms::add_member))
-        .route("/projects/{slug}/audit-log/export", get(audit_export::export))
         .leptos_routes_with_context(&state, routes, use_request_nonce, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(use_request_nonce, shell))
         .layer(from_fn(server_fn_status::layer))
@@ -68,6 +65,26 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(security_headers::Https(config.secure_cookies()), security_headers::layer))
         .layer(from_fn(request_log::layer))
         .with_state(state)
+}
+
+/// The project-scoped routes that are not pages: the plain-form posts (no
+/// JavaScript) and the audit log export. Each resolves the member itself.
+type ProjectRoute = (&'static str, &'static str, axum::routing::MethodRouter<AppState>);
+
+fn project_routes() -> Vec<ProjectRoute> {
+    vec![
+        ("POST", "/projects/{slug}/api-keys/new", post(plain_forms::create_key)),
+        ("POST", "/projects/{slug}/api-keys/roll", post(plain_forms::roll_key)),
+        ("POST", "/projects/{slug}/test-key", post(plain_forms::test_key)),
+        ("POST", "/projects/{slug}/members/add", post(plain_forms::add_member)),
+        ("GET", "/projects/{slug}/audit-log/export", get(audit_export::export)),
+    ]
+}
+
+/// The method and path of each of `project_routes`, so that tests can check
+/// that their tables cover every one.
+pub fn project_route_list() -> Vec<(&'static str, &'static str)> {
+    project_routes().into_iter().map(|(method, path, _)| (method, path)).collect()
 }
 
 /// Renders the nonce `security_headers` chose for this request (and named in

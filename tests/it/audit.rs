@@ -16,16 +16,6 @@ fn ok(answer: (StatusCode, String)) -> String {
     answer.1
 }
 
-/// The text after `"field":"` in a JSON answer.
-fn field(body: &str, name: &str) -> String {
-    let marker = format!("\"{name}\":\"");
-    body.split(&marker)
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap_or_else(|| panic!("{name} in {body}"))
-        .into()
-}
-
 async fn log(person: &Person, app: &TestApp, slug: &str, filters: &[(&str, &str)]) -> AuditPage {
     let mut form = vec![("slug", slug)];
     form.extend_from_slice(filters);
@@ -45,7 +35,7 @@ async fn every_change_is_recorded_with_who_and_where(backend: Backend) {
     let slug = project.slug.as_str();
 
     let body = ok(owner.call(&app, "create_key", &[("slug", slug), ("name", "billing"), ("expires", "30")]).await);
-    let key_id = field(&body, "id");
+    let key_id = support::created_key(&body).key.id;
     ok(owner.call(&app, "revoke_key", &[("slug", slug), ("key_id", &key_id)]).await);
     ok(owner.call(&app, "add_member", &[("slug", slug), ("email", &mate.email), ("role", "viewer")]).await);
     ok(owner.call(&app, "change_role", &[("slug", slug), ("user_id", &mate.id), ("role", "developer")]).await);
@@ -56,7 +46,7 @@ async fn every_change_is_recorded_with_who_and_where(backend: Backend) {
     let newcomer_email = support::email();
     let body =
         ok(owner.call(&app, "add_member", &[("slug", slug), ("email", &newcomer_email), ("role", "developer")]).await);
-    let token = field(&body, "link").rsplit('/').next().unwrap().to_string();
+    let token = support::invitation_token(&body);
     let newcomer = Person::sign_up_as(&app, "New Comer", &newcomer_email).await;
     ok(newcomer.call(&app, "accept_invitation", &[("token", &token)]).await);
     ok(owner.call(&app, "rename_project", &[("slug", slug), ("name", "Audited")]).await);
@@ -64,7 +54,7 @@ async fn every_change_is_recorded_with_who_and_where(backend: Backend) {
     ok(owner.call(&app, "change_slug", &[("slug", slug), ("new_slug", &moved)]).await);
     // An application with a key of the project.
     let body = ok(owner.call(&app, "create_key", &[("slug", &moved), ("name", "robot"), ("expires", "never")]).await);
-    let robot = banata::client::Client::new(&app.base, &field(&body, "secret"));
+    let robot = banata::client::Client::new(&app.base, &support::created_key(&body).secret);
     let request = CreateKeyRequest { name: Some("made-by-robot".into()), ..CreateKeyRequest::default() };
     let made = robot.create(&request).await.unwrap();
     robot.delete(&made.api_key.id).await.unwrap();

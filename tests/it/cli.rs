@@ -46,16 +46,6 @@ async fn a_short_password_or_taken_email_is_refused(backend: Backend) {
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
 }
 
-#[test]
-fn the_password_is_never_a_command_line_argument() {
-    let output = Command::new(env!("CARGO_BIN_EXE_banata"))
-        .args(["user", "create", "--email", "a@example.com", "--password", "hunter22hunter22"])
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("--password"));
-}
-
 /// `banata keys …` with the key in the environment; (success, stdout, stderr).
 async fn keys(app: &TestApp, api_key: Option<&str>, args: &[&str]) -> (bool, String, String) {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_banata"));

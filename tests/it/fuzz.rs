@@ -1,6 +1,6 @@
 //! Property-based fuzzing (proptest) of the key parser and of the admin
 //! API's JSON input, bounded so that it runs in every `.ci/run`. Failing
-//! cases are kept in `tests/fuzz.proptest-regressions` and replayed first.
+//! cases are kept in `tests/it/fuzz.proptest-regressions` and replayed first.
 
 use crate::support::{Backend, Tenant, TestApp};
 use banata::auth::keys;
@@ -21,12 +21,23 @@ proptest! {
     #![proptest_config(config(2_000))]
 
     /// Whatever arrives in a header, the parser answers without panicking,
-    /// and only strings of the documented shape can pass.
+    /// and only strings of the documented shape pass. Half the candidates
+    /// start from a real key (whole, or cut short and followed by noise), so
+    /// the shape check runs on keys that do pass, and a whole real key must.
     #[test]
-    fn the_key_parser_takes_anything(candidate in ".{0,80}") {
+    fn the_key_parser_takes_anything(
+        from_real in any::<bool>(),
+        cut in prop_oneof![Just(keys::KEY_LEN), 0..keys::KEY_LEN],
+        noise in prop_oneof![Just(String::new()), ".{0,80}"],
+    ) {
+        let real = keys::generate_secret();
+        let candidate = if from_real { format!("{}{}", &real[..cut], noise) } else { noise.clone() };
         if keys::is_well_formed(&candidate) {
             prop_assert!(candidate.starts_with(keys::PREFIX));
             prop_assert_eq!(candidate.len(), keys::KEY_LEN);
+        }
+        if from_real && cut == keys::KEY_LEN && noise.is_empty() {
+            prop_assert!(keys::is_well_formed(&candidate), "a real key is refused: {}", candidate);
         }
     }
 

@@ -70,7 +70,7 @@ const NOT_PROJECT_SCOPED: &[&str] = &[
     "change_password",
 ];
 
-/// A server function's name, the role it needs, and its form fields.
+/// A server function's name (or a route's path), the role it needs, and its form fields.
 type Case = (&'static str, Role, Vec<(&'static str, String)>);
 
 /// Every project-scoped server function, the role it needs, and a request
@@ -120,6 +120,29 @@ fn project_scoped(t: &Team, invitation_id: &str, key_id: &str) -> Vec<Case> {
     ]
 }
 
+/// Every project-scoped route that is not a page, the role it needs, and a
+/// form that would change something if it were allowed.
+fn plain_routes(key_id: &str) -> Vec<Case> {
+    vec![
+        ("/projects/{slug}/api-keys/new", Role::Developer, vec![("name", "plain".into()), ("expires", "never".into())]),
+        ("/projects/{slug}/api-keys/roll", Role::Developer, vec![("key_id", key_id.into()), ("grace", "now".into())]),
+        ("/projects/{slug}/test-key", Role::Developer, vec![("key", "sk_live_nothing".into())]),
+        (
+            "/projects/{slug}/members/add",
+            Role::Owner,
+            vec![("email", "plain@example.com".into()), ("role", "owner".into())],
+        ),
+        ("/projects/{slug}/audit-log/export", Role::Developer, vec![]),
+    ]
+}
+
+/// Calls a plain-form route (or the export, a GET) as `caller` on `slug`.
+async fn plain_route(app: &TestApp, caller: &Person, path: &str, slug: &str, form: &[(&str, &str)]) -> StatusCode {
+    let url = app.url(&path.replace("{slug}", slug));
+    let request = if path.ends_with("/export") { caller.client.get(url) } else { caller.client.post(url).form(form) };
+    request.send().await.unwrap().status()
+}
+
 async fn every_project_function_checks_membership_and_role(backend: Backend) {
     let t = team(backend).await;
     // A pending invitation, so revoke_invitation has something to refuse.
@@ -134,7 +157,7 @@ async fn every_project_function_checks_membership_and_role(backend: Backend) {
     let (status, body) =
         t.owner.call(&t.app, "create_key", &[("slug", &t.slug), ("name", "production"), ("expires", "never")]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let key_id = body.split("\"id\":\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap().to_string();
+    let key_id = support::created_key(&body).key.id;
     let table = project_scoped(&t, &invitation_id, &key_id);
 
     // Forgetting a new server function here fails the test.
@@ -171,6 +194,29 @@ async fn every_project_function_checks_membership_and_role(backend: Backend) {
         assert_eq!(status, StatusCode::NOT_FOUND, "{function} on a missing project: {body}");
         let (_, outsider_body) = t.outsider.call(&t.app, function, &form).await;
         assert_eq!(outsider_body, body, "{function}: missing and foreign projects answer alike");
+    }
+    // The plain-form routes (and the export) refuse the same way; forgetting
+    // a new one here fails the test.
+    let plain = plain_routes(&key_id);
+    for (method, path) in banata::http::project_route_list() {
+        assert!(plain.iter().any(|(p, ..)| *p == path), "{method} {path} is not in this test's plain-route table");
+    }
+    for (path, needed, form) in &plain {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        for (caller, role) in &callers {
+            let expected = match role {
+                None => StatusCode::NOT_FOUND,
+                Some(role) if !role.allows(*needed) => StatusCode::FORBIDDEN,
+                Some(_) => continue,
+            };
+            let status = plain_route(&t.app, caller, path, &t.slug, &form).await;
+            assert_eq!(status, expected, "{path} as {role:?}");
+        }
+        assert_eq!(
+            plain_route(&t.app, &t.owner, path, "no-such-project", &form).await,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
     }
     assert_eq!(snapshot(&t.store, &t.owner.id, &t.slug).await, before, "refused calls changed nothing");
 
@@ -334,7 +380,7 @@ async fn invitations_work_once_for_the_invited_account(backend: Backend) {
         .call(&t.app, "add_member", &[("slug", &t.slug), ("email", &invitee_email), ("role", "developer")])
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let token = body.split("/invite/").nth(1).and_then(|rest| rest.split('"').next()).expect("a link").to_string();
+    let token = support::invitation_token(&body);
     let project = t.store.membership(&t.owner.id, &t.slug).await.unwrap().unwrap();
     assert!(t.store.invitation_by_token(&token).await.unwrap().is_none(), "not stored in the clear");
     assert!(t.store.invitation_by_token(&tokens::hash(&token)).await.unwrap().is_some());

@@ -73,18 +73,38 @@ async fn another_instance_hears_of_a_revoke(backend: Backend) {
     admin.delete(&created.api_key.id).await.unwrap();
     assert!(eventually(Duration::from_secs(10), || async { refused(on_b.whoami().await) }).await, "B refuses it");
 
-    // The listener's connection is cut; it reconnects, and revokes made
-    // after that still reach B.
-    let admin_db = support::PgAdmin::new(&a.db.url).await;
-    let cut = admin_db.terminate_listeners().await;
-    assert!(cut >= 2, "both instances were listening ({cut})");
-    assert!(eventually(Duration::from_secs(10), || async { admin_db.listeners().await >= 2 }).await, "they reconnect");
-    let request = CreateKeyRequest { name: Some("after-the-cut".into()), ..Default::default() };
+    // A key cached on B before B's listener loses its connection, revoked
+    // while nobody listens (so its notice reaches no one): B must forget
+    // its cache once it listens again, and refuse the key. The listener
+    // reconnects through its pool, so the pools' connections are cut too,
+    // and new ones kept out until the revoke is done.
+    let request = CreateKeyRequest { name: Some("cut-off".into()), ..Default::default() };
     let second = admin.create(&request).await.unwrap();
     let on_b = Client::new(&b.base, &second.key);
     on_b.whoami().await.unwrap();
     on_b.whoami().await.unwrap();
-    admin.delete(&second.api_key.id).await.unwrap();
+    let admin_db = support::PgAdmin::new(&a.db.url).await;
+    admin_db.allow_connections(false).await;
+    let listening = admin_db.listeners().await;
+    assert!(listening >= 2, "both instances were listening ({listening})");
+    admin_db.terminate_connections().await;
+    assert!(eventually(Duration::from_secs(10), || async { admin_db.listeners().await == 0 }).await, "nobody listens");
+    admin_db.revoke_key(&second.api_key.id).await;
+    assert!(on_b.whoami().await.is_ok(), "B still serves the key from its cache while it cannot hear");
+    admin_db.allow_connections(true).await;
+    assert!(
+        eventually(Duration::from_secs(15), || async { admin_db.listeners().await >= 2 }).await,
+        "they listen again"
+    );
+    assert!(eventually(Duration::from_secs(10), || async { refused(on_b.whoami().await) }).await, "B refuses it then");
+
+    // And revokes made after the reconnect reach B as before.
+    let request = CreateKeyRequest { name: Some("after-the-cut".into()), ..Default::default() };
+    let third = admin.create(&request).await.unwrap();
+    let on_b = Client::new(&b.base, &third.key);
+    on_b.whoami().await.unwrap();
+    on_b.whoami().await.unwrap();
+    admin.delete(&third.api_key.id).await.unwrap();
     assert!(eventually(Duration::from_secs(10), || async { refused(on_b.whoami().await) }).await, "B refuses it too");
 }
 

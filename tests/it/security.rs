@@ -101,10 +101,22 @@ async fn every_server_function_refuses_foreign_origins(backend: Backend) {
 
     let mut paths: Vec<String> = server_fn::axum::server_fn_paths().map(|(path, _)| path.to_string()).collect();
     assert!(paths.len() >= 20, "{paths:?}");
-    paths.push(format!("/projects/{slug}/api-keys/new"));
-    paths.push(format!("/projects/{slug}/members/add"));
-    let form =
-        [("slug", slug), ("name", "stolen"), ("expires", "never"), ("email", "x@evil.example"), ("role", "owner")];
+    let plain = banata::http::project_route_list().into_iter().filter(|(method, _)| *method == "POST");
+    paths.extend(plain.map(|(_, path)| path.replace("{slug}", slug)));
+    assert!(paths.iter().any(|p| p.ends_with("/api-keys/roll")) && paths.iter().any(|p| p.ends_with("/test-key")));
+    let all = banata::store::KeyQuery { limit: 10, ..Default::default() };
+    let kept = store.list_keys(&project.project_id, &all, OffsetDateTime::now_utc()).await.unwrap();
+    let kept_id = kept.first().map(|k| k.id.clone()).unwrap();
+    let form = [
+        ("slug", slug),
+        ("name", "stolen"),
+        ("expires", "never"),
+        ("email", "x@evil.example"),
+        ("role", "owner"),
+        ("key_id", kept_id.as_str()),
+        ("grace", "now"),
+        ("key", "sk_live_nothing"),
+    ];
     let mut refused = 0;
     for path in &paths {
         let as_form = victim.client.post(app.url(path)).header("origin", "http://evil.example").form(&form);

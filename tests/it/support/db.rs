@@ -36,9 +36,7 @@ impl TestDb {
                 TestDb { url: format!("sqlite://{}/banata.db", dir.display()), cleanup: Cleanup::Dir(dir) }
             }
             Backend::Postgres => {
-                let base = std::env::var("BANATA_TEST_POSTGRES_URL")
-                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_string());
-                let base = base.trim_end_matches('/').to_string();
+                let base = server_url();
                 let admin_url = format!("{base}/postgres");
                 let name = unique("banata_test");
                 let mut admin = connect_admin(&admin_url).await;
@@ -55,6 +53,14 @@ impl TestDb {
     pub async fn store(&self) -> Arc<dyn Store> {
         store::connect(&self.url).await.expect("connect to test database")
     }
+}
+
+/// The PostgreSQL server tests make their databases on
+/// (`BANATA_TEST_POSTGRES_URL`), without a database name.
+pub(super) fn server_url() -> String {
+    let base =
+        std::env::var("BANATA_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    base.trim_end_matches('/').to_string()
 }
 
 pub(super) async fn connect_admin(url: &str) -> sqlx::PgConnection {

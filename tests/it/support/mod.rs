@@ -3,7 +3,9 @@
 
 mod app;
 mod audit;
+mod dates;
 mod db;
+mod json;
 pub mod lost_answers;
 mod people;
 mod pg_admin;
@@ -12,7 +14,9 @@ mod real_server;
 
 pub use app::*;
 pub use audit::*;
+pub use dates::*;
 pub use db::*;
+pub use json::*;
 pub use people::*;
 pub use pg_admin::*;
 pub use poll::*;
