@@ -18,6 +18,7 @@ mod http_keys;
 mod http_projects;
 mod key_cache;
 mod key_lifecycle;
+mod layers;
 mod security;
 mod sessions;
 mod store;
