@@ -5,7 +5,7 @@
 use crate::admin::types::{ApiKeyObject, CreateKeyRequest, CreatedApiKey};
 use crate::client::Client;
 use crate::config::KeysCommand;
-use crate::domain::READ_KEYS;
+use crate::domain::{dates, READ_KEYS};
 use crate::server::StartError;
 
 const DEFAULT_URL: &str = "http://127.0.0.1:3000";
@@ -74,7 +74,7 @@ fn print_new_key(created: &CreatedApiKey, json: bool, verb: &str) -> Result<(), 
 async fn created_until(client: &Client, key_id: &str) -> String {
     let listed = client.list().await.ok().and_then(|keys| keys.into_iter().find(|k| k.id == key_id));
     match listed.and_then(|k| k.expires_at) {
-        Some(at) => at.replace('T', " "),
+        Some(at) => format!("{} UTC", dates::to_the_minute(&at)),
         None => "now: it has stopped".to_string(),
     }
 }
@@ -84,18 +84,16 @@ fn table(keys: &[ApiKeyObject]) -> String {
     if keys.is_empty() {
         return "No active keys.\n".into();
     }
-    // `2026-11-30T12:34:56Z` → `2026-11-30 12:34` (UTC), or the date alone.
-    let shown = |t: &str, len: usize| t.chars().take(len).collect::<String>().replace('T', " ");
-    let when = |t: &Option<String>, len| t.as_deref().map_or("never".to_string(), |t| shown(t, len));
+    let when = |t: &Option<String>, shown: fn(&str) -> String| t.as_deref().map_or("never".to_string(), shown);
     let rows: Vec<[String; 6]> = keys
         .iter()
         .map(|k| {
             [
                 k.name.clone(),
                 format!("{}…{}", k.prefix, k.last4),
-                shown(&k.created_at, 10),
-                when(&k.last_used_at, 16),
-                when(&k.expires_at, 10),
+                dates::date_only(&k.created_at),
+                when(&k.last_used_at, dates::to_the_minute),
+                when(&k.expires_at, dates::date_only),
                 k.id.clone(),
             ]
         })
