@@ -59,13 +59,44 @@ impl RequestSource {
 }
 
 /// The client's address: the peer, or the last address in the configured
-/// proxy header (the one our own proxy added, which a client cannot forge).
+/// proxy header, across all its lines (the one our own proxy appended, which
+/// a client cannot forge: a client's own line comes first). A header that is
+/// there but unreadable is a misconfigured proxy: warned about, and the peer
+/// is used.
 pub fn client_ip(headers: &HeaderMap, extensions: &Extensions, ip_header: Option<&str>) -> IpAddr {
     let from_header = ip_header.and_then(|name| {
-        let value = headers.get(name)?.to_str().ok()?;
-        value.rsplit(',').next()?.trim().parse().ok()
+        let last = headers.get_all(name).iter().next_back()?;
+        let parsed = last.to_str().ok().and_then(|v| v.rsplit(',').next()).and_then(|v| v.trim().parse().ok());
+        if parsed.is_none() {
+            tracing::warn!(header = name, "the client address header holds no address; using the peer's");
+        }
+        parsed
     });
     from_header
         .or_else(|| extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0.ip()))
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip_of(lines: &[&'static str]) -> IpAddr {
+        let mut headers = HeaderMap::new();
+        for line in lines {
+            headers.append("x-forwarded-for", http::HeaderValue::from_static(line));
+        }
+        let mut extensions = Extensions::new();
+        extensions.insert(axum::extract::ConnectInfo(SocketAddr::from(([10, 0, 0, 1], 4000))));
+        client_ip(&headers, &extensions, Some("x-forwarded-for"))
+    }
+
+    #[test]
+    fn the_proxys_own_line_wins_over_the_clients() {
+        // The client sent its own line; the proxy appended the real address.
+        assert_eq!(ip_of(&["6.6.6.6", "203.0.113.7"]), IpAddr::from([203, 0, 113, 7]));
+        assert_eq!(ip_of(&["6.6.6.6, 198.51.100.2"]), IpAddr::from([198, 51, 100, 2]));
+        assert_eq!(ip_of(&["1.1.1.1", "not an address"]), IpAddr::from([10, 0, 0, 1]), "the peer, with a warning");
+        assert_eq!(ip_of(&[]), IpAddr::from([10, 0, 0, 1]));
+    }
 }

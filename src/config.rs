@@ -223,13 +223,32 @@ fn redact_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
-    let Some((userinfo, host)) = rest.split_once('@') else {
-        return url.to_string();
+    // The host starts after the last '@' of the authority: a password may
+    // itself hold an '@'.
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{user}:***@{host}"),
+            None => format!("{userinfo}@{host}"),
+        },
+        None => authority.to_string(),
     };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_string(),
-    }
+    // A password may also come as a query parameter.
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let pairs: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                    _ => pair.to_string(),
+                })
+                .collect();
+            format!("{path}?{}", pairs.join("&"))
+        }
+        None => tail.to_string(),
+    };
+    format!("{scheme}://{authority}{tail}")
 }
 
 #[cfg(test)]
@@ -251,6 +270,11 @@ mod tests {
         assert_eq!(redact_password("postgres://app:s3cret@db:5432/banata"), "postgres://app:***@db:5432/banata");
         assert_eq!(redact_password("postgres://app@db/banata"), "postgres://app@db/banata");
         assert_eq!(redact_password("sqlite://data/banata.db"), "sqlite://data/banata.db");
+        assert_eq!(redact_password("postgres://app:p@ss@db/banata"), "postgres://app:***@db/banata");
+        assert_eq!(
+            redact_password("postgres://db/banata?user=app&password=s3cret&sslmode=require"),
+            "postgres://db/banata?user=app&password=***&sslmode=require"
+        );
     }
 
     #[test]

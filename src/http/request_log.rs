@@ -36,12 +36,24 @@ fn fresh_id() -> String {
     format!("req_{}{:06x}", *PROCESS, NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
+/// Paths whose last segment is a bearer secret (an invitation link's token):
+/// the log keeps which page it was, never the secret.
+const SECRET_PATHS: [&str; 1] = ["/invite/"];
+
+fn loggable_path(path: &str) -> String {
+    match SECRET_PATHS.iter().find(|prefix| path.starts_with(*prefix)) {
+        Some(prefix) => format!("{prefix}…"),
+        None => path.to_owned(),
+    }
+}
+
 pub async fn layer(request: Request, next: Next) -> Response {
     let id = request_id(&request);
     let mut response = if tracing::enabled!(tracing::Level::INFO) {
         let method = request.method().clone();
-        // The path only: query strings are not ours to log.
-        let path = request.uri().path().to_owned();
+        // The path only (query strings are not ours to log), without the
+        // bearer secret some paths carry.
+        let path = loggable_path(request.uri().path());
         let span = tracing::info_span!("request", request_id = %id);
         let started = Instant::now();
         let response = next.run(request).instrument(span.clone()).await;
@@ -58,4 +70,15 @@ pub async fn layer(request: Request, next: Next) -> Response {
         response.headers_mut().insert(REQUEST_ID, value);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn invitation_tokens_stay_out_of_the_log() {
+        assert_eq!(loggable_path("/invite/inv_s3cretT0ken"), "/invite/…");
+        assert_eq!(loggable_path("/projects/acme/api-keys"), "/projects/acme/api-keys");
+    }
 }

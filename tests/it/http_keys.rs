@@ -218,11 +218,24 @@ async fn the_key_is_stored_and_logged_nowhere(backend: Backend) {
     let secret = created["secret"].as_str().unwrap().to_string();
     let random = &secret[8..41];
     let id = created["key"]["id"].as_str().unwrap().to_string();
-    post("/api/dashboard/revoke_key", vec![("slug", slug), ("key_id", id)]).await.unwrap();
+    post("/api/dashboard/revoke_key", vec![("slug", slug.clone()), ("key_id", id)]).await.unwrap();
+    // An invitation link is a bearer secret too: opened, it is logged as a
+    // request without its token.
+    let invited = post(
+        "/api/dashboard/add_member",
+        vec![("slug", slug), ("email", "invitee@example.com".into()), ("role", "viewer".into())],
+    )
+    .await
+    .unwrap();
+    let token = support::invitation_token(&invited.text().await.unwrap());
+    let opened = client.get(format!("{base}/invite/{token}")).send().await.unwrap();
+    assert!(opened.status().is_success(), "{}", opened.status());
 
     let seen = server.kill();
     assert!(seen.contains("API key created"), "the log was captured: {seen}");
+    assert!(seen.contains("/invite/"), "the invitation page's request was logged: {seen}");
     assert!(!seen.contains(random), "the key is in the log");
+    assert!(!seen.contains(&token), "the invitation token is in the log");
 
     let values = every_stored_value(&db, backend).await;
     assert!(values.iter().any(|v| v == "scan-me"), "the scan reads the keys table");
