@@ -18,11 +18,17 @@ use std::sync::Arc;
 use std::time::Instant;
 use time::OffsetDateTime;
 
-/// The verified key of the request, and the caller the services see: its
-/// project is the only one the request may touch.
-pub struct ApiCaller {
-    pub key: Arc<VerifiedKey>,
-    pub caller: Caller,
+/// The verified key of the request. Its project is the only one the request
+/// may touch.
+pub struct ApiCaller(pub Arc<VerifiedKey>);
+
+impl ApiCaller {
+    /// The caller the services see, acting from `source`. Built only by the
+    /// handlers that call a service, so `whoami` (the hot path) allocates
+    /// nothing for it.
+    pub fn acting_from(&self, source: RequestSource) -> Caller {
+        Caller::api_key(source, &self.0)
+    }
 }
 
 impl FromRequestParts<AppState> for ApiCaller {
@@ -36,11 +42,7 @@ impl FromRequestParts<AppState> for ApiCaller {
             None => None,
         };
         match verified {
-            Some(key) => {
-                let source =
-                    RequestSource::of(&parts.headers, &parts.extensions, state.config.client_ip_header.as_deref());
-                Ok(ApiCaller { caller: Caller::api_key(source, &key), key })
-            }
+            Some(key) => Ok(ApiCaller(key)),
             None => {
                 state.key_failures.fail(&ip, Instant::now());
                 Err(ApiError::Unauthenticated)

@@ -9,6 +9,7 @@ use super::types::{
     ApiKeyObject, CreateKeyRequest, CreatedApiKey, DeleteKeyRequest, ErrorBody, ListQuery, RollKeyRequest, Success,
     Whoami, WhoamiKey, WhoamiProject, WhoamiQuery,
 };
+use crate::actor::RequestSource;
 use crate::error::AppError;
 use crate::services::keys::{self, KeyListing};
 use crate::state::AppState;
@@ -41,10 +42,12 @@ pub const NEXT_CURSOR: &str = "x-next-cursor";
 )]
 pub async fn create(
     State(state): State<AppState>,
-    ApiCaller { caller, .. }: ApiCaller,
+    source: RequestSource,
+    key: ApiCaller,
     ApiJson(request): ApiJson<CreateKeyRequest>,
 ) -> Result<Json<CreatedApiKey>, ApiError> {
-    input::same_project(&caller, request.project_id.as_deref())?;
+    input::same_project(&key.0, request.project_id.as_deref())?;
+    let caller = key.acting_from(source);
     let created = keys::create(&state, &caller, input::new_key(request)).await?;
     Ok(Json(created.into()))
 }
@@ -71,10 +74,12 @@ pub async fn create(
 )]
 pub async fn roll(
     State(state): State<AppState>,
-    ApiCaller { caller, .. }: ApiCaller,
+    source: RequestSource,
+    key: ApiCaller,
     ApiJson(request): ApiJson<RollKeyRequest>,
 ) -> Result<Json<CreatedApiKey>, ApiError> {
-    input::same_project(&caller, request.project_id.as_deref())?;
+    input::same_project(&key.0, request.project_id.as_deref())?;
+    let caller = key.acting_from(source);
     let key_id = input::key_id(request.key_id.as_deref())?;
     let grace = input::grace(request.grace_seconds)?;
     let created = keys::roll(&state, &caller, key_id, grace).await.map_err(|e| match e {
@@ -108,10 +113,12 @@ pub async fn roll(
 )]
 pub async fn list(
     State(state): State<AppState>,
-    ApiCaller { caller, .. }: ApiCaller,
+    source: RequestSource,
+    key: ApiCaller,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Response, ApiError> {
-    input::same_project(&caller, query.project_id.as_deref())?;
+    input::same_project(&key.0, query.project_id.as_deref())?;
+    let caller = key.acting_from(source);
     let limit = input::limit(query.limit.as_deref())?;
     let listing = KeyListing { after: query.cursor, limit, ..KeyListing::default() };
     let page = keys::list(&state, &caller, listing).await?;
@@ -143,10 +150,12 @@ pub async fn list(
 )]
 pub async fn delete(
     State(state): State<AppState>,
-    ApiCaller { caller, .. }: ApiCaller,
+    source: RequestSource,
+    key: ApiCaller,
     ApiJson(request): ApiJson<DeleteKeyRequest>,
 ) -> Result<Json<Success>, ApiError> {
-    input::same_project(&caller, request.project_id.as_deref())?;
+    input::same_project(&key.0, request.project_id.as_deref())?;
+    let caller = key.acting_from(source);
     let key_id = input::key_id(request.key_id.as_deref())?;
     keys::revoke(&state, &caller, key_id).await?;
     Ok(Json(Success { success: true }))
@@ -168,10 +177,10 @@ pub async fn delete(
     security(("bearer" = []), ("apiKey" = []))
 )]
 pub async fn whoami(
-    ApiCaller { key, caller }: ApiCaller,
+    ApiCaller(key): ApiCaller,
     ApiQuery(query): ApiQuery<WhoamiQuery>,
 ) -> Result<Json<Whoami>, ApiError> {
-    input::same_project(&caller, query.project_id.as_deref())?;
+    input::same_project(&key, query.project_id.as_deref())?;
     Ok(Json(Whoami {
         project: WhoamiProject {
             id: key.project_id.clone(),

@@ -172,7 +172,7 @@ fn expiry(choice: &str, on: Option<&str>, now: OffsetDateTime) -> Result<Option<
             let format = time::macros::format_description!("[year]-[month]-[day]");
             let date = on
                 .and_then(|d| Date::parse(d.trim(), &format).ok())
-                .ok_or_else(|| FieldError::new("expires_on", "Enter a date like 2027-01-31."))?;
+                .ok_or_else(|| FieldError::new("expires_on", "Enter the date as YYYY-MM-DD."))?;
             Ok(Some(date.with_time(Time::MIDNIGHT).assume_utc()))
         }
         _ => Err(FieldError::new("expires", "Choose when the key expires.")),

@@ -80,7 +80,7 @@ async fn bad_key_input_is_refused_and_changes_nothing(backend: Backend) {
         ("long name", vec![("name", &long), ("expires", "never")], "at most 100"),
         ("taken name", vec![("name", "TAKEN"), ("expires", "never")], "already named"),
         ("past date", vec![("name", "a"), ("expires", "date"), ("expires_on", "2020-01-01")], "in the future"),
-        ("bad date", vec![("name", "b"), ("expires", "date"), ("expires_on", "soon")], "like 2027-01-31"),
+        ("bad date", vec![("name", "b"), ("expires", "date"), ("expires_on", "soon")], "as YYYY-MM-DD"),
         ("far date", vec![("name", "c"), ("expires", "date"), ("expires_on", "9999-01-01")], "five years"),
         ("unknown expiry", vec![("name", "d"), ("expires", "forever")], "Choose when"),
     ];
