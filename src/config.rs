@@ -134,6 +134,48 @@ pub struct Config {
     )]
     pub key_failure_limit: u32,
 
+    /// Sign-ups one address may start per minute; then 429, in blocks that
+    /// grow up to an hour.
+    #[arg(
+        long,
+        global = true,
+        env = "BANATA_SIGNUP_LIMIT",
+        default_value = "10",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub signup_limit: u32,
+
+    /// Password checks (sign-in, sign-up, password change) that may wait for
+    /// the hashing threads at once; beyond it, 503 with Retry-After.
+    #[arg(
+        long,
+        global = true,
+        env = "BANATA_PASSWORD_QUEUE",
+        default_value = "64",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub password_queue: u32,
+
+    /// Keys a project may have active at once; creating more answers 409.
+    #[arg(
+        long,
+        global = true,
+        env = "BANATA_MAX_ACTIVE_KEYS",
+        default_value = "500",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub max_active_keys: u32,
+
+    /// Invitations a project may have pending at once; more answers 409.
+    #[arg(
+        long,
+        global = true,
+        env = "BANATA_MAX_PENDING_INVITATIONS",
+        default_value = "100",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub max_pending_invitations: u32,
+
     /// Behind a proxy: the header it puts the client's address in (e.g.
     /// x-forwarded-for; its last entry is used). Unset: the peer address.
     #[arg(long, global = true, env = "BANATA_CLIENT_IP_HEADER")]

@@ -36,6 +36,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("The service cannot reach its database right now. Try again in a moment.")]
     Unavailable,
+    /// Too many requests are waiting for the password hashing threads.
+    #[error("The server is busy. Try again in {0} seconds.")]
+    Busy(u64),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
 }
@@ -65,6 +68,14 @@ impl AppError {
         }
     }
 
+    /// Seconds a client should wait before trying again, if the error says.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited(seconds) | AppError::Busy(seconds) => Some(*seconds),
+            _ => None,
+        }
+    }
+
     pub fn status_code(&self) -> StatusCode {
         match self {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -75,7 +86,7 @@ impl AppError {
             AppError::Gone(_) => StatusCode::GONE,
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable | AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -127,6 +138,10 @@ impl From<crate::store::StoreError> for AppError {
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
-        (self.status_code(), self.to_string()).into_response()
+        let mut response = (self.status_code(), self.to_string()).into_response();
+        if let Some(seconds) = self.retry_after() {
+            response.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+        }
+        response
     }
 }

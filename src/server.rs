@@ -1,11 +1,12 @@
 //! Start-up: config -> store -> router -> listener, and a clean shutdown.
 
-use crate::auth::rate_limit::{FailureLimiter, SignInLimits};
+use crate::auth::password::PasswordQueue;
+use crate::auth::rate_limit::{FailureLimiter, SignInLimits, SignUpLimits};
 use crate::auth::usage::KeyUsage;
 use crate::auth::verify::KeyVerifier;
 use crate::config::Config;
 use crate::state::{AppState, Shared};
-use crate::store::{self, SessionBackend, Store};
+use crate::store::{self, Store};
 use crate::{auth, http};
 use leptos::config::LeptosOptions;
 use std::future::Future;
@@ -35,7 +36,7 @@ pub async fn build(config: Config) -> Result<Server, StartError> {
 /// that put a store of their own (one that fails on purpose) under a real
 /// server.
 pub async fn build_on(config: Config, store: Arc<dyn Store>) -> Result<Server, StartError> {
-    tokio::spawn(delete_expired_sessions(store.sessions()));
+    tokio::spawn(delete_expired_sessions(store.clone(), config.session_idle_timeout, config.session_absolute_timeout));
     let usage = Arc::new(KeyUsage::new(store.clone()));
     tokio::spawn(usage.clone().run(config.key_usage_flush.unsigned_abs()));
     auth::password::warm_up().await;
@@ -55,6 +56,8 @@ pub async fn build_on(config: Config, store: Arc<dyn Store>) -> Result<Server, S
         keys: keys.clone(),
         key_failures: Arc::new(FailureLimiter::new(config.key_failure_limit, Duration::from_secs(900))),
         sign_in_limits: SignInLimits::default(),
+        sign_up_limits: SignUpLimits::new(config.signup_limit),
+        password_queue: PasswordQueue::new(config.password_queue as usize),
         store,
         config: Arc::new(config),
     });
@@ -106,12 +109,20 @@ async fn follow_key_changes(store: Arc<dyn Store>, keys: Arc<KeyVerifier>) {
     }
 }
 
-async fn delete_expired_sessions(sessions: SessionBackend) {
+/// Every minute (and at start): the cookie records that have expired, and
+/// the sessions page's rows of sessions ended by timeout (which hold an
+/// address and a browser, so they are not kept longer than their session).
+async fn delete_expired_sessions(store: Arc<dyn Store>, idle: time::Duration, absolute: time::Duration) {
+    let sessions = store.sessions();
     let mut every = tokio::time::interval(Duration::from_secs(60));
     loop {
         every.tick().await;
         if let Err(error) = sessions.delete_expired().await {
             tracing::warn!(%error, "could not delete expired sessions");
+        }
+        let now = time::OffsetDateTime::now_utc();
+        if let Err(error) = store.sweep_sessions(now - idle, now - absolute).await {
+            tracing::warn!(%error, "could not delete the rows of ended sessions");
         }
     }
 }

@@ -1,6 +1,7 @@
 //! What every request handler and server function can reach.
 
-use crate::auth::rate_limit::{FailureLimiter, SignInLimits};
+use crate::auth::password::PasswordQueue;
+use crate::auth::rate_limit::{FailureLimiter, SignInLimits, SignUpLimits};
 use crate::auth::verify::KeyVerifier;
 use crate::config::Config;
 use crate::store::Store;
@@ -22,6 +23,10 @@ pub struct Shared {
     pub key_failures: Arc<FailureLimiter>,
     /// Counts failed sign-ins per account and per address.
     pub sign_in_limits: SignInLimits,
+    /// Counts sign-up attempts per address.
+    pub sign_up_limits: SignUpLimits,
+    /// Bounds the password checks waiting for the hashing threads.
+    pub password_queue: PasswordQueue,
 }
 
 impl AppState {

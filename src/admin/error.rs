@@ -138,7 +138,7 @@ impl From<AppError> for ApiError {
             AppError::Conflict(message) | AppError::Gone(message) => ApiError::Conflict(message),
             AppError::RateLimited(retry_after) => ApiError::RateLimited { retry_after },
             AppError::BadRequest(message) => ApiError::field("body", "invalid", message),
-            AppError::Unavailable => ApiError::Unavailable,
+            AppError::Unavailable | AppError::Busy(_) => ApiError::Unavailable,
             AppError::SignupClosed | AppError::Internal => ApiError::Internal,
         }
     }

@@ -35,19 +35,20 @@ impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let ip = bucket(state.config.client_ip(&parts.headers, &parts.extensions));
-        state.key_failures.check(&ip, Instant::now()).map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+        // The key first: a key that works is never refused for someone
+        // else's failures from the same address (behind a proxy, that is
+        // every client). Only failures are charged to the address.
         let verified = match presented_key(&parts.headers) {
             Some(key) => state.keys.verify(key, OffsetDateTime::now_utc()).await?,
             None => None,
         };
-        match verified {
-            Some(key) => Ok(ApiCaller(key)),
-            None => {
-                state.key_failures.fail(&ip, Instant::now());
-                Err(ApiError::Unauthenticated)
-            }
+        if let Some(key) = verified {
+            return Ok(ApiCaller(key));
         }
+        let ip = bucket(state.config.client_ip(&parts.headers, &parts.extensions));
+        state.key_failures.check(&ip, Instant::now()).map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+        state.key_failures.fail(&ip, Instant::now());
+        Err(ApiError::Unauthenticated)
     }
 }
 

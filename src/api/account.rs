@@ -80,6 +80,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     let ip = ctx::client_ip(&state)?;
     let email = me.user.email.as_str();
     state.sign_in_limits.check(email, ip, Instant::now()).map_err(AppError::RateLimited)?;
+    let slot = ctx::password_slot(&state)?;
     let ended = match accounts::change_password(
         &*state.store,
         &me.user,
@@ -95,7 +96,8 @@ pub async fn change_password(current_password: String, new_password: String) -> 
         }
         other => other?,
     };
-    state.sign_in_limits.succeeded(email);
+    drop(slot);
+    state.sign_in_limits.succeeded(email, ip);
     // A new cookie id for this browser too: the old one may have been seen.
     ctx::session().await?.cycle_id().await.map_err(|error| {
         tracing::error!(%error, "session store failure");

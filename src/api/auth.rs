@@ -27,6 +27,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     let state = ctx::state()?;
     let ip = ctx::client_ip(&state)?;
     state.sign_in_limits.check(&email, ip, Instant::now()).map_err(AppError::RateLimited)?;
+    let slot = ctx::password_slot(&state)?;
     let user = match accounts::authenticate(&*state.store, &email, &password).await {
         Ok(user) => user,
         Err(error) => {
@@ -36,7 +37,8 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
             return Err(error);
         }
     };
-    state.sign_in_limits.succeeded(&email);
+    drop(slot);
+    state.sign_in_limits.succeeded(&email, ip);
     let home = accounts::home_project(&*state.store, &user).await?;
     session::sign_in(&ctx::session().await?, &*state.store, &state.config, &user, ctx::source(&state)?).await?;
     tracing::info!(user = %user.id, "signed in");
@@ -50,7 +52,13 @@ pub async fn sign_up(name: String, email: String, password: String, next: Option
     if !state.config.allow_signup {
         return Err(AppError::SignupClosed);
     }
+    // Every attempt costs a password hash: limited per address, and refused
+    // at once when the hashing queue is full.
+    let ip = ctx::client_ip(&state)?;
+    state.sign_up_limits.attempt(ip, Instant::now()).map_err(AppError::RateLimited)?;
+    let slot = ctx::password_slot(&state)?;
     let user = accounts::sign_up(&*state.store, &name, &email, &password).await?;
+    drop(slot);
     let home = accounts::home_project(&*state.store, &user).await?;
     session::sign_in(&ctx::session().await?, &*state.store, &state.config, &user, ctx::source(&state)?).await?;
     tracing::info!(user = %user.id, "signed up");

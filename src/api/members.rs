@@ -1,6 +1,6 @@
 //! A project's members and pending invitations.
 
-use crate::domain::{AddMemberOutcome, Member, PendingInvitation, Role};
+use crate::domain::{InvitationCreated, Member, PendingInvitation, Role};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -26,10 +26,9 @@ pub async fn list_members(slug: String) -> Result<MembersView, AppError> {
     Ok(MembersView { members, invitations, my_role: caller.role().unwrap_or(Role::Viewer), my_user_id: user.id })
 }
 
-/// Adds a teammate by email: at once if they have an account, otherwise by
-/// an invitation link that is returned this once.
+/// Invites a teammate by email; the link is returned this once.
 #[server(prefix = "/api/dashboard", endpoint = "add_member")]
-pub async fn add_member(slug: String, email: String, role: String) -> Result<AddMemberOutcome, AppError> {
+pub async fn add_member(slug: String, email: String, role: String) -> Result<InvitationCreated, AppError> {
     let state = ctx::state()?;
     let (_, caller) = ctx::member(&state, &slug).await?;
     members::add(&state, &caller, &email, &role, &ctx::public_base(&state)).await

@@ -53,6 +53,30 @@ async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -
     result.await.ok()
 }
 
+/// How many password checks may wait for the hashing threads at once. A
+/// flood beyond it is answered at once (503) instead of queueing without
+/// bound and slowing every sign-in behind it.
+pub struct PasswordQueue {
+    slots: Arc<tokio::sync::Semaphore>,
+}
+
+/// A place in the queue, held while the password is hashed or checked.
+pub struct QueueSlot(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit);
+
+/// The queue is full.
+#[derive(Debug, PartialEq, Eq)]
+pub struct QueueFull;
+
+impl PasswordQueue {
+    pub fn new(capacity: usize) -> Self {
+        Self { slots: Arc::new(tokio::sync::Semaphore::new(capacity)) }
+    }
+
+    pub fn admit(&self) -> Result<QueueSlot, QueueFull> {
+        self.slots.clone().try_acquire_owned().map(QueueSlot).map_err(|_| QueueFull)
+    }
+}
+
 /// OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane.
 fn hasher() -> Argon2<'static> {
     let params = Params::new(19 * 1024, 2, 1, None).expect("static argon2 parameters are valid");
@@ -120,6 +144,16 @@ mod tests {
         assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         assert!(verify("correct horse".into(), Some(stored.clone())).await);
         assert!(!verify("wrong horse".into(), Some(stored)).await);
+    }
+
+    #[test]
+    fn a_full_queue_refuses_at_once_and_frees_its_places() {
+        let queue = PasswordQueue::new(2);
+        let first = queue.admit().unwrap();
+        let _second = queue.admit().unwrap();
+        assert!(queue.admit().is_err(), "a third waiter is refused");
+        drop(first);
+        assert!(queue.admit().is_ok(), "a place freed is taken again");
     }
 
     #[tokio::test]

@@ -103,10 +103,14 @@ impl<K: Hash + Eq + Clone> FailureLimiter<K> {
     }
 }
 
-/// Sign-in attempts: per account, 5 failures a minute and then blocks of at
-/// most 5 minutes (the owner is never locked out for long); per address, 20
-/// and blocks of up to 15 minutes (one address guessing many accounts).
+/// Sign-in attempts. Per account and address, 5 failures a minute and then
+/// blocks of at most 5 minutes: someone guessing from one place cannot lock
+/// the owner out, who signs in from another. Per account, a much higher
+/// ceiling (100 a minute) for guessing spread over many addresses. Per
+/// address, 20 and blocks of up to 15 minutes (one address trying many
+/// accounts).
 pub struct SignInLimits {
+    pairs: FailureLimiter<(String, IpAddr)>,
     accounts: FailureLimiter<String>,
     addresses: FailureLimiter<IpAddr>,
 }
@@ -114,31 +118,60 @@ pub struct SignInLimits {
 impl Default for SignInLimits {
     fn default() -> Self {
         Self {
-            accounts: FailureLimiter::new(5, Duration::from_secs(300)),
+            pairs: FailureLimiter::new(5, Duration::from_secs(300)),
+            accounts: FailureLimiter::new(100, Duration::from_secs(300)),
             addresses: FailureLimiter::new(20, Duration::from_secs(900)),
         }
     }
 }
 
 impl SignInLimits {
-    /// `Err(seconds to wait)` while the account or the address is blocked.
+    /// `Err(seconds to wait)` while the account (from this address or from
+    /// everywhere) or the address is blocked.
     pub fn check(&self, email: &str, ip: IpAddr, now: Instant) -> Result<(), u64> {
-        let account = self.accounts.check(&account(email), now);
-        let address = self.addresses.check(&bucket(ip), now);
-        match (account, address) {
-            (Err(a), Err(b)) => Err(a.max(b)),
-            (Err(a), _) | (_, Err(a)) => Err(a),
-            _ => Ok(()),
+        let (account, ip) = (account(email), bucket(ip));
+        let waits = [
+            self.pairs.check(&(account.clone(), ip), now),
+            self.accounts.check(&account, now),
+            self.addresses.check(&ip, now),
+        ];
+        match waits.into_iter().filter_map(Result::err).max() {
+            Some(wait) => Err(wait),
+            None => Ok(()),
         }
     }
 
     pub fn failed(&self, email: &str, ip: IpAddr, now: Instant) {
-        self.accounts.fail(&account(email), now);
-        self.addresses.fail(&bucket(ip), now);
+        let (account, ip) = (account(email), bucket(ip));
+        self.pairs.fail(&(account.clone(), ip), now);
+        self.accounts.fail(&account, now);
+        self.addresses.fail(&ip, now);
     }
 
-    pub fn succeeded(&self, email: &str) {
-        self.accounts.succeed(&account(email));
+    pub fn succeeded(&self, email: &str, ip: IpAddr) {
+        let account = account(email);
+        self.pairs.succeed(&(account.clone(), bucket(ip)));
+        self.accounts.succeed(&account);
+    }
+}
+
+/// Sign-ups per address: `limit` a minute, then blocks that double up to an
+/// hour. Every attempt counts, since each costs a password hash.
+pub struct SignUpLimits {
+    addresses: FailureLimiter<IpAddr>,
+}
+
+impl SignUpLimits {
+    pub fn new(limit: u32) -> Self {
+        Self { addresses: FailureLimiter::new(limit, Duration::from_secs(3600)) }
+    }
+
+    /// Counts an attempt, or `Err(seconds to wait)` while the address is blocked.
+    pub fn attempt(&self, ip: IpAddr, now: Instant) -> Result<(), u64> {
+        let ip = bucket(ip);
+        self.addresses.check(&ip, now)?;
+        self.addresses.fail(&ip, now);
+        Ok(())
     }
 }
 
@@ -221,5 +254,33 @@ mod tests {
             limiter.fail(&IpAddr::V4(n.into()), t0);
         }
         assert!(limiter.tracked() <= MAX_CLIENTS);
+    }
+
+    #[test]
+    fn guessing_from_one_address_does_not_lock_the_owner_out() {
+        let limits = SignInLimits::default();
+        let attacker: IpAddr = "198.51.100.9".parse().unwrap();
+        let owner: IpAddr = "192.0.2.1".parse().unwrap();
+        let mut now = Instant::now();
+        // An hour of five wrong passwords every five minutes.
+        for _ in 0..12 {
+            for _ in 0..5 {
+                limits.failed("ada@example.com", attacker, now);
+            }
+            assert!(limits.check("ada@example.com", attacker, now).is_err(), "the guesser is blocked");
+            assert!(limits.check("ada@example.com", owner, now).is_ok(), "the owner is not");
+            now += Duration::from_secs(300);
+        }
+    }
+
+    #[test]
+    fn guessing_from_many_addresses_meets_the_account_ceiling() {
+        let limits = SignInLimits::default();
+        let now = Instant::now();
+        for n in 0..100u32 {
+            limits.failed("ada@example.com", IpAddr::V4((0x0a00_0000 + n).into()), now);
+        }
+        assert!(limits.check("ada@example.com", "192.0.2.1".parse().unwrap(), now).is_err());
+        assert!(limits.check("bob@example.com", "192.0.2.1".parse().unwrap(), now).is_ok());
     }
 }

@@ -34,7 +34,8 @@ pub struct SignedIn {
 }
 
 /// Starts a signed-in session under a fresh cookie id (no fixation) and
-/// records it for the sessions page.
+/// records it for the sessions page. A sign-in over another one in the same
+/// browser ends that one, whose row would otherwise stay listed as live.
 pub async fn sign_in(
     session: &Session,
     store: &dyn Store,
@@ -42,6 +43,9 @@ pub async fn sign_in(
     user: &User,
     from: RequestSource,
 ) -> Result<(), AppError> {
+    if let Some(previous) = session.get::<String>(SESSION_ID).await.map_err(internal)? {
+        store.forget_session(&previous).await?;
+    }
     session.cycle_id().await.map_err(internal)?;
     let now = OffsetDateTime::now_utc();
     let record = NewSession {

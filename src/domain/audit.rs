@@ -10,6 +10,8 @@ pub enum AuditAction {
     KeyRevoked,
     KeyRolled,
     KeyRenamed,
+    /// Written when an owner could add an account directly; kept so that
+    /// those events still read. Members now join by invitation only.
     MemberAdded,
     MemberRoleChanged,
     MemberRemoved,

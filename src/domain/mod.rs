@@ -5,6 +5,7 @@ mod audit;
 #[cfg(feature = "ssr")]
 pub mod audit_text;
 pub mod dates;
+pub mod form_errors;
 #[cfg(feature = "ssr")]
 pub mod rules;
 mod validate;
@@ -125,13 +126,11 @@ pub struct PendingInvitation {
     pub expires_at: String,
 }
 
-/// What adding a teammate by email did.
+/// An invitation made for a teammate: the link to send them, shown once.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AddMemberOutcome {
-    /// They had an account and are now a member.
-    Added { name: String, email: String },
-    /// They had none: a link to send them, shown this once.
-    Invited { email: String, link: String },
+pub struct InvitationCreated {
+    pub email: String,
+    pub link: String,
 }
 
 /// What the invitation page shows before the invitee accepts.

@@ -29,10 +29,43 @@ fn same_site(request: &Request, public_origin: Option<&str>) -> bool {
     let Ok(origin) = origin.to_str() else {
         return false;
     };
-    if public_origin == Some(origin) {
-        return true;
+    if let Some(public) = public_origin {
+        // Served at a known address: that origin only, scheme included (an
+        // http page on our host must not post to the https dashboard).
+        return public.eq_ignore_ascii_case(origin);
     }
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     let origin_host = origin.split_once("://").map(|(_, rest)| rest);
     matches!((origin_host, host), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+
+    fn post(origin: &str, host: &str) -> Request {
+        Request::post("/api/dashboard/sign_out")
+            .header(header::ORIGIN, origin)
+            .header(header::HOST, host)
+            .body(Body::empty())
+            .unwrap()
+    }
+
+    #[test]
+    fn with_a_public_url_only_its_origin_may_post() {
+        let public = Some("https://banata.example.com");
+        assert!(same_site(&post("https://banata.example.com", "banata.example.com"), public));
+        assert!(same_site(&post("https://Banata.Example.com", "internal:3000"), public), "behind a proxy");
+        assert!(!same_site(&post("http://banata.example.com", "banata.example.com"), public), "scheme counts");
+        assert!(!same_site(&post("https://evil.example", "evil.example"), public), "a forwarded Host is no proof");
+        assert!(!same_site(&post("https://banata.example.com:8443", "banata.example.com:8443"), public));
+    }
+
+    #[test]
+    fn without_one_the_origin_must_name_the_host() {
+        assert!(same_site(&post("http://127.0.0.1:3000", "127.0.0.1:3000"), None));
+        assert!(!same_site(&post("http://evil.example", "127.0.0.1:3000"), None));
+        assert!(!same_site(&post("null", "127.0.0.1:3000"), None));
+    }
 }

@@ -9,7 +9,7 @@ use crate::actor::RequestSource;
 use crate::api::keys::{grace_choice, NewKeyForm};
 use crate::components::copy::CopyField;
 use crate::components::reveal::KeyReveal;
-use crate::domain::AddMemberOutcome;
+use crate::domain::InvitationCreated;
 use crate::error::AppError;
 use crate::pages::test_key::KeyCheckResult;
 use crate::services::{keys, members};
@@ -30,12 +30,11 @@ pub struct AddMemberForm {
 
 /// Sends a form with a field error back to its page, which shows the message.
 fn back_with_error(page: &str, errors: &[crate::domain::FieldError], extra: &[(&str, &str)]) -> Response {
-    let message = errors.first().map(|e| e.message.as_str()).unwrap_or("Check the form.");
     let mut query = form_urlencoded::Serializer::new(String::new());
     for (k, v) in extra {
         query.append_pair(k, v);
     }
-    query.append_pair("error", message);
+    query.append_pair("error", crate::domain::form_errors::code_for(errors));
     Redirect::to(&format!("{page}?{}", query.finish())).into_response()
 }
 
@@ -152,12 +151,11 @@ pub async fn add_member(
     };
     let base = state.config.public_base(Some(&headers));
     match members::add(&state, &caller, &form.email, &form.role, &base).await {
-        Ok(AddMemberOutcome::Added { .. }) => Redirect::to(&page).into_response(),
-        Ok(AddMemberOutcome::Invited { email, link }) => plain_page::once("Invitation link", move || {
+        Ok(InvitationCreated { email, link }) => plain_page::once("Invitation link", move || {
             view! {
                 <div class="reveal">
-                    <h2>"Invitation link"</h2>
-                    <p>{format!("{email} has no account yet. Send them this link: it works once, for 7 days.")}</p>
+                    <h2>"Invitation created"</h2>
+                    <p>{format!("Send {email} this link: they join when they open it and accept. It works once, for 7 days.")}</p>
                     <CopyField label="Invitation link" value=link />
                     <p class="alert alert-warning" role="note">"This link won't be shown again."</p>
                     <div class="dialog-actions">

@@ -1,6 +1,7 @@
 //! server_fn answers every failure with 500. Our errors know their status
 //! (`AppError::status_code`), so this puts the right one on the response,
-//! for failures raised inside a function and for bodies it could not decode.
+//! for failures raised inside a function and for bodies it could not decode,
+//! with `Retry-After` when the error says when to try again.
 
 use crate::error::AppError;
 use axum::body::{to_bytes, Body};
@@ -24,6 +25,9 @@ pub async fn layer(request: Request, next: Next) -> Response {
     let bytes = to_bytes(body, MAX_ERROR_BODY).await.unwrap_or_default();
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = error.status_code();
+        if let Some(seconds) = error.retry_after() {
+            parts.headers.insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

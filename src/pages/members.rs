@@ -12,7 +12,8 @@ use crate::components::form::dispatch_in_place;
 use crate::components::shell::{use_project, with_project, RoleBadge};
 use crate::components::table::{Col, DataTable};
 use crate::domain::dates::date_only;
-use crate::domain::{AddMemberOutcome, Member, Membership, PendingInvitation, Role};
+use crate::domain::form_errors::message_for;
+use crate::domain::{InvitationCreated, Member, Membership, PendingInvitation, Role};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -105,9 +106,13 @@ fn Members(project: Membership) -> impl IntoView {
 fn AddMemberForm(slug: String, action: ServerAction<AddMember>) -> impl IntoView {
     let query = use_query_map();
     let action_err = action_error(action);
-    // A plain post sent back with `?error=`.
-    let error =
-        Signal::derive(move || action_err.get().or_else(|| query.with(|q| q.get("error")).map(AppError::BadRequest)));
+    // A plain post sent back with `?error=<code>`.
+    let error = Signal::derive(move || {
+        action_err.get().or_else(|| {
+            let code = query.with(|q| q.get("error"))?;
+            message_for(&code).map(|message| AppError::BadRequest(message.into()))
+        })
+    });
     let field = move |name: &'static str| Signal::derive(move || action_err.get().and_then(|e| e.field_message(name)));
     let pending = action.pending();
     let outcome = move || action.value().get().and_then(Result::ok);
@@ -131,24 +136,15 @@ fn AddMemberForm(slug: String, action: ServerAction<AddMember>) -> impl IntoView
             <FormAlert error=error />
             {move || {
                 outcome()
-                    .map(|outcome| match outcome {
-                        AddMemberOutcome::Added { name, email } => view! {
-                            <p class="alert alert-success" role="status">
-                                {format!("{name} ({email}) is now a member.")}
+                    .map(|InvitationCreated { email, link }| view! {
+                        <div class="alert alert-success invite-result" role="status">
+                            <p>
+                                {format!("Invitation created. Send {email} this link: they join when they open it and accept. ")}
+                                <strong>"It is shown only once"</strong>
+                                " and works for 7 days."
                             </p>
-                        }
-                            .into_any(),
-                        AddMemberOutcome::Invited { email, link } => view! {
-                            <div class="alert alert-warning invite-result" role="status">
-                                <p>
-                                    {format!("{email} has no account yet. Send them this invitation link. ")}
-                                    <strong>"It is shown only once"</strong>
-                                    " and works for 7 days."
-                                </p>
-                                <CopyField label="Invitation link" value=link />
-                            </div>
-                        }
-                            .into_any(),
+                            <CopyField label="Invitation link" value=link />
+                        </div>
                     })
             }}
         </section>

@@ -55,6 +55,13 @@ pub async fn create(state: &AppState, caller: &Caller, request: NewKeyRequest) -
     may_change(caller)?;
     let now = OffsetDateTime::now_utc();
     let (name, permissions, expires_at) = checked(request, now)?;
+    // A bound on what one project (or one leaked key) can make.
+    let most = state.config.max_active_keys;
+    if state.store.count_active_keys(&caller.project_id, now).await? >= i64::from(most) {
+        return Err(AppError::Conflict(format!(
+            "This project has {most} active keys, the most it may have. Revoke keys you no longer use first."
+        )));
+    }
     let spec = KeySpec { project_id: &caller.project_id, name: name.clone(), permissions, expires_at };
     let created = issue(&*state.store, spec, &caller.actor, now).await.map_err(|e| name_taken(e, &name))?;
     tracing::info!(key = %created.key.id, project = %caller.project_id, by = %caller.actor.id, "API key created");

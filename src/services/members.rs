@@ -1,4 +1,5 @@
-//! A project's members and invitations. Owners manage the team; anyone may
+//! A project's members and invitations. Owners manage the team and invite
+//! people; an invitation's link is the only way in. Anyone may
 //! leave except the last owner (the store enforces that inside the
 //! transaction that changes the membership). An invitation link's token is
 //! its only proof: looked up by hash, it works once, for the invited email.
@@ -6,7 +7,7 @@
 use super::Caller;
 use crate::actor::Actor;
 use crate::auth::{ids, tokens};
-use crate::domain::{normalize_email, AddMemberOutcome, FieldError, Member, PendingInvitation, Role, User};
+use crate::domain::{normalize_email, FieldError, InvitationCreated, Member, PendingInvitation, Role, User};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{InvitationRecord, NewInvitation, StoreError};
@@ -26,8 +27,11 @@ pub async fn list(state: &AppState, caller: &Caller) -> Result<(Vec<Member>, Vec
     Ok((members, invitations))
 }
 
-/// Adds a teammate by email: at once if they have an account, otherwise by
-/// an invitation link that is returned this once. `base` is the
+/// Invites a teammate by email, with a link returned this once. Nobody is
+/// added without opening that link and accepting it as the invited email:
+/// otherwise whoever signed up first with someone's address would join in
+/// their place. The answer is the same whether or not the email has an
+/// account here, so it tells nothing about who has one. `base` is the
 /// `scheme://host` the link points at.
 pub async fn add(
     state: &AppState,
@@ -35,19 +39,24 @@ pub async fn add(
     email: &str,
     role: &str,
     base: &str,
-) -> Result<AddMemberOutcome, AppError> {
+) -> Result<InvitationCreated, AppError> {
     caller.require_role(Role::Owner)?;
     let email = normalize_email(email)?;
     let role = parse_role(role)?;
-    if let Some(found) = state.store.credentials_by_email(&email).await? {
-        state.store.add_member(&caller.project_id, &found.user.id, role, &caller.actor).await.map_err(|e| match e {
-            StoreError::Conflict(_) => AppError::from(FieldError::new("email", "They are already a member.")),
-            other => other.into(),
-        })?;
-        return Ok(AddMemberOutcome::Added { name: found.user.name, email });
+    // Owners see the team, so saying who is in it reveals nothing.
+    let members = state.store.members(&caller.project_id).await?;
+    if members.iter().any(|m| m.email.eq_ignore_ascii_case(&email)) {
+        return Err(FieldError::new("email", "They are already a member.").into());
+    }
+    let now = OffsetDateTime::now_utc();
+    let pending = state.store.pending_invitations(&caller.project_id, now).await?.len();
+    let most = state.config.max_pending_invitations as usize;
+    if pending >= most {
+        return Err(AppError::Conflict(format!(
+            "This project has {most} pending invitations, the most it may have. Revoke some first."
+        )));
     }
     let token = tokens::invitation_token();
-    let now = OffsetDateTime::now_utc();
     let invitation = NewInvitation {
         id: ids::invitation_id(),
         project_id: caller.project_id.clone(),
@@ -59,7 +68,7 @@ pub async fn add(
         expires_at: now + INVITATION_LIFETIME,
     };
     state.store.insert_invitation(&invitation, &caller.actor).await?;
-    Ok(AddMemberOutcome::Invited { email, link: format!("{base}/invite/{token}") })
+    Ok(InvitationCreated { email, link: format!("{base}/invite/{token}") })
 }
 
 pub async fn change_role(state: &AppState, caller: &Caller, user_id: &str, role: &str) -> Result<(), AppError> {

@@ -56,9 +56,6 @@ pub trait Store: Send + Sync + 'static {
     /// Members, owners first, then by name.
     async fn members(&self, project_id: &str) -> Result<Vec<Member>, StoreError>;
 
-    /// Fails with `Conflict("member")` when they already are one.
-    async fn add_member(&self, project_id: &str, user_id: &str, role: Role, by: &Actor) -> Result<(), StoreError>;
-
     /// Fails with `LastOwner` rather than leave the project without an owner,
     /// and with `NotFound` when the user is no member.
     async fn change_role(&self, project_id: &str, user_id: &str, role: Role, by: &Actor) -> Result<(), StoreError>;
@@ -106,6 +103,9 @@ pub trait Store: Send + Sync + 'static {
     /// Renames an unrevoked key of the project and records it.
     /// `Conflict("name")` when another active key has the name.
     async fn rename_key(&self, project_id: &str, key_id: &str, name: &str, by: &Actor) -> Result<(), StoreError>;
+
+    /// How many of the project's keys work at `now`.
+    async fn count_active_keys(&self, project_id: &str, now: OffsetDateTime) -> Result<i64, StoreError>;
 
     /// How many of the project's working keys expire after `now` and by `by`.
     async fn count_expiring_keys(
@@ -160,6 +160,15 @@ pub trait Store: Send + Sync + 'static {
 
     /// The user's sessions seen since `seen_after`, most recent first.
     async fn user_sessions(&self, user_id: &str, seen_after: OffsetDateTime) -> Result<Vec<SessionRecord>, StoreError>;
+
+    /// Deletes the rows of every session that has ended by timeout: last
+    /// seen before `idle_before`, or signed in before `signed_in_before`.
+    /// Returns how many.
+    async fn sweep_sessions(
+        &self,
+        idle_before: OffsetDateTime,
+        signed_in_before: OffsetDateTime,
+    ) -> Result<u64, StoreError>;
 
     /// Deletes this browser's session row, if it is still there (sign-out).
     async fn forget_session(&self, session_id: &str) -> Result<(), StoreError>;

@@ -210,34 +210,6 @@ impl Store for Backend {
             .collect()
     }
 
-    async fn add_member(&self, project_id: &str, user_id: &str, role: Role, by: &Actor) -> Result<(), StoreError> {
-        let now = OffsetDateTime::now_utc();
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(queries::members::INSERT)
-            .bind(project_id)
-            .bind(user_id)
-            .bind(role.as_str())
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(StoreError::unique("member"))?;
-        let (name,): (String,) = sqlx::query_as(queries::users::NAME).bind(user_id).fetch_one(&mut *tx).await?;
-        Self::record(
-            &mut tx,
-            AuditRecord::new(
-                project_id,
-                AuditAction::MemberAdded,
-                by,
-                (user_id, &name),
-                audit_text::as_role(role),
-                now,
-            ),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     async fn change_role(&self, project_id: &str, user_id: &str, role: Role, by: &Actor) -> Result<(), StoreError> {
         self.change_membership(project_id, user_id, Some(role), by).await
     }
@@ -444,6 +416,12 @@ impl Store for Backend {
         Ok(())
     }
 
+    async fn count_active_keys(&self, project_id: &str, now: OffsetDateTime) -> Result<i64, StoreError> {
+        let (count,): (i64,) =
+            sqlx::query_as(queries::keys::COUNT_ACTIVE).bind(project_id).bind(now).fetch_one(&self.pool).await?;
+        Ok(count)
+    }
+
     async fn count_expiring_keys(
         &self,
         project_id: &str,
@@ -559,6 +537,16 @@ impl Store for Backend {
             .bind(seen_after)
             .fetch_all(&self.pool)
             .await?)
+    }
+
+    async fn sweep_sessions(
+        &self,
+        idle_before: OffsetDateTime,
+        signed_in_before: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        let swept =
+            sqlx::query(queries::sessions::SWEEP).bind(idle_before).bind(signed_in_before).execute(&self.pool).await?;
+        Ok(swept.rows_affected())
     }
 
     async fn forget_session(&self, session_id: &str) -> Result<(), StoreError> {

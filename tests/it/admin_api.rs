@@ -421,10 +421,37 @@ async fn repeated_failures_from_one_client_get_429(backend: Backend) {
     assert!((1..=60).contains(&wait), "{wait}");
     let body: ErrorBody = refused.json().await.unwrap();
     assert_eq!(body.code, "rate_limit_exceeded");
-    // While refused, even a good key is not checked for that client...
-    assert_eq!(whoami(&tenant.key, "203.0.113.5").await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS);
-    // ...but other clients are unaffected.
-    assert_eq!(whoami(&tenant.key, "203.0.113.6").await.unwrap().status(), StatusCode::OK);
+    // A key that works is never refused for the address's failures (behind
+    // a proxy, one address is every client)...
+    for _ in 0..3 {
+        assert_eq!(whoami(&tenant.key, "203.0.113.5").await.unwrap().status(), StatusCode::OK);
+    }
+    // ...while failures from it stay refused, and other addresses are unaffected.
+    assert_eq!(whoami("sk_live_guess", "203.0.113.5").await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(whoami("sk_live_guess", "203.0.113.6").await.unwrap().status(), StatusCode::UNAUTHORIZED);
+}
+
+/// A project (or a leaked key of it) cannot make keys without bound.
+async fn active_keys_are_bounded_per_project(backend: Backend) {
+    let app = TestApp::start_with(backend, &["--max-active-keys", "3"]).await;
+    let store = app.db.store().await;
+    let tenant = Tenant::new(&store, "Quota").await;
+    let other = Tenant::new(&store, "Bystander").await;
+    let admin = tenant.client(&app.base);
+    let first = admin.create(&create("one")).await.unwrap();
+    admin.create(&create("two")).await.unwrap();
+    match admin.create(&create("three")).await {
+        Err(ClientError::Api { status: 409, code, message, .. }) => {
+            assert_eq!(code, "conflict");
+            assert!(message.contains("3 active keys"), "{message}");
+        }
+        other => panic!("expected 409, got {other:?}"),
+    }
+    assert_eq!(store.count_active_keys(&tenant.project_id, OffsetDateTime::now_utc()).await.unwrap(), 3);
+    // Another project's quota is its own, and revoking frees a place.
+    other.client(&app.base).create(&create("theirs")).await.unwrap();
+    admin.delete(&first.api_key.id).await.unwrap();
+    admin.create(&create("three")).await.unwrap();
 }
 
 async fn request_ids_come_back_on_every_answer(backend: Backend) {
@@ -506,6 +533,7 @@ on_both_backends!(
     bad_input_is_refused_and_changes_nothing,
     every_answer_matches_the_served_openapi_document,
     repeated_failures_from_one_client_get_429,
+    active_keys_are_bounded_per_project,
     request_ids_come_back_on_every_answer,
     last_use_shows_within_the_flush_interval,
     last_use_survives_a_graceful_restart,

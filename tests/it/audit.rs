@@ -37,7 +37,7 @@ async fn every_change_is_recorded_with_who_and_where(backend: Backend) {
     let body = ok(owner.call(&app, "create_key", &[("slug", slug), ("name", "billing"), ("expires", "30")]).await);
     let key_id = support::created_key(&body).key.id;
     ok(owner.call(&app, "revoke_key", &[("slug", slug), ("key_id", &key_id)]).await);
-    ok(owner.call(&app, "add_member", &[("slug", slug), ("email", &mate.email), ("role", "viewer")]).await);
+    mate.join(&app, &owner, slug, "viewer").await;
     ok(owner.call(&app, "change_role", &[("slug", slug), ("user_id", &mate.id), ("role", "developer")]).await);
     ok(owner.call(&app, "remove_member", &[("slug", slug), ("user_id", &mate.id)]).await);
     ok(owner.call(&app, "add_member", &[("slug", slug), ("email", "ghost@example.com"), ("role", "viewer")]).await);
@@ -66,7 +66,8 @@ async fn every_change_is_recorded_with_who_and_where(backend: Backend) {
         [
             "api_key.created",
             "api_key.revoked",
-            "member.added",
+            "invitation.created",
+            "invitation.accepted",
             "member.role_changed",
             "member.removed",
             "invitation.created",
@@ -90,6 +91,7 @@ async fn every_change_is_recorded_with_who_and_where(backend: Backend) {
         assert!(event.user_agent.as_deref().unwrap_or("").starts_with(expected_agent), "{event:?}");
         let expected_actor = match (by_robot, event.action) {
             (true, _) => "robot",
+            (false, AuditAction::InvitationAccepted) if event.target_name == mate.email => "Mate Member",
             (false, AuditAction::InvitationAccepted) => "New Comer",
             (false, _) => "Olive Owner",
         };
@@ -108,20 +110,20 @@ async fn every_change_is_recorded_with_who_and_where(backend: Backend) {
 
     // The actor filter lists everyone; filters narrow the page.
     let names: Vec<&str> = page.actors.iter().map(|a| a.name.as_str()).collect();
-    assert_eq!(names, ["New Comer", "Olive Owner", "robot"]);
+    assert_eq!(names, ["Mate Member", "New Comer", "Olive Owner", "robot"]);
     let created = log(&owner, &app, &moved, &[("action", "api_key.created")]).await;
     assert_eq!(created.events.len(), 3);
     let robot_id = by_robot[0].actor_id.clone();
     let robots = log(&owner, &app, &moved, &[("actor", &robot_id)]).await;
     assert!(robots.events.len() == 2 && robots.events.iter().all(|e| e.actor_id == robot_id));
-    let none = log(&owner, &app, &moved, &[("actor", &robot_id), ("action", "member.added")]).await;
+    let none = log(&owner, &app, &moved, &[("actor", &robot_id), ("action", "invitation.accepted")]).await;
     assert!(none.events.is_empty());
 
     // Deleting the project is the last entry, and the record outlives it.
     ok(owner.call(&app, "delete_project", &[("slug", &moved), ("confirm", "Audited")]).await);
     let kept =
         store.audit_events(&project.project_id, &AuditQuery { limit: 100, ..AuditQuery::default() }).await.unwrap();
-    assert_eq!(kept.len(), 15);
+    assert_eq!(kept.len(), 16);
     assert_eq!((kept[0].action, kept[0].target_name.as_str()), (AuditAction::ProjectDeleted, "Audited"));
 }
 
@@ -159,9 +161,9 @@ async fn only_owners_and_developers_read_it_and_pages_do_not_overlap(backend: Ba
     let outsider = Person::sign_up(&app, "Mallory").await;
     let project = store.memberships(&owner.id).await.unwrap().remove(0);
     let slug = project.slug.as_str();
-    ok(owner.call(&app, "add_member", &[("slug", slug), ("email", &viewer.email), ("role", "viewer")]).await);
-    // 59 more events, written as the dashboard would.
-    for n in 0..59 {
+    viewer.join(&app, &owner, slug, "viewer").await;
+    // 58 more events, written as the dashboard would.
+    for n in 0..58 {
         let spec = banata::services::keys::KeySpec {
             project_id: &project.project_id,
             name: format!("key-{n}"),
@@ -182,7 +184,7 @@ async fn only_owners_and_developers_read_it_and_pages_do_not_overlap(backend: Ba
     let mut seqs: Vec<i64> = first.events.iter().chain(&second.events).map(|e| e.seq).collect();
     seqs.dedup();
     assert_eq!(seqs.len(), 60, "no event twice, none missing");
-    assert_eq!(second.events.last().unwrap().action, AuditAction::MemberAdded);
+    assert_eq!(second.events.last().unwrap().action, AuditAction::InvitationCreated);
 
     // Bad filters are refused, not ignored.
     for bad in [("action", "api_key.exploded"), ("before", "-4"), ("actor", &"x".repeat(65))] {
@@ -214,11 +216,11 @@ async fn only_owners_and_developers_read_it_and_pages_do_not_overlap(backend: Ba
     let csv = csv.text().await.unwrap();
     assert_eq!(csv.lines().count(), 61, "a header and 60 rows");
     assert!(csv.starts_with("time,action,actor_kind,"));
-    let ndjson = export(&owner, "format=ndjson&action=member.added").await.text().await.unwrap();
+    let ndjson = export(&owner, "format=ndjson&action=invitation.accepted").await.text().await.unwrap();
     let rows: Vec<serde_json::Value> = ndjson.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0]["target"]["name"], "Vi Ewer");
-    assert_eq!(rows[0]["actor"]["name"], "Olive Owner");
+    assert_eq!(rows[0]["target"]["name"], viewer.email);
+    assert_eq!(rows[0]["actor"]["name"], "Vi Ewer");
 }
 
 on_both_backends!(

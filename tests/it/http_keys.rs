@@ -117,7 +117,13 @@ async fn the_plain_form_answers_with_the_reveal_page(backend: Backend) {
     let response = d.app.client.post(&url).form(&[("name", ""), ("expires", "never")]).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let back = response.headers()["location"].to_str().unwrap().to_string();
-    assert!(back.contains("new=1") && back.contains("error=Enter+a+name"), "{back}");
+    assert!(back.contains("new=1") && back.contains("error=name") && !back.contains("Enter"), "{back}");
+    // The page says what is wrong for our codes only: no text from the link.
+    let page = d.app.get(&back).await.text().await.unwrap();
+    assert!(page.contains("Check the name"), "the code's message is shown");
+    let spoof = "Your+account+is+suspended.+Call+555-0100";
+    let page = d.app.get(&format!("/projects/{}/api-keys?new=1&error={spoof}", d.slug)).await.text().await.unwrap();
+    assert!(!page.contains("suspended"), "free text from the query is never shown");
 
     // Someone else's project: not found, nothing created.
     let other = support::client();

@@ -43,12 +43,8 @@ async fn team(backend: Backend) -> Team {
     let viewer = Person::sign_up(&app, "Vi Ewer").await;
     let outsider = Person::sign_up(&app, "Mallory").await;
     let project = store.memberships(&owner.id).await.unwrap().remove(0);
-    for (person, role) in [(&developer, "developer"), (&viewer, "viewer")] {
-        let (status, body) =
-            owner.call(&app, "add_member", &[("slug", &project.slug), ("email", &person.email), ("role", role)]).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        assert!(body.contains("Added"), "{body}");
-    }
+    developer.join(&app, &owner, &project.slug, "developer").await;
+    viewer.join(&app, &owner, &project.slug, "viewer").await;
     Team { app, store, owner, developer, viewer, outsider, slug: project.slug, name: project.name }
 }
 
@@ -444,19 +440,90 @@ async fn the_plain_add_form_shows_the_invitation_link_once(backend: Backend) {
     let token = page.split("/invite/").nth(1).and_then(|rest| rest.split('"').next()).expect("the link").to_string();
     assert_eq!(t.outsider.call(&t.app, "get_invitation", &[("token", &token)]).await.0, StatusCode::OK);
 
+    // An existing account gets an invitation too, never a membership at once.
     let response = post(&t.owner, &t.outsider.email).await.unwrap();
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "an existing account is added at once");
-    assert_eq!(t.store.membership(&t.outsider.id, &t.slug).await.unwrap().unwrap().role, Role::Viewer);
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.text().await.unwrap().contains("/invite/"));
+    assert!(t.store.membership(&t.outsider.id, &t.slug).await.unwrap().is_none());
 
     let response = post(&t.owner, "not-an-email").await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert!(response.headers()["location"].to_str().unwrap().contains("error=Enter+a+valid+email"));
+    let back = response.headers()["location"].to_str().unwrap().to_string();
+    assert!(back.ends_with("?error=email"), "{back}");
+    let page = t.owner.client.get(t.app.url(&back)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Enter a valid email address"), "the code's message is shown");
+    let spoofed = t.owner.client.get(t.app.url(&format!("{back}x"))).send().await.unwrap().text().await.unwrap();
+    assert!(!spoofed.contains("Enter a valid email address") && !spoofed.contains("emailx"));
 
     let before = snapshot(&t.store, &t.owner.id, &t.slug).await;
     assert_eq!(post(&t.developer, &support::email()).await.unwrap().status(), StatusCode::FORBIDDEN);
     let stranger = Person::sign_up(&t.app, "Stranger").await;
     assert_eq!(post(&stranger, &support::email()).await.unwrap().status(), StatusCode::NOT_FOUND);
     assert_eq!(snapshot(&t.store, &t.owner.id, &t.slug).await, before);
+}
+
+/// Someone who signed up with Alice's address before she did gets nothing
+/// when Alice is invited: the answer is the same for an email with an
+/// account and one without, and only the link lets anyone in.
+async fn an_email_squatter_never_joins(backend: Backend) {
+    let t = team(backend).await;
+    let alice = support::email();
+    let squatter = Person::sign_up_as(&t.app, "Not Alice", &alice).await;
+    let nobody = support::email();
+    let invite = |email: String| {
+        let form = [("slug", t.slug.clone()), ("email", email), ("role", "owner".to_string())];
+        let (client, url) = (t.owner.client.clone(), t.app.url("/api/dashboard/add_member"));
+        async move {
+            let response = client.post(url).form(&form).send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+    let (status, known) = invite(alice.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{known}");
+    let (status, unknown) = invite(nobody.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{unknown}");
+    let same = |body: &str, email: &str| {
+        let link = support::parse::<banata::domain::InvitationCreated>(body).link;
+        body.replace(&link, "LINK").replace(email, "EMAIL")
+    };
+    assert_eq!(same(&known, &alice), same(&unknown, &nobody), "byte for byte, apart from the link");
+
+    // The squatter is no member, sees nothing of the project, and cannot
+    // join without the link (which went to the real Alice).
+    let project = t.store.membership(&t.owner.id, &t.slug).await.unwrap().unwrap();
+    let members = t.store.members(&project.project_id).await.unwrap();
+    assert!(members.iter().all(|m| m.user_id != squatter.id), "not added by the invitation");
+    assert_eq!(squatter.call(&t.app, "open_project", &[("slug", &t.slug)]).await.0, StatusCode::NOT_FOUND);
+    let guessed = tokens::invitation_token();
+    assert_eq!(squatter.call(&t.app, "accept_invitation", &[("token", &guessed)]).await.0, StatusCode::GONE);
+    assert!(t.store.membership(&squatter.id, &t.slug).await.unwrap().is_none());
+    // Owners still see both invitations, pending, to revoke.
+    let pending = t.store.pending_invitations(&project.project_id, OffsetDateTime::now_utc()).await.unwrap();
+    let mut emails: Vec<&str> = pending.iter().map(|i| i.email.as_str()).collect();
+    emails.sort_unstable();
+    let mut expected = [alice.as_str(), nobody.as_str()];
+    expected.sort_unstable();
+    assert_eq!(emails, expected);
+}
+
+/// No project holds more pending invitations than the setting allows.
+async fn pending_invitations_are_bounded(backend: Backend) {
+    let app = TestApp::start_with(backend, &["--max-pending-invitations", "2"]).await;
+    let owner = Person::sign_up(&app, "Olive Owner").await;
+    let slug = app.db.store().await.memberships(&owner.id).await.unwrap().remove(0).slug;
+    let invite = |email: String| {
+        let (owner, app, slug) = (&owner, &app, slug.clone());
+        async move { owner.call(app, "add_member", &[("slug", &slug), ("email", &email), ("role", "viewer")]).await }
+    };
+    for _ in 0..2 {
+        assert_eq!(invite(support::email()).await.0, StatusCode::OK);
+    }
+    let (status, body) = invite(support::email()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("2 pending invitations"), "{body}");
+    let project = app.db.store().await.membership(&owner.id, &slug).await.unwrap().unwrap();
+    let pending = app.db.store().await.pending_invitations(&project.project_id, OffsetDateTime::now_utc()).await;
+    assert_eq!(pending.unwrap().len(), 2, "nothing made by the refused one");
 }
 
 on_both_backends!(
@@ -467,4 +534,6 @@ on_both_backends!(
     owners_manage_members_and_a_removed_member_loses_access,
     projects_are_created_renamed_moved_and_deleted,
     invitations_work_once_for_the_invited_account,
+    an_email_squatter_never_joins,
+    pending_invitations_are_bounded,
 );

@@ -47,39 +47,106 @@ async fn every_response_carries_the_security_headers(backend: Backend) {
 }
 
 async fn guessing_a_password_is_slowed_down(backend: Backend) {
-    let app = TestApp::start(backend).await;
+    let app = TestApp::start_with(backend, &["--client-ip-header", "x-forwarded-for"]).await;
     let email = support::email();
     assert!(app.sign_up("Vic Tim", &email, PASSWORD).await.headers().contains_key("location"));
-    let fresh = || support::client();
-    let sign_in = |client: reqwest::Client, email: String, password: &'static str| {
+    let sign_in = |from: &'static str, email: String, password: &'static str| {
         let url = app.url("/api/dashboard/sign_in");
-        async move { client.post(url).form(&[("email", email.as_str()), ("password", password)]).send().await.unwrap() }
+        async move {
+            let form = [("email", email.as_str()), ("password", password)];
+            support::client().post(url).header("x-forwarded-for", from).form(&form).send().await.unwrap()
+        }
     };
+    const GUESSER: &str = "198.51.100.9";
 
     // Four wrong, then the owner signs in: the count starts over.
     for _ in 0..4 {
-        assert_eq!(sign_in(fresh(), email.clone(), "wrong guess").await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(sign_in(GUESSER, email.clone(), "wrong guess").await.status(), StatusCode::UNAUTHORIZED);
     }
-    assert!(sign_in(fresh(), email.clone(), PASSWORD).await.headers().contains_key("location"));
+    assert!(sign_in(GUESSER, email.clone(), PASSWORD).await.headers().contains_key("location"));
     for _ in 0..4 {
-        assert_eq!(sign_in(fresh(), email.to_uppercase(), "wrong guess").await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(sign_in(GUESSER, email.to_uppercase(), "wrong guess").await.status(), StatusCode::UNAUTHORIZED);
     }
-    // The fifth failure in a minute blocks the account, even for the right password.
-    assert_eq!(sign_in(fresh(), email.clone(), "wrong guess").await.status(), StatusCode::UNAUTHORIZED);
-    let blocked = sign_in(fresh(), email.clone(), PASSWORD).await;
+    // The fifth failure in a minute blocks the account from that address,
+    // even for the right password.
+    assert_eq!(sign_in(GUESSER, email.clone(), "wrong guess").await.status(), StatusCode::UNAUTHORIZED);
+    let blocked = sign_in(GUESSER, email.clone(), PASSWORD).await;
     assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
     let error: banata::error::AppError = serde_json::from_str(&blocked.text().await.unwrap()).unwrap();
     let message = error.to_string();
     assert!(message.starts_with("Too many attempts. Try again in"), "the page shows: {message}");
+    // The owner, from an address with no failures, still gets in: guessing
+    // is no way to lock someone out.
+    let owner = sign_in("192.0.2.50", email.clone(), PASSWORD).await;
+    assert!(owner.headers().contains_key("location"), "{}", owner.status());
 
     // One address trying many accounts is stopped too.
     for n in 0..20 {
-        let status = sign_in(fresh(), format!("nobody{n}@example.com"), "guess").await.status();
+        let status = sign_in(GUESSER, format!("nobody{n}@example.com"), "guess").await.status();
         assert!(status == StatusCode::UNAUTHORIZED || status == StatusCode::TOO_MANY_REQUESTS, "{status}");
     }
-    let other = support::email();
-    let status = sign_in(fresh(), other, "guess").await.status();
+    let status = sign_in(GUESSER, support::email(), "guess").await.status();
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "the address is blocked for every account");
+}
+
+async fn sign_ups_are_limited_per_address(backend: Backend) {
+    let app = TestApp::start_with(backend, &["--signup-limit", "3", "--client-ip-header", "x-forwarded-for"]).await;
+    let store = app.db.store().await;
+    let sign_up = |from: &'static str, email: String| {
+        let url = app.url("/api/dashboard/sign_up");
+        async move {
+            let form = [("name", "Flood"), ("email", email.as_str()), ("password", PASSWORD)];
+            support::client().post(url).header("x-forwarded-for", from).form(&form).send().await.unwrap()
+        }
+    };
+    for _ in 0..3 {
+        assert!(sign_up("198.51.100.7", support::email()).await.headers().contains_key("location"));
+    }
+    let refused_email = support::email();
+    let refused = sign_up("198.51.100.7", refused_email.clone()).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = header(&refused, "retry-after").parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    assert!(store.credentials_by_email(&refused_email).await.unwrap().is_none(), "no account was made");
+    // Another address is not held back by the flood.
+    assert!(sign_up("198.51.100.8", support::email()).await.headers().contains_key("location"));
+}
+
+/// A flood of password checks is answered at once with 503 and Retry-After
+/// instead of queueing behind the hashing threads without bound.
+async fn a_password_flood_is_refused_at_once_not_queued(backend: Backend) {
+    let app = TestApp::start_with(backend, &["--password-queue", "1", "--client-ip-header", "x-forwarded-for"]).await;
+    let email = support::email();
+    assert!(app.sign_up("Vic Tim", &email, PASSWORD).await.headers().contains_key("location"));
+    let attempts = (0..24).map(|n| {
+        let (url, email) = (app.url("/api/dashboard/sign_in"), email.clone());
+        tokio::spawn(async move {
+            let form = [("email", email.as_str()), ("password", "wrong guess")];
+            let from = format!("198.51.100.{n}");
+            let response = support::client().post(url).header("x-forwarded-for", from).form(&form).send().await;
+            let response = response.unwrap();
+            let retry_after = response.headers().get("retry-after").map(|v| v.to_str().unwrap().to_string());
+            (response.status(), retry_after, response.text().await.unwrap())
+        })
+    });
+    let mut busy = 0;
+    for attempt in attempts.collect::<Vec<_>>() {
+        let (status, retry_after, body) = attempt.await.unwrap();
+        match status {
+            StatusCode::UNAUTHORIZED => {}
+            StatusCode::SERVICE_UNAVAILABLE => {
+                busy += 1;
+                assert_eq!(retry_after.as_deref(), Some("1"), "{body}");
+                let error: banata::error::AppError = serde_json::from_str(&body).unwrap();
+                assert!(error.to_string().starts_with("The server is busy"), "{error}");
+            }
+            other => panic!("{other}: {body}"),
+        }
+    }
+    assert!(busy > 0, "with one place in the queue, some of 24 at once are refused");
+    // The queue frees its places: the owner signs in afterwards.
+    let owner = app.sign_in(&email, PASSWORD).await;
+    assert!(owner.headers().contains_key("location"), "{}", owner.status());
 }
 
 /// Every server function and plain-form route refuses a request from a
@@ -188,5 +255,7 @@ on_both_backends!(
     every_server_function_refuses_foreign_origins,
     every_response_carries_the_security_headers,
     guessing_a_password_is_slowed_down,
+    sign_ups_are_limited_per_address,
+    a_password_flood_is_refused_at_once_not_queued,
     markup_in_names_is_rendered_inert,
 );

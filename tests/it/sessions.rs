@@ -2,9 +2,11 @@
 //! sessions are listed with their device, ended one by one or all at once
 //! from another browser, and a password change ends every other session.
 
-use crate::support::{Backend, Person, TestApp, PASSWORD};
+use crate::support::{self, Backend, Person, TestApp, PASSWORD};
 use banata::domain::SessionInfo;
+use banata::store::NewSession;
 use reqwest::StatusCode;
+use time::{Duration, OffsetDateTime};
 
 const PHONE: &str =
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Safari/604.1";
@@ -137,8 +139,65 @@ async fn guessing_the_current_password_is_limited(backend: Backend) {
     assert!(error.to_string().starts_with("Too many attempts. Try again in"), "the page shows: {error}");
 }
 
+/// The rows the sessions page lists hold an address and a browser: they go
+/// when their session ends by timeout, not only when someone signs out.
+async fn rows_of_timed_out_sessions_are_swept(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let store = app.db.store().await;
+    let person = Person::sign_up(&app, "Sam Sweep").await;
+    let now = OffsetDateTime::now_utc();
+    let row = |id: &str, at: OffsetDateTime| NewSession {
+        id: id.into(),
+        user_id: person.id.clone(),
+        ip: Some("192.0.2.4".into()),
+        user_agent: Some("old browser".into()),
+        at,
+    };
+    // Idle for longer than the 7-day default; signed in longer ago than the
+    // 30-day default though seen today.
+    store.insert_session(&row("ses_idle", now - Duration::days(8)), OffsetDateTime::UNIX_EPOCH).await.unwrap();
+    store.insert_session(&row("ses_old", now - Duration::days(31)), OffsetDateTime::UNIX_EPOCH).await.unwrap();
+    store.touch_session("ses_old", now, None).await.unwrap();
+    let ids = || async {
+        let rows = store.user_sessions(&person.id, OffsetDateTime::UNIX_EPOCH).await.unwrap();
+        let mut ids: Vec<String> = rows.into_iter().map(|r| r.id).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids().await.len(), 3);
+    // A second instance sweeps when it starts (and every minute after).
+    let _second = TestApp::beside(&app, &[]).await;
+    let swept = support::eventually(std::time::Duration::from_secs(10), || async { ids().await.len() == 1 }).await;
+    let left = ids().await;
+    assert!(swept, "{left:?}");
+    assert!(left[0] != "ses_idle" && left[0] != "ses_old", "the live one stays: {left:?}");
+    assert!(signed_in(&person, &app).await);
+}
+
+/// Signing in as someone else in a browser already signed in ends the
+/// first sign-in: its row is not left listed as live.
+async fn signing_in_over_another_account_ends_its_session(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let store = app.db.store().await;
+    let first = Person::sign_up(&app, "First Person").await;
+    let second = Person::sign_up(&app, "Second Person").await;
+    assert_eq!(store.user_sessions(&first.id, OffsetDateTime::UNIX_EPOCH).await.unwrap().len(), 1);
+    let response = first
+        .client
+        .post(app.url("/api/dashboard/sign_in"))
+        .form(&[("email", second.email.as_str()), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success() || response.status().is_redirection(), "{}", response.status());
+    assert!(store.user_sessions(&first.id, OffsetDateTime::UNIX_EPOCH).await.unwrap().is_empty());
+    assert_eq!(store.user_sessions(&second.id, OffsetDateTime::UNIX_EPOCH).await.unwrap().len(), 2);
+}
+
 on_both_backends!(
     sessions_are_listed_and_ended_from_another_browser,
     changing_the_password_ends_every_other_session,
     guessing_the_current_password_is_limited,
+    rows_of_timed_out_sessions_are_swept,
+    signing_in_over_another_account_ends_its_session,
 );

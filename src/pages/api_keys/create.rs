@@ -4,6 +4,7 @@ use super::dialog::{DialogActions, NewKeyReveal};
 use crate::api::keys::CreateKey;
 use crate::components::field::Field;
 use crate::components::form::dispatch_in_place;
+use crate::domain::form_errors::message_for;
 use crate::domain::Membership;
 use crate::pages::auth_layout::action_error;
 use leptos::html;
@@ -21,15 +22,20 @@ pub(super) fn CreateDialog(
     open: bool,
 ) -> impl IntoView {
     let query = use_query_map();
-    let url_error = move || query.with(|q| q.get("error"));
+    // A plain form post sent back with `?error=<field>`.
+    let url_error = move |name: &str| {
+        query.with(|q| q.get("error")).filter(|code| code == name).and_then(|code| message_for(&code)).map(String::from)
+    };
     let error = action_error(action);
     let field = move |name: &'static str| {
-        Signal::derive(move || {
-            error.get().and_then(|e| e.field_message(name)).or_else(|| (name == "name").then(url_error).flatten())
-        })
+        Signal::derive(move || error.get().and_then(|e| e.field_message(name)).or_else(|| url_error(name)))
     };
     let expiry_error = Signal::derive(move || {
-        error.get().and_then(|e| e.field_message("expires_on").or_else(|| e.field_message("expires")))
+        error
+            .get()
+            .and_then(|e| e.field_message("expires_on").or_else(|| e.field_message("expires")))
+            .or_else(|| url_error("expires_on"))
+            .or_else(|| url_error("expires"))
     });
     let created = move || action.value().get().and_then(Result::ok);
     let pending = action.pending();

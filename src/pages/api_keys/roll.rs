@@ -3,6 +3,7 @@
 use super::dialog::{DialogActions, DialogAlert, NewKeyReveal};
 use crate::api::keys::RollKey;
 use crate::components::form::dispatch_in_place;
+use crate::domain::form_errors::message_for;
 use crate::domain::{ApiKey, KeyPage};
 use crate::error::AppError;
 use crate::pages::auth_layout::action_error;
@@ -36,9 +37,13 @@ pub(super) fn RollDialog(
     let key_name = move || key_name.get().unwrap_or_else(|| "this key".into());
     let key_id = move || key_id.get();
     let action_error = action_error(action);
-    // A plain form post sent back with `?error=`, or this dialog's last try.
-    let error =
-        Signal::derive(move || action_error.get().map(|e| e.to_string()).or_else(|| query.with(|q| q.get("error"))));
+    // A plain form post sent back with `?error=<code>`, or this dialog's last try.
+    let error = Signal::derive(move || {
+        action_error
+            .get()
+            .map(|e| e.to_string())
+            .or_else(|| query.with(|q| q.get("error")).and_then(|code| message_for(&code)).map(String::from))
+    });
     let created = move || action.value().get().and_then(Result::ok);
     let list = format!("/projects/{slug}/api-keys");
     let post_to = format!("{list}/roll");

@@ -94,6 +94,10 @@ pub(in crate::store) const ACTIVE_NAME: &str =
 
 pub(in crate::store) const RENAME: &str = "UPDATE api_keys SET name = $2 WHERE id = $1";
 
+/// Keys that work at $2 (not revoked, not expired).
+pub(in crate::store) const COUNT_ACTIVE: &str = "SELECT count(*) FROM api_keys
+    WHERE project_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)";
+
 pub(in crate::store) const COUNT_EXPIRING: &str = "SELECT count(*) FROM api_keys
     WHERE project_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND expires_at <= $3";
 

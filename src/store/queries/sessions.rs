@@ -2,6 +2,10 @@
 
 pub(in crate::store) const DELETE_STALE: &str = "DELETE FROM user_sessions WHERE user_id = $1 AND last_seen_at < $2";
 
+/// Rows of sessions that have ended by timeout: idle since $1, or signed in
+/// before $2.
+pub(in crate::store) const SWEEP: &str = "DELETE FROM user_sessions WHERE last_seen_at < $1 OR created_at < $2";
+
 pub(in crate::store) const INSERT: &str =
     "INSERT INTO user_sessions (id, user_id, created_at, last_seen_at, ip, user_agent)
     VALUES ($1, $2, $3, $3, $4, $5)";

@@ -10,6 +10,4 @@ pub(in crate::store) const CREDENTIALS_BY_EMAIL: &str =
 
 pub(in crate::store) const LAST_PROJECT: &str = "SELECT last_project_id FROM users WHERE id = $1";
 
-pub(in crate::store) const NAME: &str = "SELECT name FROM users WHERE id = $1";
-
 pub(in crate::store) const SET_PASSWORD: &str = "UPDATE users SET password_hash = $2 WHERE id = $1";

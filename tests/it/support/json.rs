@@ -1,7 +1,7 @@
 //! Reading JSON answers as the types the server sends, instead of cutting
 //! strings out of their text.
 
-use banata::domain::{AddMemberOutcome, CreatedKey};
+use banata::domain::{CreatedKey, InvitationCreated};
 use serde::de::DeserializeOwned;
 
 /// The body as `T`; a body that is not one fails the test, showing it.
@@ -16,8 +16,6 @@ pub fn created_key(body: &str) -> CreatedKey {
 
 /// The token of the invitation link in an `add_member` answer.
 pub fn invitation_token(body: &str) -> String {
-    match parse(body) {
-        AddMemberOutcome::Invited { link, .. } => link.rsplit('/').next().unwrap().to_string(),
-        other => panic!("no invitation: {other:?}"),
-    }
+    let InvitationCreated { link, .. } = parse(body);
+    link.rsplit('/').next().unwrap().to_string()
 }

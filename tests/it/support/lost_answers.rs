@@ -94,10 +94,6 @@ impl Store for LostAnswers {
         self.inner.members(project_id).await
     }
 
-    async fn add_member(&self, project_id: &str, user_id: &str, role: Role, by: &Actor) -> Result<(), StoreError> {
-        self.inner.add_member(project_id, user_id, role, by).await
-    }
-
     async fn change_role(&self, project_id: &str, user_id: &str, role: Role, by: &Actor) -> Result<(), StoreError> {
         self.inner.change_role(project_id, user_id, role, by).await
     }
@@ -151,6 +147,10 @@ impl Store for LostAnswers {
 
     async fn rename_key(&self, project_id: &str, key_id: &str, name: &str, by: &Actor) -> Result<(), StoreError> {
         self.inner.rename_key(project_id, key_id, name, by).await
+    }
+
+    async fn count_active_keys(&self, project_id: &str, now: OffsetDateTime) -> Result<i64, StoreError> {
+        self.inner.count_active_keys(project_id, now).await
     }
 
     async fn count_expiring_keys(
@@ -208,6 +208,14 @@ impl Store for LostAnswers {
 
     async fn user_sessions(&self, user_id: &str, seen_after: OffsetDateTime) -> Result<Vec<SessionRecord>, StoreError> {
         self.inner.user_sessions(user_id, seen_after).await
+    }
+
+    async fn sweep_sessions(
+        &self,
+        idle_before: OffsetDateTime,
+        signed_in_before: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        self.inner.sweep_sessions(idle_before, signed_in_before).await
     }
 
     async fn forget_session(&self, session_id: &str) -> Result<(), StoreError> {

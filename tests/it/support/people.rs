@@ -23,6 +23,25 @@ pub fn key_actor(key_id: &str) -> banata::actor::Actor {
     banata::actor::Actor { kind: banata::domain::ActorKind::ApiKey, name: "test key".into(), ..actor(key_id) }
 }
 
+/// Makes `user_id` a member of the project straight in the store, the way
+/// accepting an invitation does (for store tests, which have no server).
+pub async fn join_in_store(store: &dyn Store, project_id: &str, user_id: &str, role: banata::domain::Role) {
+    let now = time::OffsetDateTime::now_utc();
+    let id = banata::auth::ids::invitation_id();
+    let invitation = banata::store::NewInvitation {
+        id: id.clone(),
+        project_id: project_id.into(),
+        email: email(),
+        role,
+        token_hash: banata::auth::tokens::hash(&id),
+        invited_by: user_id.into(),
+        created_at: now,
+        expires_at: now + time::Duration::hours(1),
+    };
+    store.insert_invitation(&invitation, &actor(user_id)).await.unwrap();
+    store.accept_invitation(&id, &actor(user_id), now).await.unwrap();
+}
+
 /// A fresh, unique email for one test.
 pub fn email() -> String {
     format!("{}@example.com", unique("user"))
@@ -88,6 +107,17 @@ impl Person {
         assert!(response.status().is_success() || response.status().is_redirection(), "sign-up: {}", response.status());
         let id = app.db.store().await.credentials_by_email(email).await.unwrap().unwrap().user.id;
         Person { client, email: email.to_string(), id }
+    }
+
+    /// Joins the project at `slug` as `role` the only way there is: `owner`
+    /// invites this person's email, and they accept with the link.
+    pub async fn join(&self, app: &TestApp, owner: &Person, slug: &str, role: &str) {
+        let invite = [("slug", slug), ("email", self.email.as_str()), ("role", role)];
+        let (status, body) = owner.call(app, "add_member", &invite).await;
+        assert_eq!(status, reqwest::StatusCode::OK, "invite: {body}");
+        let token = super::invitation_token(&body);
+        let (status, body) = self.call(app, "accept_invitation", &[("token", &token)]).await;
+        assert!(status.is_success() || status.is_redirection(), "accept: {status} {body}");
     }
 
     pub async fn call(&self, app: &TestApp, function: &str, form: &[(&str, &str)]) -> (reqwest::StatusCode, String) {
