@@ -19,6 +19,9 @@ pub enum AppError {
     SignupClosed,
     #[error("Your session has ended. Sign in to continue.")]
     Unauthenticated,
+    /// An app's user whose account is banned.
+    #[error("This account is banned.")]
+    Banned,
     #[error("{0}")]
     Forbidden(String),
     #[error("Not found.")]
@@ -80,7 +83,7 @@ impl AppError {
         match self {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::InvalidCredentials | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::SignupClosed | AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::SignupClosed | AppError::Forbidden(_) | AppError::Banned => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Gone(_) => StatusCode::GONE,

@@ -6,8 +6,9 @@
 //! rules), `actor` (who is asking, from where), `config`, `store` (the
 //! database), `auth` (passwords, sessions, key format and verification),
 //! `services` (the rules of each resource), then the adapters: `api`
-//! (server functions), `admin` (the admin API), `http` (router, middleware,
-//! plain-form routes) and the pages they serve.
+//! (server functions), `admin` (the admin API), `auth_api` (the end-user
+//! auth API a customer's app calls), `http` (router, middleware, plain-form
+//! routes) and the pages they serve.
 
 pub mod api;
 pub mod app;
@@ -22,6 +23,8 @@ pub mod actor;
 pub mod admin;
 #[cfg(feature = "ssr")]
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod auth_api;
 #[cfg(feature = "ssr")]
 pub mod cli;
 #[cfg(feature = "ssr")]

@@ -1,7 +1,8 @@
 //! Start-up: config -> store -> router -> listener, and a clean shutdown.
 
+use crate::auth::cookie_signing::{self, CookieSigner};
 use crate::auth::password::PasswordQueue;
-use crate::auth::rate_limit::{FailureLimiter, SignInLimits, SignUpLimits};
+use crate::auth::rate_limit::{EndUserLimits, FailureLimiter, SignInLimits, SignUpLimits};
 use crate::auth::usage::KeyUsage;
 use crate::auth::verify::KeyVerifier;
 use crate::config::Config;
@@ -58,6 +59,10 @@ pub async fn build_on(config: Config, store: Arc<dyn Store>) -> Result<Server, S
         sign_in_limits: SignInLimits::default(),
         sign_up_limits: SignUpLimits::new(config.signup_limit),
         password_queue: PasswordQueue::new(config.password_queue as usize),
+        end_user_limits: EndUserLimits::default(),
+        cookies: CookieSigner::new(
+            &store.server_secret(cookie_signing::SECRET_NAME, &cookie_signing::new_secret()).await?,
+        ),
         store,
         config: Arc::new(config),
     });
@@ -109,9 +114,10 @@ async fn follow_key_changes(store: Arc<dyn Store>, keys: Arc<KeyVerifier>) {
     }
 }
 
-/// Every minute (and at start): the cookie records that have expired, and
-/// the sessions page's rows of sessions ended by timeout (which hold an
-/// address and a browser, so they are not kept longer than their session).
+/// Every minute (and at start): the cookie records that have expired, the
+/// sessions page's rows of sessions ended by timeout (which hold an address
+/// and a browser, so they are not kept longer than their session), and
+/// apps' end-user sessions past their expiry.
 async fn delete_expired_sessions(store: Arc<dyn Store>, idle: time::Duration, absolute: time::Duration) {
     let sessions = store.sessions();
     let mut every = tokio::time::interval(Duration::from_secs(60));
@@ -123,6 +129,9 @@ async fn delete_expired_sessions(store: Arc<dyn Store>, idle: time::Duration, ab
         let now = time::OffsetDateTime::now_utc();
         if let Err(error) = store.sweep_sessions(now - idle, now - absolute).await {
             tracing::warn!(%error, "could not delete the rows of ended sessions");
+        }
+        if let Err(error) = store.sweep_end_user_sessions(now).await {
+            tracing::warn!(%error, "could not delete expired end-user sessions");
         }
     }
 }

@@ -1,9 +1,11 @@
 //! What every request handler and server function can reach.
 
-use crate::auth::password::PasswordQueue;
-use crate::auth::rate_limit::{FailureLimiter, SignInLimits, SignUpLimits};
+use crate::auth::cookie_signing::CookieSigner;
+use crate::auth::password::{PasswordQueue, QueueSlot};
+use crate::auth::rate_limit::{EndUserLimits, FailureLimiter, SignInLimits, SignUpLimits};
 use crate::auth::verify::KeyVerifier;
 use crate::config::Config;
+use crate::error::AppError;
 use crate::store::Store;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -27,6 +29,18 @@ pub struct Shared {
     pub sign_up_limits: SignUpLimits,
     /// Bounds the password checks waiting for the hashing threads.
     pub password_queue: PasswordQueue,
+    /// Counts failed sign-ins of projects' end users.
+    pub end_user_limits: EndUserLimits,
+    /// Signs and checks end users' session cookies.
+    pub cookies: CookieSigner,
+}
+
+impl Shared {
+    /// A place in the password hashing queue, held until dropped; `Busy` at
+    /// once when the queue is full.
+    pub fn password_slot(&self) -> Result<QueueSlot, AppError> {
+        self.password_queue.admit().map_err(|_| AppError::Busy(1))
+    }
 }
 
 impl AppState {

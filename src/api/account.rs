@@ -80,7 +80,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     let ip = ctx::client_ip(&state)?;
     let email = me.user.email.as_str();
     state.sign_in_limits.check(email, ip, Instant::now()).map_err(AppError::RateLimited)?;
-    let slot = ctx::password_slot(&state)?;
+    let slot = state.password_slot()?;
     let ended = match accounts::change_password(
         &*state.store,
         &me.user,

@@ -27,7 +27,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     let state = ctx::state()?;
     let ip = ctx::client_ip(&state)?;
     state.sign_in_limits.check(&email, ip, Instant::now()).map_err(AppError::RateLimited)?;
-    let slot = ctx::password_slot(&state)?;
+    let slot = state.password_slot()?;
     let user = match accounts::authenticate(&*state.store, &email, &password).await {
         Ok(user) => user,
         Err(error) => {
@@ -56,7 +56,7 @@ pub async fn sign_up(name: String, email: String, password: String, next: Option
     // at once when the hashing queue is full.
     let ip = ctx::client_ip(&state)?;
     state.sign_up_limits.attempt(ip, Instant::now()).map_err(AppError::RateLimited)?;
-    let slot = ctx::password_slot(&state)?;
+    let slot = state.password_slot()?;
     let user = accounts::sign_up(&*state.store, &name, &email, &password).await?;
     drop(slot);
     let home = accounts::home_project(&*state.store, &user).await?;

@@ -2,7 +2,6 @@
 //! and from where.
 
 use crate::actor::RequestSource;
-use crate::auth::password::QueueSlot;
 use crate::auth::session::{self, SignedIn};
 use crate::domain::User;
 use crate::error::AppError;
@@ -42,12 +41,6 @@ pub fn client_ip(state: &AppState) -> Result<std::net::IpAddr, AppError> {
 pub fn source(state: &AppState) -> Result<RequestSource, AppError> {
     let parts = request()?;
     Ok(RequestSource::of(&parts.headers, &parts.extensions, state.config.client_ip_header.as_deref()))
-}
-
-/// A place in the password hashing queue, held until dropped; `Busy` at
-/// once when the queue is full.
-pub fn password_slot(state: &AppState) -> Result<QueueSlot, AppError> {
-    state.password_queue.admit().map_err(|_| AppError::Busy(1))
 }
 
 /// The signed-in user and their session, or `Unauthenticated`. A session

@@ -2,6 +2,7 @@
 //! keys (format, issuing, verification, usage, failed-check limits).
 
 pub mod accounts;
+pub mod cookie_signing;
 pub mod ids;
 pub mod key_cache;
 pub mod keys;

@@ -175,6 +175,46 @@ impl SignUpLimits {
     }
 }
 
+/// Failed sign-ins of a project's end users. Every request comes from the
+/// app server's address, so addresses tell nothing: per (project, email), 5
+/// failures a minute then blocks of up to 5 minutes; per project, a ceiling
+/// of 300 a minute, so one busy app never throttles itself on its users'
+/// typos while a guesser spread over many emails is still slowed.
+pub struct EndUserLimits {
+    pairs: FailureLimiter<(String, String)>,
+    projects: FailureLimiter<String>,
+}
+
+impl Default for EndUserLimits {
+    fn default() -> Self {
+        Self {
+            pairs: FailureLimiter::new(5, Duration::from_secs(300)),
+            projects: FailureLimiter::new(300, Duration::from_secs(300)),
+        }
+    }
+}
+
+impl EndUserLimits {
+    pub fn check(&self, project_id: &str, email: &str, now: Instant) -> Result<(), u64> {
+        let pair = self.pairs.check(&(project_id.to_string(), account(email)), now);
+        let project = self.projects.check(&project_id.to_string(), now);
+        match (pair, project) {
+            (Err(a), Err(b)) => Err(a.max(b)),
+            (Err(a), _) | (_, Err(a)) => Err(a),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn failed(&self, project_id: &str, email: &str, now: Instant) {
+        self.pairs.fail(&(project_id.to_string(), account(email)), now);
+        self.projects.fail(&project_id.to_string(), now);
+    }
+
+    pub fn succeeded(&self, project_id: &str, email: &str) {
+        self.pairs.succeed(&(project_id.to_string(), account(email)));
+    }
+}
+
 fn account(email: &str) -> String {
     email.trim().to_lowercase()
 }

@@ -62,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Key-authenticated, cookie-free: outside the session and CSRF layers.
         .merge(crate::admin::router())
+        .merge(crate::auth_api::router())
         .layer(from_fn_with_state(security_headers::Https(config.secure_cookies()), security_headers::layer))
         .layer(from_fn(request_log::layer))
         .with_state(state)

@@ -202,4 +202,46 @@ pub trait Store: Send + Sync + 'static {
 
     /// Everyone who appears in the project's audit log, by name.
     async fn audit_actors(&self, project_id: &str) -> Result<Vec<AuditActor>, StoreError>;
+
+    /// Writes a project's end user. Fails with `Conflict("email")` when the
+    /// project already has one with this (lower-cased) email.
+    async fn insert_end_user(&self, user: &NewEndUser) -> Result<EndUser, StoreError>;
+
+    /// The project's end user with this id; another project's is `None`.
+    async fn end_user(&self, project_id: &str, user_id: &str) -> Result<Option<EndUser>, StoreError>;
+
+    /// The project's end user with this lower-cased email, with their hash.
+    async fn end_user_credentials(
+        &self,
+        project_id: &str,
+        email: &str,
+    ) -> Result<Option<EndUserCredentials>, StoreError>;
+
+    async fn insert_end_user_session(&self, session: &NewEndUserSession) -> Result<EndUserSession, StoreError>;
+
+    /// The project's session with this token hash, if it is live at `now`.
+    async fn end_user_session(
+        &self,
+        project_id: &str,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<EndUserSession>, StoreError>;
+
+    /// Slides a session's expiry (it was used).
+    async fn extend_end_user_session(
+        &self,
+        session_id: &str,
+        at: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+
+    /// Ends the project's session with this token hash, if there is one.
+    async fn delete_end_user_session(&self, project_id: &str, token_hash: &str) -> Result<(), StoreError>;
+
+    /// Deletes sessions that expired before `now`; returns how many.
+    async fn sweep_end_user_sessions(&self, now: OffsetDateTime) -> Result<u64, StoreError>;
+
+    /// The shared secret `name`: the stored one, or `candidate` when this is
+    /// the first instance to ask (two first instances agree on one).
+    async fn server_secret(&self, name: &str, candidate: &str) -> Result<String, StoreError>;
 }

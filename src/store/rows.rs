@@ -283,3 +283,10 @@ impl TryFrom<AuditActorRow> for AuditActor {
         Ok(AuditActor { id: row.id, name: row.name, kind: actor_kind_column(&row.kind)? })
     }
 }
+
+#[derive(sqlx::FromRow)]
+pub(super) struct EndUserCredentialsRow {
+    #[sqlx(flatten)]
+    pub(super) user: super::EndUser,
+    pub(super) password_hash: Option<String>,
+}

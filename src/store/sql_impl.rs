@@ -667,6 +667,121 @@ impl Store for Backend {
             .map(AuditActor::try_from)
             .collect()
     }
+
+    async fn insert_end_user(&self, user: &NewEndUser) -> Result<EndUser, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(queries::end_users::INSERT_USER)
+            .bind(&user.id)
+            .bind(&user.project_id)
+            .bind(&user.email)
+            .bind(&user.name)
+            .bind(user.image.as_deref())
+            .bind(user.password_hash.as_deref())
+            .bind(user.email_verified)
+            .bind(user.at)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::unique("email"))?;
+        let row = sqlx::query_as::<_, EndUser>(&queries::end_users::user_by_id())
+            .bind(&user.project_id)
+            .bind(&user.id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    async fn end_user(&self, project_id: &str, user_id: &str) -> Result<Option<EndUser>, StoreError> {
+        Ok(sqlx::query_as::<_, EndUser>(&queries::end_users::user_by_id())
+            .bind(project_id)
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn end_user_credentials(
+        &self,
+        project_id: &str,
+        email: &str,
+    ) -> Result<Option<EndUserCredentials>, StoreError> {
+        let row = sqlx::query_as::<_, EndUserCredentialsRow>(&queries::end_users::credentials())
+            .bind(project_id)
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| EndUserCredentials { user: r.user, password_hash: r.password_hash }))
+    }
+
+    async fn insert_end_user_session(&self, session: &NewEndUserSession) -> Result<EndUserSession, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(queries::end_users::INSERT_SESSION)
+            .bind(&session.id)
+            .bind(&session.project_id)
+            .bind(&session.user_id)
+            .bind(&session.token_hash)
+            .bind(session.at)
+            .bind(session.expires_at)
+            .bind(session.ip.as_deref())
+            .bind(session.user_agent.as_deref())
+            .execute(&mut *tx)
+            .await?;
+        let row = sqlx::query_as::<_, EndUserSession>(&queries::end_users::session_by_id())
+            .bind(&session.id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    async fn end_user_session(
+        &self,
+        project_id: &str,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<EndUserSession>, StoreError> {
+        Ok(sqlx::query_as::<_, EndUserSession>(&queries::end_users::session_by_token())
+            .bind(token_hash)
+            .bind(project_id)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn extend_end_user_session(
+        &self,
+        session_id: &str,
+        at: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query(queries::end_users::EXTEND_SESSION)
+            .bind(session_id)
+            .bind(at)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_end_user_session(&self, project_id: &str, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query(queries::end_users::DELETE_SESSION).bind(token_hash).bind(project_id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn sweep_end_user_sessions(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
+        let swept = sqlx::query(queries::end_users::SWEEP_SESSIONS).bind(now).execute(&self.pool).await?;
+        Ok(swept.rows_affected())
+    }
+
+    async fn server_secret(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
+        sqlx::query(queries::end_users::INSERT_SECRET)
+            .bind(name)
+            .bind(candidate)
+            .bind(OffsetDateTime::now_utc())
+            .execute(&self.pool)
+            .await?;
+        let (value,): (String,) = sqlx::query_as(queries::end_users::SECRET).bind(name).fetch_one(&self.pool).await?;
+        Ok(value)
+    }
 }
 
 impl Backend {

@@ -165,3 +165,67 @@ pub struct KeyQuery {
     pub after: Option<String>,
     pub limit: u32,
 }
+
+/// A project's end user about to be written, email lower-cased and
+/// password already hashed.
+#[derive(Clone, Debug)]
+pub struct NewEndUser {
+    pub id: String,
+    pub project_id: String,
+    pub email: String,
+    pub name: String,
+    pub image: Option<String>,
+    pub password_hash: Option<String>,
+    pub email_verified: bool,
+    pub at: OffsetDateTime,
+}
+
+/// One person who signed up to a project's app. Not a dashboard account.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct EndUser {
+    pub id: String,
+    pub project_id: String,
+    pub email: String,
+    pub name: String,
+    pub image: Option<String>,
+    pub email_verified: bool,
+    pub banned: bool,
+    pub ban_reason: Option<String>,
+    pub ban_expires: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// What signing an end user in needs to check their password.
+#[derive(Clone, Debug)]
+pub struct EndUserCredentials {
+    pub user: EndUser,
+    /// `None` for a user made without a password (they cannot sign in with one).
+    pub password_hash: Option<String>,
+}
+
+/// An end user's session about to be written; only the token's hash.
+#[derive(Clone, Debug)]
+pub struct NewEndUserSession {
+    pub id: String,
+    pub project_id: String,
+    pub user_id: String,
+    pub token_hash: String,
+    pub at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A signed-in session of an end user. `id` is a handle, not a credential.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct EndUserSession {
+    pub id: String,
+    pub project_id: String,
+    pub user_id: String,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}

@@ -8,6 +8,7 @@ mod support;
 
 mod admin_api;
 mod audit;
+mod auth_api;
 mod cache_invalidation;
 mod cli;
 mod durability;

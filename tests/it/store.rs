@@ -505,8 +505,67 @@ async fn ping_answers(backend: Backend) {
     db.store().await.ping().await.unwrap();
 }
 
+/// End users belong to one project: the email is unique per project (any
+/// case), the same email in another project is another user, and sessions
+/// are found only by their hash, in their own project, while live.
+async fn end_users_and_their_sessions_stay_in_their_project(backend: Backend) {
+    use banata::store::{NewEndUser, NewEndUserSession};
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let owner = store.insert_user(&new_user(&support::email())).await.unwrap();
+    let a = store.insert_project(&new_project(&owner.id, "alpha")).await.unwrap().project_id;
+    let b = store.insert_project(&new_project(&owner.id, "beta")).await.unwrap().project_id;
+    let now = OffsetDateTime::now_utc();
+    let user = |id: &str, project: &str| NewEndUser {
+        id: id.into(),
+        project_id: project.into(),
+        email: "ada@example.com".into(),
+        name: "Ada".into(),
+        image: None,
+        password_hash: Some("$argon2id$not-a-real-hash".into()),
+        email_verified: false,
+        at: now,
+    };
+    let in_a = store.insert_end_user(&user("usr_a", &a)).await.unwrap();
+    assert_eq!((in_a.email.as_str(), in_a.banned), ("ada@example.com", false));
+    // PostgreSQL keeps microseconds.
+    assert!((in_a.created_at - now).abs() < time::Duration::milliseconds(1), "{}", in_a.created_at);
+    let taken = store.insert_end_user(&user("usr_a2", &a)).await;
+    assert!(matches!(taken, Err(StoreError::Conflict("email"))), "{taken:?}");
+    store.insert_end_user(&user("usr_b", &b)).await.unwrap();
+    assert_eq!(store.end_user_credentials(&a, "ada@example.com").await.unwrap().unwrap().user.id, "usr_a");
+    assert_eq!(store.end_user_credentials(&b, "ada@example.com").await.unwrap().unwrap().user.id, "usr_b");
+    assert_eq!(store.end_user(&b, "usr_a").await.unwrap(), None, "not another project's");
+
+    let session = |id: &str, hash: &str, expires_at| NewEndUserSession {
+        id: id.into(),
+        project_id: a.clone(),
+        user_id: "usr_a".into(),
+        token_hash: hash.into(),
+        at: now,
+        expires_at,
+        ip: Some("192.0.2.1".into()),
+        user_agent: None,
+    };
+    store.insert_end_user_session(&session("ses_live", "hash-live", now + time::Duration::days(7))).await.unwrap();
+    store.insert_end_user_session(&session("ses_old", "hash-old", now - time::Duration::seconds(1))).await.unwrap();
+    assert_eq!(store.end_user_session(&a, "hash-live", now).await.unwrap().unwrap().id, "ses_live");
+    assert_eq!(store.end_user_session(&b, "hash-live", now).await.unwrap(), None, "another project's key");
+    assert_eq!(store.end_user_session(&a, "hash-old", now).await.unwrap(), None, "expired");
+    assert_eq!(store.sweep_end_user_sessions(now).await.unwrap(), 1);
+    store.delete_end_user_session(&b, "hash-live").await.unwrap();
+    assert!(store.end_user_session(&a, "hash-live", now).await.unwrap().is_some(), "B cannot end A's session");
+    store.delete_end_user_session(&a, "hash-live").await.unwrap();
+    assert_eq!(store.end_user_session(&a, "hash-live", now).await.unwrap(), None);
+
+    // The first instance's secret wins; later ones read it.
+    assert_eq!(store.server_secret("test_secret", "first").await.unwrap(), "first");
+    assert_eq!(store.server_secret("test_secret", "second").await.unwrap(), "first");
+}
+
 on_both_backends!(
     requests_per_day_add_up,
+    end_users_and_their_sessions_stay_in_their_project,
     users_are_found_by_id_and_by_email_in_any_case,
     a_taken_email_is_a_conflict_whatever_its_case,
     a_project_comes_with_its_owner,

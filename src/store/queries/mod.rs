@@ -4,6 +4,7 @@
 //! project row lock, `IS DISTINCT FROM`) is in each backend's file.
 
 pub(super) mod audit;
+pub(super) mod end_users;
 pub(super) mod health;
 pub(super) mod invitations;
 pub(super) mod keys;

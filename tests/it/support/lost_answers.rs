@@ -253,4 +253,54 @@ impl Store for LostAnswers {
     async fn audit_actors(&self, project_id: &str) -> Result<Vec<AuditActor>, StoreError> {
         self.inner.audit_actors(project_id).await
     }
+
+    async fn insert_end_user(&self, user: &NewEndUser) -> Result<EndUser, StoreError> {
+        self.inner.insert_end_user(user).await
+    }
+
+    async fn end_user(&self, project_id: &str, user_id: &str) -> Result<Option<EndUser>, StoreError> {
+        self.inner.end_user(project_id, user_id).await
+    }
+
+    async fn end_user_credentials(
+        &self,
+        project_id: &str,
+        email: &str,
+    ) -> Result<Option<EndUserCredentials>, StoreError> {
+        self.inner.end_user_credentials(project_id, email).await
+    }
+
+    async fn insert_end_user_session(&self, session: &NewEndUserSession) -> Result<EndUserSession, StoreError> {
+        self.inner.insert_end_user_session(session).await
+    }
+
+    async fn end_user_session(
+        &self,
+        project_id: &str,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<EndUserSession>, StoreError> {
+        self.inner.end_user_session(project_id, token_hash, now).await
+    }
+
+    async fn extend_end_user_session(
+        &self,
+        session_id: &str,
+        at: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.inner.extend_end_user_session(session_id, at, expires_at).await
+    }
+
+    async fn delete_end_user_session(&self, project_id: &str, token_hash: &str) -> Result<(), StoreError> {
+        self.inner.delete_end_user_session(project_id, token_hash).await
+    }
+
+    async fn sweep_end_user_sessions(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
+        self.inner.sweep_end_user_sessions(now).await
+    }
+
+    async fn server_secret(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
+        self.inner.server_secret(name, candidate).await
+    }
 }

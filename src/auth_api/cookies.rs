@@ -1,0 +1,111 @@
+//! The session cookie as better-auth writes it, on the app's host (no
+//! `Domain`: the app's route handler passes our `Set-Cookie` through).
+
+use crate::auth::cookie_signing::CookieSigner;
+use axum::http::header::COOKIE;
+use axum::http::HeaderMap;
+
+const NAME: &str = "better-auth.session_token";
+const SECURE_NAME: &str = "__Secure-better-auth.session_token";
+const DONT_REMEMBER: &str = "better-auth.dont_remember";
+/// Seven days, the session's lifetime.
+const MAX_AGE: i64 = 604_800;
+
+/// The session token of a correctly signed cookie (either spelling).
+pub fn session_token(headers: &HeaderMap, signer: &CookieSigner) -> Option<String> {
+    for header in headers.get_all(COOKIE) {
+        let Ok(text) = header.to_str() else { continue };
+        for pair in text.split(';') {
+            let Some((name, value)) = pair.trim().split_once('=') else { continue };
+            if name != NAME && name != SECURE_NAME {
+                continue;
+            }
+            let value = percent_decode(value);
+            if let Some(token) = signer.verify(&value) {
+                return Some(token.to_string());
+            }
+        }
+    }
+    None
+}
+
+/// Whether the browser asked not to be remembered at sign-in.
+pub fn dont_remember(headers: &HeaderMap) -> bool {
+    headers.get_all(COOKIE).iter().filter_map(|h| h.to_str().ok()).any(|text| {
+        text.split(';').any(|pair| pair.trim().split_once('=').is_some_and(|(name, _)| name == DONT_REMEMBER))
+    })
+}
+
+/// `Set-Cookie` values that start a session (a session cookie only, with no
+/// `Max-Age`, when `remember` is false).
+pub fn set(token: &str, signer: &CookieSigner, secure: bool, remember: bool) -> Vec<String> {
+    let name = if secure { SECURE_NAME } else { NAME };
+    let value = percent_encode(&signer.sign(token));
+    let flags = if secure { "; Secure" } else { "" };
+    if remember {
+        vec![format!("{name}={value}; Max-Age={MAX_AGE}; Path=/; HttpOnly; SameSite=Lax{flags}")]
+    } else {
+        vec![
+            format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{flags}"),
+            format!("{DONT_REMEMBER}=true; Path=/; HttpOnly; SameSite=Lax{flags}"),
+        ]
+    }
+}
+
+/// `Set-Cookie` values that end the session in the browser.
+pub fn clear(secure: bool) -> Vec<String> {
+    let flags = if secure { "; Secure" } else { "" };
+    [if secure { SECURE_NAME } else { NAME }, DONT_REMEMBER]
+        .iter()
+        .map(|name| format!("{name}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax{flags}"))
+        .collect()
+}
+
+fn percent_encode(value: &str) -> String {
+    form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>().replace('+', "%20")
+}
+
+fn percent_decode(value: &str) -> String {
+    // `+` is a literal in a cookie (base64), not a space.
+    let mut out = Vec::with_capacity(value.len());
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], bytes.get(i + 1..i + 3)) {
+            (b'%', Some(hex)) => match u8::from_str_radix(std::str::from_utf8(hex).unwrap_or("zz"), 16) {
+                Ok(byte) => {
+                    out.push(byte);
+                    i += 3;
+                }
+                Err(_) => {
+                    out.push(b'%');
+                    i += 1;
+                }
+            },
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_set_cookie_reads_back_and_a_tampered_one_does_not() {
+        let signer = CookieSigner::new("secret");
+        let written = set("tok", &signer, false, true);
+        let pair = written[0].split(';').next().unwrap().to_string();
+        assert!(written[0].contains("Max-Age=604800; Path=/; HttpOnly; SameSite=Lax"), "{}", written[0]);
+        assert!(!written[0].contains("Domain"));
+        let headers: HeaderMap = [(COOKIE, format!("other=1; {pair}").parse().unwrap())].into_iter().collect();
+        assert_eq!(session_token(&headers, &signer).as_deref(), Some("tok"));
+        let tampered: HeaderMap = [(COOKIE, pair.replace("tok", "tok2").parse().unwrap())].into_iter().collect();
+        assert_eq!(session_token(&tampered, &signer), None);
+        assert!(set("tok", &signer, true, false)[0].starts_with("__Secure-better-auth.session_token="));
+    }
+}

@@ -1,0 +1,100 @@
+//! What every auth API handler needs from the request: the project (from
+//! the key in `x-api-key`, never from anything the request names), and the
+//! JSON body.
+
+use super::error::AuthError;
+use crate::auth::rate_limit::bucket;
+use crate::auth::verify::VerifiedKey;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+use std::time::Instant;
+use time::OffsetDateTime;
+
+/// Header a client may use to name the project it means; a name that is not
+/// the key's project is refused.
+const PROJECT_HEADER: &str = "x-banata-project-id";
+
+/// The key's project: the only one the request may touch.
+pub struct AppKey(pub Arc<VerifiedKey>);
+
+impl AppKey {
+    pub fn project_id(&self) -> &str {
+        &self.0.project_id
+    }
+
+    /// A `projectId` the client sent (query or body) is a request, never a
+    /// permission: one that is not the key's project is 403.
+    pub fn same_project(&self, named: Option<&str>) -> Result<(), AuthError> {
+        match named.map(str::trim).filter(|n| !n.is_empty()) {
+            Some(named) if named != self.0.project_id => Err(AuthError::new(
+                StatusCode::FORBIDDEN,
+                "PROJECT_MISMATCH",
+                "The projectId sent is not the API key's project.",
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for AppKey {
+    type Rejection = AuthError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AuthError> {
+        let presented = parts.headers.get("x-api-key").and_then(|v| v.to_str().ok()).map(str::trim);
+        let verified = match presented {
+            Some(key) => {
+                state.keys.verify(key, OffsetDateTime::now_utc()).await.map_err(crate::error::AppError::from)?
+            }
+            None => None,
+        };
+        let Some(key) = verified else {
+            // As on the admin API: only failures are charged to the address.
+            let ip = bucket(state.config.client_ip(&parts.headers, &parts.extensions));
+            state.key_failures.check(&ip, Instant::now()).map_err(crate::error::AppError::RateLimited)?;
+            state.key_failures.fail(&ip, Instant::now());
+            return Err(AuthError::unknown_key());
+        };
+        let key = AppKey(key);
+        key.same_project(parts.headers.get(PROJECT_HEADER).and_then(|v| v.to_str().ok()))?;
+        Ok(key)
+    }
+}
+
+/// A JSON object body of type `T` (an empty body reads as `{}`, as
+/// better-auth's client sends for sign-out). Unknown fields are ignored.
+pub struct AuthJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AuthJson<T> {
+    type Rejection = AuthError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AuthError> {
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AuthError::new(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", "The request body is too large.")
+            } else {
+                AuthError::bad_body("The request body could not be read.")
+            }
+        })?;
+        let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &bytes };
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(AuthError::bad_body("The body must be a JSON object."));
+        }
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+            let path = error.path().to_string();
+            match error.inner().classify() {
+                serde_json::error::Category::Data if path != "." => {
+                    AuthError::bad_body(format!("{path}: wrong type or missing."))
+                }
+                _ => AuthError::bad_body("The body is not valid JSON."),
+            }
+        })?;
+        deserializer.end().map_err(|_| AuthError::bad_body("The body is not valid JSON."))?;
+        Ok(AuthJson(value))
+    }
+}

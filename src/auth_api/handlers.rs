@@ -1,0 +1,146 @@
+//! One handler per endpoint: read the request, call `services::end_users`,
+//! write the answer and its cookies. No rules here.
+
+use super::cookies;
+use super::error::AuthError;
+use super::extract::{AppKey, AuthJson};
+use super::origin;
+use super::wire::{EmptyBody, SessionJson, SignInBody, SignUpBody, UserJson};
+use crate::actor::RequestSource;
+use crate::services::end_users::{self, SignUp, PASSWORD_MAX, PASSWORD_MIN};
+use crate::state::AppState;
+use axum::extract::{RawQuery, State};
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+fn with_cookies(answer: impl IntoResponse, set_cookies: Vec<String>) -> Response {
+    let mut response = answer.into_response();
+    for cookie in set_cookies {
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// The `projectId` of a query string, if any.
+fn query_project(query: Option<&str>) -> Option<String> {
+    form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(name, _)| name == "projectId")
+        .map(|(_, value)| value.into_owned())
+}
+
+pub async fn sign_up(
+    State(state): State<AppState>,
+    key: AppKey,
+    source: RequestSource,
+    headers: HeaderMap,
+    AuthJson(body): AuthJson<SignUpBody>,
+) -> Result<Response, AuthError> {
+    key.same_project(body.project_id.as_deref())?;
+    origin::check_request(&headers)?;
+    origin::check_callback(body.callback_url.as_deref(), &headers)?;
+    let input = SignUp { name: &body.name, email: &body.email, password: &body.password, image: body.image.as_deref() };
+    let started = end_users::sign_up(&state, key.project_id(), input, &source).await?;
+    let set =
+        cookies::set(&started.token, &state.cookies, state.config.secure_cookies(), body.remember_me != Some(false));
+    Ok(with_cookies(Json(json!({"token": started.token, "user": UserJson::from(&started.user)})), set))
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    key: AppKey,
+    source: RequestSource,
+    headers: HeaderMap,
+    AuthJson(body): AuthJson<SignInBody>,
+) -> Result<Response, AuthError> {
+    key.same_project(body.project_id.as_deref())?;
+    origin::check_request(&headers)?;
+    origin::check_callback(body.callback_url.as_deref(), &headers)?;
+    let started = end_users::sign_in(&state, key.project_id(), &body.email, &body.password, &source).await?;
+    let set =
+        cookies::set(&started.token, &state.cookies, state.config.secure_cookies(), body.remember_me != Some(false));
+    let url = body.callback_url.filter(|u| !u.trim().is_empty());
+    let answer = json!({
+        "redirect": url.is_some(),
+        "token": started.token,
+        "url": url,
+        "user": UserJson::from(&started.user),
+    });
+    let mut response = with_cookies(Json(answer), set);
+    if let Some(location) = url.and_then(|u| HeaderValue::from_str(&u).ok()) {
+        response.headers_mut().insert(LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// 200 with the session and user, or 200 `null` (clearing a cookie whose
+/// signature is wrong).
+pub async fn get_session(
+    State(state): State<AppState>,
+    key: AppKey,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AuthError> {
+    key.same_project(query_project(query.as_deref()).as_deref())?;
+    let secure = state.config.secure_cookies();
+    let Some(token) = cookies::session_token(&headers, &state.cookies) else {
+        let stale = headers
+            .get(axum::http::header::COOKIE)
+            .is_some_and(|c| c.to_str().is_ok_and(|c| c.contains("better-auth.session_token=")));
+        return Ok(with_cookies(Json(Value::Null), if stale { cookies::clear(secure) } else { Vec::new() }));
+    };
+    // A signed cookie that names no session of this project is left alone:
+    // it may be another project's on the same host (a bad signature is
+    // cleared above).
+    let Some(current) = end_users::current(&state, key.project_id(), &token).await? else {
+        return Ok(Json(Value::Null).into_response());
+    };
+    let answer = json!({"session": SessionJson::from(&current.session), "user": UserJson::from(&current.user)});
+    // A slid expiry goes to the browser too.
+    let set = match current.refreshed {
+        true => cookies::set(&token, &state.cookies, secure, !cookies::dont_remember(&headers)),
+        false => Vec::new(),
+    };
+    Ok(with_cookies(Json(answer), set))
+}
+
+/// Ends the session, if any, and clears the cookies either way.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    key: AppKey,
+    headers: HeaderMap,
+    AuthJson(body): AuthJson<EmptyBody>,
+) -> Result<Response, AuthError> {
+    key.same_project(body.project_id.as_deref())?;
+    origin::check_request(&headers)?;
+    if let Some(token) = cookies::session_token(&headers, &state.cookies) {
+        end_users::sign_out(&state, key.project_id(), &token).await?;
+    }
+    Ok(with_cookies(Json(json!({"success": true})), cookies::clear(state.config.secure_cookies())))
+}
+
+/// What the app's sign-in page reads to decide which form to show.
+pub async fn public_config(key: AppKey) -> Json<Value> {
+    let _ = key;
+    let off = false;
+    Json(json!({
+        "authMethods": {
+            "emailPassword": true, "sso": off, "passkey": off, "magicLink": off, "emailOtp": off,
+            "twoFactor": off, "organization": off, "anonymous": off, "username": off,
+        },
+        "emailPassword": {
+            "requireEmailVerification": off,
+            "autoSignIn": true,
+            "minPasswordLength": PASSWORD_MIN,
+            "maxPasswordLength": PASSWORD_MAX,
+        },
+        "socialProviders": {},
+        "features": {"signUp": true, "hostedUi": off, "mfa": off},
+        "sessions": {"expiresIn": end_users::SESSION_LIFETIME.whole_seconds()},
+        "branding": {},
+    }))
+}

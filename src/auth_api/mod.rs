@@ -1,0 +1,36 @@
+//! The end-user auth API a customer's app calls through its key, as
+//! better-auth's browser client and Banata's Next.js route handler send it
+//! (`../shared/docs/auth-api.md`): sign-up, sign-in, the session, sign-out
+//! and the public configuration, under `/api/auth/`. The key in `x-api-key`
+//! picks the project and nothing else; who the user is comes only from the
+//! session cookie. Errors are better-auth's `{code, message}`.
+//!
+//! Cookie-carrying, but not the dashboard's cookies: it sits outside the
+//! dashboard's session and CSRF layers and checks origins itself.
+
+mod cookies;
+mod error;
+mod extract;
+mod handlers;
+mod origin;
+mod wire;
+
+pub use error::AuthError;
+
+use crate::config::BODY_LIMIT;
+use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::limit::RequestBodyLimitLayer;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/auth/sign-up/email", post(handlers::sign_up))
+        .route("/api/auth/sign-in/email", post(handlers::sign_in))
+        .route("/api/auth/get-session", get(handlers::get_session))
+        .route("/api/auth/sign-out", post(handlers::sign_out))
+        .route("/api/auth/banata/config/public", post(handlers::public_config).get(handlers::public_config))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+}

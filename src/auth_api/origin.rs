@@ -1,0 +1,113 @@
+//! Which pages may act with an end user's cookie, and where we may send them
+//! back to. Trusted is the app's own origin as its route handler forwards it
+//! (`x-forwarded-proto://x-forwarded-host`, believed only with a valid key,
+//! which every request here has). Never decide anything on `Host`.
+
+use super::error::AuthError;
+use axum::http::header::{COOKIE, ORIGIN, REFERER};
+use axum::http::{HeaderMap, StatusCode};
+
+fn first(headers: &HeaderMap, name: &str) -> Option<String> {
+    let value = headers.get(name)?.to_str().ok()?;
+    let value = value.split(',').next()?.trim();
+    (!value.is_empty()).then(|| value.to_ascii_lowercase())
+}
+
+/// The app's origin, when its route handler said.
+pub fn app_origin(headers: &HeaderMap) -> Option<String> {
+    let proto = first(headers, "x-forwarded-proto")?;
+    let host = first(headers, "x-forwarded-host")?;
+    matches!(proto.as_str(), "http" | "https").then(|| format!("{proto}://{host}"))
+}
+
+/// `scheme://host[:port]` of an absolute http(s) URL, lower-cased.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let host = rest.split(['/', '?', '#']).next()?;
+    (!host.is_empty() && !host.contains('@')).then(|| format!("{scheme}://{}", host.to_ascii_lowercase()))
+}
+
+/// A request that carries a cookie must come from a trusted page: missing
+/// `Origin` (and `Referer`) is `MISSING_OR_NULL_ORIGIN`, another is
+/// `INVALID_ORIGIN`. Without a cookie there is nothing to forge.
+pub fn check_request(headers: &HeaderMap) -> Result<(), AuthError> {
+    if headers.get(COOKIE).is_none() {
+        return Ok(());
+    }
+    let origin = headers
+        .get(ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .filter(|o| *o != "null")
+        .and_then(origin_of)
+        .or_else(|| headers.get(REFERER).and_then(|v| v.to_str().ok()).and_then(origin_of));
+    let Some(origin) = origin else {
+        return Err(AuthError::new(StatusCode::FORBIDDEN, "MISSING_OR_NULL_ORIGIN", "Missing or null Origin."));
+    };
+    match app_origin(headers) {
+        Some(trusted) if trusted == origin => Ok(()),
+        _ => Err(AuthError::new(StatusCode::FORBIDDEN, "INVALID_ORIGIN", "Invalid origin.")),
+    }
+}
+
+/// A callback URL must be a path of the app, or on its origin.
+pub fn check_callback(url: Option<&str>, headers: &HeaderMap) -> Result<(), AuthError> {
+    let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) else {
+        return Ok(());
+    };
+    let relative = url.starts_with('/') && !url.starts_with("//") && !url.contains('\\');
+    let trusted = relative || (origin_of(url).is_some() && origin_of(url) == app_origin(headers));
+    if trusted && !url.chars().any(char::is_control) {
+        Ok(())
+    } else {
+        Err(AuthError::new(StatusCode::FORBIDDEN, "INVALID_CALLBACK_URL", "Invalid callbackURL."))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs.iter().map(|(k, v)| (k.parse().unwrap(), v.parse().unwrap())).collect()
+    }
+
+    const APP: [(&str, &str); 2] = [("x-forwarded-proto", "https"), ("x-forwarded-host", "app.example.com")];
+
+    #[test]
+    fn cookie_requests_need_the_apps_origin() {
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let mut pairs = APP.to_vec();
+            pairs.push(("cookie", "a=b"));
+            pairs.extend_from_slice(extra);
+            check_request(&headers(&pairs)).map_err(|e| e.code)
+        };
+        assert_eq!(with(&[("origin", "https://app.example.com")]), Ok(()));
+        assert_eq!(with(&[("referer", "https://App.Example.com/account")]), Ok(()));
+        assert_eq!(with(&[]), Err("MISSING_OR_NULL_ORIGIN"));
+        assert_eq!(with(&[("origin", "null")]), Err("MISSING_OR_NULL_ORIGIN"));
+        assert_eq!(with(&[("origin", "http://app.example.com")]), Err("INVALID_ORIGIN"), "scheme counts");
+        assert_eq!(with(&[("origin", "https://evil.example")]), Err("INVALID_ORIGIN"));
+        assert!(check_request(&headers(&[("origin", "https://evil.example")])).is_ok(), "no cookie, nothing to forge");
+    }
+
+    #[test]
+    fn callbacks_stay_on_the_app() {
+        let app = headers(&APP);
+        assert!(check_callback(Some("/dashboard"), &app).is_ok());
+        assert!(check_callback(Some("https://app.example.com/welcome"), &app).is_ok());
+        assert!(check_callback(None, &app).is_ok());
+        for bad in [
+            "//evil.example",
+            "https://evil.example/x",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "https://app.example.com@evil.example/",
+        ] {
+            assert_eq!(check_callback(Some(bad), &app).map_err(|e| e.code), Err("INVALID_CALLBACK_URL"), "{bad}");
+        }
+    }
+}

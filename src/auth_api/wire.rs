@@ -1,0 +1,106 @@
+//! The JSON the auth API reads and writes, field for field as better-auth's
+//! clients expect it (camelCase, times as ISO 8601 UTC with milliseconds).
+
+use crate::store::{EndUser, EndUserSession};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+fn iso(at: OffsetDateTime) -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserJson {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub email_verified: bool,
+    pub image: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<&EndUser> for UserJson {
+    fn from(user: &EndUser) -> Self {
+        Self {
+            id: user.id.clone(),
+            email: user.email.clone(),
+            name: user.name.clone(),
+            email_verified: user.email_verified,
+            image: user.image.clone(),
+            created_at: iso(user.created_at),
+            updated_at: iso(user.updated_at),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionJson {
+    pub id: String,
+    pub user_id: String,
+    pub expires_at: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub ip_address: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl From<&EndUserSession> for SessionJson {
+    fn from(session: &EndUserSession) -> Self {
+        Self {
+            id: session.id.clone(),
+            user_id: session.user_id.clone(),
+            expires_at: iso(session.expires_at),
+            created_at: iso(session.created_at),
+            updated_at: iso(session.updated_at),
+            ip_address: session.ip.clone(),
+            user_agent: session.user_agent.clone(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignUpBody {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub image: Option<String>,
+    #[serde(rename = "callbackURL")]
+    pub callback_url: Option<String>,
+    pub remember_me: Option<bool>,
+    pub project_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInBody {
+    pub email: String,
+    pub password: String,
+    #[serde(rename = "callbackURL")]
+    pub callback_url: Option<String>,
+    pub remember_me: Option<bool>,
+    pub project_id: Option<String>,
+}
+
+/// A body whose only field we read is `projectId`.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct EmptyBody {
+    pub project_id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_utc_with_milliseconds() {
+        let at = time::macros::datetime!(2024-03-05 06:07:08.123456 +02:00);
+        assert_eq!(iso(at), "2024-03-05T04:07:08.123Z");
+    }
+}

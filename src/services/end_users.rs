@@ -1,0 +1,213 @@
+//! A project's end users, the people who sign up to a customer's app through
+//! its key: signing up, signing in and out, and the session that says who
+//! they are. The project is always the one the key belongs to, resolved
+//! before a function here is called; nothing a request names can widen it.
+
+use crate::actor::RequestSource;
+use crate::auth::{ids, password, tokens};
+use crate::domain::{normalize_email, validate_name, FieldError};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::{EndUser, EndUserSession, NewEndUser, NewEndUserSession, StoreError};
+use rand::distr::{Alphanumeric, SampleString};
+use std::time::Instant;
+use time::{Duration, OffsetDateTime};
+
+/// A session lasts this long after its last refresh.
+pub const SESSION_LIFETIME: Duration = Duration::days(7);
+/// A session used after this long has its expiry moved forward again.
+const REFRESH_AFTER: Duration = Duration::days(1);
+/// The project's minimum password length, until projects can set their own.
+pub const PASSWORD_MIN: usize = 8;
+pub const PASSWORD_MAX: usize = 128;
+/// Longest image URL kept for a user.
+const IMAGE_MAX: usize = 2048;
+
+/// What a sign-up form sends.
+pub struct SignUp<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub password: &'a str,
+    pub image: Option<&'a str>,
+}
+
+/// A session just started: the token goes to the browser once (in its
+/// cookie) and is kept only as a hash.
+pub struct Started {
+    pub user: EndUser,
+    pub session: EndUserSession,
+    pub token: String,
+}
+
+/// A live session and whose it is. `refreshed` when its expiry just moved,
+/// so the cookie must be set again.
+pub struct Current {
+    pub user: EndUser,
+    pub session: EndUserSession,
+    pub refreshed: bool,
+}
+
+/// Creates the user and signs them in. Every field is checked before any
+/// work; the email is unique per project, ignoring case.
+pub async fn sign_up(
+    state: &AppState,
+    project_id: &str,
+    input: SignUp<'_>,
+    from: &RequestSource,
+) -> Result<Started, AppError> {
+    let mut errors = Vec::new();
+    let name = validate_name("name", input.name).map_err(|e| errors.push(e)).ok();
+    let email = normalize_email(input.email).map_err(|e| errors.push(e)).ok();
+    let _ = check_password(input.password).map_err(|e| errors.push(e));
+    let image = match input.image.map(str::trim).filter(|i| !i.is_empty()) {
+        Some(image) if image.chars().count() > IMAGE_MAX => {
+            errors.push(FieldError::new("image", format!("Use at most {IMAGE_MAX} characters.")));
+            None
+        }
+        other => other.map(str::to_string),
+    };
+    let (Some(name), Some(email), true) = (name, email, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let slot = state.password_slot()?;
+    let password_hash = password::hash(input.password.to_string()).await.map_err(|error| {
+        tracing::error!(%error, "hashing a new password");
+        AppError::Internal
+    })?;
+    drop(slot);
+    let now = OffsetDateTime::now_utc();
+    let new = NewEndUser {
+        id: ids::user_id(),
+        project_id: project_id.to_string(),
+        email,
+        name,
+        image,
+        password_hash: Some(password_hash),
+        email_verified: false,
+        at: now,
+    };
+    let user = state.store.insert_end_user(&new).await.map_err(|e| match e {
+        StoreError::Conflict(_) => AppError::from(FieldError::coded(
+            "email",
+            "taken",
+            "A user with this email already exists. Use another email.",
+        )),
+        other => other.into(),
+    })?;
+    tracing::info!(user = %user.id, project = %project_id, "end user signed up");
+    start(state, user, from, now).await
+}
+
+/// Checks the password and starts a session. An unknown email and a wrong
+/// password cost the same and answer the same; failures are limited per
+/// (project, email), under a high per-project ceiling (every request comes
+/// from the app server's address, so addresses tell nothing here).
+pub async fn sign_in(
+    state: &AppState,
+    project_id: &str,
+    email: &str,
+    password: &str,
+    from: &RequestSource,
+) -> Result<Started, AppError> {
+    let email = normalize_email(email).unwrap_or_default();
+    state.end_user_limits.check(project_id, &email, Instant::now()).map_err(AppError::RateLimited)?;
+    let credentials = match email.is_empty() || password.chars().count() > PASSWORD_MAX {
+        true => None,
+        false => state.store.end_user_credentials(project_id, &email).await?,
+    };
+    let (user, stored) = match credentials {
+        Some(c) => (Some(c.user), c.password_hash),
+        None => (None, None),
+    };
+    let slot = state.password_slot()?;
+    let matches = password::verify(password.to_string(), stored).await;
+    drop(slot);
+    let Some(user) = user.filter(|_| matches) else {
+        state.end_user_limits.failed(project_id, &email, Instant::now());
+        return Err(AppError::InvalidCredentials);
+    };
+    state.end_user_limits.succeeded(project_id, &email);
+    let now = OffsetDateTime::now_utc();
+    if is_banned(&user, now) {
+        return Err(AppError::Banned);
+    }
+    start(state, user, from, now).await
+}
+
+/// The live session behind `token` in this project, sliding its expiry
+/// when it was last refreshed a day ago or more. A token of another project,
+/// an expired session or a banned user is no session.
+pub async fn current(state: &AppState, project_id: &str, token: &str) -> Result<Option<Current>, AppError> {
+    let now = OffsetDateTime::now_utc();
+    let Some(mut session) = state.store.end_user_session(project_id, &tokens::hash(token), now).await? else {
+        return Ok(None);
+    };
+    let Some(user) = state.store.end_user(project_id, &session.user_id).await? else {
+        return Ok(None);
+    };
+    if is_banned(&user, now) {
+        return Ok(None);
+    }
+    let refreshed = now - session.updated_at >= REFRESH_AFTER;
+    if refreshed {
+        session.updated_at = now;
+        session.expires_at = now + SESSION_LIFETIME;
+        state.store.extend_end_user_session(&session.id, now, session.expires_at).await?;
+    }
+    Ok(Some(Current { user, session, refreshed }))
+}
+
+/// Ends the session behind `token`, if it is this project's.
+pub async fn sign_out(state: &AppState, project_id: &str, token: &str) -> Result<(), AppError> {
+    Ok(state.store.delete_end_user_session(project_id, &tokens::hash(token)).await?)
+}
+
+fn check_password(password: &str) -> Result<(), FieldError> {
+    let len = password.chars().count();
+    if len < PASSWORD_MIN {
+        return Err(FieldError::coded("password", "too_short", format!("Use at least {PASSWORD_MIN} characters.")));
+    }
+    if len > PASSWORD_MAX {
+        return Err(FieldError::coded("password", "too_long", format!("Use at most {PASSWORD_MAX} characters.")));
+    }
+    Ok(())
+}
+
+fn is_banned(user: &EndUser, now: OffsetDateTime) -> bool {
+    user.banned && user.ban_expires.is_none_or(|until| until > now)
+}
+
+async fn start(
+    state: &AppState,
+    user: EndUser,
+    from: &RequestSource,
+    now: OffsetDateTime,
+) -> Result<Started, AppError> {
+    // 32 base62 characters, about 190 bits; only its hash is stored.
+    let token = Alphanumeric.sample_string(&mut rand::rng(), 32);
+    let new = NewEndUserSession {
+        id: ids::session_id(),
+        project_id: user.project_id.clone(),
+        user_id: user.id.clone(),
+        token_hash: tokens::hash(&token),
+        at: now,
+        expires_at: now + SESSION_LIFETIME,
+        ip: from.ip.clone(),
+        user_agent: from.user_agent.clone(),
+    };
+    let session = state.store.insert_end_user_session(&new).await?;
+    Ok(Started { user, session, token })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_8_to_128_characters() {
+        assert_eq!(check_password("1234567").unwrap_err().code, "too_short");
+        assert!(check_password("12345678").is_ok());
+        assert!(check_password(&"é".repeat(128)).is_ok(), "characters, not bytes");
+        assert_eq!(check_password(&"x".repeat(129)).unwrap_err().code, "too_long");
+    }
+}

@@ -1,0 +1,47 @@
+//! SQL for a project's end users and their sessions (the auth API's
+//! records), and the signing secrets every instance shares.
+
+const USER_COLUMNS: &str = "id, project_id, email, name, image, email_verified, banned, ban_reason, ban_expires,
+    created_at, updated_at";
+
+pub(in crate::store) const INSERT_USER: &str = "INSERT INTO end_users
+    (id, project_id, email, name, image, password_hash, email_verified, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)";
+
+pub(in crate::store) fn user_by_id() -> String {
+    format!("SELECT {USER_COLUMNS} FROM end_users WHERE project_id = $1 AND id = $2")
+}
+
+pub(in crate::store) fn credentials() -> String {
+    format!("SELECT {USER_COLUMNS}, password_hash FROM end_users WHERE project_id = $1 AND email = $2")
+}
+
+const SESSION_COLUMNS: &str = "id, project_id, user_id, created_at, updated_at, expires_at, ip, user_agent";
+
+pub(in crate::store) const INSERT_SESSION: &str = "INSERT INTO end_user_sessions
+    (id, project_id, user_id, token_hash, created_at, updated_at, expires_at, ip, user_agent)
+    VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8)";
+
+pub(in crate::store) fn session_by_id() -> String {
+    format!("SELECT {SESSION_COLUMNS} FROM end_user_sessions WHERE id = $1")
+}
+
+/// A live session of the project by its token's hash.
+pub(in crate::store) fn session_by_token() -> String {
+    format!(
+        "SELECT {SESSION_COLUMNS} FROM end_user_sessions WHERE token_hash = $1 AND project_id = $2 AND expires_at > $3"
+    )
+}
+
+pub(in crate::store) const EXTEND_SESSION: &str =
+    "UPDATE end_user_sessions SET updated_at = $2, expires_at = $3 WHERE id = $1";
+
+pub(in crate::store) const DELETE_SESSION: &str =
+    "DELETE FROM end_user_sessions WHERE token_hash = $1 AND project_id = $2";
+
+pub(in crate::store) const SWEEP_SESSIONS: &str = "DELETE FROM end_user_sessions WHERE expires_at <= $1";
+
+pub(in crate::store) const INSERT_SECRET: &str =
+    "INSERT INTO server_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING";
+
+pub(in crate::store) const SECRET: &str = "SELECT value FROM server_secrets WHERE name = $1";
