@@ -213,6 +213,16 @@ impl Config {
         format!("http://{host}")
     }
 
+    /// This server's own URL, whatever the request says: the configured
+    /// public URL, else the listening address. The JWT issuer, so it never
+    /// depends on a `Host` header (an app's backend forwards its own).
+    pub fn own_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.addr),
+        }
+    }
+
     /// Cookies get the Secure flag when we are served over https.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))

@@ -60,6 +60,7 @@ pub async fn build_on(config: Config, store: Arc<dyn Store>) -> Result<Server, S
         sign_up_limits: SignUpLimits::new(config.signup_limit),
         password_queue: PasswordQueue::new(config.password_queue as usize),
         end_user_limits: EndUserLimits::default(),
+        jwt: Default::default(),
         cookies: CookieSigner::new(
             &store.server_secret(cookie_signing::SECRET_NAME, &cookie_signing::new_secret()).await?,
         ),

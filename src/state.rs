@@ -1,6 +1,7 @@
 //! What every request handler and server function can reach.
 
 use crate::auth::cookie_signing::CookieSigner;
+use crate::auth::jwt::JwtIssuer;
 use crate::auth::password::{PasswordQueue, QueueSlot};
 use crate::auth::rate_limit::{EndUserLimits, FailureLimiter, SignInLimits, SignUpLimits};
 use crate::auth::verify::KeyVerifier;
@@ -33,6 +34,8 @@ pub struct Shared {
     pub end_user_limits: EndUserLimits,
     /// Signs and checks end users' session cookies.
     pub cookies: CookieSigner,
+    /// Issues the JWTs apps' backends verify.
+    pub jwt: JwtIssuer,
 }
 
 impl Shared {

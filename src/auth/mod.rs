@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod cookie_signing;
 pub mod ids;
+pub mod jwt;
 pub mod key_cache;
 pub mod keys;
 pub mod password;

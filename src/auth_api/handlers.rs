@@ -123,6 +123,35 @@ pub async fn sign_out(
     Ok(with_cookies(Json(json!({"success": true})), cookies::clear(state.config.secure_cookies())))
 }
 
+/// `{"token": "<JWT>"}` for a signed-in session; 401 otherwise (the app's
+/// backend asks this to learn whether its visitor is signed in).
+pub async fn convex_token(
+    State(state): State<AppState>,
+    key: AppKey,
+    headers: HeaderMap,
+) -> Result<Response, AuthError> {
+    let token = cookies::session_token(&headers, &state.cookies).ok_or_else(AuthError::unauthorized)?;
+    let current = end_users::current(&state, key.project_id(), &token).await?.ok_or_else(AuthError::unauthorized)?;
+    Ok(Json(json!({"token": end_users::token(&state, &current).await?})).into_response())
+}
+
+/// The public keys, for any verifier; needs no key.
+pub async fn jwks(State(state): State<AppState>) -> Result<Json<Value>, AuthError> {
+    Ok(Json(end_users::jwks(&state).await?))
+}
+
+/// OpenID discovery for verifiers that start from the issuer.
+pub async fn openid_configuration(State(state): State<AppState>) -> Json<Value> {
+    let issuer = state.config.own_url();
+    Json(json!({
+        "issuer": issuer,
+        "jwks_uri": format!("{issuer}/api/auth/convex/jwks"),
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "response_types_supported": ["id_token"],
+        "subject_types_supported": ["public"],
+    }))
+}
+
 /// What the app's sign-in page reads to decide which form to show.
 pub async fn public_config(key: AppKey) -> Json<Value> {
     let _ = key;

@@ -1,7 +1,8 @@
 //! The end-user auth API a customer's app calls through its key, as
 //! better-auth's browser client and Banata's Next.js route handler send it
-//! (`../shared/docs/auth-api.md`): sign-up, sign-in, the session, sign-out
-//! and the public configuration, under `/api/auth/`. The key in `x-api-key`
+//! (`../shared/docs/auth-api.md`): sign-up, sign-in, the session, sign-out,
+//! the JWT for the app's backend with its keys and discovery document, and
+//! the public configuration, under `/api/auth/`. The key in `x-api-key`
 //! picks the project and nothing else; who the user is comes only from the
 //! session cookie. Errors are better-auth's `{code, message}`.
 //!
@@ -30,6 +31,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/auth/sign-in/email", post(handlers::sign_in))
         .route("/api/auth/get-session", get(handlers::get_session))
         .route("/api/auth/sign-out", post(handlers::sign_out))
+        .route("/api/auth/convex/token", get(handlers::convex_token))
+        .route("/api/auth/convex/jwks", get(handlers::jwks))
+        .route("/api/auth/convex/.well-known/openid-configuration", get(handlers::openid_configuration))
+        .route("/.well-known/openid-configuration", get(handlers::openid_configuration))
         .route("/api/auth/banata/config/public", post(handlers::public_config).get(handlers::public_config))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))

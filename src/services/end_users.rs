@@ -157,6 +157,40 @@ pub async fn current(state: &AppState, project_id: &str, token: &str) -> Result<
     Ok(Some(Current { user, session, refreshed }))
 }
 
+/// A JWT saying who is signed in, for the app's backend: `aud` is the
+/// project's id, so a token of one project fails another project's verifier.
+pub async fn token(state: &AppState, current: &Current) -> Result<String, AppError> {
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let (user, session) = (&current.user, &current.session);
+    let claims = || {
+        serde_json::json!({
+            "iss": state.config.own_url(),
+            "aud": user.project_id,
+            "sub": user.id,
+            "sessionId": session.id,
+            "email": user.email,
+            "name": user.name,
+            "emailVerified": user.email_verified,
+            "projectId": user.project_id,
+        })
+    };
+    state.jwt.token(&*state.store, &session.id, now, claims).await.map_err(|error| {
+        tracing::error!(%error, "issuing a JWT");
+        AppError::Internal
+    })
+}
+
+/// The public keys JWTs are verified with.
+pub async fn jwks(state: &AppState) -> Result<serde_json::Value, AppError> {
+    match state.jwt.signer(&*state.store).await {
+        Ok(signer) => Ok(signer.jwks()),
+        Err(error) => {
+            tracing::error!(%error, "loading the JWT signing key");
+            Err(AppError::Internal)
+        }
+    }
+}
+
 /// Ends the session behind `token`, if it is this project's.
 pub async fn sign_out(state: &AppState, project_id: &str, token: &str) -> Result<(), AppError> {
     Ok(state.store.delete_end_user_session(project_id, &tokens::hash(token)).await?)

@@ -241,6 +241,9 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes sessions that expired before `now`; returns how many.
     async fn sweep_end_user_sessions(&self, now: OffsetDateTime) -> Result<u64, StoreError>;
 
+    /// The shared secret `name`, if one was stored.
+    async fn load_secret(&self, name: &str) -> Result<Option<String>, StoreError>;
+
     /// The shared secret `name`: the stored one, or `candidate` when this is
     /// the first instance to ask (two first instances agree on one).
     async fn server_secret(&self, name: &str, candidate: &str) -> Result<String, StoreError>;

@@ -772,6 +772,12 @@ impl Store for Backend {
         Ok(swept.rows_affected())
     }
 
+    async fn load_secret(&self, name: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> =
+            sqlx::query_as(queries::end_users::SECRET).bind(name).fetch_optional(&self.pool).await?;
+        Ok(row.map(|(value,)| value))
+    }
+
     async fn server_secret(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
         sqlx::query(queries::end_users::INSERT_SECRET)
             .bind(name)

@@ -339,6 +339,76 @@ async fn the_public_config_says_what_to_show(backend: Backend) {
     assert_eq!(no_key.status, StatusCode::UNAUTHORIZED);
 }
 
+/// The claims of a JWT whose RS256 signature checks out against the JWKS.
+fn verified_claims(token: &str, jwks: &Value) -> Value {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use rsa::pkcs1v15::{Signature, VerifyingKey};
+    use rsa::signature::Verifier;
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 3, "{token}");
+    let decode = |part: &str| URL_SAFE_NO_PAD.decode(part).unwrap();
+    let header: Value = serde_json::from_slice(&decode(parts[0])).unwrap();
+    assert_eq!(header["alg"], "RS256");
+    let jwk = jwks["keys"].as_array().unwrap().iter().find(|k| k["kid"] == header["kid"]).expect("kid in the JWKS");
+    let big = |field: &str| rsa::BigUint::from_bytes_be(&decode(jwk[field].as_str().unwrap()));
+    let key = VerifyingKey::<sha2::Sha256>::new(rsa::RsaPublicKey::new(big("n"), big("e")).unwrap());
+    let signature = Signature::try_from(decode(parts[2]).as_slice()).unwrap();
+    key.verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &signature).expect("a valid signature");
+    serde_json::from_slice(&decode(parts[1])).unwrap()
+}
+
+/// The app's backend learns who is signed in from a JWT it can verify with
+/// the public keys; each project's tokens name that project as audience.
+async fn the_apps_backend_gets_a_verifiable_token(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let store = app.db.store().await;
+    let (a, b) = (Tenant::new(&store, "A").await, Tenant::new(&store, "B").await);
+    let browser = Browser::new(&app, &a.key);
+    let no_session = browser.get("/convex/token").await;
+    assert_eq!((no_session.status, no_session.body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("UNAUTHORIZED")));
+    let signed_up = browser.post("/sign-up/email", sign_up_body(&support::email(), "correct horse")).await;
+    let user = signed_up.body["user"].clone();
+
+    let got = browser.get("/convex/token").await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text);
+    let token = got.body["token"].as_str().unwrap().to_string();
+    // Public, with no key: verifiers fetch these on their own.
+    let jwks: Value =
+        support::client().get(app.url("/api/auth/convex/jwks")).send().await.unwrap().json().await.unwrap();
+    let claims = verified_claims(&token, &jwks);
+    assert_eq!(claims["sub"], user["id"]);
+    assert_eq!(claims["aud"], a.project_id.as_str());
+    assert_eq!(claims["projectId"], a.project_id.as_str());
+    assert_eq!(claims["email"], user["email"]);
+    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 900);
+    assert!(claims["sessionId"].as_str().unwrap().starts_with("ses_"));
+    let discovery: Value = support::client()
+        .get(app.url("/api/auth/convex/.well-known/openid-configuration"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(discovery["issuer"], claims["iss"], "the issuer is the one tokens name");
+    assert!(discovery["jwks_uri"].as_str().unwrap().ends_with("/api/auth/convex/jwks"));
+
+    // Asked again soon, the same token (no signature per page view).
+    assert_eq!(browser.get("/convex/token").await.body["token"], token.as_str());
+    // A's cookie under B's key is no session; after sign-out, none at all.
+    let crossed = Browser { key: b.key.clone(), http: browser.http.clone(), base: browser.base.clone() };
+    assert_eq!(crossed.get("/convex/token").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(browser.post("/sign-out", json!({})).await.status, StatusCode::OK);
+    assert_eq!(browser.get("/convex/token").await.status, StatusCode::UNAUTHORIZED);
+
+    // Every instance signs with the same stored key.
+    let second = TestApp::beside(&app, &[]).await;
+    let theirs: Value =
+        support::client().get(second.url("/api/auth/convex/jwks")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(theirs, jwks);
+}
+
 on_both_backends!(
     sign_up_sign_out_sign_in_with_a_cookie_jar,
     projects_never_cross,
@@ -346,4 +416,5 @@ on_both_backends!(
     origins_and_callbacks_are_checked,
     guessing_one_users_password_is_limited,
     the_public_config_says_what_to_show,
+    the_apps_backend_gets_a_verifiable_token,
 );

@@ -300,6 +300,10 @@ impl Store for LostAnswers {
         self.inner.sweep_end_user_sessions(now).await
     }
 
+    async fn load_secret(&self, name: &str) -> Result<Option<String>, StoreError> {
+        self.inner.load_secret(name).await
+    }
+
     async fn server_secret(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
         self.inner.server_secret(name, candidate).await
     }
