@@ -54,8 +54,8 @@ impl From<AppError> for AuthError {
                         )
                     }
                     ("email", _) => "INVALID_EMAIL",
-                    ("password", "too_short") => "PASSWORD_TOO_SHORT",
-                    ("password", "too_long") => "PASSWORD_TOO_LONG",
+                    ("password" | "newPassword", "too_short") => "PASSWORD_TOO_SHORT",
+                    ("password" | "newPassword", "too_long") => "PASSWORD_TOO_LONG",
                     _ => "VALIDATION_ERROR",
                 };
                 let message = match code {

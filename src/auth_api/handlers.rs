@@ -5,13 +5,16 @@ use super::cookies;
 use super::error::AuthError;
 use super::extract::{AppKey, AuthJson};
 use super::origin;
-use super::wire::{EmptyBody, SessionJson, SignInBody, SignUpBody, UserJson};
+use super::wire::{
+    ChangePasswordBody, EmptyBody, ListedSession, RevokeSessionBody, SessionJson, SignInBody, SignUpBody, UserJson,
+};
 use crate::actor::RequestSource;
-use crate::services::end_users::{self, SignUp, PASSWORD_MAX, PASSWORD_MIN};
+use crate::error::AppError;
+use crate::services::end_users::{self, Current, SignUp, PASSWORD_MAX, PASSWORD_MIN};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
@@ -130,8 +133,7 @@ pub async fn convex_token(
     key: AppKey,
     headers: HeaderMap,
 ) -> Result<Response, AuthError> {
-    let token = cookies::session_token(&headers, &state.cookies).ok_or_else(AuthError::unauthorized)?;
-    let current = end_users::current(&state, key.project_id(), &token).await?.ok_or_else(AuthError::unauthorized)?;
+    let current = signed_in(&state, &key, &headers).await?;
     Ok(Json(json!({"token": end_users::token(&state, &current).await?})).into_response())
 }
 
@@ -150,6 +152,136 @@ pub async fn openid_configuration(State(state): State<AppState>) -> Json<Value> 
         "response_types_supported": ["id_token"],
         "subject_types_supported": ["public"],
     }))
+}
+
+/// The session of this request in the key's project, or 401.
+async fn signed_in(state: &AppState, key: &AppKey, headers: &HeaderMap) -> Result<Current, AuthError> {
+    let token = cookies::session_token(headers, &state.cookies).ok_or_else(AuthError::unauthorized)?;
+    end_users::current(state, key.project_id(), &token).await?.ok_or_else(AuthError::unauthorized)
+}
+
+fn status_true() -> Response {
+    Json(json!({"status": true})).into_response()
+}
+
+/// `{name?, image?}`: the email cannot be changed here.
+pub async fn update_user(
+    State(state): State<AppState>,
+    key: AppKey,
+    headers: HeaderMap,
+    AuthJson(body): AuthJson<serde_json::Map<String, Value>>,
+) -> Result<Response, AuthError> {
+    key.same_project(body.get("projectId").and_then(Value::as_str))?;
+    origin::check_request(&headers)?;
+    let current = signed_in(&state, &key, &headers).await?;
+    if body.contains_key("email") {
+        return Err(AuthError::new(
+            StatusCode::BAD_REQUEST,
+            "EMAIL_CAN_NOT_BE_UPDATED",
+            "The email cannot be updated.",
+        ));
+    }
+    let name = match body.get("name") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(name)) => Some(name.as_str()),
+        Some(_) => return Err(AuthError::bad_body("name: wrong type.")),
+    };
+    let image = match body.get("image") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::String(image)) => Some(Some(image.as_str())),
+        Some(_) => return Err(AuthError::bad_body("image: wrong type.")),
+    };
+    end_users::update_profile(&state, &current, name, image).await?;
+    Ok(status_true())
+}
+
+/// `{currentPassword, newPassword, revokeOtherSessions?}` → `{token, user}`,
+/// `token` being a new session's when the others were ended.
+pub async fn change_password(
+    State(state): State<AppState>,
+    key: AppKey,
+    source: RequestSource,
+    headers: HeaderMap,
+    AuthJson(body): AuthJson<ChangePasswordBody>,
+) -> Result<Response, AuthError> {
+    key.same_project(body.project_id.as_deref())?;
+    origin::check_request(&headers)?;
+    let current = signed_in(&state, &key, &headers).await?;
+    let revoke = body.revoke_other_sessions == Some(true);
+    let started =
+        end_users::change_password(&state, &current, &body.current_password, &body.new_password, revoke, &source)
+            .await
+            .map_err(|error| match error {
+                AppError::InvalidCredentials => {
+                    AuthError::new(StatusCode::BAD_REQUEST, "INVALID_PASSWORD", "The current password is wrong.")
+                }
+                other => other.into(),
+            })?;
+    let user = UserJson::from(&current.user);
+    Ok(match started {
+        Some(started) => {
+            let remember = !cookies::dont_remember(&headers);
+            let set = cookies::set(&started.token, &state.cookies, state.config.secure_cookies(), remember);
+            with_cookies(Json(json!({"token": started.token, "user": user})), set)
+        }
+        None => Json(json!({"token": null, "user": user})).into_response(),
+    })
+}
+
+/// The user's live sessions, each with a handle in `token`.
+pub async fn list_sessions(
+    State(state): State<AppState>,
+    key: AppKey,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Vec<ListedSession>>, AuthError> {
+    key.same_project(query_project(query.as_deref()).as_deref())?;
+    let current = signed_in(&state, &key, &headers).await?;
+    let sessions = end_users::sessions(&state, &current).await?;
+    Ok(Json(sessions.iter().map(|s| ListedSession { session: SessionJson::from(s), token: s.id.clone() }).collect()))
+}
+
+/// Ends one of the user's sessions by its listed handle.
+pub async fn revoke_session(
+    State(state): State<AppState>,
+    key: AppKey,
+    headers: HeaderMap,
+    AuthJson(body): AuthJson<RevokeSessionBody>,
+) -> Result<Response, AuthError> {
+    key.same_project(body.project_id.as_deref())?;
+    origin::check_request(&headers)?;
+    let current = signed_in(&state, &key, &headers).await?;
+    end_users::end_session(&state, &current, &body.token).await?;
+    Ok(status_true())
+}
+
+/// Ends every session of the user, this one too.
+pub async fn revoke_sessions(
+    State(state): State<AppState>,
+    key: AppKey,
+    headers: HeaderMap,
+    AuthJson(body): AuthJson<EmptyBody>,
+) -> Result<Response, AuthError> {
+    key.same_project(body.project_id.as_deref())?;
+    origin::check_request(&headers)?;
+    let current = signed_in(&state, &key, &headers).await?;
+    end_users::end_sessions(&state, &current, false).await?;
+    Ok(with_cookies(status_true(), cookies::clear(state.config.secure_cookies())))
+}
+
+/// Ends every session of the user but this one.
+pub async fn revoke_other_sessions(
+    State(state): State<AppState>,
+    key: AppKey,
+    headers: HeaderMap,
+    AuthJson(body): AuthJson<EmptyBody>,
+) -> Result<Response, AuthError> {
+    key.same_project(body.project_id.as_deref())?;
+    origin::check_request(&headers)?;
+    let current = signed_in(&state, &key, &headers).await?;
+    end_users::end_sessions(&state, &current, true).await?;
+    Ok(status_true())
 }
 
 /// What the app's sign-in page reads to decide which form to show.

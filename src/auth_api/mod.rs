@@ -1,8 +1,9 @@
 //! The end-user auth API a customer's app calls through its key, as
 //! better-auth's browser client and Banata's Next.js route handler send it
 //! (`../shared/docs/auth-api.md`): sign-up, sign-in, the session, sign-out,
-//! the JWT for the app's backend with its keys and discovery document, and
-//! the public configuration, under `/api/auth/`. The key in `x-api-key`
+//! the self-service endpoints of an app's account page (profile, password,
+//! sessions), the JWT for the app's backend with its keys and discovery
+//! document, and the public configuration, under `/api/auth/`. The key in `x-api-key`
 //! picks the project and nothing else; who the user is comes only from the
 //! session cookie. Errors are better-auth's `{code, message}`.
 //!
@@ -31,6 +32,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/auth/sign-in/email", post(handlers::sign_in))
         .route("/api/auth/get-session", get(handlers::get_session))
         .route("/api/auth/sign-out", post(handlers::sign_out))
+        .route("/api/auth/update-user", post(handlers::update_user))
+        .route("/api/auth/change-password", post(handlers::change_password))
+        .route("/api/auth/list-sessions", get(handlers::list_sessions))
+        .route("/api/auth/revoke-session", post(handlers::revoke_session))
+        .route("/api/auth/revoke-sessions", post(handlers::revoke_sessions))
+        .route("/api/auth/revoke-other-sessions", post(handlers::revoke_other_sessions))
         .route("/api/auth/convex/token", get(handlers::convex_token))
         .route("/api/auth/convex/jwks", get(handlers::jwks))
         .route("/api/auth/convex/.well-known/openid-configuration", get(handlers::openid_configuration))

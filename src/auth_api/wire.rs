@@ -87,6 +87,33 @@ pub struct SignInBody {
     pub project_id: Option<String>,
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangePasswordBody {
+    pub current_password: String,
+    pub new_password: String,
+    pub revoke_other_sessions: Option<bool>,
+    pub project_id: Option<String>,
+}
+
+/// `token` is the listed handle of a session (its id), never its secret.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevokeSessionBody {
+    pub token: String,
+    pub project_id: Option<String>,
+}
+
+/// A session as `list-sessions` shows it: `token` is a handle that
+/// `revoke-session` accepts for this user only, not the session's secret.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListedSession {
+    #[serde(flatten)]
+    pub session: SessionJson,
+    pub token: String,
+}
+
 /// A body whose only field we read is `projectId`.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]

@@ -238,6 +238,47 @@ pub trait Store: Send + Sync + 'static {
     /// Ends the project's session with this token hash, if there is one.
     async fn delete_end_user_session(&self, project_id: &str, token_hash: &str) -> Result<(), StoreError>;
 
+    /// Changes the user's name and/or image (`Some(None)` removes the image).
+    /// `NotFound` for another project's user.
+    async fn update_end_user_profile(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        name: Option<&str>,
+        image: Option<Option<&str>>,
+        at: OffsetDateTime,
+    ) -> Result<EndUser, StoreError>;
+
+    /// Replaces the password and, with `end_sessions`, ends every session of
+    /// the user in the same transaction.
+    async fn set_end_user_password(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        password_hash: &str,
+        end_sessions: bool,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+
+    /// The user's live sessions, most recently used first.
+    async fn end_user_sessions(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<Vec<EndUserSession>, StoreError>;
+
+    /// Ends one session of the user by its id; `NotFound` if it is not theirs.
+    async fn end_end_user_session(&self, project_id: &str, user_id: &str, session_id: &str) -> Result<(), StoreError>;
+
+    /// Ends every session of the user but `keep`; returns how many.
+    async fn end_end_user_sessions(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        keep: Option<&str>,
+    ) -> Result<u64, StoreError>;
+
     /// Deletes sessions that expired before `now`; returns how many.
     async fn sweep_end_user_sessions(&self, now: OffsetDateTime) -> Result<u64, StoreError>;
 

@@ -767,6 +767,109 @@ impl Store for Backend {
         Ok(())
     }
 
+    async fn update_end_user_profile(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        name: Option<&str>,
+        image: Option<Option<&str>>,
+        at: OffsetDateTime,
+    ) -> Result<EndUser, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query(queries::end_users::UPDATE_PROFILE)
+            .bind(project_id)
+            .bind(user_id)
+            .bind(name)
+            .bind(image.flatten())
+            .bind(image.is_some())
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let user = sqlx::query_as::<_, EndUser>(&queries::end_users::user_by_id())
+            .bind(project_id)
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    async fn set_end_user_password(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        password_hash: &str,
+        end_sessions: bool,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query(queries::end_users::SET_PASSWORD)
+            .bind(project_id)
+            .bind(user_id)
+            .bind(password_hash)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if end_sessions {
+            sqlx::query(queries::end_users::DELETE_SESSIONS_OF_USER)
+                .bind(project_id)
+                .bind(user_id)
+                .bind(None::<&str>)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn end_user_sessions(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<Vec<EndUserSession>, StoreError> {
+        Ok(sqlx::query_as::<_, EndUserSession>(&queries::end_users::sessions_of_user())
+            .bind(project_id)
+            .bind(user_id)
+            .bind(now)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn end_end_user_session(&self, project_id: &str, user_id: &str, session_id: &str) -> Result<(), StoreError> {
+        let ended = sqlx::query(queries::end_users::DELETE_SESSION_BY_ID)
+            .bind(project_id)
+            .bind(user_id)
+            .bind(session_id)
+            .execute(&self.pool)
+            .await?;
+        match ended.rows_affected() {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
+        }
+    }
+
+    async fn end_end_user_sessions(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        keep: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        let ended = sqlx::query(queries::end_users::DELETE_SESSIONS_OF_USER)
+            .bind(project_id)
+            .bind(user_id)
+            .bind(keep)
+            .execute(&self.pool)
+            .await?;
+        Ok(ended.rows_affected())
+    }
+
     async fn sweep_end_user_sessions(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
         let swept = sqlx::query(queries::end_users::SWEEP_SESSIONS).bind(now).execute(&self.pool).await?;
         Ok(swept.rows_affected())

@@ -409,6 +409,106 @@ async fn the_apps_backend_gets_a_verifiable_token(backend: Backend) {
     assert_eq!(theirs, jwks);
 }
 
+/// What an app's account page calls: profile, password and sessions, each
+/// for the signed-in user only.
+async fn an_account_page_manages_its_own_user(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let store = app.db.store().await;
+    let tenant = Tenant::new(&store, "Accounts").await;
+    let email = support::email();
+    let laptop = Browser::new(&app, &tenant.key);
+    assert_eq!(laptop.post("/sign-up/email", sign_up_body(&email, "correct horse")).await.status, StatusCode::OK);
+    let phone = Browser::new(&app, &tenant.key);
+    let signed_in = phone.post("/sign-in/email", json!({"email": email, "password": "correct horse"})).await;
+    assert_eq!(signed_in.status, StatusCode::OK);
+    let other = Browser::new(&app, &tenant.key);
+    assert_eq!(
+        other.post("/sign-up/email", sign_up_body(&support::email(), "other horse")).await.status,
+        StatusCode::OK
+    );
+
+    // Profile: name and image; never the email; wrong types refused.
+    assert_eq!(
+        laptop.post("/update-user", json!({"name": "Ada Renamed", "image": "https://img.example/a.png"})).await.body,
+        json!({"status": true})
+    );
+    let session = laptop.session().await;
+    assert_eq!(
+        (session["user"]["name"].as_str(), session["user"]["image"].as_str()),
+        (Some("Ada Renamed"), Some("https://img.example/a.png"))
+    );
+    let email_change = laptop.post("/update-user", json!({"email": "new@example.com"})).await;
+    assert_eq!(
+        (email_change.status, email_change.body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("EMAIL_CAN_NOT_BE_UPDATED"))
+    );
+    assert_eq!(laptop.post("/update-user", json!({"name": ""})).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(laptop.post("/update-user", json!({"name": 7})).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(laptop.post("/update-user", json!({"image": null})).await.status, StatusCode::OK);
+    assert_eq!(laptop.session().await["user"]["image"], Value::Null);
+    assert_eq!(laptop.session().await["user"]["email"], email, "unchanged");
+    let signed_out = Browser::new(&app, &tenant.key);
+    assert_eq!(signed_out.post("/update-user", json!({"name": "x"})).await.status, StatusCode::UNAUTHORIZED);
+
+    // Sessions: two browsers listed, with handles and never a secret.
+    let listed = laptop.get("/list-sessions").await;
+    assert_eq!(listed.status, StatusCode::OK);
+    let sessions = listed.body.as_array().unwrap().clone();
+    assert_eq!(sessions.len(), 2, "{sessions:?}");
+    let phone_token = signed_in.body["token"].as_str().unwrap();
+    assert!(!listed.text.contains(phone_token), "no session secret in a list");
+    let laptop_handle = laptop.session().await["session"]["id"].clone();
+    let phone_handle =
+        sessions.iter().map(|s| s["token"].as_str().unwrap()).find(|h| *h != laptop_handle).unwrap().to_string();
+    assert!(phone_handle.starts_with("ses_"));
+    // Someone else, or nobody, cannot end it.
+    assert_eq!(other.post("/revoke-session", json!({"token": phone_handle})).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(laptop.post("/revoke-session", json!({"token": "ses_unknown"})).await.status, StatusCode::NOT_FOUND);
+    assert!(phone.session().await["user"].is_object());
+    assert_eq!(laptop.post("/revoke-session", json!({"token": phone_handle})).await.body, json!({"status": true}));
+    assert_eq!(phone.session().await, Value::Null, "the phone is signed out");
+
+    // Password: the current one is required; length rules hold; the other
+    // sessions end when asked, and this browser gets a new session.
+    let phone_again = phone.post("/sign-in/email", json!({"email": email, "password": "correct horse"})).await;
+    assert_eq!(phone_again.status, StatusCode::OK);
+    let wrong =
+        laptop.post("/change-password", json!({"currentPassword": "wrong", "newPassword": "battery staple"})).await;
+    assert_eq!((wrong.status, wrong.body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("INVALID_PASSWORD")));
+    let short =
+        laptop.post("/change-password", json!({"currentPassword": "correct horse", "newPassword": "short"})).await;
+    assert_eq!(short.body["code"], "PASSWORD_TOO_SHORT");
+    let kept = laptop
+        .post("/change-password", json!({"currentPassword": "correct horse", "newPassword": "battery staple"}))
+        .await;
+    assert_eq!((kept.status, &kept.body["token"]), (StatusCode::OK, &Value::Null));
+    assert!(phone.session().await["user"].is_object(), "other sessions kept unless asked");
+    let changed = laptop
+        .post(
+            "/change-password",
+            json!({"currentPassword": "battery staple", "newPassword": "horse battery", "revokeOtherSessions": true}),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
+    assert!(changed.body["token"].is_string());
+    assert_eq!(phone.session().await, Value::Null, "ended with the change");
+    assert!(laptop.session().await["user"].is_object(), "this browser has its new session");
+    let old = Browser::new(&app, &tenant.key)
+        .post("/sign-in/email", json!({"email": email, "password": "correct horse"}))
+        .await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED, "the old password is gone");
+
+    // Revoke the others, then all.
+    let phone_last = phone.post("/sign-in/email", json!({"email": email, "password": "horse battery"})).await;
+    assert_eq!(phone_last.status, StatusCode::OK);
+    assert_eq!(laptop.post("/revoke-other-sessions", json!({})).await.body, json!({"status": true}));
+    assert_eq!(phone.session().await, Value::Null);
+    assert!(laptop.session().await["user"].is_object());
+    assert_eq!(laptop.post("/revoke-sessions", json!({})).await.status, StatusCode::OK);
+    assert_eq!(laptop.session().await, Value::Null);
+    assert!(other.session().await["user"].is_object(), "another user of the app is untouched");
+}
+
 on_both_backends!(
     sign_up_sign_out_sign_in_with_a_cookie_jar,
     projects_never_cross,
@@ -417,4 +517,5 @@ on_both_backends!(
     guessing_one_users_password_is_limited,
     the_public_config_says_what_to_show,
     the_apps_backend_gets_a_verifiable_token,
+    an_account_page_manages_its_own_user,
 );

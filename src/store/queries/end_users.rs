@@ -16,6 +16,14 @@ pub(in crate::store) fn credentials() -> String {
     format!("SELECT {USER_COLUMNS}, password_hash FROM end_users WHERE project_id = $1 AND email = $2")
 }
 
+/// Binds: project, id, name, image, whether to change the image, time.
+pub(in crate::store) const UPDATE_PROFILE: &str = "UPDATE end_users
+    SET name = COALESCE($3, name), image = CASE WHEN $5 THEN $4 ELSE image END, updated_at = $6
+    WHERE project_id = $1 AND id = $2";
+
+pub(in crate::store) const SET_PASSWORD: &str =
+    "UPDATE end_users SET password_hash = $3, updated_at = $4 WHERE project_id = $1 AND id = $2";
+
 const SESSION_COLUMNS: &str = "id, project_id, user_id, created_at, updated_at, expires_at, ip, user_agent";
 
 pub(in crate::store) const INSERT_SESSION: &str = "INSERT INTO end_user_sessions
@@ -32,6 +40,21 @@ pub(in crate::store) fn session_by_token() -> String {
         "SELECT {SESSION_COLUMNS} FROM end_user_sessions WHERE token_hash = $1 AND project_id = $2 AND expires_at > $3"
     )
 }
+
+/// A user's live sessions, most recently used first.
+pub(in crate::store) fn sessions_of_user() -> String {
+    format!(
+        "SELECT {SESSION_COLUMNS} FROM end_user_sessions
+        WHERE project_id = $1 AND user_id = $2 AND expires_at > $3 ORDER BY updated_at DESC, id"
+    )
+}
+
+pub(in crate::store) const DELETE_SESSION_BY_ID: &str =
+    "DELETE FROM end_user_sessions WHERE project_id = $1 AND user_id = $2 AND id = $3";
+
+/// Every session of a user but the one with id $3 (none spared when $3 is null).
+pub(in crate::store) const DELETE_SESSIONS_OF_USER: &str =
+    "DELETE FROM end_user_sessions WHERE project_id = $1 AND user_id = $2 AND ($3 IS NULL OR id <> $3)";
 
 pub(in crate::store) const EXTEND_SESSION: &str =
     "UPDATE end_user_sessions SET updated_at = $2, expires_at = $3 WHERE id = $1";

@@ -296,6 +296,50 @@ impl Store for LostAnswers {
         self.inner.delete_end_user_session(project_id, token_hash).await
     }
 
+    async fn update_end_user_profile(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        name: Option<&str>,
+        image: Option<Option<&str>>,
+        at: OffsetDateTime,
+    ) -> Result<EndUser, StoreError> {
+        self.inner.update_end_user_profile(project_id, user_id, name, image, at).await
+    }
+
+    async fn set_end_user_password(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        password_hash: &str,
+        end_sessions: bool,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.inner.set_end_user_password(project_id, user_id, password_hash, end_sessions, at).await
+    }
+
+    async fn end_user_sessions(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<Vec<EndUserSession>, StoreError> {
+        self.inner.end_user_sessions(project_id, user_id, now).await
+    }
+
+    async fn end_end_user_session(&self, project_id: &str, user_id: &str, session_id: &str) -> Result<(), StoreError> {
+        self.inner.end_end_user_session(project_id, user_id, session_id).await
+    }
+
+    async fn end_end_user_sessions(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        keep: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        self.inner.end_end_user_sessions(project_id, user_id, keep).await
+    }
+
     async fn sweep_end_user_sessions(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
         self.inner.sweep_end_user_sessions(now).await
     }
