@@ -1,5 +1,6 @@
 //! The admin API applications call with their key, as existing Banata
-//! clients (the admin SDK) expect it: `/api/auth/api-key/*`, JSON in and out,
+//! clients (the admin SDK) expect it: `/api/auth/api-key/*` (keys) and
+//! `/api/auth/admin/*` (the project's end users), JSON in and out,
 //! the contract's errors, and an OpenAPI document generated from this code.
 //! It takes no cookies, so it sits outside the dashboard's session and CSRF
 //! layers.
@@ -10,6 +11,8 @@ mod handlers;
 mod input;
 mod openapi;
 pub mod types;
+mod user_handlers;
+pub mod user_types;
 
 pub use error::ApiError;
 pub use handlers::NEXT_CURSOR;
@@ -30,6 +33,15 @@ pub fn router() -> Router<AppState> {
         .route("/api/auth/api-key/delete", post(handlers::delete))
         .route("/api/auth/api-key/roll", post(handlers::roll))
         .route("/api/auth/api-key/whoami", get(handlers::whoami))
+        .route("/api/auth/admin/list-users", post(user_handlers::list_users))
+        .route("/api/auth/admin/get-user", post(user_handlers::get_user))
+        .route("/api/auth/admin/create-user", post(user_handlers::create_user))
+        .route("/api/auth/admin/remove-user", post(user_handlers::remove_user))
+        .route("/api/auth/admin/ban-user", post(user_handlers::ban_user))
+        .route("/api/auth/admin/unban-user", post(user_handlers::unban_user))
+        .route("/api/auth/admin/list-user-sessions", post(user_handlers::list_user_sessions))
+        .route("/api/auth/admin/revoke-user-session", post(user_handlers::revoke_user_session))
+        .route("/api/auth/admin/revoke-user-sessions", post(user_handlers::revoke_user_sessions))
         .route("/api/auth/{*rest}", any(handlers::unknown))
         .route("/api/openapi.json", get(openapi::document))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -6,6 +6,11 @@ use super::types::{
     ApiKeyObject, CreateKeyRequest, CreatedApiKey, DeleteKeyRequest, ErrorBody, FieldProblem, RollKeyRequest, Success,
     Whoami, WhoamiKey, WhoamiProject,
 };
+use super::user_handlers;
+use super::user_types::{
+    BanUserRequest, CreateUserRequest, ListUsersRequest, SessionIdRequest, SessionList, SessionObject, UserEnvelope,
+    UserIdRequest, UserList, UserObject,
+};
 use axum::http::header;
 use axum::response::IntoResponse;
 use std::sync::LazyLock;
@@ -16,9 +21,24 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "Banata admin API",
-        description = "Manage a project's API keys with one of its keys. The key alone decides the project."
+        description = "Manage a project's API keys and end users with one of its keys. The key alone decides the project."
     ),
-    paths(handlers::create, handlers::list, handlers::roll, handlers::delete, handlers::whoami),
+    paths(
+        handlers::create,
+        handlers::list,
+        handlers::roll,
+        handlers::delete,
+        handlers::whoami,
+        user_handlers::list_users,
+        user_handlers::get_user,
+        user_handlers::create_user,
+        user_handlers::remove_user,
+        user_handlers::ban_user,
+        user_handlers::unban_user,
+        user_handlers::list_user_sessions,
+        user_handlers::revoke_user_session,
+        user_handlers::revoke_user_sessions
+    ),
     components(schemas(
         ApiKeyObject,
         CreatedApiKey,
@@ -30,11 +50,22 @@ use utoipa::{Modify, OpenApi};
         WhoamiProject,
         WhoamiKey,
         ErrorBody,
-        FieldProblem
+        FieldProblem,
+        UserObject,
+        UserEnvelope,
+        UserList,
+        SessionObject,
+        SessionList,
+        ListUsersRequest,
+        UserIdRequest,
+        CreateUserRequest,
+        BanUserRequest,
+        SessionIdRequest
     )),
     modifiers(&KeySchemes),
     tags(
         (name = "API keys", description = "Create, list and revoke the project's keys"),
+        (name = "Users", description = "The project's end users and their sessions (the SDK's userManagement)"),
         (name = "Troubleshooting", description = "Which project a key acts on")
     )
 )]

@@ -55,10 +55,26 @@ pub async fn sign_up(
     input: SignUp<'_>,
     from: &RequestSource,
 ) -> Result<Started, AppError> {
+    let user = create(state, project_id, &input, Some(input.password), false).await?;
+    tracing::info!(user = %user.id, project = %project_id, "end user signed up");
+    start(state, user, from, OffsetDateTime::now_utc()).await
+}
+
+/// Writes a new user of the project (for sign-up, and for the admin API
+/// and dashboard, which may make one without a password).
+pub(super) async fn create(
+    state: &AppState,
+    project_id: &str,
+    input: &SignUp<'_>,
+    password: Option<&str>,
+    email_verified: bool,
+) -> Result<EndUser, AppError> {
     let mut errors = Vec::new();
     let name = validate_name("name", input.name).map_err(|e| errors.push(e)).ok();
     let email = normalize_email(input.email).map_err(|e| errors.push(e)).ok();
-    let _ = check_password(input.password).map_err(|e| errors.push(e));
+    if let Some(password) = password {
+        let _ = check_password(password).map_err(|e| errors.push(e));
+    }
     let image = match input.image.map(str::trim).filter(|i| !i.is_empty()) {
         Some(image) if image.chars().count() > IMAGE_MAX => {
             errors.push(FieldError::new("image", format!("Use at most {IMAGE_MAX} characters.")));
@@ -69,33 +85,34 @@ pub async fn sign_up(
     let (Some(name), Some(email), true) = (name, email, errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
     };
-    let slot = state.password_slot()?;
-    let password_hash = password::hash(input.password.to_string()).await.map_err(|error| {
-        tracing::error!(%error, "hashing a new password");
-        AppError::Internal
-    })?;
-    drop(slot);
-    let now = OffsetDateTime::now_utc();
+    let password_hash = match password {
+        Some(password) => {
+            let _slot = state.password_slot()?;
+            Some(password::hash(password.to_string()).await.map_err(|error| {
+                tracing::error!(%error, "hashing a new password");
+                AppError::Internal
+            })?)
+        }
+        None => None,
+    };
     let new = NewEndUser {
         id: ids::user_id(),
         project_id: project_id.to_string(),
         email,
         name,
         image,
-        password_hash: Some(password_hash),
-        email_verified: false,
-        at: now,
+        password_hash,
+        email_verified,
+        at: OffsetDateTime::now_utc(),
     };
-    let user = state.store.insert_end_user(&new).await.map_err(|e| match e {
+    state.store.insert_end_user(&new).await.map_err(|e| match e {
         StoreError::Conflict(_) => AppError::from(FieldError::coded(
             "email",
             "taken",
             "A user with this email already exists. Use another email.",
         )),
         other => other.into(),
-    })?;
-    tracing::info!(user = %user.id, project = %project_id, "end user signed up");
-    start(state, user, from, now).await
+    })
 }
 
 /// Checks the password and starts a session. An unknown email and a wrong

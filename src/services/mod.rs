@@ -10,6 +10,7 @@
 
 pub mod audit;
 mod caller;
+pub mod end_user_admin;
 pub mod end_users;
 pub mod keys;
 pub mod members;

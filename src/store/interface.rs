@@ -238,6 +238,26 @@ pub trait Store: Send + Sync + 'static {
     /// Ends the project's session with this token hash, if there is one.
     async fn delete_end_user_session(&self, project_id: &str, token_hash: &str) -> Result<(), StoreError>;
 
+    /// A page of the project's users, newest first, whose email or name
+    /// contains `search` (any case), and how many match in all.
+    async fn list_end_users(
+        &self,
+        project_id: &str,
+        search: Option<&str>,
+        limit: u32,
+        offset: u32,
+    ) -> Result<(Vec<EndUser>, i64), StoreError>;
+
+    /// Deletes the user with their sessions; `NotFound` for another project's.
+    async fn delete_end_user(&self, project_id: &str, user_id: &str) -> Result<(), StoreError>;
+
+    /// Bans (ending every session, in the same transaction) or unbans.
+    /// `NotFound` for another project's user.
+    async fn set_end_user_ban(&self, project_id: &str, user_id: &str, ban: &EndUserBan) -> Result<EndUser, StoreError>;
+
+    /// Ends the project's session with this id, whoever's it is.
+    async fn end_project_session(&self, project_id: &str, session_id: &str) -> Result<(), StoreError>;
+
     /// Changes the user's name and/or image (`Some(None)` removes the image).
     /// `NotFound` for another project's user.
     async fn update_end_user_profile(

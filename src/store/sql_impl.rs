@@ -767,6 +767,76 @@ impl Store for Backend {
         Ok(())
     }
 
+    async fn list_end_users(
+        &self,
+        project_id: &str,
+        search: Option<&str>,
+        limit: u32,
+        offset: u32,
+    ) -> Result<(Vec<EndUser>, i64), StoreError> {
+        let pattern = search.map_or_else(|| "%".to_string(), queries::keys::like_pattern);
+        let users = sqlx::query_as::<_, EndUser>(&queries::end_users::page(limit, offset))
+            .bind(project_id)
+            .bind(&pattern)
+            .fetch_all(&self.pool)
+            .await?;
+        let (total,): (i64,) =
+            sqlx::query_as(queries::end_users::COUNT).bind(project_id).bind(&pattern).fetch_one(&self.pool).await?;
+        Ok((users, total))
+    }
+
+    async fn delete_end_user(&self, project_id: &str, user_id: &str) -> Result<(), StoreError> {
+        let deleted =
+            sqlx::query(queries::end_users::DELETE_USER).bind(project_id).bind(user_id).execute(&self.pool).await?;
+        match deleted.rows_affected() {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
+        }
+    }
+
+    async fn set_end_user_ban(&self, project_id: &str, user_id: &str, ban: &EndUserBan) -> Result<EndUser, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query(queries::end_users::SET_BAN)
+            .bind(project_id)
+            .bind(user_id)
+            .bind(ban.banned)
+            .bind(ban.reason.as_deref())
+            .bind(ban.expires)
+            .bind(ban.at)
+            .execute(&mut *tx)
+            .await?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if ban.banned {
+            sqlx::query(queries::end_users::DELETE_SESSIONS_OF_USER)
+                .bind(project_id)
+                .bind(user_id)
+                .bind(None::<&str>)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let user = sqlx::query_as::<_, EndUser>(&queries::end_users::user_by_id())
+            .bind(project_id)
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    async fn end_project_session(&self, project_id: &str, session_id: &str) -> Result<(), StoreError> {
+        let ended = sqlx::query(queries::end_users::DELETE_PROJECT_SESSION)
+            .bind(project_id)
+            .bind(session_id)
+            .execute(&self.pool)
+            .await?;
+        match ended.rows_affected() {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
+        }
+    }
+
     async fn update_end_user_profile(
         &self,
         project_id: &str,

@@ -229,3 +229,12 @@ pub struct EndUserSession {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
 }
+
+/// A ban to set (or lift, with `banned: false`).
+#[derive(Clone, Debug)]
+pub struct EndUserBan {
+    pub banned: bool,
+    pub reason: Option<String>,
+    pub expires: Option<OffsetDateTime>,
+    pub at: OffsetDateTime,
+}

@@ -7,6 +7,7 @@
 mod support;
 
 mod admin_api;
+mod admin_users;
 mod audit;
 mod auth_api;
 mod cache_invalidation;

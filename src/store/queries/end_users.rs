@@ -16,6 +16,27 @@ pub(in crate::store) fn credentials() -> String {
     format!("SELECT {USER_COLUMNS}, password_hash FROM end_users WHERE project_id = $1 AND email = $2")
 }
 
+/// A page of a project's users, newest first, optionally those whose email
+/// or name contains the pattern ($2, a LIKE pattern; `%` for all).
+pub(in crate::store) fn page(limit: u32, offset: u32) -> String {
+    format!(
+        "SELECT {USER_COLUMNS} FROM end_users WHERE project_id = $1 AND (email LIKE $2 ESCAPE '\\' OR lower(name) LIKE $2 ESCAPE '\\')
+        ORDER BY created_at DESC, id DESC LIMIT {limit} OFFSET {offset}"
+    )
+}
+
+pub(in crate::store) const COUNT: &str = "SELECT count(*) FROM end_users
+    WHERE project_id = $1 AND (email LIKE $2 ESCAPE '\\' OR lower(name) LIKE $2 ESCAPE '\\')";
+
+pub(in crate::store) const DELETE_USER: &str = "DELETE FROM end_users WHERE project_id = $1 AND id = $2";
+
+pub(in crate::store) const SET_BAN: &str = "UPDATE end_users
+    SET banned = $3, ban_reason = $4, ban_expires = $5, updated_at = $6 WHERE project_id = $1 AND id = $2";
+
+/// A session of the project by its id (the handle), whoever's it is.
+pub(in crate::store) const DELETE_PROJECT_SESSION: &str =
+    "DELETE FROM end_user_sessions WHERE project_id = $1 AND id = $2";
+
 /// Binds: project, id, name, image, whether to change the image, time.
 pub(in crate::store) const UPDATE_PROFILE: &str = "UPDATE end_users
     SET name = COALESCE($3, name), image = CASE WHEN $5 THEN $4 ELSE image END, updated_at = $6

@@ -296,6 +296,28 @@ impl Store for LostAnswers {
         self.inner.delete_end_user_session(project_id, token_hash).await
     }
 
+    async fn list_end_users(
+        &self,
+        project_id: &str,
+        search: Option<&str>,
+        limit: u32,
+        offset: u32,
+    ) -> Result<(Vec<EndUser>, i64), StoreError> {
+        self.inner.list_end_users(project_id, search, limit, offset).await
+    }
+
+    async fn delete_end_user(&self, project_id: &str, user_id: &str) -> Result<(), StoreError> {
+        self.inner.delete_end_user(project_id, user_id).await
+    }
+
+    async fn set_end_user_ban(&self, project_id: &str, user_id: &str, ban: &EndUserBan) -> Result<EndUser, StoreError> {
+        self.inner.set_end_user_ban(project_id, user_id, ban).await
+    }
+
+    async fn end_project_session(&self, project_id: &str, session_id: &str) -> Result<(), StoreError> {
+        self.inner.end_project_session(project_id, session_id).await
+    }
+
     async fn update_end_user_profile(
         &self,
         project_id: &str,

@@ -1,0 +1,184 @@
+//! What travels over the admin API's `userManagement` endpoints, as the
+//! Banata SDK spells it (camelCase, times as ISO 8601 UTC).
+
+use crate::store::{EndUser, EndUserSession};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+fn iso(at: OffsetDateTime) -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
+}
+
+/// One of the project's users: the SDK's `User`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = User)]
+pub struct UserObject {
+    #[schema(example = "usr_3kTMd9ZqY2vW8xLpN1aR")]
+    pub id: String,
+    #[schema(example = "ada@example.com")]
+    pub email: String,
+    pub email_verified: bool,
+    pub name: String,
+    pub image: Option<String>,
+    /// Always `user` for now.
+    pub role: String,
+    pub banned: bool,
+    pub ban_reason: Option<String>,
+    pub ban_expires: Option<String>,
+    #[schema(value_type = Object)]
+    pub metadata: serde_json::Value,
+    pub created_at: String,
+    pub updated_at: String,
+    pub username: Option<String>,
+    pub phone_number: Option<String>,
+    pub two_factor_enabled: bool,
+}
+
+impl From<&EndUser> for UserObject {
+    fn from(user: &EndUser) -> Self {
+        Self {
+            id: user.id.clone(),
+            email: user.email.clone(),
+            email_verified: user.email_verified,
+            name: user.name.clone(),
+            image: user.image.clone(),
+            role: "user".into(),
+            banned: user.banned,
+            ban_reason: user.ban_reason.clone(),
+            ban_expires: user.ban_expires.map(iso),
+            metadata: serde_json::json!({}),
+            created_at: iso(user.created_at),
+            updated_at: iso(user.updated_at),
+            username: None,
+            phone_number: None,
+            two_factor_enabled: false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct UserEnvelope {
+    pub user: UserObject,
+}
+
+/// A page of users; `data` repeats `users`, as the SDK reads either.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct UserList {
+    pub users: Vec<UserObject>,
+    pub data: Vec<UserObject>,
+    /// How many users match in all.
+    pub total: i64,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// A session of a user; never its secret.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = UserSession)]
+pub struct SessionObject {
+    #[schema(example = "ses_3kTMd9ZqY2vW8xLpN1aR")]
+    pub id: String,
+    pub user_id: String,
+    pub expires_at: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub ip_address: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl From<&EndUserSession> for SessionObject {
+    fn from(session: &EndUserSession) -> Self {
+        Self {
+            id: session.id.clone(),
+            user_id: session.user_id.clone(),
+            expires_at: iso(session.expires_at),
+            created_at: iso(session.created_at),
+            updated_at: iso(session.updated_at),
+            ip_address: session.ip.clone(),
+            user_agent: session.user_agent.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SessionList {
+    pub sessions: Vec<SessionObject>,
+    pub data: Vec<SessionObject>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ListUsersRequest {
+    /// Only users whose email or name contains this (any case).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// 1 to 200; 100 when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(maximum = 1000000)]
+    pub offset: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserIdRequest {
+    #[schema(required = true, value_type = String, example = "usr_3kTMd9ZqY2vW8xLpN1aR")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateUserRequest {
+    #[schema(required = true, value_type = String, example = "ada@example.com")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[schema(required = true, value_type = String, example = "Ada Lovelace")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// 8 to 128 characters; without one the user cannot sign in with a password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BanUserRequest {
+    #[schema(required = true, value_type = String, example = "usr_3kTMd9ZqY2vW8xLpN1aR")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ban_reason: Option<String>,
+    /// When the ban ends, in epoch milliseconds; never when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ban_expires: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionIdRequest {
+    #[schema(required = true, value_type = String, example = "ses_3kTMd9ZqY2vW8xLpN1aR")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+}

@@ -1,0 +1,113 @@
+//! Managing a project's end users on behalf of a `Caller` (the admin SDK's
+//! `userManagement` with a key, and the dashboard's Users page): list and
+//! look for anyone with access; create, ban, unban, delete and end sessions
+//! only with a key that may change things, or as an owner or developer.
+//! Another project's user or session is `NotFound`, like one that does not
+//! exist.
+
+use super::end_users::{self, SignUp};
+use super::{Access, Caller};
+use crate::domain::{FieldError, Role};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::{EndUser, EndUserBan, EndUserSession};
+use time::OffsetDateTime;
+
+/// Longest ban reason kept.
+const REASON_MAX: usize = 500;
+/// Most users in one page.
+pub const PAGE_MAX: u32 = 200;
+
+fn may_change(caller: &Caller) -> Result<(), AppError> {
+    match caller.access {
+        Access::ApiKey { read_only: true } => {
+            Err(AppError::Forbidden("This key is read-only: it may list and get users, not change them.".into()))
+        }
+        Access::ApiKey { read_only: false } => Ok(()),
+        Access::Member(_) => caller.require_role(Role::Developer),
+    }
+}
+
+/// A page of the project's users, newest first, and how many match.
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    search: Option<&str>,
+    limit: u32,
+    offset: u32,
+) -> Result<(Vec<EndUser>, i64), AppError> {
+    let search = search.map(str::trim).filter(|s| !s.is_empty());
+    if search.is_some_and(|s| s.chars().count() > 254) {
+        return Err(FieldError::new("email", "Use at most 254 characters.").into());
+    }
+    Ok(state.store.list_end_users(&caller.project_id, search, limit.clamp(1, PAGE_MAX), offset).await?)
+}
+
+pub async fn get(state: &AppState, caller: &Caller, user_id: &str) -> Result<EndUser, AppError> {
+    state.store.end_user(&caller.project_id, user_id.trim()).await?.ok_or(AppError::NotFound)
+}
+
+/// A new user; without a password they cannot sign in with one.
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    profile: SignUp<'_>,
+    password: Option<&str>,
+    email_verified: bool,
+) -> Result<EndUser, AppError> {
+    may_change(caller)?;
+    let user = end_users::create(state, &caller.project_id, &profile, password, email_verified).await?;
+    tracing::info!(user = %user.id, project = %caller.project_id, by = %caller.actor.id, "end user created");
+    Ok(user)
+}
+
+pub async fn delete(state: &AppState, caller: &Caller, user_id: &str) -> Result<(), AppError> {
+    may_change(caller)?;
+    state.store.delete_end_user(&caller.project_id, user_id.trim()).await?;
+    tracing::info!(user = %user_id, project = %caller.project_id, by = %caller.actor.id, "end user deleted");
+    Ok(())
+}
+
+/// Bans the user (their sessions end at once), until `expires` if given.
+pub async fn ban(
+    state: &AppState,
+    caller: &Caller,
+    user_id: &str,
+    reason: Option<&str>,
+    expires: Option<OffsetDateTime>,
+) -> Result<EndUser, AppError> {
+    may_change(caller)?;
+    let now = OffsetDateTime::now_utc();
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_some_and(|r| r.chars().count() > REASON_MAX) {
+        return Err(FieldError::new("ban_reason", format!("Use at most {REASON_MAX} characters.")).into());
+    }
+    if expires.is_some_and(|at| at <= now) {
+        return Err(FieldError::new("ban_expires", "Choose an end in the future.").into());
+    }
+    let ban = EndUserBan { banned: true, reason: reason.map(str::to_string), expires, at: now };
+    Ok(state.store.set_end_user_ban(&caller.project_id, user_id.trim(), &ban).await?)
+}
+
+pub async fn unban(state: &AppState, caller: &Caller, user_id: &str) -> Result<EndUser, AppError> {
+    may_change(caller)?;
+    let ban = EndUserBan { banned: false, reason: None, expires: None, at: OffsetDateTime::now_utc() };
+    Ok(state.store.set_end_user_ban(&caller.project_id, user_id.trim(), &ban).await?)
+}
+
+/// The user's live sessions (never their secrets: the store has none).
+pub async fn sessions(state: &AppState, caller: &Caller, user_id: &str) -> Result<Vec<EndUserSession>, AppError> {
+    let user = get(state, caller, user_id).await?;
+    Ok(state.store.end_user_sessions(&caller.project_id, &user.id, OffsetDateTime::now_utc()).await?)
+}
+
+pub async fn end_session(state: &AppState, caller: &Caller, session_id: &str) -> Result<(), AppError> {
+    may_change(caller)?;
+    Ok(state.store.end_project_session(&caller.project_id, session_id.trim()).await?)
+}
+
+pub async fn end_sessions(state: &AppState, caller: &Caller, user_id: &str) -> Result<u64, AppError> {
+    may_change(caller)?;
+    let user = get(state, caller, user_id).await?;
+    Ok(state.store.end_end_user_sessions(&caller.project_id, &user.id, None).await?)
+}
