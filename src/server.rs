@@ -3,6 +3,7 @@
 use crate::auth::cookie_signing::{self, CookieSigner};
 use crate::auth::password::PasswordQueue;
 use crate::auth::rate_limit::{EndUserLimits, FailureLimiter, SignInLimits, SignUpLimits};
+use crate::auth::session_cache::SessionCache;
 use crate::auth::usage::KeyUsage;
 use crate::auth::verify::KeyVerifier;
 use crate::config::Config;
@@ -23,6 +24,8 @@ pub struct Server {
     pub router: axum::Router,
     /// The key verifier the router uses, for whoever embeds the server.
     pub keys: Arc<KeyVerifier>,
+    /// The end-user session cache the router uses.
+    pub end_user_sessions: Arc<SessionCache>,
     usage: Arc<KeyUsage>,
 }
 
@@ -51,7 +54,8 @@ pub async fn build_on(config: Config, store: Arc<dyn Store>) -> Result<Server, S
         .site_addr(config.addr)
         .build();
     let keys = Arc::new(KeyVerifier::new(store.clone(), usage.clone()));
-    tokio::spawn(follow_key_changes(store.clone(), keys.clone()));
+    let end_user_sessions = Arc::new(SessionCache::default());
+    tokio::spawn(follow_changes(store.clone(), keys.clone(), end_user_sessions.clone()));
     let state = AppState::new(Shared {
         leptos_options,
         keys: keys.clone(),
@@ -61,13 +65,14 @@ pub async fn build_on(config: Config, store: Arc<dyn Store>) -> Result<Server, S
         password_queue: PasswordQueue::new(config.password_queue as usize),
         end_user_limits: EndUserLimits::default(),
         jwt: Default::default(),
+        end_user_sessions: end_user_sessions.clone(),
         cookies: CookieSigner::new(
             &store.server_secret(cookie_signing::SECRET_NAME, &cookie_signing::new_secret()).await?,
         ),
         store,
         config: Arc::new(config),
     });
-    Ok(Server { router: http::router(state), keys, usage })
+    Ok(Server { router: http::router(state), keys, end_user_sessions, usage })
 }
 
 /// Serves on `listener` until `shutdown` resolves and the requests in flight
@@ -106,12 +111,13 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     Ok(())
 }
 
-/// Keeps the key cache in step with revocations made by any instance.
-async fn follow_key_changes(store: Arc<dyn Store>, keys: Arc<KeyVerifier>) {
+/// Keeps the key and session caches in step with what any instance ends.
+async fn follow_changes(store: Arc<dyn Store>, keys: Arc<KeyVerifier>, sessions: Arc<SessionCache>) {
     let (sender, mut changes) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move { store.watch_key_changes(sender).await });
     while let Some(change) = changes.recv().await {
         keys.apply(&change);
+        sessions.apply(&change);
     }
 }
 

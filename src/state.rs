@@ -4,6 +4,7 @@ use crate::auth::cookie_signing::CookieSigner;
 use crate::auth::jwt::JwtIssuer;
 use crate::auth::password::{PasswordQueue, QueueSlot};
 use crate::auth::rate_limit::{EndUserLimits, FailureLimiter, SignInLimits, SignUpLimits};
+use crate::auth::session_cache::SessionCache;
 use crate::auth::verify::KeyVerifier;
 use crate::config::Config;
 use crate::error::AppError;
@@ -36,6 +37,8 @@ pub struct Shared {
     pub cookies: CookieSigner,
     /// Issues the JWTs apps' backends verify.
     pub jwt: JwtIssuer,
+    /// End users' live sessions, verified recently.
+    pub end_user_sessions: Arc<SessionCache>,
 }
 
 impl Shared {

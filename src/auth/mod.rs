@@ -10,6 +10,7 @@ pub mod keys;
 pub mod password;
 pub mod rate_limit;
 pub mod session;
+pub mod session_cache;
 pub mod tokens;
 pub mod usage;
 pub mod verify;

@@ -5,7 +5,7 @@
 use crate::auth::key_cache::{KeyCache, Lookup};
 use crate::auth::keys;
 use crate::auth::usage::KeyUsage;
-use crate::store::{KeyChange, KeyRecord, Store, StoreError};
+use crate::store::{CacheChange, KeyRecord, Store, StoreError};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -69,11 +69,12 @@ impl KeyVerifier {
     }
 
     /// Applies a change made here or heard of from another instance.
-    pub fn apply(&self, change: &KeyChange) {
+    pub fn apply(&self, change: &CacheChange) {
         match change {
-            KeyChange::Hash(hash) => self.cache.forget_hash(hash),
-            KeyChange::Project(project_id) => self.cache.forget_project(project_id),
-            KeyChange::All => self.cache.forget_all(),
+            CacheChange::Hash(hash) => self.cache.forget_hash(hash),
+            CacheChange::Project(project_id) => self.cache.forget_project(project_id),
+            CacheChange::All => self.cache.forget_all(),
+            CacheChange::Session(_) | CacheChange::EndUser(_) => {}
         }
     }
 

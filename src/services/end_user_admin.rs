@@ -63,7 +63,9 @@ pub async fn create(
 
 pub async fn delete(state: &AppState, caller: &Caller, user_id: &str) -> Result<(), AppError> {
     may_change(caller)?;
-    state.store.delete_end_user(&caller.project_id, user_id.trim()).await?;
+    let deleted = state.store.delete_end_user(&caller.project_id, user_id.trim()).await;
+    state.end_user_sessions.forget_user(user_id.trim());
+    deleted?;
     tracing::info!(user = %user_id, project = %caller.project_id, by = %caller.actor.id, "end user deleted");
     Ok(())
 }
@@ -86,13 +88,18 @@ pub async fn ban(
         return Err(FieldError::new("ban_expires", "Choose an end in the future.").into());
     }
     let ban = EndUserBan { banned: true, reason: reason.map(str::to_string), expires, at: now };
-    Ok(state.store.set_end_user_ban(&caller.project_id, user_id.trim(), &ban).await?)
+    let banned = state.store.set_end_user_ban(&caller.project_id, user_id.trim(), &ban).await;
+    // Signed out here at once, whatever the database answered.
+    state.end_user_sessions.forget_user(user_id.trim());
+    Ok(banned?)
 }
 
 pub async fn unban(state: &AppState, caller: &Caller, user_id: &str) -> Result<EndUser, AppError> {
     may_change(caller)?;
     let ban = EndUserBan { banned: false, reason: None, expires: None, at: OffsetDateTime::now_utc() };
-    Ok(state.store.set_end_user_ban(&caller.project_id, user_id.trim(), &ban).await?)
+    let unbanned = state.store.set_end_user_ban(&caller.project_id, user_id.trim(), &ban).await;
+    state.end_user_sessions.forget_user(user_id.trim());
+    Ok(unbanned?)
 }
 
 /// The user's live sessions (never their secrets: the store has none).
@@ -103,11 +110,15 @@ pub async fn sessions(state: &AppState, caller: &Caller, user_id: &str) -> Resul
 
 pub async fn end_session(state: &AppState, caller: &Caller, session_id: &str) -> Result<(), AppError> {
     may_change(caller)?;
-    Ok(state.store.end_project_session(&caller.project_id, session_id.trim()).await?)
+    let ended = state.store.end_project_session(&caller.project_id, session_id.trim()).await;
+    state.end_user_sessions.forget_session_id(session_id.trim());
+    Ok(ended?)
 }
 
 pub async fn end_sessions(state: &AppState, caller: &Caller, user_id: &str) -> Result<u64, AppError> {
     may_change(caller)?;
     let user = get(state, caller, user_id).await?;
-    Ok(state.store.end_end_user_sessions(&caller.project_id, &user.id, None).await?)
+    let ended = state.store.end_end_user_sessions(&caller.project_id, &user.id, None).await;
+    state.end_user_sessions.forget_user(&user.id);
+    Ok(ended?)
 }

@@ -4,6 +4,7 @@
 //! before a function here is called; nothing a request names can widen it.
 
 use crate::actor::RequestSource;
+use crate::auth::session_cache::Cached;
 use crate::auth::{ids, password, tokens};
 use crate::domain::{normalize_email, validate_name, FieldError};
 use crate::error::AppError;
@@ -156,13 +157,23 @@ pub async fn sign_in(
 /// an expired session or a banned user is no session.
 pub async fn current(state: &AppState, project_id: &str, token: &str) -> Result<Option<Current>, AppError> {
     let now = OffsetDateTime::now_utc();
-    let Some(mut session) = state.store.end_user_session(project_id, &tokens::hash(token), now).await? else {
-        return Ok(None);
+    let hash = tokens::hash(token);
+    let clock = Instant::now();
+    let (mut session, user) = match state.end_user_sessions.get(&hash, clock) {
+        Cached::Hit(found) => *found,
+        Cached::Miss(generation) => {
+            let Some(session) = state.store.end_user_session(project_id, &hash, now).await? else {
+                return Ok(None);
+            };
+            let Some(user) = state.store.end_user(project_id, &session.user_id).await? else {
+                return Ok(None);
+            };
+            state.end_user_sessions.remember(&hash, session.clone(), user.clone(), generation, clock);
+            (session, user)
+        }
     };
-    let Some(user) = state.store.end_user(project_id, &session.user_id).await? else {
-        return Ok(None);
-    };
-    if is_banned(&user, now) {
+    // Cached by token alone: the project, expiry and ban are checked here.
+    if session.project_id != project_id || session.expires_at <= now || is_banned(&user, now) {
         return Ok(None);
     }
     let refreshed = now - session.updated_at >= REFRESH_AFTER;
@@ -170,8 +181,90 @@ pub async fn current(state: &AppState, project_id: &str, token: &str) -> Result<
         session.updated_at = now;
         session.expires_at = now + SESSION_LIFETIME;
         state.store.extend_end_user_session(&session.id, now, session.expires_at).await?;
+        state.end_user_sessions.forget_session(&hash);
     }
     Ok(Some(Current { user, session, refreshed }))
+}
+
+/// What a signed-in user may change of themselves: name and image (the
+/// email is not theirs to change here).
+pub async fn update_profile(
+    state: &AppState,
+    current: &Current,
+    name: Option<&str>,
+    image: Option<Option<&str>>,
+) -> Result<EndUser, AppError> {
+    let name = name.map(|n| validate_name("name", n)).transpose()?;
+    let image = image.map(|i| i.map(str::trim).filter(|i| !i.is_empty()));
+    if image.flatten().is_some_and(|i| i.chars().count() > IMAGE_MAX) {
+        return Err(FieldError::new("image", format!("Use at most {IMAGE_MAX} characters.")).into());
+    }
+    let user = &current.user;
+    let now = OffsetDateTime::now_utc();
+    let updated = state.store.update_end_user_profile(&user.project_id, &user.id, name.as_deref(), image, now).await;
+    state.end_user_sessions.forget_user(&user.id);
+    Ok(updated?)
+}
+
+/// Changes the password when `current_password` is right (wrong guesses
+/// count against the sign-in limits). With `revoke_others`, every session
+/// ends, this one too, and a new one is started for this browser; the
+/// caller gets it to set as the cookie.
+pub async fn change_password(
+    state: &AppState,
+    current: &Current,
+    current_password: &str,
+    new_password: &str,
+    revoke_others: bool,
+    from: &RequestSource,
+) -> Result<Option<Started>, AppError> {
+    let user = &current.user;
+    check_password(new_password).map_err(|e| e.renamed("password", "newPassword"))?;
+    state.end_user_limits.check(&user.project_id, &user.email, Instant::now()).map_err(AppError::RateLimited)?;
+    let stored = state.store.end_user_credentials(&user.project_id, &user.email).await?.and_then(|c| c.password_hash);
+    let slot = state.password_slot()?;
+    if !password::verify(current_password.to_string(), stored).await {
+        state.end_user_limits.failed(&user.project_id, &user.email, Instant::now());
+        return Err(AppError::InvalidCredentials);
+    }
+    let password_hash = password::hash(new_password.to_string()).await.map_err(|error| {
+        tracing::error!(%error, "hashing a new password");
+        AppError::Internal
+    })?;
+    drop(slot);
+    let now = OffsetDateTime::now_utc();
+    let changed =
+        state.store.set_end_user_password(&user.project_id, &user.id, &password_hash, revoke_others, now).await;
+    state.end_user_sessions.forget_user(&user.id);
+    changed?;
+    match revoke_others {
+        true => Ok(Some(start(state, user.clone(), from, now).await?)),
+        false => Ok(None),
+    }
+}
+
+/// The user's live sessions.
+pub async fn sessions(state: &AppState, current: &Current) -> Result<Vec<EndUserSession>, AppError> {
+    let user = &current.user;
+    Ok(state.store.end_user_sessions(&user.project_id, &user.id, OffsetDateTime::now_utc()).await?)
+}
+
+/// Ends one of the user's own sessions, named by its listed handle. Another
+/// user's is `NotFound`, exactly like one that does not exist.
+pub async fn end_session(state: &AppState, current: &Current, session_id: &str) -> Result<(), AppError> {
+    let user = &current.user;
+    let ended = state.store.end_end_user_session(&user.project_id, &user.id, session_id.trim()).await;
+    state.end_user_sessions.forget_user(&user.id);
+    Ok(ended?)
+}
+
+/// Ends every session of the user, or every one but this one.
+pub async fn end_sessions(state: &AppState, current: &Current, keep_this_one: bool) -> Result<u64, AppError> {
+    let user = &current.user;
+    let keep = keep_this_one.then_some(current.session.id.as_str());
+    let ended = state.store.end_end_user_sessions(&user.project_id, &user.id, keep).await;
+    state.end_user_sessions.forget_user(&user.id);
+    Ok(ended?)
 }
 
 /// A JWT saying who is signed in, for the app's backend: `aud` is the
@@ -208,81 +301,13 @@ pub async fn jwks(state: &AppState) -> Result<serde_json::Value, AppError> {
     }
 }
 
-/// What a signed-in user may change of themselves: name and image (the
-/// email is not theirs to change here).
-pub async fn update_profile(
-    state: &AppState,
-    current: &Current,
-    name: Option<&str>,
-    image: Option<Option<&str>>,
-) -> Result<EndUser, AppError> {
-    let name = name.map(|n| validate_name("name", n)).transpose()?;
-    let image = image.map(|i| i.map(str::trim).filter(|i| !i.is_empty()));
-    if image.flatten().is_some_and(|i| i.chars().count() > IMAGE_MAX) {
-        return Err(FieldError::new("image", format!("Use at most {IMAGE_MAX} characters.")).into());
-    }
-    let user = &current.user;
-    let now = OffsetDateTime::now_utc();
-    Ok(state.store.update_end_user_profile(&user.project_id, &user.id, name.as_deref(), image, now).await?)
-}
-
-/// Changes the password when `current_password` is right (wrong guesses
-/// count against the sign-in limits). With `revoke_others`, every session
-/// ends, this one too, and a new one is started for this browser; the
-/// caller gets it to set as the cookie.
-pub async fn change_password(
-    state: &AppState,
-    current: &Current,
-    current_password: &str,
-    new_password: &str,
-    revoke_others: bool,
-    from: &RequestSource,
-) -> Result<Option<Started>, AppError> {
-    let user = &current.user;
-    check_password(new_password).map_err(|e| e.renamed("password", "newPassword"))?;
-    state.end_user_limits.check(&user.project_id, &user.email, Instant::now()).map_err(AppError::RateLimited)?;
-    let stored = state.store.end_user_credentials(&user.project_id, &user.email).await?.and_then(|c| c.password_hash);
-    let slot = state.password_slot()?;
-    if !password::verify(current_password.to_string(), stored).await {
-        state.end_user_limits.failed(&user.project_id, &user.email, Instant::now());
-        return Err(AppError::InvalidCredentials);
-    }
-    let password_hash = password::hash(new_password.to_string()).await.map_err(|error| {
-        tracing::error!(%error, "hashing a new password");
-        AppError::Internal
-    })?;
-    drop(slot);
-    let now = OffsetDateTime::now_utc();
-    state.store.set_end_user_password(&user.project_id, &user.id, &password_hash, revoke_others, now).await?;
-    match revoke_others {
-        true => Ok(Some(start(state, user.clone(), from, now).await?)),
-        false => Ok(None),
-    }
-}
-
-/// The user's live sessions.
-pub async fn sessions(state: &AppState, current: &Current) -> Result<Vec<EndUserSession>, AppError> {
-    let user = &current.user;
-    Ok(state.store.end_user_sessions(&user.project_id, &user.id, OffsetDateTime::now_utc()).await?)
-}
-
-/// Ends one of the user's own sessions, named by its listed handle. Another
-/// user's is `NotFound`, exactly like one that does not exist.
-pub async fn end_session(state: &AppState, current: &Current, session_id: &str) -> Result<(), AppError> {
-    let user = &current.user;
-    Ok(state.store.end_end_user_session(&user.project_id, &user.id, session_id.trim()).await?)
-}
-
-/// Ends every session of the user, or every one but this one.
-pub async fn end_sessions(state: &AppState, current: &Current, keep_this_one: bool) -> Result<u64, AppError> {
-    let user = &current.user;
-    let keep = keep_this_one.then_some(current.session.id.as_str());
-    Ok(state.store.end_end_user_sessions(&user.project_id, &user.id, keep).await?)
-}
-
 /// Ends the session behind `token`, if it is this project's.
 pub async fn sign_out(state: &AppState, project_id: &str, token: &str) -> Result<(), AppError> {
-    Ok(state.store.delete_end_user_session(project_id, &tokens::hash(token)).await?)
+    let hash = tokens::hash(token);
+    let ended = state.store.delete_end_user_session(project_id, &hash).await;
+    // Forgotten whatever the database answered: the user wants it ended.
+    state.end_user_sessions.forget_session(&hash);
+    Ok(ended?)
 }
 
 fn check_password(password: &str) -> Result<(), FieldError> {

@@ -62,6 +62,7 @@ pub async fn delete(state: &AppState, caller: &Caller, confirm: &str) -> Result<
     }
     let deleted = state.store.delete_project(&caller.project_id, &caller.actor).await;
     state.keys.forget_project(&caller.project_id);
+    state.end_user_sessions.forget_project(&caller.project_id);
     deleted?;
     tracing::info!(project = %caller.project_id, by = %caller.actor.id, "project deleted");
     Ok(())

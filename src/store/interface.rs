@@ -132,10 +132,10 @@ pub trait Store: Send + Sync + 'static {
     async fn key_usage(&self, key_ids: &[String], since: &str) -> Result<Vec<(String, String, i64)>, StoreError>;
 
     /// Sends every key change any instance makes (revocations, deleted
-    /// projects) to `changes`, for ever, and `KeyChange::All` whenever some
+    /// projects) to `changes`, for ever, and `CacheChange::All` whenever some
     /// may have been missed (at start and after a lost connection). A
     /// backend that only one process can use has nothing to send.
-    async fn watch_key_changes(&self, changes: tokio::sync::mpsc::UnboundedSender<KeyChange>) {
+    async fn watch_key_changes(&self, changes: tokio::sync::mpsc::UnboundedSender<CacheChange>) {
         let _ = changes;
     }
 

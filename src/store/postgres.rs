@@ -1,6 +1,6 @@
 //! PostgreSQL backend: for shared deployments with several instances.
 
-use super::{KeyChange, SessionBackend, StoreError};
+use super::{CacheChange, SessionBackend, StoreError};
 use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
@@ -55,13 +55,16 @@ const KEY_CHANGES: &str = "banata_key_changes";
 /// What a notice on `KEY_CHANGES` says: a key's hash, `project:<id>` for a
 /// renamed, moved or deleted project, or `*` (sent by older instances'
 /// triggers) for anything.
-fn key_change(payload: &str) -> KeyChange {
-    match payload {
-        "*" => KeyChange::All,
-        _ => match payload.strip_prefix("project:") {
-            Some(project_id) => KeyChange::Project(project_id.to_string()),
-            None => KeyChange::Hash(payload.to_string()),
-        },
+fn key_change(payload: &str) -> CacheChange {
+    if payload == "*" {
+        return CacheChange::All;
+    }
+    let (kind, rest) = payload.split_once(':').unwrap_or(("", payload));
+    match kind {
+        "project" => CacheChange::Project(rest.to_string()),
+        "session" => CacheChange::Session(rest.to_string()),
+        "user" => CacheChange::EndUser(rest.to_string()),
+        _ => CacheChange::Hash(payload.to_string()),
     }
 }
 
@@ -70,7 +73,7 @@ fn key_change(payload: &str) -> KeyChange {
 /// matters: `All` must come after LISTEN is in force again, or a change made
 /// between the two would be missed for good; so sqlx is told explicitly to
 /// reconnect (and re-LISTEN) inside `try_recv` before reporting the loss.
-async fn watch_key_changes(pool: &PgPool, changes: UnboundedSender<KeyChange>) {
+async fn watch_key_changes(pool: &PgPool, changes: UnboundedSender<CacheChange>) {
     let mut retry = Duration::from_millis(100);
     while !changes.is_closed() {
         let listening = async {
@@ -90,7 +93,7 @@ async fn watch_key_changes(pool: &PgPool, changes: UnboundedSender<KeyChange>) {
         };
         retry = Duration::from_millis(100);
         tracing::debug!("listening for key changes");
-        let _ = changes.send(KeyChange::All);
+        let _ = changes.send(CacheChange::All);
         loop {
             match listener.try_recv().await {
                 Ok(Some(notice)) => {
@@ -102,7 +105,7 @@ async fn watch_key_changes(pool: &PgPool, changes: UnboundedSender<KeyChange>) {
                 // on a new one; notices sent in between are lost.
                 Ok(None) => {
                     tracing::warn!("lost the key-change connection; listening again");
-                    let _ = changes.send(KeyChange::All);
+                    let _ = changes.send(CacheChange::All);
                 }
                 Err(error) => {
                     tracing::warn!(%error, "key-change listener failed; reconnecting");
@@ -120,8 +123,10 @@ mod tests {
     #[test]
     fn notices_name_a_key_a_project_or_everything() {
         let hash = "ab".repeat(32);
-        assert_eq!(key_change(&hash), KeyChange::Hash(hash.clone()));
-        assert_eq!(key_change("project:proj_1"), KeyChange::Project("proj_1".into()));
-        assert_eq!(key_change("*"), KeyChange::All);
+        assert_eq!(key_change(&hash), CacheChange::Hash(hash.clone()));
+        assert_eq!(key_change("project:proj_1"), CacheChange::Project("proj_1".into()));
+        assert_eq!(key_change("*"), CacheChange::All);
+        assert_eq!(key_change("session:abc"), CacheChange::Session("abc".into()));
+        assert_eq!(key_change("user:usr_1"), CacheChange::EndUser("usr_1".into()));
     }
 }

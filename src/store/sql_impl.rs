@@ -27,7 +27,7 @@ use time::OffsetDateTime;
 
 #[async_trait]
 impl Store for Backend {
-    async fn watch_key_changes(&self, changes: tokio::sync::mpsc::UnboundedSender<KeyChange>) {
+    async fn watch_key_changes(&self, changes: tokio::sync::mpsc::UnboundedSender<CacheChange>) {
         watch_key_changes(&self.pool, changes).await
     }
 

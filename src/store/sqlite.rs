@@ -43,4 +43,4 @@ const SET_LAST_PROJECT: &str = "UPDATE users SET last_project_id = $2 WHERE id =
 
 /// One process owns the file, and it forgets its own changes as it makes
 /// them: there is nobody else to hear from.
-async fn watch_key_changes(_: &SqlitePool, _: tokio::sync::mpsc::UnboundedSender<super::KeyChange>) {}
+async fn watch_key_changes(_: &SqlitePool, _: tokio::sync::mpsc::UnboundedSender<super::CacheChange>) {}

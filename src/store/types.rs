@@ -128,14 +128,18 @@ pub struct KeyUse {
     pub days: Vec<(String, i64)>,
 }
 
-/// A change to keys made anywhere, which the cache must hear of.
+/// A change made anywhere that the key and session caches must hear of.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum KeyChange {
+pub enum CacheChange {
     /// The key with this SHA-256 hash was revoked, changed or deleted.
     Hash(String),
     /// The project with this id was renamed, moved or deleted: its keys
     /// carry its old name and slug, or must stop working.
     Project(String),
+    /// The end-user session with this token hash ended.
+    Session(String),
+    /// The end user with this id changed (banned, renamed) or was deleted.
+    EndUser(String),
     /// Anything may have changed (notices were missed).
     All,
 }

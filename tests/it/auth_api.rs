@@ -509,6 +509,95 @@ async fn an_account_page_manages_its_own_user(backend: Backend) {
     assert!(other.session().await["user"].is_object(), "another user of the app is untouched");
 }
 
+/// `get-session` is asked on every page view: in steady state it costs no
+/// database query, and an ending made here still wins at once.
+async fn a_session_in_steady_state_costs_no_lookup(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let tenant = Tenant::new(&app.db.store().await, "Busy").await;
+    let browser = Browser::new(&app, &tenant.key);
+    let email = support::email();
+    assert_eq!(browser.post("/sign-up/email", sign_up_body(&email, "correct horse")).await.status, StatusCode::OK);
+    assert!(browser.session().await["user"].is_object());
+    let before = app.end_user_sessions.lookups();
+    for _ in 0..50 {
+        assert!(browser.session().await["user"].is_object());
+        assert_eq!(browser.get("/convex/token").await.status, StatusCode::OK);
+    }
+    assert_eq!(app.end_user_sessions.lookups(), before, "100 answers from the cache");
+    assert_eq!(browser.post("/sign-out", json!({})).await.status, StatusCode::OK);
+    let signed_in = browser.post("/sign-in/email", json!({"email": email, "password": "correct horse"})).await;
+    let user_id = signed_in.body["user"]["id"].as_str().unwrap().to_string();
+    assert!(browser.session().await["user"].is_object());
+    let (status, _) = admin_post(&app, &tenant.key, "ban-user", json!({"userId": user_id})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(browser.session().await, Value::Null, "a ban wins over the cache at once");
+}
+
+async fn admin_post(app: &TestApp, key: &str, path: &str, body: Value) -> (StatusCode, Value) {
+    let response =
+        app.client.post(app.url(&format!("/api/auth/admin/{path}"))).bearer_auth(key).json(&body).send().await.unwrap();
+    (response.status(), response.json().await.unwrap())
+}
+
+/// Behind a load balancer: a session ended on one instance (sign-out, a
+/// ban, a revoke, a deletion) is refused by another that had it cached.
+async fn an_ending_reaches_every_instance() {
+    let one = TestApp::start(Backend::Postgres).await;
+    let two = TestApp::beside(&one, &[]).await;
+    let tenant = Tenant::new(&one.db.store().await, "Spread").await;
+    let sign_up = |app: &TestApp| {
+        let browser = Browser::new(app, &tenant.key);
+        async move {
+            let email = support::email();
+            let signed_up = browser.post("/sign-up/email", sign_up_body(&email, "correct horse")).await;
+            assert_eq!(signed_up.status, StatusCode::OK);
+            (browser, signed_up.body["user"]["id"].as_str().unwrap().to_string())
+        }
+    };
+    // The same cookie jar through the other instance.
+    let through = |browser: &Browser, app: &TestApp| Browser {
+        http: browser.http.clone(),
+        base: app.base.clone(),
+        key: browser.key.clone(),
+    };
+    let refused_on_two = |browser: Browser| async move {
+        support::eventually(std::time::Duration::from_secs(5), || async { browser.session().await == Value::Null })
+            .await
+    };
+
+    // Sign-out: the jar drops its cookie, so two is asked with a copy of it.
+    let signed_out = Browser::new(&one, &tenant.key);
+    let signed_up = signed_out.post("/sign-up/email", sign_up_body(&support::email(), "correct horse")).await;
+    let cookie = signed_up.cookies[0].split(';').next().unwrap().to_string();
+    let copy = Browser { http: reqwest::Client::new(), base: two.base.clone(), key: tenant.key.clone() };
+    let ask_with_copy = || answer(copy.request(reqwest::Method::GET, "/get-session").header("cookie", &cookie));
+    assert!(ask_with_copy().await.body["user"].is_object(), "cached on two");
+    assert_eq!(signed_out.post("/sign-out", json!({})).await.status, StatusCode::OK);
+    let gone =
+        support::eventually(std::time::Duration::from_secs(5), || async { ask_with_copy().await.body == Value::Null });
+    assert!(gone.await, "sign-out reached the second instance");
+    let (banned, banned_id) = sign_up(&one).await;
+    let (revoked, revoked_id) = sign_up(&one).await;
+    let (deleted, deleted_id) = sign_up(&one).await;
+    for browser in [&banned, &revoked, &deleted] {
+        assert!(through(browser, &two).session().await["user"].is_object(), "cached on two");
+    }
+    assert_eq!(admin_post(&one, &tenant.key, "ban-user", json!({"userId": banned_id})).await.0, StatusCode::OK);
+    assert_eq!(
+        admin_post(&one, &tenant.key, "revoke-user-sessions", json!({"userId": revoked_id})).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(admin_post(&one, &tenant.key, "remove-user", json!({"userId": deleted_id})).await.0, StatusCode::OK);
+    for (what, browser) in [("ban", &banned), ("revoke", &revoked), ("delete", &deleted)] {
+        assert!(refused_on_two(through(browser, &two)).await, "{what} reached the second instance");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ending_reaches_every_instance_on_postgres() {
+    an_ending_reaches_every_instance().await
+}
+
 on_both_backends!(
     sign_up_sign_out_sign_in_with_a_cookie_jar,
     projects_never_cross,
@@ -518,4 +607,5 @@ on_both_backends!(
     the_public_config_says_what_to_show,
     the_apps_backend_gets_a_verifiable_token,
     an_account_page_manages_its_own_user,
+    a_session_in_steady_state_costs_no_lookup,
 );

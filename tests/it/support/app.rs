@@ -17,6 +17,8 @@ pub struct TestApp {
     pub db: Arc<TestDb>,
     /// The server's key verifier, to see what its cache did.
     pub keys: Arc<banata::auth::verify::KeyVerifier>,
+    /// The server's end-user session cache, likewise.
+    pub end_user_sessions: Arc<banata::auth::session_cache::SessionCache>,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -48,13 +50,14 @@ impl TestApp {
         let config = Cli::try_parse_from(argv).expect("valid test settings").config;
         let server = banata::server::build_on(config, store).await.expect("server builds");
         let keys = server.keys.clone();
+        let end_user_sessions = server.end_user_sessions.clone();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(banata::server::serve(listener, server, async move {
             let _ = stopped.await;
         }));
-        TestApp { base, client: client(), db, keys, stop: Some(stop) }
+        TestApp { base, client: client(), db, keys, end_user_sessions, stop: Some(stop) }
     }
 
     pub fn url(&self, path: &str) -> String {

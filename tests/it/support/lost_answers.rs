@@ -178,7 +178,7 @@ impl Store for LostAnswers {
         self.inner.key_usage(key_ids, since).await
     }
 
-    async fn watch_key_changes(&self, changes: tokio::sync::mpsc::UnboundedSender<KeyChange>) {
+    async fn watch_key_changes(&self, changes: tokio::sync::mpsc::UnboundedSender<CacheChange>) {
         self.inner.watch_key_changes(changes).await
     }
 

@@ -1,0 +1,179 @@
+//! Live end-user sessions verified recently, so that `get-session` and
+//! `convex/token` (asked on every page view of a customer's app) cost no
+//! database query in steady state. Bounded; entries live a minute at most,
+//! the last line of defence should an invalidation ever be missed.
+//!
+//! Ending must win over the cache, as for keys: `forget_*` bumps a
+//! generation, and a lookup that started before it may not store what it
+//! read.
+
+use crate::store::{EndUser, EndUserSession};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+const TTL: Duration = Duration::from_secs(60);
+const MAX_ENTRIES: usize = 100_000;
+
+#[derive(Default)]
+pub struct SessionCache {
+    /// Token hash → the session and its user.
+    entries: RwLock<HashMap<String, Entry>>,
+    generation: AtomicU64,
+    lookups: AtomicU64,
+}
+
+#[derive(Clone)]
+struct Entry {
+    session: EndUserSession,
+    user: EndUser,
+    cached_at: Instant,
+}
+
+/// A cache answer: the session and user, or ask the database (passing the
+/// generation to `remember`).
+pub enum Cached {
+    Hit(Box<(EndUserSession, EndUser)>),
+    Miss(u64),
+}
+
+impl SessionCache {
+    pub fn get(&self, token_hash: &str, clock: Instant) -> Cached {
+        let generation = self.generation.load(Ordering::Acquire);
+        let entries = self.entries.read().expect("session cache lock");
+        match entries.get(token_hash) {
+            Some(entry) if clock.duration_since(entry.cached_at) < TTL => {
+                Cached::Hit(Box::new((entry.session.clone(), entry.user.clone())))
+            }
+            _ => {
+                self.lookups.fetch_add(1, Ordering::Relaxed);
+                Cached::Miss(generation)
+            }
+        }
+    }
+
+    pub fn remember(&self, token_hash: &str, session: EndUserSession, user: EndUser, generation: u64, clock: Instant) {
+        let mut entries = self.entries.write().expect("session cache lock");
+        if self.generation.load(Ordering::Acquire) != generation {
+            return;
+        }
+        if entries.len() >= MAX_ENTRIES {
+            entries.retain(|_, e| clock.duration_since(e.cached_at) < TTL);
+            if entries.len() >= MAX_ENTRIES {
+                entries.clear();
+            }
+        }
+        entries.insert(token_hash.to_string(), Entry { session, user, cached_at: clock });
+    }
+
+    fn forget_where(&self, matches: impl Fn(&str, &Entry) -> bool) {
+        let mut entries = self.entries.write().expect("session cache lock");
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        entries.retain(|hash, entry| !matches(hash, entry));
+    }
+
+    pub fn forget_session(&self, token_hash: &str) {
+        self.forget_where(|hash, _| hash == token_hash);
+    }
+
+    /// The session with this id (ended by its handle).
+    pub fn forget_session_id(&self, session_id: &str) {
+        self.forget_where(|_, entry| entry.session.id == session_id);
+    }
+
+    /// Applies a change made here or heard of from another instance.
+    pub fn apply(&self, change: &crate::store::CacheChange) {
+        use crate::store::CacheChange;
+        match change {
+            CacheChange::Session(hash) => self.forget_session(hash),
+            CacheChange::EndUser(user_id) => self.forget_user(user_id),
+            CacheChange::Project(project_id) => self.forget_project(project_id),
+            CacheChange::All => self.forget_all(),
+            CacheChange::Hash(_) => {}
+        }
+    }
+
+    /// Every cached session of this user (banned, deleted, signed out elsewhere).
+    pub fn forget_user(&self, user_id: &str) {
+        self.forget_where(|_, entry| entry.user.id == user_id);
+    }
+
+    pub fn forget_project(&self, project_id: &str) {
+        self.forget_where(|_, entry| entry.user.project_id == project_id);
+    }
+
+    pub fn forget_all(&self) {
+        self.forget_where(|_, _| true);
+    }
+
+    /// Times the database had to be asked: in steady state, once per session a minute.
+    pub fn lookups(&self) -> u64 {
+        self.lookups.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::OffsetDateTime;
+
+    fn pair(user_id: &str) -> (EndUserSession, EndUser) {
+        let now = OffsetDateTime::now_utc();
+        let session = EndUserSession {
+            id: "ses_1".into(),
+            project_id: "proj_1".into(),
+            user_id: user_id.into(),
+            created_at: now,
+            updated_at: now,
+            expires_at: now,
+            ip: None,
+            user_agent: None,
+        };
+        let user = EndUser {
+            id: user_id.into(),
+            project_id: "proj_1".into(),
+            email: "a@example.com".into(),
+            name: "A".into(),
+            image: None,
+            email_verified: false,
+            banned: false,
+            ban_reason: None,
+            ban_expires: None,
+            created_at: now,
+            updated_at: now,
+        };
+        (session, user)
+    }
+
+    fn generation(cache: &SessionCache, hash: &str, clock: Instant) -> u64 {
+        match cache.get(hash, clock) {
+            Cached::Miss(generation) => generation,
+            Cached::Hit(_) => panic!("expected a miss"),
+        }
+    }
+
+    #[test]
+    fn hits_until_forgotten_or_stale() {
+        let cache = SessionCache::default();
+        let t0 = Instant::now();
+        let g = generation(&cache, "h1", t0);
+        let (session, user) = pair("usr_1");
+        cache.remember("h1", session, user, g, t0);
+        assert!(matches!(cache.get("h1", t0), Cached::Hit(_)));
+        assert!(matches!(cache.get("h1", t0 + TTL), Cached::Miss(_)), "a minute at most");
+        cache.forget_user("usr_1");
+        assert!(matches!(cache.get("h1", t0), Cached::Miss(_)));
+    }
+
+    #[test]
+    fn a_lookup_that_began_before_a_forget_stores_nothing() {
+        let cache = SessionCache::default();
+        let t0 = Instant::now();
+        let g = generation(&cache, "h1", t0);
+        cache.forget_session("h1");
+        let (session, user) = pair("usr_1");
+        cache.remember("h1", session, user, g, t0);
+        assert!(matches!(cache.get("h1", t0), Cached::Miss(_)), "the ending wins");
+    }
+}
