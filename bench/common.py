@@ -131,10 +131,11 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
 def wrk(url, seconds=10, threads=2, connections=32, header=None):
-    """Runs wrk; returns (requests/s, p50 ms, p99 ms, non-2xx count)."""
+    """Runs wrk; returns (requests/s, p50 ms, p99 ms, non-2xx count).
+    `header` is one header line or a list of them."""
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
-    if header:
-        command[1:1] = ["-H", header]
+    for line in ([header] if isinstance(header, str) else header or []):
+        command[1:1] = ["-H", line]
     out = subprocess.check_output(command, text=True)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     pct = {}
