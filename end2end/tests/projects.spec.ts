@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { hydrated, newUser, signUp, signUpAndLand } from "./support";
+import { hydrated, newUser, projectSwitcher, signUp, signUpAndLand } from "./support";
 
 test("create a second project and switch between the two", async ({ page }) => {
   const owner = newUser("Olive");
@@ -11,9 +11,11 @@ test("create a second project and switch between the two", async ({ page }) => {
   await page.getByLabel("Name", { exact: true }).fill("Billing service");
   await page.getByRole("button", { name: "Create project" }).click();
   await expect(page).toHaveURL(/\/projects\/billing-service\/api-keys$/);
-  await expect(page.getByLabel("Switch project")).toContainText("Billing service");
+  // The switcher's name starts with the project name people see (WCAG 2.5.3).
+  const switcher = projectSwitcher(page);
+  await expect(switcher).toHaveAccessibleName(/^Billing service ?, switch project$/);
 
-  await page.getByLabel("Switch project").click();
+  await switcher.click();
   await page.getByRole("link", { name: new RegExp(`${owner.name}'s project`) }).click();
   await expect(page).toHaveURL(first);
   await page.goBack();

@@ -26,3 +26,8 @@ export async function signUpAndLand(page: Page, user: User, javaScript = true) {
   await signUp(page, user, "/sign-up", javaScript);
   await expect(page).toHaveURL(/\/projects\/[a-z0-9-]+\/api-keys$/);
 }
+
+// The top bar's two menus are <details>; their <summary> (no ARIA role) is
+// named by what it shows and then, for screen readers, what it is.
+export const projectSwitcher = (page: Page) => page.locator("summary", { hasText: /, switch project/ });
+export const accountMenu = (page: Page) => page.locator("summary", { hasText: /, account menu/ });

@@ -232,9 +232,12 @@ fn ProjectSwitcher(signed_in: SignedInUser, slug: Option<Memo<String>>) -> impl 
     let show_filter = projects.with_value(|p| p.len() > 5);
     view! {
         <details class="menu switcher">
-            <summary aria-label="Switch project">
+            // Named by what it shows, then what it does: speech users say
+            // the name they see (WCAG 2.5.3), screen readers hear both.
+            <summary>
                 <span class="switcher-name">{current_name}</span>
-                <span class="caret">
+                <span class="visually-hidden">", switch project"</span>
+                <span class="caret" aria-hidden="true">
                     <Svg icon=Icon::ChevronDown size=14 />
                 </span>
             </summary>
@@ -298,10 +301,10 @@ fn UserMenu(signed_in: SignedInUser) -> impl IntoView {
     let initials: String = signed_in.user.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
     view! {
         <details class="menu user-menu">
-            <summary aria-label="Account menu">
-                <span class="avatar" aria-hidden="true">
-                    {initials.to_uppercase()}
-                </span>
+            // Named like the switcher: the initials it shows, then what it is.
+            <summary>
+                <span class="avatar">{initials.to_uppercase()}</span>
+                <span class="visually-hidden">", account menu"</span>
             </summary>
             <div class="menu-panel menu-panel-right">
                 <div class="menu-user">
