@@ -78,3 +78,28 @@ test("invite a teammate who accepts, sees the project as viewer, and loses acces
   await expect(matePage.getByRole("heading", { name: "Project not found" })).toBeVisible();
   await other.close();
 });
+
+test.describe("on a phone", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("the menu closes once a section is chosen, the one already open too", async ({ page }) => {
+    await signUpAndLand(page, newUser("Pho"));
+    await hydrated(page);
+    const menu = page.getByRole("button", { name: "Menu" });
+    const sections = page.getByRole("navigation", { name: "Project sections" });
+    await expect(sections).toBeHidden();
+
+    await menu.click();
+    await expect(menu).toHaveAttribute("aria-expanded", "true");
+    await sections.getByRole("link", { name: "Members" }).click();
+    await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
+    await expect(sections).toBeHidden();
+
+    // Choosing the page you are on leaves the URL as it is; the menu must close all the same.
+    await menu.click();
+    await expect(sections).toBeVisible();
+    await sections.getByRole("link", { name: "Members" }).click();
+    await expect(sections).toBeHidden();
+    await expect(menu).toHaveAttribute("aria-expanded", "false");
+  });
+});

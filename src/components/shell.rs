@@ -86,7 +86,13 @@ pub fn DashboardShell() -> impl IntoView {
         <div class="app" class:nav-open=move || nav_open.get()>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <TopBar signed_in=signed_in slug=Some(slug) nav_open=Some(nav_open) />
-            <nav class="sidebar" id="sidebar" aria-label="Project sections">
+            // On a phone the menu covers the page: any section chosen closes
+            // it, the one already open too (the URL then stays the same).
+            <nav class="sidebar" id="sidebar" aria-label="Project sections" on:click=move |ev| {
+                if clicked_a_link(&ev) {
+                    nav_open.set(false);
+                }
+            }>
                 <ul>
                     <li>
                         <A href=section("api-keys")>
@@ -137,6 +143,15 @@ pub fn DashboardShell() -> impl IntoView {
             </main>
         </div>
     }
+}
+
+/// Whether a click landed on a link (or on what a link holds, its icon).
+fn clicked_a_link(ev: &leptos::ev::MouseEvent) -> bool {
+    use leptos::wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("a").ok().flatten())
+        .is_some()
 }
 
 /// The frame of signed-in pages outside any project (the project list).
