@@ -57,7 +57,7 @@ for (const scheme of ["light", "dark"]) {
     await page.goBack();
     await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
     if (label === "desktop") {
-      await page.getByLabel("Switch project").click();
+      await page.locator("summary", { hasText: /, switch project/ }).click();
       await page.screenshot({ path: `${out}/switcher-${label}-${scheme}.png` });
     } else {
       await page.getByRole("button", { name: "Menu" }).click();

@@ -53,8 +53,9 @@ for arg in "$@"; do
         apt-get update -qq
         apt-get install -y -qq chromium >/dev/null
       fi
-      if [ ! -d end2end/node_modules/@playwright/test ]; then
-        say "Installing Playwright (npm) for the browser tests"
+      # Again whenever the lockfile changed since (a package added, e.g. axe-core).
+      if [ ! -f end2end/node_modules/.package-lock.json ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+        say "Installing Playwright and axe-core (npm) for the browser tests"
         (cd end2end && npm ci --silent --no-audit --no-fund)
       fi
       if ! pg_isready -q -h 127.0.0.1 -p 5432; then

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { hydrated, newUser, signUpAndLand } from "./support";
+import { accountMenu, hydrated, newUser, signUpAndLand } from "./support";
 
 test("the audit log lists a key's creation and revocation, filters by action, and exports CSV", async ({ page }) => {
   const user = newUser("Aud");
@@ -55,7 +55,7 @@ test("a session signed out from another browser is sent to sign-in", async ({ pa
   await expect(phone).toHaveURL(/\/api-keys$/);
 
   await hydrated(page);
-  await page.getByLabel("Account menu").click();
+  await accountMenu(page).click();
   await page.getByRole("link", { name: "Sessions" }).click();
   await expect(page.getByRole("heading", { name: "Sessions", exact: true })).toBeVisible();
   await expect(page.getByRole("row")).toHaveCount(3);

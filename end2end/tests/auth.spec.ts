@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { hydrated, newUser, signUp } from "./support";
+import { accountMenu, hydrated, newUser, signUp } from "./support";
 
 test("a visitor is sent to sign in, and back to where they were going", async ({ page }) => {
   const user = newUser();
@@ -26,7 +26,7 @@ test("sign up lands in the default project; sign out; sign in again", async ({ p
   await expect(page.getByText(`${user.name}'s project`).first()).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Project sections" }).getByRole("link", { name: "API Keys" })).toHaveAttribute("aria-current", "page");
 
-  await page.getByLabel("Account menu").click();
+  await accountMenu(page).click();
   await expect(page.getByText(user.email)).toBeVisible();
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
@@ -83,7 +83,7 @@ test.describe("without JavaScript", () => {
     await expect(page).toHaveURL(/\/projects\/[a-z0-9-]+\/api-keys$/);
     await expect(page.getByRole("heading", { name: "API Keys", exact: true })).toBeVisible();
 
-    await page.locator("summary[aria-label='Account menu']").click();
+    await accountMenu(page).click();
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/sign-in/);
 

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { hydrated, newUser, signUp, signUpAndLand } from "./support";
+import { hydrated, newUser, projectSwitcher, signUp, signUpAndLand } from "./support";
 
 test("create a second project and switch between the two", async ({ page }) => {
   const owner = newUser("Olive");
@@ -11,9 +11,11 @@ test("create a second project and switch between the two", async ({ page }) => {
   await page.getByLabel("Name", { exact: true }).fill("Billing service");
   await page.getByRole("button", { name: "Create project" }).click();
   await expect(page).toHaveURL(/\/projects\/billing-service\/api-keys$/);
-  await expect(page.getByLabel("Switch project")).toContainText("Billing service");
+  // The switcher's name starts with the project name people see (WCAG 2.5.3).
+  const switcher = projectSwitcher(page);
+  await expect(switcher).toHaveAccessibleName(/^Billing service ?, switch project$/);
 
-  await page.getByLabel("Switch project").click();
+  await switcher.click();
   await page.getByRole("link", { name: new RegExp(`${owner.name}'s project`) }).click();
   await expect(page).toHaveURL(first);
   await page.goBack();
@@ -75,4 +77,29 @@ test("invite a teammate who accepts, sees the project as viewer, and loses acces
   expect(response?.status()).toBe(404);
   await expect(matePage.getByRole("heading", { name: "Project not found" })).toBeVisible();
   await other.close();
+});
+
+test.describe("on a phone", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("the menu closes once a section is chosen, the one already open too", async ({ page }) => {
+    await signUpAndLand(page, newUser("Pho"));
+    await hydrated(page);
+    const menu = page.getByRole("button", { name: "Menu" });
+    const sections = page.getByRole("navigation", { name: "Project sections" });
+    await expect(sections).toBeHidden();
+
+    await menu.click();
+    await expect(menu).toHaveAttribute("aria-expanded", "true");
+    await sections.getByRole("link", { name: "Members" }).click();
+    await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
+    await expect(sections).toBeHidden();
+
+    // Choosing the page you are on leaves the URL as it is; the menu must close all the same.
+    await menu.click();
+    await expect(sections).toBeVisible();
+    await sections.getByRole("link", { name: "Members" }).click();
+    await expect(sections).toBeHidden();
+    await expect(menu).toHaveAttribute("aria-expanded", "false");
+  });
 });

@@ -1,4 +1,5 @@
 import { expect, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
 
 export type User = { name: string; email: string; password: string };
 
@@ -26,3 +27,27 @@ export async function signUpAndLand(page: Page, user: User, javaScript = true) {
   await signUp(page, user, "/sign-up", javaScript);
   await expect(page).toHaveURL(/\/projects\/[a-z0-9-]+\/api-keys$/);
 }
+
+// WCAG 2.1 A and AA, as axe-core checks them. axe leaves its "experimental"
+// rules out unless named, but these five test WCAG criteria too (2.5.3 label
+// in name, 1.3.4 orientation, 1.3.1 headings and table headers), so they run.
+const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const EXPERIMENTAL_WCAG_RULES = ["label-content-name-mismatch", "css-orientation-lock", "p-as-heading", "table-fake-caption", "td-has-header"];
+
+// Fails with every violation on the page as it is now: rule, help, and the
+// selectors of the offending elements, so the message says what to fix.
+export async function expectNoAxeViolations(page: Page, label: string) {
+  const rules = Object.fromEntries(EXPERIMENTAL_WCAG_RULES.map((id) => [id, { enabled: true }]));
+  const results = await new AxeBuilder({ page }).options({ rules }).withTags(WCAG_TAGS).analyze();
+  const found = results.violations.map((v) => {
+    const targets = v.nodes.map((n) => `    ${n.target.join(" ")}${n.failureSummary ? `\n      ${n.failureSummary.replace(/\n/g, "\n      ")}` : ""}`);
+    return `  ${v.id} (${v.impact}): ${v.help}\n${targets.join("\n")}`;
+  });
+  // Soft: the test goes on to audit the other states, and reports them all.
+  expect.soft(found.length, `axe violations on ${label}:\n${found.join("\n")}`).toBe(0);
+}
+
+// The top bar's two menus are <details>; their <summary> (no ARIA role) is
+// named by what it shows and then, for screen readers, what it is.
+export const projectSwitcher = (page: Page) => page.locator("summary", { hasText: /, switch project/ });
+export const accountMenu = (page: Page) => page.locator("summary", { hasText: /, account menu/ });

@@ -86,7 +86,13 @@ pub fn DashboardShell() -> impl IntoView {
         <div class="app" class:nav-open=move || nav_open.get()>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <TopBar signed_in=signed_in slug=Some(slug) nav_open=Some(nav_open) />
-            <nav class="sidebar" id="sidebar" aria-label="Project sections">
+            // On a phone the menu covers the page: any section chosen closes
+            // it, the one already open too (the URL then stays the same).
+            <nav class="sidebar" id="sidebar" aria-label="Project sections" on:click=move |ev| {
+                if clicked_a_link(&ev) {
+                    nav_open.set(false);
+                }
+            }>
                 <ul>
                     <li>
                         <A href=section("api-keys")>
@@ -137,6 +143,15 @@ pub fn DashboardShell() -> impl IntoView {
             </main>
         </div>
     }
+}
+
+/// Whether a click landed on a link (or on what a link holds, its icon).
+fn clicked_a_link(ev: &leptos::ev::MouseEvent) -> bool {
+    use leptos::wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("a").ok().flatten())
+        .is_some()
 }
 
 /// The frame of signed-in pages outside any project (the project list).
@@ -232,9 +247,12 @@ fn ProjectSwitcher(signed_in: SignedInUser, slug: Option<Memo<String>>) -> impl 
     let show_filter = projects.with_value(|p| p.len() > 5);
     view! {
         <details class="menu switcher">
-            <summary aria-label="Switch project">
+            // Named by what it shows, then what it does: speech users say
+            // the name they see (WCAG 2.5.3), screen readers hear both.
+            <summary>
                 <span class="switcher-name">{current_name}</span>
-                <span class="caret">
+                <span class="visually-hidden">", switch project"</span>
+                <span class="caret" aria-hidden="true">
                     <Svg icon=Icon::ChevronDown size=14 />
                 </span>
             </summary>
@@ -298,10 +316,10 @@ fn UserMenu(signed_in: SignedInUser) -> impl IntoView {
     let initials: String = signed_in.user.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
     view! {
         <details class="menu user-menu">
-            <summary aria-label="Account menu">
-                <span class="avatar" aria-hidden="true">
-                    {initials.to_uppercase()}
-                </span>
+            // Named like the switcher: the initials it shows, then what it is.
+            <summary>
+                <span class="avatar">{initials.to_uppercase()}</span>
+                <span class="visually-hidden">", account menu"</span>
             </summary>
             <div class="menu-panel menu-panel-right">
                 <div class="menu-user">

@@ -1,4 +1,4 @@
-//! The dashboard's tables: a card that scrolls sideways on a phone, headings
+//! The dashboard's tables: a named card that scrolls sideways on a phone, headings
 //! with their scope, and an actions column labelled for screen readers.
 
 use leptos::prelude::*;
@@ -33,8 +33,12 @@ impl Col {
     }
 }
 
+/// `caption` names the table, and the card around it: a labelled region in
+/// the tab order, so a keyboard can scroll it sideways on a phone (WCAG
+/// 2.1.1). It must be unique on its page (it makes the caption's id).
 #[component]
-pub fn DataTable(columns: &'static [Col], children: Children) -> impl IntoView {
+pub fn DataTable(caption: &'static str, columns: &'static [Col], children: Children) -> impl IntoView {
+    let caption_id = format!("table-{}", caption.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
     let headings = columns
         .iter()
         .map(|col| match col.kind {
@@ -48,9 +52,11 @@ pub fn DataTable(columns: &'static [Col], children: Children) -> impl IntoView {
             .into_any(),
         })
         .collect_view();
+    let region_label = caption_id.clone();
     view! {
-        <div class="table-wrap card">
+        <div class="table-wrap card" role="region" aria-labelledby=region_label tabindex="0">
             <table class="table">
+                <caption class="visually-hidden" id=caption_id>{caption}</caption>
                 <thead>
                     <tr>{headings}</tr>
                 </thead>

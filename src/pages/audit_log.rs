@@ -109,7 +109,7 @@ fn AuditLog(project: Membership) -> impl IntoView {
                             } else if page.events.is_empty() {
                                 view! { <p class="card empty-inline muted">"No events match."</p> }.into_any()
                             } else {
-                                view! { <EventTable events=page.events /> }.into_any()
+                                view! { <EventTable caption="Events" events=page.events /> }.into_any()
                             };
                             view! {
                                 <Filters base=base.clone() actors=page.actors action=param("action") actor=param("actor") />
@@ -169,7 +169,11 @@ const EVENT_COLUMNS: &[Col] =
     &[Col::text("When"), Col::text("Actor"), Col::text("Action"), Col::text("Target"), Col::text("From")];
 
 #[component]
-pub fn EventTable(events: Vec<AuditEvent>) -> impl IntoView {
+pub fn EventTable(
+    /// "Events" on the audit log, "History" on a key's page.
+    caption: &'static str,
+    events: Vec<AuditEvent>,
+) -> impl IntoView {
     let rows = events
         .into_iter()
         .map(|e| {
@@ -197,5 +201,5 @@ pub fn EventTable(events: Vec<AuditEvent>) -> impl IntoView {
             }
         })
         .collect_view();
-    view! { <DataTable columns=EVENT_COLUMNS>{rows}</DataTable> }
+    view! { <DataTable caption=caption columns=EVENT_COLUMNS>{rows}</DataTable> }
 }

@@ -75,7 +75,7 @@ fn KeyDetailView(project: Membership) -> impl IntoView {
                                 {sees_events.then(|| view! {
                                     <section aria-labelledby="events-title">
                                         <h2 id="events-title" class="section-title">"History"</h2>
-                                        <EventTable events=detail.events.clone() />
+                                        <EventTable caption="History of this key" events=detail.events.clone() />
                                     </section>
                                 })}
                             }

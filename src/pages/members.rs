@@ -194,11 +194,11 @@ fn MemberTables(
             .collect_view();
         view! {
             <h2 class="section-title">"Pending invitations"</h2>
-            <DataTable columns=INVITATION_COLUMNS>{items}</DataTable>
+            <DataTable caption="Pending invitations" columns=INVITATION_COLUMNS>{items}</DataTable>
         }
     });
     view! {
-        <DataTable columns=MEMBER_COLUMNS>{rows}</DataTable>
+        <DataTable caption="Members" columns=MEMBER_COLUMNS>{rows}</DataTable>
         {invitations}
     }
 }

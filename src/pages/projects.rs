@@ -32,7 +32,7 @@ pub fn ProjectsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match projects.await {
                         Ok(list) => view! {
-                            <DataTable columns=PROJECT_COLUMNS>
+                            <DataTable caption="Your projects" columns=PROJECT_COLUMNS>
                                         {list
                                             .into_iter()
                                             .map(|p| {

@@ -90,7 +90,7 @@ fn SessionTable(sessions: Vec<SessionInfo>, end: ServerAction<EndSession>) -> im
             }
         })
         .collect_view();
-    view! { <DataTable columns=SESSION_COLUMNS>{rows}</DataTable> }
+    view! { <DataTable caption="Sessions" columns=SESSION_COLUMNS>{rows}</DataTable> }
 }
 
 #[component]

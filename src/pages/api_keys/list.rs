@@ -139,5 +139,5 @@ pub(super) fn KeyTable(keys: Vec<ApiKey>, can_write: bool, base: String, targets
             }
         })
         .collect_view();
-    view! { <DataTable columns=KEY_COLUMNS>{rows}</DataTable> }
+    view! { <DataTable caption="API keys" columns=KEY_COLUMNS>{rows}</DataTable> }
 }
