@@ -1,16 +1,10 @@
 //! What travels over the admin API's `userManagement` endpoints, as the
 //! Banata SDK spells it (camelCase, times as ISO 8601 UTC).
 
+use crate::domain::dates::iso_millis as iso;
 use crate::store::{EndUser, EndUserSession};
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
 use utoipa::ToSchema;
-
-fn iso(at: OffsetDateTime) -> String {
-    let format =
-        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
-    at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
-}
 
 /// One of the project's users: the SDK's `User`.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]

@@ -85,7 +85,8 @@ pub async fn create_key(
     let state = ctx::state()?;
     let (_, caller) = ctx::member(&state, &slug).await?;
     let form = NewKeyForm { name, expires, expires_on, access };
-    keys::create(&state, &caller, form.request()?).await.map_err(NewKeyForm::field_errors)
+    let created = keys::create(&state, &caller, form.request()?).await.map_err(NewKeyForm::field_errors)?;
+    Ok(CreatedKey { auth_url: ctx::public_base(&state), ..created })
 }
 
 /// Revokes a key: it stops working at once.
@@ -105,7 +106,8 @@ pub async fn revoke_key(slug: String, key_id: String) -> Result<(), AppError> {
 pub async fn roll_key(slug: String, key_id: String, grace: String) -> Result<CreatedKey, AppError> {
     let state = ctx::state()?;
     let (_, caller) = ctx::member(&state, &slug).await?;
-    keys::roll(&state, &caller, &key_id, grace_choice(&grace)?).await
+    let rolled = keys::roll(&state, &caller, &key_id, grace_choice(&grace)?).await?;
+    Ok(CreatedKey { auth_url: ctx::public_base(&state), ..rolled })
 }
 
 /// The grace choices of the roll dialog.

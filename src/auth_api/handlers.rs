@@ -263,10 +263,7 @@ pub async fn revoke_sessions(
     headers: HeaderMap,
     AuthJson(body): AuthJson<EmptyBody>,
 ) -> Result<Response, AuthError> {
-    key.same_project(body.project_id.as_deref())?;
-    origin::check_request(&headers)?;
-    let current = signed_in(&state, &key, &headers).await?;
-    end_users::end_sessions(&state, &current, false).await?;
+    end_sessions(&state, &key, &headers, &body, false).await?;
     Ok(with_cookies(status_true(), cookies::clear(state.config.secure_cookies())))
 }
 
@@ -277,11 +274,22 @@ pub async fn revoke_other_sessions(
     headers: HeaderMap,
     AuthJson(body): AuthJson<EmptyBody>,
 ) -> Result<Response, AuthError> {
-    key.same_project(body.project_id.as_deref())?;
-    origin::check_request(&headers)?;
-    let current = signed_in(&state, &key, &headers).await?;
-    end_users::end_sessions(&state, &current, true).await?;
+    end_sessions(&state, &key, &headers, &body, true).await?;
     Ok(status_true())
+}
+
+async fn end_sessions(
+    state: &AppState,
+    key: &AppKey,
+    headers: &HeaderMap,
+    body: &EmptyBody,
+    keep_this_one: bool,
+) -> Result<(), AuthError> {
+    key.same_project(body.project_id.as_deref())?;
+    origin::check_request(headers)?;
+    let current = signed_in(state, key, headers).await?;
+    end_users::end_sessions(state, &current, keep_this_one).await?;
+    Ok(())
 }
 
 /// What the app's sign-in page reads to decide which form to show.

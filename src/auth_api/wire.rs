@@ -1,15 +1,9 @@
 //! The JSON the auth API reads and writes, field for field as better-auth's
 //! clients expect it (camelCase, times as ISO 8601 UTC with milliseconds).
 
+use crate::domain::dates::iso_millis as iso;
 use crate::store::{EndUser, EndUserSession};
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
-
-fn iso(at: OffsetDateTime) -> String {
-    let format =
-        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
-    at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -5,12 +5,17 @@ use super::copy::CopyField;
 use leptos::prelude::*;
 
 #[component]
-pub fn KeyReveal(name: String, secret: String, children: Children) -> impl IntoView {
+pub fn KeyReveal(name: String, secret: String, auth_url: String, children: Children) -> impl IntoView {
     view! {
         <div class="reveal">
             <h2 id="reveal-title">"Your new key"</h2>
-            <p>"The key " <strong>{name}</strong> " is ready. Copy it into your application's environment, e.g. "<code class="mono">"BANATA_API_KEY"</code>"."</p>
+            <p>
+                "The key " <strong>{name}</strong> " is ready. Put it in your app's environment as "
+                <code class="mono">"BANATA_API_KEY"</code> ", with this server's URL as "
+                <code class="mono">"BANATA_AUTH_URL"</code> "."
+            </p>
             <CopyField label="API key" value=secret />
+            <CopyField label="BANATA_AUTH_URL" value=auth_url />
             <p class="alert alert-warning" role="note">
                 "This key won't be shown again. Store it somewhere safe. If you lose it, create a new one."
             </p>

@@ -28,6 +28,15 @@ pub fn span_in_words(seconds: i64) -> String {
     }
 }
 
+/// A time as the wire of better-auth's clients and the Banata SDK writes it:
+/// ISO 8601 in UTC with milliseconds, `2026-11-30T12:34:56.789Z`.
+#[cfg(feature = "ssr")]
+pub fn iso_millis(at: time::OffsetDateTime) -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -263,6 +263,10 @@ pub struct KeyPage {
 pub struct CreatedKey {
     pub key: ApiKey,
     pub secret: String,
+    /// This server's URL, for the app's `BANATA_AUTH_URL` beside the key
+    /// (filled in by the dashboard, which knows how it was reached).
+    #[serde(default)]
+    pub auth_url: String,
 }
 
 impl std::fmt::Debug for CreatedKey {

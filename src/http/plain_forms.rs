@@ -42,6 +42,7 @@ pub async fn create_key(
     State(state): State<AppState>,
     source: RequestSource,
     session: Session,
+    headers: HeaderMap,
     Path(slug): Path<String>,
     Form(form): Form<NewKeyForm>,
 ) -> Response {
@@ -55,7 +56,7 @@ pub async fn create_key(
         Err(error) => Err(error),
     };
     match created {
-        Ok(created) => reveal(created, list),
+        Ok(created) => reveal(created, state.config.public_base(Some(&headers)), list),
         Err(AppError::Invalid(errors)) => back_with_error(&list, &errors, &[("new", "1"), ("name", &form.name)]),
         Err(error) => error.into_response(),
     }
@@ -71,6 +72,7 @@ pub async fn roll_key(
     State(state): State<AppState>,
     source: RequestSource,
     session: Session,
+    headers: HeaderMap,
     Path(slug): Path<String>,
     Form(form): Form<RollForm>,
 ) -> Response {
@@ -84,17 +86,17 @@ pub async fn roll_key(
         Err(error) => Err(error),
     };
     match rolled {
-        Ok(created) => reveal(created, list),
+        Ok(created) => reveal(created, state.config.public_base(Some(&headers)), list),
         Err(AppError::Invalid(errors)) => back_with_error(&list, &errors, &[("roll", &form.key_id)]),
         Err(error) => error.into_response(),
     }
 }
 
 /// The one-time page with a new key's secret.
-fn reveal(created: crate::domain::CreatedKey, list: String) -> Response {
+fn reveal(created: crate::domain::CreatedKey, auth_url: String, list: String) -> Response {
     plain_page::once("Your new key", move || {
         view! {
-            <KeyReveal name=created.key.name.clone() secret=created.secret.clone()>
+            <KeyReveal name=created.key.name.clone() secret=created.secret.clone() auth_url=auth_url.clone()>
                 <a class="button button-primary" href=list>"Done"</a>
             </KeyReveal>
         }

@@ -104,7 +104,7 @@ pub async fn roll(state: &AppState, caller: &Caller, key_id: &str, grace: Durati
         Err(other) => return Err(other.into()),
     };
     tracing::info!(key = %key_id, new_key = %key.id, project = %caller.project_id, by = %caller.actor.id, "API key rolled");
-    Ok(CreatedKey { key, secret: material.secret })
+    Ok(CreatedKey { key, secret: material.secret, auth_url: String::new() })
 }
 
 /// Revokes an active key of the project: it stops working at once.
@@ -273,7 +273,7 @@ pub async fn issue(
         expires_at: spec.expires_at,
     };
     let key = store.insert_key(&new, by).await?;
-    Ok(CreatedKey { key, secret: material.secret })
+    Ok(CreatedKey { key, secret: material.secret, auth_url: String::new() })
 }
 
 /// Owners and developers may change keys, and full-access keys; viewers and

@@ -788,10 +788,7 @@ impl Store for Backend {
     async fn delete_end_user(&self, project_id: &str, user_id: &str) -> Result<(), StoreError> {
         let deleted =
             sqlx::query(queries::end_users::DELETE_USER).bind(project_id).bind(user_id).execute(&self.pool).await?;
-        match deleted.rows_affected() {
-            0 => Err(StoreError::NotFound),
-            _ => Ok(()),
-        }
+        found(deleted.rows_affected())
     }
 
     async fn set_end_user_ban(&self, project_id: &str, user_id: &str, ban: &EndUserBan) -> Result<EndUser, StoreError> {
@@ -805,9 +802,7 @@ impl Store for Backend {
             .bind(ban.at)
             .execute(&mut *tx)
             .await?;
-        if changed.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(changed.rows_affected())?;
         if ban.banned {
             sqlx::query(queries::end_users::DELETE_SESSIONS_OF_USER)
                 .bind(project_id)
@@ -831,10 +826,7 @@ impl Store for Backend {
             .bind(session_id)
             .execute(&self.pool)
             .await?;
-        match ended.rows_affected() {
-            0 => Err(StoreError::NotFound),
-            _ => Ok(()),
-        }
+        found(ended.rows_affected())
     }
 
     async fn update_end_user_profile(
@@ -855,9 +847,7 @@ impl Store for Backend {
             .bind(at)
             .execute(&mut *tx)
             .await?;
-        if changed.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(changed.rows_affected())?;
         let user = sqlx::query_as::<_, EndUser>(&queries::end_users::user_by_id())
             .bind(project_id)
             .bind(user_id)
@@ -883,9 +873,7 @@ impl Store for Backend {
             .bind(at)
             .execute(&mut *tx)
             .await?;
-        if changed.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(changed.rows_affected())?;
         if end_sessions {
             sqlx::query(queries::end_users::DELETE_SESSIONS_OF_USER)
                 .bind(project_id)
@@ -919,10 +907,7 @@ impl Store for Backend {
             .bind(session_id)
             .execute(&self.pool)
             .await?;
-        match ended.rows_affected() {
-            0 => Err(StoreError::NotFound),
-            _ => Ok(()),
-        }
+        found(ended.rows_affected())
     }
 
     async fn end_end_user_sessions(
@@ -1051,5 +1036,13 @@ impl Backend {
             .execute(&mut *conn)
             .await?;
         Ok(())
+    }
+}
+
+/// `NotFound` when a statement that must touch a row touched none.
+fn found(rows: u64) -> Result<(), StoreError> {
+    match rows {
+        0 => Err(StoreError::NotFound),
+        _ => Ok(()),
     }
 }

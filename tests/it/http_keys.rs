@@ -112,6 +112,7 @@ async fn the_plain_form_answers_with_the_reveal_page(backend: Backend) {
     let secret = page.split("value=\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap();
     assert!(banata::auth::keys::is_well_formed(secret), "the reveal carries the key: {page}");
     assert!(page.contains("won't be shown again"));
+    assert!(page.contains(&format!("value=\"{}\"", d.app.base)), "BANATA_AUTH_URL beside the key");
 
     // A bad name sends the form back with the message.
     let response = d.app.client.post(&url).form(&[("name", ""), ("expires", "never")]).send().await.unwrap();

@@ -64,7 +64,7 @@ pub(super) fn DialogAlert(#[prop(into)] error: Signal<Option<String>>) -> impl I
 #[component]
 pub(super) fn NewKeyReveal(done: CreatedKey, dialog: NodeRef<html::Dialog>) -> impl IntoView {
     view! {
-        <KeyReveal name=done.key.name secret=done.secret>
+        <KeyReveal name=done.key.name secret=done.secret auth_url=done.auth_url>
             <button type="button" class="button button-primary" on:click=move |_| close(dialog) autofocus>
                 "Done"
             </button>

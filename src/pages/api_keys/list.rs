@@ -21,6 +21,11 @@ pub(super) fn EmptyState(
             <p class="muted">
                 "An API key connects your application to this project: every request it makes carries the key, and the key alone decides which project it acts on. Create one for each service, so you can revoke one without touching the others."
             </p>
+            <p class="muted">
+                "Your app needs two settings: " <code class="mono">"BANATA_API_KEY"</code>
+                " (the key, shown once when you create it) and " <code class="mono">"BANATA_AUTH_URL"</code>
+                " (this server's URL, shown beside it)."
+            </p>
             {can_write
                 .then(|| {
                     view! {
