@@ -13,6 +13,9 @@ CREATE TABLE end_users (
     banned         BOOLEAN NOT NULL DEFAULT FALSE,
     ban_reason     TEXT,
     ban_expires    TIMESTAMPTZ,
+    role           TEXT NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin')),
+    -- A JSON object the app keeps about the user; ours never reads it.
+    metadata       TEXT NOT NULL DEFAULT '{}',
     created_at     TIMESTAMPTZ NOT NULL,
     updated_at     TIMESTAMPTZ NOT NULL
 );

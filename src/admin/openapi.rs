@@ -8,8 +8,8 @@ use super::types::{
 };
 use super::user_handlers;
 use super::user_types::{
-    BanUserRequest, CreateUserRequest, ListUsersRequest, SessionIdRequest, SessionList, SessionObject, UserEnvelope,
-    UserIdRequest, UserList, UserObject,
+    BanUserRequest, CreateUserRequest, ListUsersRequest, SessionIdRequest, SessionList, SessionObject,
+    SetPasswordRequest, SetRoleRequest, Status, UpdateUserRequest, UserEnvelope, UserIdRequest, UserList, UserObject,
 };
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -37,7 +37,10 @@ use utoipa::{Modify, OpenApi};
         user_handlers::unban_user,
         user_handlers::list_user_sessions,
         user_handlers::revoke_user_session,
-        user_handlers::revoke_user_sessions
+        user_handlers::revoke_user_sessions,
+        user_handlers::update_user,
+        user_handlers::set_role,
+        user_handlers::set_user_password
     ),
     components(schemas(
         ApiKeyObject,
@@ -60,7 +63,11 @@ use utoipa::{Modify, OpenApi};
         UserIdRequest,
         CreateUserRequest,
         BanUserRequest,
-        SessionIdRequest
+        SessionIdRequest,
+        UpdateUserRequest,
+        SetRoleRequest,
+        SetPasswordRequest,
+        Status
     )),
     modifiers(&KeySchemes),
     tags(

@@ -7,8 +7,8 @@ use super::extract::{ApiCaller, ApiJson};
 use super::input::same_project;
 use super::types::{ErrorBody, Success};
 use super::user_types::{
-    BanUserRequest, CreateUserRequest, ListUsersRequest, SessionIdRequest, SessionList, SessionObject, UserEnvelope,
-    UserIdRequest, UserList, UserObject,
+    BanUserRequest, CreateUserRequest, ListUsersRequest, SessionIdRequest, SessionList, SessionObject,
+    SetPasswordRequest, SetRoleRequest, Status, UpdateUserRequest, UserEnvelope, UserIdRequest, UserList, UserObject,
 };
 use crate::actor::RequestSource;
 use crate::error::AppError;
@@ -307,4 +307,98 @@ pub async fn revoke_user_sessions(
     let user_id = required(request.user_id.as_deref(), "userId", "id of the user")?;
     users::end_sessions(&state, &key.acting_from(source), user_id).await.map_err(no_such_user)?;
     Ok(Json(Success { success: true }))
+}
+
+#[utoipa::path(
+    post, path = "/api/auth/admin/update-user", tag = "Users", request_body = UpdateUserRequest,
+    responses(
+        (status = 200, description = "The user, changed", body = UserObject),
+        (status = 401, description = "No working key", body = ErrorBody),
+        (status = 403, description = "`projectId` names another project, or the key is read-only", body = ErrorBody),
+        (status = 404, description = "No user with this id in the key's project", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "Body not sent as JSON", body = ErrorBody),
+        (status = 422, description = "Missing `userId`, or invalid fields", body = ErrorBody),
+        (status = 429, description = "Too many failed key checks", body = ErrorBody),
+        (status = 503, description = "Too many password checks waiting", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("apiKey" = []))
+)]
+pub async fn update_user(
+    State(state): State<AppState>,
+    source: RequestSource,
+    key: ApiCaller,
+    ApiJson(request): ApiJson<UpdateUserRequest>,
+) -> Result<Json<UserObject>, ApiError> {
+    same_project(&key.0, request.project_id.as_deref())?;
+    let user_id = required(request.user_id.as_deref(), "userId", "id of the user")?;
+    let changes = users::Changes {
+        name: request.name.as_deref(),
+        image: request.image.as_ref().map(|i| i.as_deref()),
+        email_verified: request.email_verified,
+        role: request.role.as_deref(),
+        metadata: request.metadata.as_ref(),
+        password: request.password.as_deref(),
+    };
+    let user = users::update(&state, &key.acting_from(source), user_id, changes).await.map_err(no_such_user)?;
+    Ok(Json(UserObject::from(&user)))
+}
+
+#[utoipa::path(
+    post, path = "/api/auth/admin/set-role", tag = "Users", request_body = SetRoleRequest,
+    responses(
+        (status = 200, description = "The user with the role", body = UserEnvelope),
+        (status = 401, description = "No working key", body = ErrorBody),
+        (status = 403, description = "`projectId` names another project, or the key is read-only", body = ErrorBody),
+        (status = 404, description = "No user with this id in the key's project", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "Body not sent as JSON", body = ErrorBody),
+        (status = 422, description = "Missing `userId` or `role`, or a role other than user or admin", body = ErrorBody),
+        (status = 429, description = "Too many failed key checks", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("apiKey" = []))
+)]
+pub async fn set_role(
+    State(state): State<AppState>,
+    source: RequestSource,
+    key: ApiCaller,
+    ApiJson(request): ApiJson<SetRoleRequest>,
+) -> Result<Json<UserEnvelope>, ApiError> {
+    same_project(&key.0, request.project_id.as_deref())?;
+    let user_id = required(request.user_id.as_deref(), "userId", "id of the user")?;
+    let role = required(request.role.as_deref(), "role", "role: user or admin")?;
+    let changes = users::Changes { role: Some(role), ..Default::default() };
+    let user = users::update(&state, &key.acting_from(source), user_id, changes).await.map_err(no_such_user)?;
+    Ok(Json(UserEnvelope { user: UserObject::from(&user) }))
+}
+
+#[utoipa::path(
+    post, path = "/api/auth/admin/set-user-password", tag = "Users", request_body = SetPasswordRequest,
+    responses(
+        (status = 200, description = "Set; every session of the user has ended", body = Status),
+        (status = 401, description = "No working key", body = ErrorBody),
+        (status = 403, description = "`projectId` names another project, or the key is read-only", body = ErrorBody),
+        (status = 404, description = "No user with this id in the key's project", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "Body not sent as JSON", body = ErrorBody),
+        (status = 422, description = "Missing `userId`, or a password of the wrong length", body = ErrorBody),
+        (status = 429, description = "Too many failed key checks", body = ErrorBody),
+        (status = 503, description = "Too many password checks waiting", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("apiKey" = []))
+)]
+pub async fn set_user_password(
+    State(state): State<AppState>,
+    source: RequestSource,
+    key: ApiCaller,
+    ApiJson(request): ApiJson<SetPasswordRequest>,
+) -> Result<Json<Status>, ApiError> {
+    same_project(&key.0, request.project_id.as_deref())?;
+    let user_id = required(request.user_id.as_deref(), "userId", "id of the user")?;
+    let password = request
+        .new_password
+        .as_deref()
+        .ok_or_else(|| ApiError::field("newPassword", "required", "Give the new password."))?;
+    users::set_password(&state, &key.acting_from(source), user_id, password).await.map_err(no_such_user)?;
+    Ok(Json(Status { status: true }))
 }

@@ -18,7 +18,7 @@ pub struct UserObject {
     pub email_verified: bool,
     pub name: String,
     pub image: Option<String>,
-    /// Always `user` for now.
+    /// `user` or `admin`.
     pub role: String,
     pub banned: bool,
     pub ban_reason: Option<String>,
@@ -40,11 +40,12 @@ impl From<&EndUser> for UserObject {
             email_verified: user.email_verified,
             name: user.name.clone(),
             image: user.image.clone(),
-            role: "user".into(),
+            role: user.role.clone(),
             banned: user.banned,
             ban_reason: user.ban_reason.clone(),
             ban_expires: user.ban_expires.map(iso),
-            metadata: serde_json::json!({}),
+            // Written by us as a JSON object; unreadable reads as empty.
+            metadata: serde_json::from_str(&user.metadata).unwrap_or_else(|_| serde_json::json!({})),
             created_at: iso(user.created_at),
             updated_at: iso(user.updated_at),
             username: None,
@@ -175,4 +176,70 @@ pub struct SessionIdRequest {
     pub session_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
+}
+
+/// A field that is there, even as `null` (`Some(None)`), unlike one left out
+/// (`None`, by `default`).
+fn present<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(value).map(Some)
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateUserRequest {
+    #[schema(required = true, value_type = String, example = "usr_3kTMd9ZqY2vW8xLpN1aR")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A URL; `null` removes it.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub image: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+    /// 8 to 128 characters; every session of the user ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// `user` or `admin`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// A JSON object, at most 16 KiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SetRoleRequest {
+    #[schema(required = true, value_type = String, example = "usr_3kTMd9ZqY2vW8xLpN1aR")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[schema(required = true, value_type = String, example = "admin")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SetPasswordRequest {
+    #[schema(required = true, value_type = String, example = "usr_3kTMd9ZqY2vW8xLpN1aR")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[schema(required = true, value_type = String, example = "correct horse battery")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_password: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+}
+
+/// `{"status": true}`, as better-auth answers these.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Status {
+    pub status: bool,
 }

@@ -140,6 +140,8 @@ mod tests {
             banned: false,
             ban_reason: None,
             ban_expires: None,
+            role: "user".into(),
+            metadata: "{}".into(),
             created_at: now,
             updated_at: now,
         };

@@ -5,13 +5,33 @@
 //! Another project's user or session is `NotFound`, like one that does not
 //! exist.
 
-use super::end_users::{self, SignUp};
+use super::end_users::{self, check_password, SignUp, IMAGE_MAX};
 use super::{Access, Caller};
+use crate::auth::password;
+use crate::domain::validate_name;
 use crate::domain::{FieldError, Role};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{EndUser, EndUserBan, EndUserSession};
+use crate::store::{EndUser, EndUserBan, EndUserChanges, EndUserSession};
 use time::OffsetDateTime;
+
+/// The roles an app may give its users.
+const ROLES: [&str; 2] = ["user", "admin"];
+/// Largest metadata object kept, as JSON text.
+const METADATA_MAX: usize = 16 * 1024;
+
+/// What the admin API may change of a user; `None` keeps the value.
+#[derive(Default)]
+pub struct Changes<'a> {
+    pub name: Option<&'a str>,
+    /// `Some(None)` removes the image.
+    pub image: Option<Option<&'a str>>,
+    pub email_verified: Option<bool>,
+    pub role: Option<&'a str>,
+    pub metadata: Option<&'a serde_json::Value>,
+    /// A new password ends every session of the user.
+    pub password: Option<&'a str>,
+}
 
 /// Longest ban reason kept.
 const REASON_MAX: usize = 500;
@@ -59,6 +79,83 @@ pub async fn create(
     let user = end_users::create(state, &caller.project_id, &profile, password, email_verified).await?;
     tracing::info!(user = %user.id, project = %caller.project_id, by = %caller.actor.id, "end user created");
     Ok(user)
+}
+
+/// Applies `changes` after checking every one of them: nothing is changed
+/// when any is refused.
+pub async fn update(
+    state: &AppState,
+    caller: &Caller,
+    user_id: &str,
+    changes: Changes<'_>,
+) -> Result<EndUser, AppError> {
+    may_change(caller)?;
+    let mut errors = Vec::new();
+    let name = changes.name.map(|n| validate_name("name", n)).transpose().map_err(|e| errors.push(e)).ok().flatten();
+    let image = changes.image.map(|i| i.map(str::trim).filter(|i| !i.is_empty()).map(str::to_string));
+    if image.as_ref().and_then(|i| i.as_deref()).is_some_and(|i| i.chars().count() > IMAGE_MAX) {
+        errors.push(FieldError::new("image", format!("Use at most {IMAGE_MAX} characters.")));
+    }
+    if let Some(role) = changes.role.filter(|r| !ROLES.contains(r)) {
+        errors.push(FieldError::new("role", format!("Use user or admin, not {role:?}.")));
+    }
+    let metadata = match changes.metadata {
+        Some(value) if !value.is_object() => {
+            errors.push(FieldError::new("metadata", "Use a JSON object."));
+            None
+        }
+        Some(value) if value.to_string().len() > METADATA_MAX => {
+            errors.push(FieldError::new("metadata", format!("Keep it under {} KiB.", METADATA_MAX / 1024)));
+            None
+        }
+        other => other.map(|v| v.to_string()),
+    };
+    if let Some(password) = changes.password {
+        let _ = check_password(password).map_err(|e| errors.push(e));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let user = get(state, caller, user_id).await?;
+    if let Some(new_password) = changes.password {
+        set_password_checked(state, &user, new_password).await?;
+    }
+    let record = EndUserChanges {
+        name,
+        image,
+        email_verified: changes.email_verified,
+        role: changes.role.map(str::to_string),
+        metadata,
+    };
+    let updated = state.store.change_end_user(&caller.project_id, &user.id, &record, OffsetDateTime::now_utc()).await;
+    state.end_user_sessions.forget_user(&user.id);
+    Ok(updated?)
+}
+
+/// Sets a new password for the user; every session of theirs ends.
+pub async fn set_password(
+    state: &AppState,
+    caller: &Caller,
+    user_id: &str,
+    new_password: &str,
+) -> Result<(), AppError> {
+    may_change(caller)?;
+    check_password(new_password).map_err(|e| e.renamed("password", "newPassword"))?;
+    let user = get(state, caller, user_id).await?;
+    set_password_checked(state, &user, new_password).await
+}
+
+async fn set_password_checked(state: &AppState, user: &EndUser, new_password: &str) -> Result<(), AppError> {
+    let slot = state.password_slot()?;
+    let hash = password::hash(new_password.to_string()).await.map_err(|error| {
+        tracing::error!(%error, "hashing a new password");
+        AppError::Internal
+    })?;
+    drop(slot);
+    let set =
+        state.store.set_end_user_password(&user.project_id, &user.id, &hash, true, OffsetDateTime::now_utc()).await;
+    state.end_user_sessions.forget_user(&user.id);
+    Ok(set?)
 }
 
 pub async fn delete(state: &AppState, caller: &Caller, user_id: &str) -> Result<(), AppError> {

@@ -22,7 +22,7 @@ const REFRESH_AFTER: Duration = Duration::days(1);
 pub const PASSWORD_MIN: usize = 8;
 pub const PASSWORD_MAX: usize = 128;
 /// Longest image URL kept for a user.
-const IMAGE_MAX: usize = 2048;
+pub(super) const IMAGE_MAX: usize = 2048;
 
 /// What a sign-up form sends.
 pub struct SignUp<'a> {
@@ -310,7 +310,7 @@ pub async fn sign_out(state: &AppState, project_id: &str, token: &str) -> Result
     Ok(ended?)
 }
 
-fn check_password(password: &str) -> Result<(), FieldError> {
+pub(super) fn check_password(password: &str) -> Result<(), FieldError> {
     let len = password.chars().count();
     if len < PASSWORD_MIN {
         return Err(FieldError::coded("password", "too_short", format!("Use at least {PASSWORD_MIN} characters.")));

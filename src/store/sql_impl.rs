@@ -829,6 +829,36 @@ impl Store for Backend {
         found(ended.rows_affected())
     }
 
+    async fn change_end_user(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        changes: &EndUserChanges,
+        at: OffsetDateTime,
+    ) -> Result<EndUser, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query(queries::end_users::UPDATE_BY_ADMIN)
+            .bind(project_id)
+            .bind(user_id)
+            .bind(changes.name.as_deref())
+            .bind(changes.image.as_ref().and_then(|i| i.as_deref()))
+            .bind(changes.image.is_some())
+            .bind(changes.email_verified)
+            .bind(changes.role.as_deref())
+            .bind(changes.metadata.as_deref())
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        found(changed.rows_affected())?;
+        let user = sqlx::query_as::<_, EndUser>(&queries::end_users::user_by_id())
+            .bind(project_id)
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
     async fn update_end_user_profile(
         &self,
         project_id: &str,

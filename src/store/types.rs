@@ -196,8 +196,24 @@ pub struct EndUser {
     pub banned: bool,
     pub ban_reason: Option<String>,
     pub ban_expires: Option<OffsetDateTime>,
+    /// `user` or `admin`: the app's own notion, which Banata keeps for it.
+    pub role: String,
+    /// A JSON object the app keeps about the user.
+    pub metadata: String,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+}
+
+/// What the admin API changes of a user; `None` keeps the value.
+#[derive(Clone, Debug, Default)]
+pub struct EndUserChanges {
+    pub name: Option<String>,
+    /// `Some(None)` removes the image.
+    pub image: Option<Option<String>>,
+    pub email_verified: Option<bool>,
+    pub role: Option<String>,
+    /// A JSON object, as text.
+    pub metadata: Option<String>,
 }
 
 /// What signing an end user in needs to check their password.

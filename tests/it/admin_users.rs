@@ -203,8 +203,73 @@ async fn read_only_keys_look_and_bad_input_changes_nothing(backend: Backend) {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
+/// update-user, set-role and set-user-password: every field checked before
+/// anything changes, and a new password ends the user's sessions.
+async fn users_are_updated_and_given_a_password(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let store = app.db.store().await;
+    let (tenant, other) = (Tenant::new(&store, "Editor").await, Tenant::new(&store, "Other").await);
+    let key = tenant.key.as_str();
+    let email = support::email();
+    let (_, created) = admin(
+        &app,
+        key,
+        "create-user",
+        json!({"email": email, "name": "Ada", "password": "correct horse", "image": "https://img.example/a.png"}),
+    )
+    .await;
+    let id = created["user"]["id"].as_str().unwrap().to_string();
+
+    let change = json!({"userId": id, "name": "Ada L.", "emailVerified": true, "role": "admin", "metadata": {"plan": "pro"}, "image": null});
+    let (status, user) = admin(&app, key, "update-user", change).await;
+    assert_eq!(status, StatusCode::OK, "{user}");
+    assert_eq!(
+        (&user["name"], &user["emailVerified"], &user["role"]),
+        (&json!("Ada L."), &json!(true), &json!("admin"))
+    );
+    assert_eq!((&user["metadata"], &user["image"]), (&json!({"plan": "pro"}), &Value::Null));
+    let (_, again) = admin(&app, key, "get-user", json!({"userId": id})).await;
+    assert_eq!(again["metadata"]["plan"], "pro", "kept");
+
+    for (body, field) in [
+        (json!({"userId": id, "role": "root"}), "role"),
+        (json!({"userId": id, "metadata": ["not", "an object"]}), "metadata"),
+        (json!({"userId": id, "name": ""}), "name"),
+        (json!({"userId": id, "password": "short", "name": "Changed"}), "password"),
+    ] {
+        let (status, answer) = admin(&app, key, "update-user", body.clone()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {answer}");
+        assert_eq!(answer["errors"][0]["field"], field, "{body}: {answer}");
+    }
+    let (status, answer) = admin(&app, key, "set-role", json!({"userId": id, "role": "owner"})).await;
+    assert_eq!((status, &answer["errors"][0]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("role")));
+    assert_eq!(admin(&app, key, "get-user", json!({"userId": id})).await.1["name"], "Ada L.", "nothing changed");
+    let (status, set) = admin(&app, key, "set-role", json!({"userId": id, "role": "user"})).await;
+    assert_eq!((status, &set["user"]["role"]), (StatusCode::OK, &json!("user")));
+    assert_eq!(
+        admin(&app, &other.key, "update-user", json!({"userId": id, "name": "Taken over"})).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        admin(&app, &other.key, "set-user-password", json!({"userId": id, "newPassword": "taken over!"})).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // A new password ends the user's sessions; the old one stops working.
+    let (_, _, browser) = sign_in(&app, key, &email, "correct horse").await;
+    let (status, short) = admin(&app, key, "set-user-password", json!({"userId": id, "newPassword": "short"})).await;
+    assert_eq!((status, &short["errors"][0]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("newPassword")));
+    let (status, done) =
+        admin(&app, key, "set-user-password", json!({"userId": id, "newPassword": "battery staple"})).await;
+    assert_eq!((status, done), (StatusCode::OK, json!({"status": true})));
+    assert_eq!(session_of(&app, key, &browser).await, Value::Null);
+    assert_eq!(sign_in(&app, key, &email, "correct horse").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(sign_in(&app, key, &email, "battery staple").await.0, StatusCode::OK);
+}
+
 on_both_backends!(
     users_are_created_listed_banned_and_removed,
     a_key_manages_its_own_projects_users_only,
     read_only_keys_look_and_bad_input_changes_nothing,
+    users_are_updated_and_given_a_password,
 );

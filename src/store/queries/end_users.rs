@@ -2,7 +2,7 @@
 //! records), and the signing secrets every instance shares.
 
 const USER_COLUMNS: &str = "id, project_id, email, name, image, email_verified, banned, ban_reason, ban_expires,
-    created_at, updated_at";
+    role, metadata, created_at, updated_at";
 
 pub(in crate::store) const INSERT_USER: &str = "INSERT INTO end_users
     (id, project_id, email, name, image, password_hash, email_verified, created_at, updated_at)
@@ -36,6 +36,15 @@ pub(in crate::store) const SET_BAN: &str = "UPDATE end_users
 /// A session of the project by its id (the handle), whoever's it is.
 pub(in crate::store) const DELETE_PROJECT_SESSION: &str =
     "DELETE FROM end_user_sessions WHERE project_id = $1 AND id = $2";
+
+/// What the admin API may change of a user; each `None` keeps the value.
+/// Binds: project, id, name, image, whether to change the image,
+/// email_verified, role, metadata, time.
+pub(in crate::store) const UPDATE_BY_ADMIN: &str = "UPDATE end_users
+    SET name = COALESCE($3, name), image = CASE WHEN $5 THEN $4 ELSE image END,
+        email_verified = COALESCE($6, email_verified), role = COALESCE($7, role),
+        metadata = COALESCE($8, metadata), updated_at = $9
+    WHERE project_id = $1 AND id = $2";
 
 /// Binds: project, id, name, image, whether to change the image, time.
 pub(in crate::store) const UPDATE_PROFILE: &str = "UPDATE end_users

@@ -318,6 +318,16 @@ impl Store for LostAnswers {
         self.inner.end_project_session(project_id, session_id).await
     }
 
+    async fn change_end_user(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        changes: &EndUserChanges,
+        at: OffsetDateTime,
+    ) -> Result<EndUser, StoreError> {
+        self.inner.change_end_user(project_id, user_id, changes, at).await
+    }
+
     async fn update_end_user_profile(
         &self,
         project_id: &str,
