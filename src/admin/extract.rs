@@ -4,9 +4,8 @@
 use super::error::ApiError;
 use super::types::FieldProblem;
 use crate::actor::RequestSource;
-use crate::auth::rate_limit::bucket;
 use crate::auth::verify::VerifiedKey;
-use crate::services::Caller;
+use crate::services::{verified_key, Caller};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -15,8 +14,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
-use std::time::Instant;
-use time::OffsetDateTime;
 
 /// The verified key of the request. Its project is the only one the request
 /// may touch.
@@ -35,20 +32,11 @@ impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        // The key first: a key that works is never refused for someone
-        // else's failures from the same address (behind a proxy, that is
-        // every client). Only failures are charged to the address.
-        let verified = match presented_key(&parts.headers) {
-            Some(key) => state.keys.verify(key, OffsetDateTime::now_utc()).await?,
-            None => None,
-        };
-        if let Some(key) = verified {
-            return Ok(ApiCaller(key));
+        let ip = state.config.client_ip(&parts.headers, &parts.extensions);
+        match verified_key(state, presented_key(&parts.headers), ip).await? {
+            Some(key) => Ok(ApiCaller(key)),
+            None => Err(ApiError::Unauthenticated),
         }
-        let ip = bucket(state.config.client_ip(&parts.headers, &parts.extensions));
-        state.key_failures.check(&ip, Instant::now()).map_err(|retry_after| ApiError::RateLimited { retry_after })?;
-        state.key_failures.fail(&ip, Instant::now());
-        Err(ApiError::Unauthenticated)
     }
 }
 

@@ -13,7 +13,7 @@ use super::user_types::{
 use crate::actor::RequestSource;
 use crate::error::AppError;
 use crate::services::end_user_admin as users;
-use crate::services::end_users::SignUp;
+use crate::services::end_users::Profile;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
@@ -135,7 +135,7 @@ pub async fn create_user(
     same_project(&key.0, request.project_id.as_deref())?;
     let email = required(request.email.as_deref(), "email", "user's email")?;
     let name = required(request.name.as_deref(), "name", "user's name")?;
-    let profile = SignUp { name, email, password: "", image: request.image.as_deref() };
+    let profile = Profile { name, email, image: request.image.as_deref() };
     let caller = key.acting_from(source);
     let verified = request.email_verified.unwrap_or(false);
     let user = users::create(&state, &caller, profile, request.password.as_deref(), verified).await?;

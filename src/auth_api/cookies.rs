@@ -29,6 +29,15 @@ pub fn session_token(headers: &HeaderMap, signer: &CookieSigner) -> Option<Strin
     None
 }
 
+/// Whether the request carries a session cookie at all (of either
+/// spelling), signed or not.
+pub fn present(headers: &HeaderMap) -> bool {
+    headers.get_all(COOKIE).iter().filter_map(|h| h.to_str().ok()).any(|text| {
+        text.split(';')
+            .any(|pair| pair.trim().split_once('=').is_some_and(|(name, _)| name == NAME || name == SECURE_NAME))
+    })
+}
+
 /// Whether the browser asked not to be remembered at sign-in.
 pub fn dont_remember(headers: &HeaderMap) -> bool {
     headers.get_all(COOKIE).iter().filter_map(|h| h.to_str().ok()).any(|text| {

@@ -3,8 +3,8 @@
 //! JSON body.
 
 use super::error::AuthError;
-use crate::auth::rate_limit::bucket;
 use crate::auth::verify::VerifiedKey;
+use crate::services::verified_key;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -12,8 +12,6 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
-use std::time::Instant;
-use time::OffsetDateTime;
 
 /// Header a client may use to name the project it means; a name that is not
 /// the key's project is refused.
@@ -46,19 +44,8 @@ impl FromRequestParts<AppState> for AppKey {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AuthError> {
         let presented = parts.headers.get("x-api-key").and_then(|v| v.to_str().ok()).map(str::trim);
-        let verified = match presented {
-            Some(key) => {
-                state.keys.verify(key, OffsetDateTime::now_utc()).await.map_err(crate::error::AppError::from)?
-            }
-            None => None,
-        };
-        let Some(key) = verified else {
-            // As on the admin API: only failures are charged to the address.
-            let ip = bucket(state.config.client_ip(&parts.headers, &parts.extensions));
-            state.key_failures.check(&ip, Instant::now()).map_err(crate::error::AppError::RateLimited)?;
-            state.key_failures.fail(&ip, Instant::now());
-            return Err(AuthError::unknown_key());
-        };
+        let ip = state.config.client_ip(&parts.headers, &parts.extensions);
+        let key = verified_key(state, presented, ip).await?.ok_or_else(AuthError::unknown_key)?;
         let key = AppKey(key);
         key.same_project(parts.headers.get(PROJECT_HEADER).and_then(|v| v.to_str().ok()))?;
         Ok(key)

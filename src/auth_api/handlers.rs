@@ -10,7 +10,7 @@ use super::wire::{
 };
 use crate::actor::RequestSource;
 use crate::error::AppError;
-use crate::services::end_users::{self, Current, SignUp, PASSWORD_MAX, PASSWORD_MIN};
+use crate::services::end_users::{self, Current, Profile, PASSWORD_MAX, PASSWORD_MIN};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
@@ -46,8 +46,8 @@ pub async fn sign_up(
     key.same_project(body.project_id.as_deref())?;
     origin::check_request(&headers)?;
     origin::check_callback(body.callback_url.as_deref(), &headers)?;
-    let input = SignUp { name: &body.name, email: &body.email, password: &body.password, image: body.image.as_deref() };
-    let started = end_users::sign_up(&state, key.project_id(), input, &source).await?;
+    let profile = Profile { name: &body.name, email: &body.email, image: body.image.as_deref() };
+    let started = end_users::sign_up(&state, key.project_id(), profile, &body.password, &source).await?;
     let set =
         cookies::set(&started.token, &state.cookies, state.config.secure_cookies(), body.remember_me != Some(false));
     Ok(with_cookies(Json(json!({"token": started.token, "user": UserJson::from(&started.user)})), set))
@@ -91,10 +91,9 @@ pub async fn get_session(
     key.same_project(query_project(query.as_deref()).as_deref())?;
     let secure = state.config.secure_cookies();
     let Some(token) = cookies::session_token(&headers, &state.cookies) else {
-        let stale = headers
-            .get(axum::http::header::COOKIE)
-            .is_some_and(|c| c.to_str().is_ok_and(|c| c.contains("better-auth.session_token=")));
-        return Ok(with_cookies(Json(Value::Null), if stale { cookies::clear(secure) } else { Vec::new() }));
+        // A session cookie whose signature is wrong is cleared.
+        let forged = cookies::present(&headers);
+        return Ok(with_cookies(Json(Value::Null), if forged { cookies::clear(secure) } else { Vec::new() }));
     };
     // A signed cookie that names no session of this project is left alone:
     // it may be another project's on the same host (a bad signature is
@@ -293,8 +292,8 @@ async fn end_sessions(
 }
 
 /// What the app's sign-in page reads to decide which form to show.
-pub async fn public_config(key: AppKey) -> Json<Value> {
-    let _ = key;
+/// Needs a working key, like every project-scoped endpoint.
+pub async fn public_config(_key: AppKey) -> Json<Value> {
     let off = false;
     Json(json!({
         "authMethods": {

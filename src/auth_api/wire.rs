@@ -2,7 +2,9 @@
 //! clients expect it (camelCase, times as ISO 8601 UTC with milliseconds).
 
 use crate::domain::dates::iso_millis as iso;
-use crate::store::{EndUser, EndUserSession};
+// A session looks the same to an app's browser as to the admin SDK.
+pub use crate::admin::user_types::SessionObject as SessionJson;
+use crate::store::EndUser;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize)]
@@ -27,32 +29,6 @@ impl From<&EndUser> for UserJson {
             image: user.image.clone(),
             created_at: iso(user.created_at),
             updated_at: iso(user.updated_at),
-        }
-    }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SessionJson {
-    pub id: String,
-    pub user_id: String,
-    pub expires_at: String,
-    pub created_at: String,
-    pub updated_at: String,
-    pub ip_address: Option<String>,
-    pub user_agent: Option<String>,
-}
-
-impl From<&EndUserSession> for SessionJson {
-    fn from(session: &EndUserSession) -> Self {
-        Self {
-            id: session.id.clone(),
-            user_id: session.user_id.clone(),
-            expires_at: iso(session.expires_at),
-            created_at: iso(session.created_at),
-            updated_at: iso(session.updated_at),
-            ip_address: session.ip.clone(),
-            user_agent: session.user_agent.clone(),
         }
     }
 }

@@ -6,7 +6,31 @@ use crate::auth::{session, verify::VerifiedKey};
 use crate::domain::{may_change_keys, Membership, Role, User};
 use crate::error::AppError;
 use crate::state::AppState;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Instant;
 use tower_sessions::Session;
+
+/// The key a request presents, checked first: a key that works is never
+/// refused for other clients' failures from the same address (behind a
+/// proxy, that is every client). `None` for a key that does not work, which
+/// is charged to the address; `RateLimited` while the address is blocked.
+/// For the admin API and the auth API alike.
+pub async fn verified_key(
+    state: &AppState,
+    presented: Option<&str>,
+    ip: IpAddr,
+) -> Result<Option<Arc<VerifiedKey>>, AppError> {
+    if let Some(key) = presented {
+        if let Some(verified) = state.keys.verify(key, time::OffsetDateTime::now_utc()).await? {
+            return Ok(Some(verified));
+        }
+    }
+    let ip = crate::auth::rate_limit::bucket(ip);
+    state.key_failures.check(&ip, Instant::now()).map_err(AppError::RateLimited)?;
+    state.key_failures.fail(&ip, Instant::now());
+    Ok(None)
+}
 
 /// What the caller holds in its project.
 #[derive(Clone, Debug, PartialEq, Eq)]

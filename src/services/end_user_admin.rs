@@ -5,7 +5,7 @@
 //! Another project's user or session is `NotFound`, like one that does not
 //! exist.
 
-use super::end_users::{self, check_password, SignUp, IMAGE_MAX};
+use super::end_users::{self, check_password, Profile, IMAGE_MAX};
 use super::{Access, Caller};
 use crate::auth::password;
 use crate::domain::validate_name;
@@ -71,7 +71,7 @@ pub async fn get(state: &AppState, caller: &Caller, user_id: &str) -> Result<End
 pub async fn create(
     state: &AppState,
     caller: &Caller,
-    profile: SignUp<'_>,
+    profile: Profile<'_>,
     password: Option<&str>,
     email_verified: bool,
 ) -> Result<EndUser, AppError> {

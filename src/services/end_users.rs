@@ -9,7 +9,7 @@ use crate::auth::{ids, password, tokens};
 use crate::domain::{normalize_email, validate_name, FieldError};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{EndUser, EndUserSession, NewEndUser, NewEndUserSession, StoreError};
+use crate::store::{EndUser, EndUserChanges, EndUserSession, NewEndUser, NewEndUserSession, StoreError};
 use rand::distr::{Alphanumeric, SampleString};
 use std::time::Instant;
 use time::{Duration, OffsetDateTime};
@@ -24,11 +24,10 @@ pub const PASSWORD_MAX: usize = 128;
 /// Longest image URL kept for a user.
 pub(super) const IMAGE_MAX: usize = 2048;
 
-/// What a sign-up form sends.
-pub struct SignUp<'a> {
+/// Who a new user is, as a sign-up form or the admin API gives it.
+pub struct Profile<'a> {
     pub name: &'a str,
     pub email: &'a str,
-    pub password: &'a str,
     pub image: Option<&'a str>,
 }
 
@@ -53,10 +52,11 @@ pub struct Current {
 pub async fn sign_up(
     state: &AppState,
     project_id: &str,
-    input: SignUp<'_>,
+    profile: Profile<'_>,
+    password: &str,
     from: &RequestSource,
 ) -> Result<Started, AppError> {
-    let user = create(state, project_id, &input, Some(input.password), false).await?;
+    let user = create(state, project_id, &profile, Some(password), false).await?;
     tracing::info!(user = %user.id, project = %project_id, "end user signed up");
     start(state, user, from, OffsetDateTime::now_utc()).await
 }
@@ -66,7 +66,7 @@ pub async fn sign_up(
 pub(super) async fn create(
     state: &AppState,
     project_id: &str,
-    input: &SignUp<'_>,
+    input: &Profile<'_>,
     password: Option<&str>,
     email_verified: bool,
 ) -> Result<EndUser, AppError> {
@@ -201,7 +201,8 @@ pub async fn update_profile(
     }
     let user = &current.user;
     let now = OffsetDateTime::now_utc();
-    let updated = state.store.update_end_user_profile(&user.project_id, &user.id, name.as_deref(), image, now).await;
+    let changes = EndUserChanges { name, image: image.map(|i| i.map(str::to_string)), ..Default::default() };
+    let updated = state.store.change_end_user(&user.project_id, &user.id, &changes, now).await;
     state.end_user_sessions.forget_user(&user.id);
     Ok(updated?)
 }

@@ -16,4 +16,4 @@ pub mod keys;
 pub mod members;
 pub mod projects;
 
-pub use caller::{signed_in_member, Access, Caller};
+pub use caller::{signed_in_member, verified_key, Access, Caller};

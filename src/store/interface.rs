@@ -258,24 +258,13 @@ pub trait Store: Send + Sync + 'static {
     /// Ends the project's session with this id, whoever's it is.
     async fn end_project_session(&self, project_id: &str, session_id: &str) -> Result<(), StoreError>;
 
-    /// Applies the admin API's changes to a user; `NotFound` for another
-    /// project's.
+    /// Changes a user (the admin API's changes, or a user's own name and
+    /// image); `NotFound` for another project's.
     async fn change_end_user(
         &self,
         project_id: &str,
         user_id: &str,
         changes: &EndUserChanges,
-        at: OffsetDateTime,
-    ) -> Result<EndUser, StoreError>;
-
-    /// Changes the user's name and/or image (`Some(None)` removes the image).
-    /// `NotFound` for another project's user.
-    async fn update_end_user_profile(
-        &self,
-        project_id: &str,
-        user_id: &str,
-        name: Option<&str>,
-        image: Option<Option<&str>>,
         at: OffsetDateTime,
     ) -> Result<EndUser, StoreError>;
 

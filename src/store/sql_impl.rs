@@ -837,7 +837,7 @@ impl Store for Backend {
         at: OffsetDateTime,
     ) -> Result<EndUser, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let changed = sqlx::query(queries::end_users::UPDATE_BY_ADMIN)
+        let changed = sqlx::query(queries::end_users::UPDATE_USER)
             .bind(project_id)
             .bind(user_id)
             .bind(changes.name.as_deref())
@@ -846,34 +846,6 @@ impl Store for Backend {
             .bind(changes.email_verified)
             .bind(changes.role.as_deref())
             .bind(changes.metadata.as_deref())
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-        found(changed.rows_affected())?;
-        let user = sqlx::query_as::<_, EndUser>(&queries::end_users::user_by_id())
-            .bind(project_id)
-            .bind(user_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(user)
-    }
-
-    async fn update_end_user_profile(
-        &self,
-        project_id: &str,
-        user_id: &str,
-        name: Option<&str>,
-        image: Option<Option<&str>>,
-        at: OffsetDateTime,
-    ) -> Result<EndUser, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let changed = sqlx::query(queries::end_users::UPDATE_PROFILE)
-            .bind(project_id)
-            .bind(user_id)
-            .bind(name)
-            .bind(image.flatten())
-            .bind(image.is_some())
             .bind(at)
             .execute(&mut *tx)
             .await?;

@@ -90,7 +90,11 @@ async fn sign_up_sign_out_sign_in_with_a_cookie_jar(backend: Backend) {
         assert!(cookie.contains(part), "{part} in {cookie}");
     }
     assert!(!cookie.contains("Domain"), "lands on the app's host: {cookie}");
-    assert!(!cookie.contains(signed_up.body["token"].as_str().unwrap()) || cookie.contains('.'), "signed");
+    // `<token>.<signature>`, URL-encoded: the token the body names, signed.
+    let value = cookie.split(';').next().unwrap().trim_start_matches("better-auth.session_token=");
+    let token = signed_up.body["token"].as_str().unwrap();
+    let signature = value.strip_prefix(&format!("{token}.")).expect("the body's token, then its signature");
+    assert!(signature.ends_with("%3D") && signature.len() >= 44, "padded base64 HMAC-SHA256: {signature}");
 
     let session = browser.session().await;
     assert_eq!(session["user"]["id"], user["id"]);
@@ -240,8 +244,9 @@ async fn bad_input_is_refused_and_changes_nothing(backend: Backend) {
     let revoked = Tenant::new(&store, "Gone").await;
     tenant_revoke(&app, &revoked).await;
     let mut answers = Vec::new();
-    for key in [None, Some("nope"), Some("sk_live_000000000000000000000000000000000000000"), Some(revoked.key.as_str())]
-    {
+    // A well-formed key (valid checksum) that was never issued, made here.
+    let unknown = banata::auth::keys::generate_secret();
+    for key in [None, Some("nope"), Some(unknown.as_str()), Some(revoked.key.as_str())] {
         let mut request = support::client().get(app.url("/api/auth/get-session"));
         if let Some(key) = key {
             request = request.header("x-api-key", key);
@@ -598,6 +603,38 @@ async fn an_ending_reaches_every_instance_on_postgres() {
     an_ending_reaches_every_instance().await
 }
 
+/// A session used after a day has its expiry moved forward and its cookie
+/// set again; `rememberMe: false` gives a cookie without `Max-Age`, kept so.
+async fn sessions_slide_and_remember_me_is_honoured(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let store = app.db.store().await;
+    let tenant = Tenant::new(&store, "Sliding").await;
+    let browser = Browser::new(&app, &tenant.key);
+    let body = json!({"name": "Ada", "email": support::email(), "password": "correct horse", "rememberMe": false});
+    let signed_up = browser.post("/sign-up/email", body).await;
+    assert_eq!(signed_up.status, StatusCode::OK, "{}", signed_up.text);
+    let session = signed_up.cookies.iter().find(|c| c.starts_with("better-auth.session_token=")).unwrap();
+    assert!(!session.contains("Max-Age"), "a browser-session cookie: {session}");
+    assert!(signed_up.cookies.iter().any(|c| c.starts_with("better-auth.dont_remember=")));
+    let session_id = browser.session().await["session"]["id"].as_str().unwrap().to_string();
+    assert!(browser.get("/get-session").await.cookies.is_empty(), "not refreshed while fresh");
+
+    // As if last refreshed a day and a half ago; a second instance has no
+    // cached copy of it.
+    let now = time::OffsetDateTime::now_utc();
+    let then = now - time::Duration::hours(36);
+    store.extend_end_user_session(&session_id, then, then + time::Duration::days(7)).await.unwrap();
+    let second = TestApp::beside(&app, &[]).await;
+    let through = Browser { http: browser.http.clone(), base: second.base.clone(), key: tenant.key.clone() };
+    let got = through.get("/get-session").await;
+    let expires_at = got.body["session"]["expiresAt"].as_str().unwrap();
+    let expires_at = time::OffsetDateTime::parse(expires_at, &time::format_description::well_known::Rfc3339).unwrap();
+    assert!(expires_at > now + time::Duration::days(6), "moved forward: {expires_at}");
+    let again =
+        got.cookies.iter().find(|c| c.starts_with("better-auth.session_token=")).expect("the cookie is set again");
+    assert!(!again.contains("Max-Age"), "still not remembered: {again}");
+}
+
 on_both_backends!(
     sign_up_sign_out_sign_in_with_a_cookie_jar,
     projects_never_cross,
@@ -608,4 +645,5 @@ on_both_backends!(
     the_apps_backend_gets_a_verifiable_token,
     an_account_page_manages_its_own_user,
     a_session_in_steady_state_costs_no_lookup,
+    sessions_slide_and_remember_me_is_honoured,
 );

@@ -37,18 +37,13 @@ pub(in crate::store) const SET_BAN: &str = "UPDATE end_users
 pub(in crate::store) const DELETE_PROJECT_SESSION: &str =
     "DELETE FROM end_user_sessions WHERE project_id = $1 AND id = $2";
 
-/// What the admin API may change of a user; each `None` keeps the value.
+/// Changes to a user; each `None` keeps the value.
 /// Binds: project, id, name, image, whether to change the image,
 /// email_verified, role, metadata, time.
-pub(in crate::store) const UPDATE_BY_ADMIN: &str = "UPDATE end_users
+pub(in crate::store) const UPDATE_USER: &str = "UPDATE end_users
     SET name = COALESCE($3, name), image = CASE WHEN $5 THEN $4 ELSE image END,
         email_verified = COALESCE($6, email_verified), role = COALESCE($7, role),
         metadata = COALESCE($8, metadata), updated_at = $9
-    WHERE project_id = $1 AND id = $2";
-
-/// Binds: project, id, name, image, whether to change the image, time.
-pub(in crate::store) const UPDATE_PROFILE: &str = "UPDATE end_users
-    SET name = COALESCE($3, name), image = CASE WHEN $5 THEN $4 ELSE image END, updated_at = $6
     WHERE project_id = $1 AND id = $2";
 
 pub(in crate::store) const SET_PASSWORD: &str =

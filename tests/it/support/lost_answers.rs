@@ -328,17 +328,6 @@ impl Store for LostAnswers {
         self.inner.change_end_user(project_id, user_id, changes, at).await
     }
 
-    async fn update_end_user_profile(
-        &self,
-        project_id: &str,
-        user_id: &str,
-        name: Option<&str>,
-        image: Option<Option<&str>>,
-        at: OffsetDateTime,
-    ) -> Result<EndUser, StoreError> {
-        self.inner.update_end_user_profile(project_id, user_id, name, image, at).await
-    }
-
     async fn set_end_user_password(
         &self,
         project_id: &str,
