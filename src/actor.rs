@@ -53,6 +53,11 @@ impl RequestSource {
         self.acting(ActorKind::ApiKey, key_id, key_name)
     }
 
+    /// The app itself, on behalf of its user, through the key `key_id`.
+    pub fn app(self, key_id: &str, key_name: &str) -> Actor {
+        self.acting(ActorKind::App, key_id, key_name)
+    }
+
     fn acting(self, kind: ActorKind, id: &str, name: &str) -> Actor {
         Actor { kind, id: id.to_string(), name: name.to_string(), ip: self.ip, user_agent: self.user_agent }
     }

@@ -2,9 +2,20 @@
 
 use crate::components::shell::DashboardShell;
 use crate::pages::{
-    api_keys::ApiKeysPage, audit_log::AuditLogPage, invite::InvitePage, key_detail::KeyDetailPage,
-    members::MembersPage, not_found::NotFound, projects::ProjectsPage, sessions::SessionsPage, settings::SettingsPage,
-    sign_in::SignInPage, sign_up::SignUpPage, test_key::TestKeyPage,
+    api_keys::ApiKeysPage,
+    audit_log::AuditLogPage,
+    authentication::AuthenticationPage,
+    invite::InvitePage,
+    key_detail::KeyDetailPage,
+    members::MembersPage,
+    not_found::NotFound,
+    projects::ProjectsPage,
+    sessions::SessionsPage,
+    settings::SettingsPage,
+    sign_in::SignInPage,
+    sign_up::SignUpPage,
+    test_key::TestKeyPage,
+    users::{AddUserPage, UserPage, UsersPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, Title};
@@ -60,6 +71,10 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/projects/:slug") view=DashboardShell ssr=SsrMode::Async>
                     <Route path=path!("api-keys") view=ApiKeysPage />
                     <Route path=path!("api-keys/:key_id") view=KeyDetailPage />
+                    <Route path=path!("users") view=UsersPage />
+                    <Route path=path!("users/new") view=AddUserPage />
+                    <Route path=path!("users/:user_id") view=UserPage />
+                    <Route path=path!("authentication") view=AuthenticationPage />
                     <Route path=path!("members") view=MembersPage />
                     <Route path=path!("audit-log") view=AuditLogPage />
                     <Route path=path!("test-key") view=TestKeyPage />

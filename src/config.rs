@@ -26,6 +26,17 @@ pub enum Command {
     /// from BANATA_API_KEY and the server from BANATA_URL.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// The signing key of the JWTs apps verify (`convex/token`).
+    #[command(subcommand)]
+    Jwt(JwtCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JwtCommand {
+    /// Make a new signing key the current one. The old one stays in the
+    /// JWKS, so tokens it signed verify until they expire; every running
+    /// instance signs with the new key within a minute.
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]

@@ -22,6 +22,9 @@ pub enum AppError {
     /// An app's user whose account is banned.
     #[error("This account is banned.")]
     Banned,
+    /// An app's user who must verify their email before signing in.
+    #[error("Verify your email address first.")]
+    EmailNotVerified,
     #[error("{0}")]
     Forbidden(String),
     #[error("Not found.")]
@@ -83,7 +86,9 @@ impl AppError {
         match self {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::InvalidCredentials | AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::SignupClosed | AppError::Forbidden(_) | AppError::Banned => StatusCode::FORBIDDEN,
+            AppError::SignupClosed | AppError::Forbidden(_) | AppError::Banned | AppError::EmailNotVerified => {
+                StatusCode::FORBIDDEN
+            }
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Gone(_) => StatusCode::GONE,

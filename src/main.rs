@@ -1,6 +1,6 @@
 //! The `banata` binary: parse settings, then serve or run a command.
 
-use banata::config::{Cli, Command, UserCommand};
+use banata::config::{Cli, Command, JwtCommand, UserCommand};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
@@ -18,6 +18,7 @@ async fn main() {
             banata::cli::user::create_user(&cli.config, &email, name.as_deref()).await
         }
         Command::Keys(command) => banata::cli::keys::run(command).await,
+        Command::Jwt(JwtCommand::Rotate) => banata::cli::jwt::rotate(&cli.config).await,
     };
     if let Err(error) = result {
         eprintln!("banata: {error}");

@@ -1,5 +1,6 @@
 //! Start-up: config -> store -> router -> listener, and a clean shutdown.
 
+use crate::auth::activity::EndUserActivity;
 use crate::auth::cookie_signing::{self, CookieSigner};
 use crate::auth::password::PasswordQueue;
 use crate::auth::rate_limit::{EndUserLimits, FailureLimiter, SignInLimits, SignUpLimits};
@@ -27,6 +28,7 @@ pub struct Server {
     /// The end-user session cache the router uses.
     pub end_user_sessions: Arc<SessionCache>,
     usage: Arc<KeyUsage>,
+    activity: Arc<EndUserActivity>,
 }
 
 /// Connects the store (applying migrations), starts the background work and
@@ -42,7 +44,8 @@ pub async fn build(config: Config) -> Result<Server, StartError> {
 pub async fn build_on(config: Config, store: Arc<dyn Store>) -> Result<Server, StartError> {
     tokio::spawn(delete_expired_sessions(store.clone(), config.session_idle_timeout, config.session_absolute_timeout));
     let usage = Arc::new(KeyUsage::new(store.clone()));
-    tokio::spawn(usage.clone().run(config.key_usage_flush.unsigned_abs()));
+    let activity = Arc::new(EndUserActivity::new(store.clone()));
+    tokio::spawn(flush_counters(usage.clone(), activity.clone(), config.key_usage_flush.unsigned_abs()));
     auth::password::warm_up().await;
     let output_name = option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("banata");
     let hashed = crate::site::init(output_name);
@@ -66,13 +69,14 @@ pub async fn build_on(config: Config, store: Arc<dyn Store>) -> Result<Server, S
         end_user_limits: EndUserLimits::default(),
         jwt: Default::default(),
         end_user_sessions: end_user_sessions.clone(),
+        end_user_activity: activity.clone(),
         cookies: CookieSigner::new(
             &store.server_secret(cookie_signing::SECRET_NAME, &cookie_signing::new_secret()).await?,
         ),
         store,
         config: Arc::new(config),
     });
-    Ok(Server { router: http::router(state), keys, end_user_sessions, usage })
+    Ok(Server { router: http::router(state), keys, end_user_sessions, usage, activity })
 }
 
 /// Serves on `listener` until `shutdown` resolves and the requests in flight
@@ -95,6 +99,9 @@ pub async fn serve(
         Ok(written) => tracing::info!(keys = written, "saved when keys were last used"),
         Err(error) => tracing::error!(%error, lost = server.usage.pending(), "could not save when keys were last used"),
     }
+    if let Err(error) = server.activity.flush().await {
+        tracing::error!(%error, lost = server.activity.pending(), "could not save the count of sign-ins and sign-ups");
+    }
     Ok(())
 }
 
@@ -109,6 +116,22 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     serve(listener, server, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Writes the counts kept in memory (key usage, end users' sign-ins and
+/// sign-ups) every `every`; what fails to be written is kept for the next.
+async fn flush_counters(usage: Arc<KeyUsage>, activity: Arc<EndUserActivity>, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(error) = usage.flush().await {
+            tracing::warn!(%error, "could not record key usage; will retry");
+        }
+        if let Err(error) = activity.flush().await {
+            tracing::warn!(%error, "could not record sign-ins and sign-ups; will retry");
+        }
+    }
 }
 
 /// Keeps the key and session caches in step with what any instance ends.

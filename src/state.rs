@@ -1,5 +1,6 @@
 //! What every request handler and server function can reach.
 
+use crate::auth::activity::EndUserActivity;
 use crate::auth::cookie_signing::CookieSigner;
 use crate::auth::jwt::JwtIssuer;
 use crate::auth::password::{PasswordQueue, QueueSlot};
@@ -39,6 +40,8 @@ pub struct Shared {
     pub jwt: JwtIssuer,
     /// End users' live sessions, verified recently.
     pub end_user_sessions: Arc<SessionCache>,
+    /// Counts end users' sign-ins and sign-ups per day.
+    pub end_user_activity: Arc<EndUserActivity>,
 }
 
 impl Shared {

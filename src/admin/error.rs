@@ -135,6 +135,7 @@ impl From<AppError> for ApiError {
             AppError::Unauthenticated | AppError::InvalidCredentials => ApiError::Unauthenticated,
             AppError::Forbidden(message) => ApiError::Forbidden(message),
             AppError::Banned => ApiError::Forbidden("This account is banned.".into()),
+            AppError::EmailNotVerified => ApiError::Forbidden("Verify your email address first.".into()),
             AppError::NotFound => ApiError::NotFound("No key with that id in this project."),
             AppError::Conflict(message) | AppError::Gone(message) => ApiError::Conflict(message),
             AppError::RateLimited(retry_after) => ApiError::RateLimited { retry_after },

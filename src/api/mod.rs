@@ -4,6 +4,8 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod auth_settings;
+pub mod end_users;
 pub mod invitations;
 pub mod keys;
 pub mod members;

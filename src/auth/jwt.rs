@@ -19,9 +19,18 @@ use std::sync::{Arc, Mutex};
 
 /// The stored name of the signing key.
 pub const SECRET_NAME: &str = "jwt_rs256_signing_key";
+/// Keys replaced by a rotation are stored as `<this><time>` and stay in the
+/// JWKS, so tokens they signed still verify until they expire.
+pub const RETIRED_PREFIX: &str = "jwt_rs256_retired:";
+/// How many replaced keys the JWKS keeps publishing.
+pub const RETIRED_KEPT: u32 = 3;
+/// How often an instance looks for a rotated key.
+const RELOAD_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 pub struct JwtSigner {
     kid: String,
+    /// Tells a reloaded key from the one held without parsing it again.
+    pem_digest: [u8; 32],
     // Signed through `RandomizedSigner`: the RNG blinds the private-key
     // operation, against timing attacks.
     key: SigningKey<Sha256>,
@@ -34,6 +43,10 @@ pub enum JwtError {
     Generate,
     #[error("the stored signing key is unreadable")]
     Unreadable,
+}
+
+fn digest(pem: &str) -> [u8; 32] {
+    Sha256::digest(pem.as_bytes()).into()
 }
 
 /// A new 2048-bit key as PKCS#8 PEM (slow: call it off the async workers).
@@ -53,7 +66,7 @@ impl JwtSigner {
             "kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid,
             "n": URL_SAFE_NO_PAD.encode(&n), "e": URL_SAFE_NO_PAD.encode(&e),
         });
-        Ok(Self { kid, key: SigningKey::<Sha256>::new(private), jwk })
+        Ok(Self { kid, pem_digest: digest(pem), key: SigningKey::<Sha256>::new(private), jwk })
     }
 
     /// `header.claims.signature`, each base64url without padding.
@@ -66,10 +79,23 @@ impl JwtSigner {
         format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature))
     }
 
-    /// The public key set verifiers fetch.
-    pub fn jwks(&self) -> Value {
-        json!({"keys": [self.jwk]})
+    pub fn kid(&self) -> &str {
+        &self.kid
     }
+
+    /// This key's public half, as the JWKS lists it.
+    pub fn jwk(&self) -> &Value {
+        &self.jwk
+    }
+}
+
+/// Makes a new signing key the current one, keeping the replaced one in the
+/// JWKS; every instance signs with it within a minute. Returns its `kid`.
+pub async fn rotate(store: &dyn Store) -> Result<String, JwtIssueError> {
+    let pem = tokio::task::spawn_blocking(new_key_pem).await.map_err(|_| JwtError::Generate)??;
+    let kid = JwtSigner::from_pem(&pem)?.kid;
+    store.rotate_secret(SECRET_NAME, &pem, RETIRED_PREFIX, RETIRED_KEPT).await?;
+    Ok(kid)
 }
 
 /// How long a token is good for.
@@ -80,10 +106,13 @@ pub const TOKEN_LIFETIME: i64 = 15 * 60;
 const REUSE_WHILE: i64 = 10 * 60;
 const MAX_REMEMBERED: usize = 100_000;
 
-/// The signer, loaded or made on first use, and the tokens issued lately.
+/// The signer, loaded or made on first use and looked for again every
+/// minute (a rotation), and the tokens issued lately.
 #[derive(Default)]
 pub struct JwtIssuer {
-    signer: tokio::sync::OnceCell<Arc<JwtSigner>>,
+    signer: Mutex<Option<(Arc<JwtSigner>, std::time::Instant)>>,
+    /// One load at a time.
+    loading: tokio::sync::Mutex<()>,
     recent: Mutex<HashMap<String, (String, i64)>>,
 }
 
@@ -91,20 +120,52 @@ impl JwtIssuer {
     /// The shared signing key: the stored one, else a new one stored for
     /// every instance (if two instances make one at once, the first stored wins).
     pub async fn signer(&self, store: &dyn Store) -> Result<Arc<JwtSigner>, JwtIssueError> {
-        let signer = self
-            .signer
-            .get_or_try_init(|| async {
-                let pem = match store.load_secret(SECRET_NAME).await? {
-                    Some(pem) => pem,
-                    None => {
-                        let made = tokio::task::spawn_blocking(new_key_pem).await.map_err(|_| JwtError::Generate)??;
-                        store.server_secret(SECRET_NAME, &made).await?
-                    }
-                };
-                Ok::<_, JwtIssueError>(Arc::new(JwtSigner::from_pem(&pem)?))
-            })
-            .await?;
-        Ok(signer.clone())
+        let fresh = || {
+            let held = self.signer.lock().expect("jwt signer lock");
+            held.as_ref().filter(|(_, at)| at.elapsed() < RELOAD_EVERY).map(|(signer, _)| signer.clone())
+        };
+        if let Some(signer) = fresh() {
+            return Ok(signer);
+        }
+        let _loading = self.loading.lock().await;
+        if let Some(signer) = fresh() {
+            return Ok(signer);
+        }
+        let pem = match store.load_secret(SECRET_NAME).await? {
+            Some(pem) => pem,
+            None => {
+                let made = tokio::task::spawn_blocking(new_key_pem).await.map_err(|_| JwtError::Generate)??;
+                store.server_secret(SECRET_NAME, &made).await?
+            }
+        };
+        let mut held = self.signer.lock().expect("jwt signer lock");
+        let signer = match held.take() {
+            // Unchanged: keep the parsed key.
+            Some((signer, _)) if signer.pem_digest == digest(&pem) => signer,
+            _ => Arc::new(JwtSigner::from_pem(&pem)?),
+        };
+        *held = Some((signer.clone(), std::time::Instant::now()));
+        Ok(signer)
+    }
+
+    /// Looks for a rotated key on the next use, not a minute later.
+    pub fn reload(&self) {
+        *self.signer.lock().expect("jwt signer lock") = None;
+    }
+
+    /// The public key set verifiers fetch: the current key and the ones it
+    /// replaced lately. Read from the store every time, so that a key
+    /// another instance signs with is published here at once.
+    pub async fn jwks(&self, store: &dyn Store) -> Result<Value, JwtIssueError> {
+        let current = self.signer(store).await?;
+        let mut keys = vec![current.jwk.clone()];
+        for pem in store.secrets_with_prefix(RETIRED_PREFIX).await? {
+            let retired = JwtSigner::from_pem(&pem)?;
+            if retired.kid != current.kid {
+                keys.push(retired.jwk);
+            }
+        }
+        Ok(json!({ "keys": keys }))
     }
 
     /// A token for this session with `claims` (without `iat`/`exp`): the
@@ -159,7 +220,7 @@ mod tests {
         let parts: Vec<&str> = token.split('.').collect();
         assert_eq!(parts.len(), 3);
         let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).unwrap()).unwrap();
-        let jwk = &signer.jwks()["keys"][0];
+        let jwk = signer.jwk();
         assert_eq!((header["alg"].as_str(), &header["kid"]), (Some("RS256"), &jwk["kid"]));
         let n = BigUint::from_bytes_be(&URL_SAFE_NO_PAD.decode(jwk["n"].as_str().unwrap()).unwrap());
         let e = BigUint::from_bytes_be(&URL_SAFE_NO_PAD.decode(jwk["e"].as_str().unwrap()).unwrap());

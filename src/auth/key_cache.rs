@@ -174,6 +174,7 @@ mod tests {
             project_name: "P".into(),
             project_slug: "p".into(),
             permissions: vec![],
+            auth: Default::default(),
         })
     }
 

@@ -2,6 +2,7 @@
 //! keys (format, issuing, verification, usage, failed-check limits).
 
 pub mod accounts;
+pub mod activity;
 pub mod cookie_signing;
 pub mod ids;
 pub mod jwt;

@@ -147,6 +147,7 @@ mod tests {
             metadata: "{}".into(),
             created_at: now,
             updated_at: now,
+            last_sign_in_at: None,
         };
         (session, user)
     }

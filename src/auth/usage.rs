@@ -86,18 +86,6 @@ impl KeyUsage {
             }
         }
     }
-
-    /// Flushes every `every`, for ever; spawn it.
-    pub async fn run(self: Arc<Self>, every: std::time::Duration) {
-        let mut ticks = tokio::time::interval(every);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticks.tick().await;
-            if let Err(error) = self.flush().await {
-                tracing::warn!(%error, "could not record key usage; will retry");
-            }
-        }
-    }
 }
 
 /// `YYYY-MM-DD`, the form days are stored in on both backends.

@@ -5,6 +5,7 @@
 use crate::auth::key_cache::{KeyCache, Lookup};
 use crate::auth::keys;
 use crate::auth::usage::KeyUsage;
+use crate::domain::AuthSettings;
 use crate::store::{CacheChange, KeyRecord, Store, StoreError};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -21,6 +22,9 @@ pub struct VerifiedKey {
     pub project_name: String,
     pub project_slug: String,
     pub permissions: Vec<String>,
+    /// The project's Authentication settings, as they were when the key was
+    /// looked up (a change forgets the project's cached keys).
+    pub auth: AuthSettings,
 }
 
 pub struct KeyVerifier {
@@ -104,6 +108,7 @@ fn verified(record: KeyRecord) -> Result<VerifiedKey, StoreError> {
     // Fail closed: unreadable permissions must never read as "all".
     let permissions = serde_json::from_str(&record.permissions)
         .map_err(|_| StoreError::Corrupt(format!("permissions of key {}", record.id)))?;
+    let auth = record.auth_settings()?;
     Ok(VerifiedKey {
         id: record.id,
         name: record.name,
@@ -112,5 +117,6 @@ fn verified(record: KeyRecord) -> Result<VerifiedKey, StoreError> {
         project_name: record.project_name,
         project_slug: record.project_slug,
         permissions,
+        auth,
     })
 }

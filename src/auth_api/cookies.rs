@@ -8,8 +8,6 @@ use axum::http::HeaderMap;
 const NAME: &str = "better-auth.session_token";
 const SECURE_NAME: &str = "__Secure-better-auth.session_token";
 const DONT_REMEMBER: &str = "better-auth.dont_remember";
-/// Seven days, the session's lifetime.
-const MAX_AGE: i64 = 604_800;
 
 /// The session token of a correctly signed cookie (either spelling).
 pub fn session_token(headers: &HeaderMap, signer: &CookieSigner) -> Option<String> {
@@ -46,13 +44,14 @@ pub fn dont_remember(headers: &HeaderMap) -> bool {
 }
 
 /// `Set-Cookie` values that start a session (a session cookie only, with no
-/// `Max-Age`, when `remember` is false).
-pub fn set(token: &str, signer: &CookieSigner, secure: bool, remember: bool) -> Vec<String> {
+/// `Max-Age`, when `remember` is false). `max_age` is the session's
+/// lifetime in seconds.
+pub fn set(token: &str, signer: &CookieSigner, secure: bool, remember: bool, max_age: i64) -> Vec<String> {
     let name = if secure { SECURE_NAME } else { NAME };
     let value = percent_encode(&signer.sign(token));
     let flags = if secure { "; Secure" } else { "" };
     if remember {
-        vec![format!("{name}={value}; Max-Age={MAX_AGE}; Path=/; HttpOnly; SameSite=Lax{flags}")]
+        vec![format!("{name}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Lax{flags}")]
     } else {
         vec![
             format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{flags}"),
@@ -107,7 +106,7 @@ mod tests {
     #[test]
     fn a_set_cookie_reads_back_and_a_tampered_one_does_not() {
         let signer = CookieSigner::new("secret");
-        let written = set("tok", &signer, false, true);
+        let written = set("tok", &signer, false, true, 604_800);
         let pair = written[0].split(';').next().unwrap().to_string();
         assert!(written[0].contains("Max-Age=604800; Path=/; HttpOnly; SameSite=Lax"), "{}", written[0]);
         assert!(!written[0].contains("Domain"));
@@ -115,6 +114,6 @@ mod tests {
         assert_eq!(session_token(&headers, &signer).as_deref(), Some("tok"));
         let tampered: HeaderMap = [(COOKIE, pair.replace("tok", "tok2").parse().unwrap())].into_iter().collect();
         assert_eq!(session_token(&tampered, &signer), None);
-        assert!(set("tok", &signer, true, false)[0].starts_with("__Secure-better-auth.session_token="));
+        assert!(set("tok", &signer, true, false, 604_800)[0].starts_with("__Secure-better-auth.session_token="));
     }
 }

@@ -70,7 +70,13 @@ impl From<AppError> for AuthError {
             AppError::Banned => AuthError::new(S::FORBIDDEN, "BANNED_USER", "This account is banned."),
             AppError::Unauthenticated => AuthError::unauthorized(),
             AppError::Forbidden(message) => AuthError::new(S::FORBIDDEN, "FORBIDDEN", message),
-            AppError::SignupClosed => AuthError::new(S::FORBIDDEN, "SIGN_UP_DISABLED", "Sign-up is closed."),
+            AppError::EmailNotVerified => AuthError::new(S::FORBIDDEN, "EMAIL_NOT_VERIFIED", "Email not verified"),
+            // better-auth's words for a closed sign-up.
+            AppError::SignupClosed => AuthError::new(
+                S::BAD_REQUEST,
+                "EMAIL_PASSWORD_SIGN_UP_DISABLED",
+                "Email and password sign up is not enabled",
+            ),
             AppError::NotFound => AuthError::new(S::NOT_FOUND, "NOT_FOUND", "Not found."),
             AppError::Conflict(message) | AppError::Gone(message) => AuthError::new(S::CONFLICT, "CONFLICT", message),
             AppError::BadRequest(message) => AuthError::bad_body(message),

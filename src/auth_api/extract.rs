@@ -25,6 +25,11 @@ impl AppKey {
         &self.0.project_id
     }
 
+    /// Origins the project trusts besides the app's own.
+    pub fn allowed_origins(&self) -> &[String] {
+        &self.0.auth.allowed_origins
+    }
+
     /// A `projectId` the client sent (query or body) is a request, never a
     /// permission: one that is not the key's project is 403.
     pub fn same_project(&self, named: Option<&str>) -> Result<(), AuthError> {

@@ -10,7 +10,7 @@ use super::wire::{
 };
 use crate::actor::RequestSource;
 use crate::error::AppError;
-use crate::services::end_users::{self, Current, Profile, PASSWORD_MAX, PASSWORD_MIN};
+use crate::services::end_users::{self, app_actor, Current, Profile, SignedUp, PASSWORD_MAX};
 use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
@@ -29,6 +29,12 @@ fn with_cookies(answer: impl IntoResponse, set_cookies: Vec<String>) -> Response
     response
 }
 
+/// The session cookie for `token`, living as long as the project's sessions.
+fn session_cookies(state: &AppState, key: &AppKey, token: &str, remember: bool) -> Vec<String> {
+    let max_age = i64::from(key.0.auth.session_days) * 86_400;
+    cookies::set(token, &state.cookies, state.config.secure_cookies(), remember, max_age)
+}
+
 /// The `projectId` of a query string, if any.
 fn query_project(query: Option<&str>) -> Option<String> {
     form_urlencoded::parse(query.unwrap_or_default().as_bytes())
@@ -44,13 +50,17 @@ pub async fn sign_up(
     AuthJson(body): AuthJson<SignUpBody>,
 ) -> Result<Response, AuthError> {
     key.same_project(body.project_id.as_deref())?;
-    origin::check_request(&headers)?;
-    origin::check_callback(body.callback_url.as_deref(), &headers)?;
+    origin::check_request(&headers, key.allowed_origins())?;
+    origin::check_callback(body.callback_url.as_deref(), &headers, key.allowed_origins())?;
     let profile = Profile { name: &body.name, email: &body.email, image: body.image.as_deref() };
-    let started = end_users::sign_up(&state, key.project_id(), profile, &body.password, &source).await?;
-    let set =
-        cookies::set(&started.token, &state.cookies, state.config.secure_cookies(), body.remember_me != Some(false));
-    Ok(with_cookies(Json(json!({"token": started.token, "user": UserJson::from(&started.user)})), set))
+    match end_users::sign_up(&state, &key.0, profile, &body.password, &source).await? {
+        SignedUp::Started(started) => {
+            let set = session_cookies(&state, &key, &started.token, body.remember_me != Some(false));
+            Ok(with_cookies(Json(json!({"token": started.token, "user": UserJson::from(&started.user)})), set))
+        }
+        // better-auth's answer when verification comes first: no session.
+        SignedUp::MustVerify(user) => Ok(Json(json!({"token": null, "user": UserJson::from(&user)})).into_response()),
+    }
 }
 
 pub async fn sign_in(
@@ -61,11 +71,10 @@ pub async fn sign_in(
     AuthJson(body): AuthJson<SignInBody>,
 ) -> Result<Response, AuthError> {
     key.same_project(body.project_id.as_deref())?;
-    origin::check_request(&headers)?;
-    origin::check_callback(body.callback_url.as_deref(), &headers)?;
-    let started = end_users::sign_in(&state, key.project_id(), &body.email, &body.password, &source).await?;
-    let set =
-        cookies::set(&started.token, &state.cookies, state.config.secure_cookies(), body.remember_me != Some(false));
+    origin::check_request(&headers, key.allowed_origins())?;
+    origin::check_callback(body.callback_url.as_deref(), &headers, key.allowed_origins())?;
+    let started = end_users::sign_in(&state, &key.0, &body.email, &body.password, &source).await?;
+    let set = session_cookies(&state, &key, &started.token, body.remember_me != Some(false));
     let url = body.callback_url.filter(|u| !u.trim().is_empty());
     let answer = json!({
         "redirect": url.is_some(),
@@ -98,13 +107,13 @@ pub async fn get_session(
     // A signed cookie that names no session of this project is left alone:
     // it may be another project's on the same host (a bad signature is
     // cleared above).
-    let Some(current) = end_users::current(&state, key.project_id(), &token).await? else {
+    let Some(current) = end_users::current(&state, &key.0, &token).await? else {
         return Ok(Json(Value::Null).into_response());
     };
     let answer = json!({"session": SessionJson::from(&current.session), "user": UserJson::from(&current.user)});
     // A slid expiry goes to the browser too.
     let set = match current.refreshed {
-        true => cookies::set(&token, &state.cookies, secure, !cookies::dont_remember(&headers)),
+        true => session_cookies(&state, &key, &token, !cookies::dont_remember(&headers)),
         false => Vec::new(),
     };
     Ok(with_cookies(Json(answer), set))
@@ -118,7 +127,7 @@ pub async fn sign_out(
     AuthJson(body): AuthJson<EmptyBody>,
 ) -> Result<Response, AuthError> {
     key.same_project(body.project_id.as_deref())?;
-    origin::check_request(&headers)?;
+    origin::check_request(&headers, key.allowed_origins())?;
     if let Some(token) = cookies::session_token(&headers, &state.cookies) {
         end_users::sign_out(&state, key.project_id(), &token).await?;
     }
@@ -156,7 +165,7 @@ pub async fn openid_configuration(State(state): State<AppState>) -> Json<Value> 
 /// The session of this request in the key's project, or 401.
 async fn signed_in(state: &AppState, key: &AppKey, headers: &HeaderMap) -> Result<Current, AuthError> {
     let token = cookies::session_token(headers, &state.cookies).ok_or_else(AuthError::unauthorized)?;
-    end_users::current(state, key.project_id(), &token).await?.ok_or_else(AuthError::unauthorized)
+    end_users::current(state, &key.0, &token).await?.ok_or_else(AuthError::unauthorized)
 }
 
 fn status_true() -> Response {
@@ -167,11 +176,12 @@ fn status_true() -> Response {
 pub async fn update_user(
     State(state): State<AppState>,
     key: AppKey,
+    source: RequestSource,
     headers: HeaderMap,
     AuthJson(body): AuthJson<serde_json::Map<String, Value>>,
 ) -> Result<Response, AuthError> {
     key.same_project(body.get("projectId").and_then(Value::as_str))?;
-    origin::check_request(&headers)?;
+    origin::check_request(&headers, key.allowed_origins())?;
     let current = signed_in(&state, &key, &headers).await?;
     if body.contains_key("email") {
         return Err(AuthError::new(
@@ -191,7 +201,7 @@ pub async fn update_user(
         Some(Value::String(image)) => Some(Some(image.as_str())),
         Some(_) => return Err(AuthError::bad_body("image: wrong type.")),
     };
-    end_users::update_profile(&state, &current, name, image).await?;
+    end_users::update_profile(&state, &current, name, image, &app_actor(&key.0, &source)).await?;
     Ok(status_true())
 }
 
@@ -205,23 +215,22 @@ pub async fn change_password(
     AuthJson(body): AuthJson<ChangePasswordBody>,
 ) -> Result<Response, AuthError> {
     key.same_project(body.project_id.as_deref())?;
-    origin::check_request(&headers)?;
+    origin::check_request(&headers, key.allowed_origins())?;
     let current = signed_in(&state, &key, &headers).await?;
     let revoke = body.revoke_other_sessions == Some(true);
-    let started =
-        end_users::change_password(&state, &current, &body.current_password, &body.new_password, revoke, &source)
-            .await
-            .map_err(|error| match error {
-                AppError::InvalidCredentials => {
-                    AuthError::new(StatusCode::BAD_REQUEST, "INVALID_PASSWORD", "The current password is wrong.")
-                }
-                other => other.into(),
-            })?;
+    let (current_password, new_password) = (&body.current_password, &body.new_password);
+    let started = end_users::change_password(&state, &key.0, &current, current_password, new_password, revoke, &source)
+        .await
+        .map_err(|error| match error {
+            AppError::InvalidCredentials => {
+                AuthError::new(StatusCode::BAD_REQUEST, "INVALID_PASSWORD", "The current password is wrong.")
+            }
+            other => other.into(),
+        })?;
     let user = UserJson::from(&current.user);
     Ok(match started {
         Some(started) => {
-            let remember = !cookies::dont_remember(&headers);
-            let set = cookies::set(&started.token, &state.cookies, state.config.secure_cookies(), remember);
+            let set = session_cookies(&state, &key, &started.token, !cookies::dont_remember(&headers));
             with_cookies(Json(json!({"token": started.token, "user": user})), set)
         }
         None => Json(json!({"token": null, "user": user})).into_response(),
@@ -245,13 +254,14 @@ pub async fn list_sessions(
 pub async fn revoke_session(
     State(state): State<AppState>,
     key: AppKey,
+    source: RequestSource,
     headers: HeaderMap,
     AuthJson(body): AuthJson<RevokeSessionBody>,
 ) -> Result<Response, AuthError> {
     key.same_project(body.project_id.as_deref())?;
-    origin::check_request(&headers)?;
+    origin::check_request(&headers, key.allowed_origins())?;
     let current = signed_in(&state, &key, &headers).await?;
-    end_users::end_session(&state, &current, &body.token).await?;
+    end_users::end_session(&state, &current, &body.token, &app_actor(&key.0, &source)).await?;
     Ok(status_true())
 }
 
@@ -259,10 +269,11 @@ pub async fn revoke_session(
 pub async fn revoke_sessions(
     State(state): State<AppState>,
     key: AppKey,
+    source: RequestSource,
     headers: HeaderMap,
     AuthJson(body): AuthJson<EmptyBody>,
 ) -> Result<Response, AuthError> {
-    end_sessions(&state, &key, &headers, &body, false).await?;
+    end_sessions(&state, &key, &source, &headers, &body, false).await?;
     Ok(with_cookies(status_true(), cookies::clear(state.config.secure_cookies())))
 }
 
@@ -270,45 +281,49 @@ pub async fn revoke_sessions(
 pub async fn revoke_other_sessions(
     State(state): State<AppState>,
     key: AppKey,
+    source: RequestSource,
     headers: HeaderMap,
     AuthJson(body): AuthJson<EmptyBody>,
 ) -> Result<Response, AuthError> {
-    end_sessions(&state, &key, &headers, &body, true).await?;
+    end_sessions(&state, &key, &source, &headers, &body, true).await?;
     Ok(status_true())
 }
 
 async fn end_sessions(
     state: &AppState,
     key: &AppKey,
+    source: &RequestSource,
     headers: &HeaderMap,
     body: &EmptyBody,
     keep_this_one: bool,
 ) -> Result<(), AuthError> {
     key.same_project(body.project_id.as_deref())?;
-    origin::check_request(headers)?;
+    origin::check_request(headers, key.allowed_origins())?;
     let current = signed_in(state, key, headers).await?;
-    end_users::end_sessions(state, &current, keep_this_one).await?;
+    end_users::end_sessions(state, &current, keep_this_one, &app_actor(&key.0, source)).await?;
     Ok(())
 }
 
 /// What the app's sign-in page reads to decide which form to show.
 /// Needs a working key, like every project-scoped endpoint.
-pub async fn public_config(_key: AppKey) -> Json<Value> {
+pub async fn public_config(key: AppKey) -> Json<Value> {
     let off = false;
+    let settings = &key.0.auth;
     Json(json!({
         "authMethods": {
             "emailPassword": true, "sso": off, "passkey": off, "magicLink": off, "emailOtp": off,
             "twoFactor": off, "organization": off, "anonymous": off, "username": off,
         },
         "emailPassword": {
-            "requireEmailVerification": off,
-            "autoSignIn": true,
-            "minPasswordLength": PASSWORD_MIN,
+            "requireEmailVerification": settings.require_email_verification,
+            // Signed in at sign-up, unless the email must be verified first.
+            "autoSignIn": !settings.require_email_verification,
+            "minPasswordLength": settings.password_min,
             "maxPasswordLength": PASSWORD_MAX,
         },
         "socialProviders": {},
-        "features": {"signUp": true, "hostedUi": off, "mfa": off},
-        "sessions": {"expiresIn": end_users::SESSION_LIFETIME.whole_seconds()},
+        "features": {"signUp": settings.sign_ups_open, "hostedUi": off, "mfa": off},
+        "sessions": {"expiresIn": i64::from(settings.session_days) * 86_400},
         "branding": {},
     }))
 }

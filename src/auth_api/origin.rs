@@ -4,6 +4,7 @@
 //! which every request here has). Never decide anything on `Host`.
 
 use super::error::AuthError;
+use crate::domain::url_origin;
 use axum::http::header::{COOKIE, ORIGIN, REFERER};
 use axum::http::{HeaderMap, StatusCode};
 
@@ -20,21 +21,16 @@ pub fn app_origin(headers: &HeaderMap) -> Option<String> {
     matches!(proto.as_str(), "http" | "https").then(|| format!("{proto}://{host}"))
 }
 
-/// `scheme://host[:port]` of an absolute http(s) URL, lower-cased.
-fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
-    if scheme != "http" && scheme != "https" {
-        return None;
-    }
-    let host = rest.split(['/', '?', '#']).next()?;
-    (!host.is_empty() && !host.contains('@')).then(|| format!("{scheme}://{}", host.to_ascii_lowercase()))
+/// The app's own origin, or one the project allows besides (stored
+/// lower-cased, as `url_origin` gives them).
+fn trusted(origin: &str, headers: &HeaderMap, allowed: &[String]) -> bool {
+    app_origin(headers).as_deref() == Some(origin) || allowed.iter().any(|a| a == origin)
 }
 
 /// A request that carries a cookie must come from a trusted page: missing
 /// `Origin` (and `Referer`) is `MISSING_OR_NULL_ORIGIN`, another is
 /// `INVALID_ORIGIN`. Without a cookie there is nothing to forge.
-pub fn check_request(headers: &HeaderMap) -> Result<(), AuthError> {
+pub fn check_request(headers: &HeaderMap, allowed: &[String]) -> Result<(), AuthError> {
     if headers.get(COOKIE).is_none() {
         return Ok(());
     }
@@ -42,24 +38,24 @@ pub fn check_request(headers: &HeaderMap) -> Result<(), AuthError> {
         .get(ORIGIN)
         .and_then(|v| v.to_str().ok())
         .filter(|o| *o != "null")
-        .and_then(origin_of)
-        .or_else(|| headers.get(REFERER).and_then(|v| v.to_str().ok()).and_then(origin_of));
+        .and_then(url_origin)
+        .or_else(|| headers.get(REFERER).and_then(|v| v.to_str().ok()).and_then(url_origin));
     let Some(origin) = origin else {
         return Err(AuthError::new(StatusCode::FORBIDDEN, "MISSING_OR_NULL_ORIGIN", "Missing or null Origin."));
     };
-    match app_origin(headers) {
-        Some(trusted) if trusted == origin => Ok(()),
-        _ => Err(AuthError::new(StatusCode::FORBIDDEN, "INVALID_ORIGIN", "Invalid origin.")),
+    match trusted(&origin, headers, allowed) {
+        true => Ok(()),
+        false => Err(AuthError::new(StatusCode::FORBIDDEN, "INVALID_ORIGIN", "Invalid origin.")),
     }
 }
 
-/// A callback URL must be a path of the app, or on its origin.
-pub fn check_callback(url: Option<&str>, headers: &HeaderMap) -> Result<(), AuthError> {
+/// A callback URL must be a path of the app, or on a trusted origin.
+pub fn check_callback(url: Option<&str>, headers: &HeaderMap, allowed: &[String]) -> Result<(), AuthError> {
     let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) else {
         return Ok(());
     };
     let relative = url.starts_with('/') && !url.starts_with("//") && !url.contains('\\');
-    let trusted = relative || (origin_of(url).is_some() && origin_of(url) == app_origin(headers));
+    let trusted = relative || url_origin(url).is_some_and(|origin| trusted(&origin, headers, allowed));
     if trusted && !url.chars().any(char::is_control) {
         Ok(())
     } else {
@@ -83,7 +79,7 @@ mod tests {
             let mut pairs = APP.to_vec();
             pairs.push(("cookie", "a=b"));
             pairs.extend_from_slice(extra);
-            check_request(&headers(&pairs)).map_err(|e| e.code)
+            check_request(&headers(&pairs), &[]).map_err(|e| e.code)
         };
         assert_eq!(with(&[("origin", "https://app.example.com")]), Ok(()));
         assert_eq!(with(&[("referer", "https://App.Example.com/account")]), Ok(()));
@@ -91,15 +87,30 @@ mod tests {
         assert_eq!(with(&[("origin", "null")]), Err("MISSING_OR_NULL_ORIGIN"));
         assert_eq!(with(&[("origin", "http://app.example.com")]), Err("INVALID_ORIGIN"), "scheme counts");
         assert_eq!(with(&[("origin", "https://evil.example")]), Err("INVALID_ORIGIN"));
-        assert!(check_request(&headers(&[("origin", "https://evil.example")])).is_ok(), "no cookie, nothing to forge");
+        assert!(
+            check_request(&headers(&[("origin", "https://evil.example")]), &[]).is_ok(),
+            "no cookie, nothing to forge"
+        );
+    }
+
+    #[test]
+    fn a_projects_allowed_origins_are_trusted_too() {
+        let allowed = vec!["https://admin.example.com".to_string()];
+        let mut pairs = APP.to_vec();
+        pairs.extend_from_slice(&[("cookie", "a=b"), ("origin", "https://admin.example.com")]);
+        assert!(check_request(&headers(&pairs), &allowed).is_ok());
+        assert_eq!(check_request(&headers(&pairs), &[]).map_err(|e| e.code), Err("INVALID_ORIGIN"));
+        let app = headers(&APP);
+        assert!(check_callback(Some("https://admin.example.com/done"), &app, &allowed).is_ok());
+        assert!(check_callback(Some("https://admin.example.com/done"), &app, &[]).is_err());
     }
 
     #[test]
     fn callbacks_stay_on_the_app() {
         let app = headers(&APP);
-        assert!(check_callback(Some("/dashboard"), &app).is_ok());
-        assert!(check_callback(Some("https://app.example.com/welcome"), &app).is_ok());
-        assert!(check_callback(None, &app).is_ok());
+        assert!(check_callback(Some("/dashboard"), &app, &[]).is_ok());
+        assert!(check_callback(Some("https://app.example.com/welcome"), &app, &[]).is_ok());
+        assert!(check_callback(None, &app, &[]).is_ok());
         for bad in [
             "//evil.example",
             "https://evil.example/x",
@@ -107,7 +118,7 @@ mod tests {
             "javascript:alert(1)",
             "https://app.example.com@evil.example/",
         ] {
-            assert_eq!(check_callback(Some(bad), &app).map_err(|e| e.code), Err("INVALID_CALLBACK_URL"), "{bad}");
+            assert_eq!(check_callback(Some(bad), &app, &[]).map_err(|e| e.code), Err("INVALID_CALLBACK_URL"), "{bad}");
         }
     }
 }

@@ -6,6 +6,8 @@ use leptos::prelude::*;
 pub enum Icon {
     Key,
     Users,
+    Person,
+    Lock,
     List,
     Settings,
     Menu,
@@ -17,6 +19,8 @@ impl Icon {
         match self {
             Icon::Key => "M15.5 7.5a3.5 3.5 0 1 1-6.9.9L3 14v3h3v-2h2v-2h2l1.6-1.6a3.5 3.5 0 0 1 3.9-3.9zM15 7h.01",
             Icon::Users => "M7.5 9a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM2 17a5.5 5.5 0 0 1 11 0M13 3.3a3 3 0 0 1 0 5.4M15 12.5a5.5 5.5 0 0 1 3 4.5",
+            Icon::Person => "M10 9a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM3.5 18a6.5 6.5 0 0 1 13 0",
+            Icon::Lock => "M5 9h10v8H5zM7 9V6.5a3 3 0 0 1 6 0V9",
             Icon::List => "M7 5h10M7 10h10M7 15h10M3 5h.01M3 10h.01M3 15h.01",
             Icon::Settings => "M10 12.5a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5zM10 2v2M10 16v2M2 10h2M16 10h2M4.3 4.3l1.4 1.4M14.3 14.3l1.4 1.4M4.3 15.7l1.4-1.4M14.3 5.7l1.4-1.4",
             Icon::Menu => "M3 5h14M3 10h14M3 15h14",

@@ -119,6 +119,18 @@ pub fn DashboardShell() -> impl IntoView {
                         </A>
                     </li>
                     <li>
+                        <A href=section("users")>
+                            <Svg icon=Icon::Person />
+                            "Users"
+                        </A>
+                    </li>
+                    <li>
+                        <A href=section("authentication")>
+                            <Svg icon=Icon::Lock />
+                            "Authentication"
+                        </A>
+                    </li>
+                    <li>
                         <A href=section("members")>
                             <Svg icon=Icon::Users />
                             "Members"

@@ -1,4 +1,4 @@
-//! A key's requests per day as bars: small in the list, large on the key's
+//! Counts per day as bars (a key's requests, a project's sign-ins): small in the list, large on the key's
 //! page. Drawn as SVG on the server, so it needs no script; the total and the
 //! busiest day are in its accessible name.
 
@@ -11,11 +11,14 @@ pub fn UsageChart(
     /// Pixel size of the drawing.
     width: u32,
     height: u32,
+    /// What is counted, singular: "request", "sign-in".
+    #[prop(default = "request")]
+    noun: &'static str,
 ) -> impl IntoView {
     let total: i64 = days.iter().sum();
     let peak = days.iter().copied().max().unwrap_or(0).max(1);
     let label = format!(
-        "{total} request{} in the last {} days; busiest day {}",
+        "{total} {noun}{} in the last {} days; busiest day {}",
         if total == 1 { "" } else { "s" },
         days.len(),
         days.iter().copied().max().unwrap_or(0)

@@ -21,10 +21,18 @@ pub enum AuditAction {
     ProjectRenamed,
     ProjectUrlChanged,
     ProjectDeleted,
+    ProjectAuthSettingsChanged,
+    EndUserCreated,
+    EndUserUpdated,
+    EndUserPasswordChanged,
+    EndUserBanned,
+    EndUserUnbanned,
+    EndUserSessionsRevoked,
+    EndUserDeleted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::KeyCreated,
         AuditAction::KeyRevoked,
         AuditAction::KeyRolled,
@@ -38,6 +46,14 @@ impl AuditAction {
         AuditAction::ProjectRenamed,
         AuditAction::ProjectUrlChanged,
         AuditAction::ProjectDeleted,
+        AuditAction::ProjectAuthSettingsChanged,
+        AuditAction::EndUserCreated,
+        AuditAction::EndUserUpdated,
+        AuditAction::EndUserPasswordChanged,
+        AuditAction::EndUserBanned,
+        AuditAction::EndUserUnbanned,
+        AuditAction::EndUserSessionsRevoked,
+        AuditAction::EndUserDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +71,14 @@ impl AuditAction {
             AuditAction::ProjectRenamed => "project.renamed",
             AuditAction::ProjectUrlChanged => "project.url_changed",
             AuditAction::ProjectDeleted => "project.deleted",
+            AuditAction::ProjectAuthSettingsChanged => "project.auth_settings_changed",
+            AuditAction::EndUserCreated => "user.created",
+            AuditAction::EndUserUpdated => "user.updated",
+            AuditAction::EndUserPasswordChanged => "user.password_changed",
+            AuditAction::EndUserBanned => "user.banned",
+            AuditAction::EndUserUnbanned => "user.unbanned",
+            AuditAction::EndUserSessionsRevoked => "user.sessions_revoked",
+            AuditAction::EndUserDeleted => "user.deleted",
         }
     }
 
@@ -78,15 +102,26 @@ impl AuditAction {
             AuditAction::ProjectRenamed => "Renamed project",
             AuditAction::ProjectUrlChanged => "Changed project URL",
             AuditAction::ProjectDeleted => "Deleted project",
+            AuditAction::ProjectAuthSettingsChanged => "Changed authentication settings",
+            AuditAction::EndUserCreated => "Created user",
+            AuditAction::EndUserUpdated => "Updated user",
+            AuditAction::EndUserPasswordChanged => "Changed user's password",
+            AuditAction::EndUserBanned => "Banned user",
+            AuditAction::EndUserUnbanned => "Unbanned user",
+            AuditAction::EndUserSessionsRevoked => "Revoked user's sessions",
+            AuditAction::EndUserDeleted => "Deleted user",
         }
     }
 }
 
-/// Who did it: a signed-in member, or an application with an API key.
+/// Who did it: a signed-in member, an application with an API key (the
+/// admin API), or the app on behalf of its own user (a sign-up, a user
+/// changing their password), named by the key it came with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ActorKind {
     User,
     ApiKey,
+    App,
 }
 
 impl ActorKind {
@@ -94,6 +129,7 @@ impl ActorKind {
         match self {
             ActorKind::User => "user",
             ActorKind::ApiKey => "api_key",
+            ActorKind::App => "app",
         }
     }
 
@@ -101,6 +137,7 @@ impl ActorKind {
         match value {
             "user" => Some(ActorKind::User),
             "api_key" => Some(ActorKind::ApiKey),
+            "app" => Some(ActorKind::App),
             _ => None,
         }
     }

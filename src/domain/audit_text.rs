@@ -1,7 +1,7 @@
 //! How the details of audit events read: written once, with the event, in
 //! the words people see on the Audit log page and in exports.
 
-use super::Role;
+use super::{AuthSettings, Role};
 use time::OffsetDateTime;
 
 /// `2026-12-01 08:01 UTC`: a time as people read it in the audit log.
@@ -50,4 +50,64 @@ pub fn rolled(new_key_id: &str, old_until: OffsetDateTime, now: OffsetDateTime) 
 /// The new key's side of a roll.
 pub fn replaces(old_key_id: &str, expires_at: Option<OffsetDateTime>) -> String {
     format!("replaces {old_key_id}; {}", expiry(expires_at))
+}
+
+/// The fields an end-user change touched: "name, role".
+pub fn fields(names: &[&str]) -> String {
+    names.join(", ")
+}
+
+/// A ban's reason and end, as its event reads.
+pub fn ban(reason: Option<&str>, until: Option<OffsetDateTime>) -> String {
+    let until = match until {
+        Some(at) => format!("until {}", minute_text(at)),
+        None => "until unbanned".to_string(),
+    };
+    match reason {
+        Some(reason) => format!("{until}: {reason}"),
+        None => until,
+    }
+}
+
+/// How many sessions a revocation ended.
+pub fn sessions(ended: u64) -> String {
+    match ended {
+        1 => "1 session".to_string(),
+        n => format!("{n} sessions"),
+    }
+}
+
+/// What a change of a project's Authentication settings changed:
+/// "sign-ups closed; minimum password 8 → 12".
+pub fn settings_change(before: &AuthSettings, after: &AuthSettings) -> String {
+    let on_off = |on: bool| if on { "on" } else { "off" };
+    let mut parts = Vec::new();
+    if before.sign_ups_open != after.sign_ups_open {
+        parts.push(if after.sign_ups_open { "sign-ups opened".to_string() } else { "sign-ups closed".to_string() });
+    }
+    if before.password_min != after.password_min {
+        parts.push(format!(
+            "minimum password {}",
+            change(&before.password_min.to_string(), &after.password_min.to_string())
+        ));
+    }
+    if before.require_email_verification != after.require_email_verification {
+        parts.push(format!("email verification {}", on_off(after.require_email_verification)));
+    }
+    if before.session_days != after.session_days {
+        parts.push(format!(
+            "session days {}",
+            change(&before.session_days.to_string(), &after.session_days.to_string())
+        ));
+    }
+    if before.allowed_origins != after.allowed_origins {
+        parts.push(format!(
+            "allowed origins: {}",
+            if after.allowed_origins.is_empty() { "none".to_string() } else { after.allowed_origins.join(", ") }
+        ));
+    }
+    match parts.is_empty() {
+        true => "no change".to_string(),
+        false => parts.join("; "),
+    }
 }

@@ -4,17 +4,21 @@
 mod audit;
 #[cfg(feature = "ssr")]
 pub mod audit_text;
+mod auth_settings;
 pub mod dates;
+mod end_users;
 pub mod form_errors;
 #[cfg(feature = "ssr")]
 pub mod rules;
 mod validate;
 
 pub use audit::{describe_device, ActorKind, AuditAction, AuditActor, AuditEvent, AuditPage};
+pub use auth_settings::{AuthSettings, ORIGINS_MAX, PASSWORD_MIN_RANGE, SESSION_DAYS_RANGE};
+pub use end_users::{EndUserDetail, EndUserPage, EndUserSessionView, EndUserStatus, EndUserSummary, ACTIVITY_DAYS};
 
 pub use validate::{
-    normalize_email, percent_encode, safe_next, validate_name, validate_password, validate_slug, FieldError,
-    PASSWORD_MAX, PASSWORD_MIN,
+    normalize_email, percent_encode, safe_next, url_origin, validate_name, validate_password, validate_slug,
+    FieldError, PASSWORD_MAX, PASSWORD_MIN,
 };
 
 use serde::{Deserialize, Serialize};

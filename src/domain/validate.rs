@@ -137,6 +137,19 @@ pub fn percent_encode(path: &str) -> String {
         .collect()
 }
 
+/// `scheme://host[:port]` of an absolute http(s) URL, lower-cased; `None`
+/// for anything else (another scheme, credentials in the URL, no host).
+pub fn url_origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let host = rest.split(['/', '?', '#']).next()?;
+    let bad = host.is_empty() || host.contains(['@', '\\', ' ']) || host.chars().any(char::is_control);
+    (!bad).then(|| format!("{scheme}://{}", host.to_ascii_lowercase()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -144,6 +144,7 @@ fn Filters(base: String, actors: Vec<AuditActor>, action: Option<String>, actor:
             let label = match a.kind {
                 ActorKind::User => a.name,
                 ActorKind::ApiKey => format!("API key {}", a.name),
+                ActorKind::App => format!("App (key {})", a.name),
             };
             view! { <option value=a.id selected=selected>{label}</option> }
         })
@@ -186,7 +187,11 @@ pub fn EventTable(
                     </td>
                     <td>
                         {e.actor_name.clone()}
-                        {(e.actor_kind == ActorKind::ApiKey).then(|| view! { <span class="badge badge-inline">"API key"</span> })}
+                        {match e.actor_kind {
+                            ActorKind::User => None,
+                            ActorKind::ApiKey => Some(view! { <span class="badge badge-inline">"API key"</span> }),
+                            ActorKind::App => Some(view! { <span class="badge badge-inline">"App"</span> }),
+                        }}
                     </td>
                     <td class="nowrap">{e.action.label()}</td>
                     <td>

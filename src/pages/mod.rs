@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod audit_log;
 pub mod auth_layout;
+pub mod authentication;
 pub mod invite;
 pub mod key_detail;
 pub mod members;
@@ -13,3 +14,4 @@ pub mod settings;
 pub mod sign_in;
 pub mod sign_up;
 pub mod test_key;
+pub mod users;

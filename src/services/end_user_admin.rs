@@ -8,12 +8,17 @@
 use super::end_users::{self, check_password, Profile, IMAGE_MAX};
 use super::{Access, Caller};
 use crate::auth::password;
+use crate::auth::usage::day_text;
+use crate::domain::dates::iso_millis;
 use crate::domain::validate_name;
+use crate::domain::{
+    describe_device, EndUserDetail, EndUserPage, EndUserSessionView, EndUserStatus, EndUserSummary, ACTIVITY_DAYS,
+};
 use crate::domain::{FieldError, Role};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{EndUser, EndUserBan, EndUserChanges, EndUserSession};
-use time::OffsetDateTime;
+use crate::store::{EndUser, EndUserBan, EndUserChanges, EndUserCursor, EndUserSession};
+use time::{Duration, OffsetDateTime};
 
 /// The roles an app may give its users.
 const ROLES: [&str; 2] = ["user", "admin"];
@@ -56,11 +61,38 @@ pub async fn list(
     limit: u32,
     offset: u32,
 ) -> Result<(Vec<EndUser>, i64), AppError> {
+    let search = checked_search(search)?;
+    Ok(state.store.list_end_users(&caller.project_id, search, limit.clamp(1, PAGE_MAX), offset).await?)
+}
+
+/// The dashboard's page: newest first, after `after`, one more than
+/// `limit` to tell whether another page follows.
+pub async fn page(
+    state: &AppState,
+    caller: &Caller,
+    search: Option<&str>,
+    after: Option<&EndUserCursor>,
+    limit: u32,
+) -> Result<(Vec<EndUser>, Option<EndUserCursor>), AppError> {
+    let search = checked_search(search)?;
+    let limit = limit.clamp(1, PAGE_MAX);
+    let mut users = state.store.end_users_after(&caller.project_id, search, after, limit + 1).await?;
+    let next = match users.len() > limit as usize {
+        true => {
+            users.truncate(limit as usize);
+            users.last().map(|u| EndUserCursor { created_at: u.created_at, id: u.id.clone() })
+        }
+        false => None,
+    };
+    Ok((users, next))
+}
+
+fn checked_search(search: Option<&str>) -> Result<Option<&str>, AppError> {
     let search = search.map(str::trim).filter(|s| !s.is_empty());
     if search.is_some_and(|s| s.chars().count() > 254) {
         return Err(FieldError::new("email", "Use at most 254 characters.").into());
     }
-    Ok(state.store.list_end_users(&caller.project_id, search, limit.clamp(1, PAGE_MAX), offset).await?)
+    Ok(search)
 }
 
 pub async fn get(state: &AppState, caller: &Caller, user_id: &str) -> Result<EndUser, AppError> {
@@ -76,7 +108,10 @@ pub async fn create(
     email_verified: bool,
 ) -> Result<EndUser, AppError> {
     may_change(caller)?;
-    let user = end_users::create(state, &caller.project_id, &profile, password, email_verified).await?;
+    let settings = state.store.auth_settings(&caller.project_id).await?;
+    let user =
+        end_users::create(state, &caller.project_id, &profile, password, email_verified, &settings, &caller.actor)
+            .await?;
     tracing::info!(user = %user.id, project = %caller.project_id, by = %caller.actor.id, "end user created");
     Ok(user)
 }
@@ -111,14 +146,15 @@ pub async fn update(
         other => other.map(|v| v.to_string()),
     };
     if let Some(password) = changes.password {
-        let _ = check_password(password).map_err(|e| errors.push(e));
+        let settings = state.store.auth_settings(&caller.project_id).await?;
+        let _ = check_password(password, &settings).map_err(|e| errors.push(e));
     }
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
     let user = get(state, caller, user_id).await?;
     if let Some(new_password) = changes.password {
-        set_password_checked(state, &user, new_password).await?;
+        set_password_checked(state, caller, &user, new_password).await?;
     }
     let record = EndUserChanges {
         name,
@@ -127,7 +163,10 @@ pub async fn update(
         role: changes.role.map(str::to_string),
         metadata,
     };
-    let updated = state.store.change_end_user(&caller.project_id, &user.id, &record, OffsetDateTime::now_utc()).await;
+    let updated = state
+        .store
+        .change_end_user(&caller.project_id, &user.id, &record, OffsetDateTime::now_utc(), &caller.actor)
+        .await;
     state.end_user_sessions.forget_user(&user.id);
     Ok(updated?)
 }
@@ -140,27 +179,33 @@ pub async fn set_password(
     new_password: &str,
 ) -> Result<(), AppError> {
     may_change(caller)?;
-    check_password(new_password).map_err(|e| e.renamed("password", "newPassword"))?;
+    let settings = state.store.auth_settings(&caller.project_id).await?;
+    check_password(new_password, &settings).map_err(|e| e.renamed("password", "newPassword"))?;
     let user = get(state, caller, user_id).await?;
-    set_password_checked(state, &user, new_password).await
+    set_password_checked(state, caller, &user, new_password).await
 }
 
-async fn set_password_checked(state: &AppState, user: &EndUser, new_password: &str) -> Result<(), AppError> {
+async fn set_password_checked(
+    state: &AppState,
+    caller: &Caller,
+    user: &EndUser,
+    new_password: &str,
+) -> Result<(), AppError> {
     let slot = state.password_slot()?;
     let hash = password::hash(new_password.to_string()).await.map_err(|error| {
         tracing::error!(%error, "hashing a new password");
         AppError::Internal
     })?;
     drop(slot);
-    let set =
-        state.store.set_end_user_password(&user.project_id, &user.id, &hash, true, OffsetDateTime::now_utc()).await;
+    let now = OffsetDateTime::now_utc();
+    let set = state.store.set_end_user_password(&user.project_id, &user.id, &hash, true, now, &caller.actor).await;
     state.end_user_sessions.forget_user(&user.id);
     Ok(set?)
 }
 
 pub async fn delete(state: &AppState, caller: &Caller, user_id: &str) -> Result<(), AppError> {
     may_change(caller)?;
-    let deleted = state.store.delete_end_user(&caller.project_id, user_id.trim()).await;
+    let deleted = state.store.delete_end_user(&caller.project_id, user_id.trim(), &caller.actor).await;
     state.end_user_sessions.forget_user(user_id.trim());
     deleted?;
     tracing::info!(user = %user_id, project = %caller.project_id, by = %caller.actor.id, "end user deleted");
@@ -185,7 +230,7 @@ pub async fn ban(
         return Err(FieldError::new("ban_expires", "Choose an end in the future.").into());
     }
     let ban = EndUserBan { banned: true, reason: reason.map(str::to_string), expires, at: now };
-    let banned = state.store.set_end_user_ban(&caller.project_id, user_id.trim(), &ban).await;
+    let banned = state.store.set_end_user_ban(&caller.project_id, user_id.trim(), &ban, &caller.actor).await;
     // Signed out here at once, whatever the database answered.
     state.end_user_sessions.forget_user(user_id.trim());
     Ok(banned?)
@@ -194,7 +239,7 @@ pub async fn ban(
 pub async fn unban(state: &AppState, caller: &Caller, user_id: &str) -> Result<EndUser, AppError> {
     may_change(caller)?;
     let ban = EndUserBan { banned: false, reason: None, expires: None, at: OffsetDateTime::now_utc() };
-    let unbanned = state.store.set_end_user_ban(&caller.project_id, user_id.trim(), &ban).await;
+    let unbanned = state.store.set_end_user_ban(&caller.project_id, user_id.trim(), &ban, &caller.actor).await;
     state.end_user_sessions.forget_user(user_id.trim());
     Ok(unbanned?)
 }
@@ -207,15 +252,136 @@ pub async fn sessions(state: &AppState, caller: &Caller, user_id: &str) -> Resul
 
 pub async fn end_session(state: &AppState, caller: &Caller, session_id: &str) -> Result<(), AppError> {
     may_change(caller)?;
-    let ended = state.store.end_project_session(&caller.project_id, session_id.trim()).await;
+    let ended = state.store.end_project_session(&caller.project_id, session_id.trim(), &caller.actor).await;
     state.end_user_sessions.forget_session_id(session_id.trim());
+    Ok(ended?)
+}
+
+/// Ends one session of this user (the dashboard names both): another
+/// user's session is `NotFound`.
+pub async fn end_session_of(
+    state: &AppState,
+    caller: &Caller,
+    user_id: &str,
+    session_id: &str,
+) -> Result<(), AppError> {
+    may_change(caller)?;
+    let (user_id, session_id) = (user_id.trim(), session_id.trim());
+    let ended = state.store.end_end_user_session(&caller.project_id, user_id, session_id, &caller.actor).await;
+    state.end_user_sessions.forget_user(user_id);
     Ok(ended?)
 }
 
 pub async fn end_sessions(state: &AppState, caller: &Caller, user_id: &str) -> Result<u64, AppError> {
     may_change(caller)?;
     let user = get(state, caller, user_id).await?;
-    let ended = state.store.end_end_user_sessions(&caller.project_id, &user.id, None).await;
+    let ended = state.store.end_end_user_sessions(&caller.project_id, &user.id, None, &caller.actor).await;
     state.end_user_sessions.forget_user(&user.id);
     Ok(ended?)
+}
+
+/// Users per page of the dashboard's list.
+pub const DASHBOARD_PAGE: u32 = 50;
+
+/// The Users page: a page of users (newest first, after the cursor the
+/// previous page gave), the 30-day chart, and whether the caller may act.
+pub async fn listing(
+    state: &AppState,
+    caller: &Caller,
+    search: Option<&str>,
+    after: Option<&str>,
+) -> Result<EndUserPage, AppError> {
+    let after = match after.map(str::trim).filter(|a| !a.is_empty()) {
+        Some(text) => Some(parse_cursor(text).ok_or_else(|| FieldError::new("after", "This page link is not valid."))?),
+        None => None,
+    };
+    let (users, next) = page(state, caller, search, after.as_ref(), DASHBOARD_PAGE).await?;
+    let now = OffsetDateTime::now_utc();
+    let (sign_ins, sign_ups) = activity(state, caller, now).await?;
+    Ok(EndUserPage {
+        users: users.iter().map(|u| summary(u, now)).collect(),
+        next_cursor: next.map(|c| format!("{}.{}", c.created_at.unix_timestamp_nanos(), c.id)),
+        sign_ins,
+        sign_ups,
+        can_change: may_change(caller).is_ok(),
+    })
+}
+
+/// A user's page: who they are and their live sessions.
+pub async fn detail(state: &AppState, caller: &Caller, user_id: &str) -> Result<EndUserDetail, AppError> {
+    let user = get(state, caller, user_id).await?;
+    let now = OffsetDateTime::now_utc();
+    let sessions = state.store.end_user_sessions(&caller.project_id, &user.id, now).await?;
+    Ok(EndUserDetail {
+        user: summary(&user, now),
+        sessions: sessions
+            .iter()
+            .map(|s| EndUserSessionView {
+                id: s.id.clone(),
+                device: s.user_agent.as_deref().map(describe_device).unwrap_or_else(|| "Unknown device".into()),
+                ip: s.ip.clone(),
+                last_active: iso_millis(s.updated_at),
+                created_at: iso_millis(s.created_at),
+                expires_at: iso_millis(s.expires_at),
+            })
+            .collect(),
+        can_change: may_change(caller).is_ok(),
+    })
+}
+
+/// `<created, in nanoseconds>.<id>`, as `listing` hands it out.
+fn parse_cursor(text: &str) -> Option<EndUserCursor> {
+    let (nanos, id) = text.split_once('.')?;
+    let created_at = OffsetDateTime::from_unix_timestamp_nanos(nanos.parse().ok()?).ok()?;
+    let valid_id = !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    valid_id.then(|| EndUserCursor { created_at, id: id.to_string() })
+}
+
+fn summary(user: &EndUser, now: OffsetDateTime) -> EndUserSummary {
+    let banned = user.banned && user.ban_expires.is_none_or(|until| until > now);
+    let status = match (banned, user.email_verified) {
+        (true, _) => EndUserStatus::Banned { until: user.ban_expires.map(iso_millis), reason: user.ban_reason.clone() },
+        (false, false) => EndUserStatus::Unverified,
+        (false, true) => EndUserStatus::Active,
+    };
+    EndUserSummary {
+        id: user.id.clone(),
+        email: user.email.clone(),
+        name: user.name.clone(),
+        role: user.role.clone(),
+        email_verified: user.email_verified,
+        created_at: iso_millis(user.created_at),
+        last_sign_in_at: user.last_sign_in_at.map(iso_millis),
+        status,
+    }
+}
+
+/// Sign-ins and sign-ups per day over the last `ACTIVITY_DAYS`, oldest first.
+async fn activity(state: &AppState, caller: &Caller, now: OffsetDateTime) -> Result<(Vec<i64>, Vec<i64>), AppError> {
+    let first = now.date() - Duration::days(ACTIVITY_DAYS as i64 - 1);
+    let days = state.store.end_user_activity(&caller.project_id, &day_text(first)).await?;
+    let (mut sign_ins, mut sign_ups) = (vec![0; ACTIVITY_DAYS], vec![0; ACTIVITY_DAYS]);
+    for day in days {
+        let index = (0..ACTIVITY_DAYS).find(|i| day_text(first + Duration::days(*i as i64)) == day.day);
+        if let Some(index) = index {
+            sign_ins[index] = day.sign_ins;
+            sign_ups[index] = day.sign_ups;
+        }
+    }
+    Ok((sign_ins, sign_ups))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let at = OffsetDateTime::from_unix_timestamp_nanos(1_700_000_000_123_456_000).unwrap();
+        let text = format!("{}.{}", at.unix_timestamp_nanos(), "usr_abc");
+        assert_eq!(parse_cursor(&text), Some(EndUserCursor { created_at: at, id: "usr_abc".into() }));
+        for bad in ["", "123", "abc.usr_1", "1.", "1.usr 1", "1.usr';--", &format!("1.{}", "x".repeat(65))] {
+            assert_eq!(parse_cursor(bad), None, "{bad}");
+        }
+    }
 }

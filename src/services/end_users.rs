@@ -3,10 +3,11 @@
 //! they are. The project is always the one the key belongs to, resolved
 //! before a function here is called; nothing a request names can widen it.
 
-use crate::actor::RequestSource;
+use crate::actor::{Actor, RequestSource};
 use crate::auth::session_cache::Cached;
+use crate::auth::verify::VerifiedKey;
 use crate::auth::{ids, password, tokens};
-use crate::domain::{normalize_email, validate_name, FieldError};
+use crate::domain::{normalize_email, validate_name, AuthSettings, FieldError};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{EndUser, EndUserChanges, EndUserSession, NewEndUser, NewEndUserSession, StoreError};
@@ -14,12 +15,9 @@ use rand::distr::{Alphanumeric, SampleString};
 use std::time::Instant;
 use time::{Duration, OffsetDateTime};
 
-/// A session lasts this long after its last refresh.
-pub const SESSION_LIFETIME: Duration = Duration::days(7);
 /// A session used after this long has its expiry moved forward again.
 const REFRESH_AFTER: Duration = Duration::days(1);
-/// The project's minimum password length, until projects can set their own.
-pub const PASSWORD_MIN: usize = 8;
+/// Longest password, whatever the project (its minimum is a setting).
 pub const PASSWORD_MAX: usize = 128;
 /// Longest image URL kept for a user.
 pub(super) const IMAGE_MAX: usize = 2048;
@@ -47,18 +45,41 @@ pub struct Current {
     pub refreshed: bool,
 }
 
-/// Creates the user and signs them in. Every field is checked before any
-/// work; the email is unique per project, ignoring case.
+/// A sign-up's outcome: signed in, or (where the project requires it)
+/// made but not signed in until the email is verified.
+pub enum SignedUp {
+    Started(Started),
+    MustVerify(EndUser),
+}
+
+/// The app itself acting for its user, as the audit log names it: by the
+/// key the request came with.
+pub fn app_actor(key: &VerifiedKey, from: &RequestSource) -> Actor {
+    from.clone().app(&key.id, &key.name)
+}
+
+/// Creates the user and signs them in, if the project's sign-ups are open.
+/// Every field is checked before any work; the email is unique per
+/// project, ignoring case.
 pub async fn sign_up(
     state: &AppState,
-    project_id: &str,
+    key: &VerifiedKey,
     profile: Profile<'_>,
     password: &str,
     from: &RequestSource,
-) -> Result<Started, AppError> {
-    let user = create(state, project_id, &profile, Some(password), false).await?;
-    tracing::info!(user = %user.id, project = %project_id, "end user signed up");
-    start(state, user, from, OffsetDateTime::now_utc()).await
+) -> Result<SignedUp, AppError> {
+    if !key.auth.sign_ups_open {
+        return Err(AppError::SignupClosed);
+    }
+    let by = app_actor(key, from);
+    let user = create(state, &key.project_id, &profile, Some(password), false, &key.auth, &by).await?;
+    let now = OffsetDateTime::now_utc();
+    state.end_user_activity.signed_up(&key.project_id, now);
+    tracing::info!(user = %user.id, project = %key.project_id, "end user signed up");
+    if key.auth.require_email_verification {
+        return Ok(SignedUp::MustVerify(user));
+    }
+    Ok(SignedUp::Started(start(state, user, from, now, &key.auth).await?))
 }
 
 /// Writes a new user of the project (for sign-up, and for the admin API
@@ -69,12 +90,14 @@ pub(super) async fn create(
     input: &Profile<'_>,
     password: Option<&str>,
     email_verified: bool,
+    settings: &AuthSettings,
+    by: &Actor,
 ) -> Result<EndUser, AppError> {
     let mut errors = Vec::new();
     let name = validate_name("name", input.name).map_err(|e| errors.push(e)).ok();
     let email = normalize_email(input.email).map_err(|e| errors.push(e)).ok();
     if let Some(password) = password {
-        let _ = check_password(password).map_err(|e| errors.push(e));
+        let _ = check_password(password, settings).map_err(|e| errors.push(e));
     }
     let image = match input.image.map(str::trim).filter(|i| !i.is_empty()) {
         Some(image) if image.chars().count() > IMAGE_MAX => {
@@ -106,7 +129,7 @@ pub(super) async fn create(
         email_verified,
         at: OffsetDateTime::now_utc(),
     };
-    state.store.insert_end_user(&new).await.map_err(|e| match e {
+    state.store.insert_end_user(&new, by).await.map_err(|e| match e {
         StoreError::Conflict(_) => AppError::from(FieldError::coded(
             "email",
             "taken",
@@ -122,11 +145,12 @@ pub(super) async fn create(
 /// from the app server's address, so addresses tell nothing here).
 pub async fn sign_in(
     state: &AppState,
-    project_id: &str,
+    key: &VerifiedKey,
     email: &str,
     password: &str,
     from: &RequestSource,
 ) -> Result<Started, AppError> {
+    let project_id = key.project_id.as_str();
     let email = normalize_email(email).unwrap_or_default();
     state.end_user_limits.check(project_id, &email, Instant::now()).map_err(AppError::RateLimited)?;
     let credentials = match email.is_empty() || password.chars().count() > PASSWORD_MAX {
@@ -149,13 +173,19 @@ pub async fn sign_in(
     if is_banned(&user, now) {
         return Err(AppError::Banned);
     }
-    start(state, user, from, now).await
+    // Told only to someone who knows the password.
+    if key.auth.require_email_verification && !user.email_verified {
+        return Err(AppError::EmailNotVerified);
+    }
+    state.end_user_activity.signed_in(project_id, now);
+    start(state, user, from, now, &key.auth).await
 }
 
 /// The live session behind `token` in this project, sliding its expiry
 /// when it was last refreshed a day ago or more. A token of another project,
 /// an expired session or a banned user is no session.
-pub async fn current(state: &AppState, project_id: &str, token: &str) -> Result<Option<Current>, AppError> {
+pub async fn current(state: &AppState, key: &VerifiedKey, token: &str) -> Result<Option<Current>, AppError> {
+    let project_id = key.project_id.as_str();
     let now = OffsetDateTime::now_utc();
     let hash = tokens::hash(token);
     let clock = Instant::now();
@@ -179,7 +209,7 @@ pub async fn current(state: &AppState, project_id: &str, token: &str) -> Result<
     let refreshed = now - session.updated_at >= REFRESH_AFTER;
     if refreshed {
         session.updated_at = now;
-        session.expires_at = now + SESSION_LIFETIME;
+        session.expires_at = now + lifetime(&key.auth);
         state.store.extend_end_user_session(&session.id, now, session.expires_at).await?;
         state.end_user_sessions.forget_session(&hash);
     }
@@ -193,6 +223,7 @@ pub async fn update_profile(
     current: &Current,
     name: Option<&str>,
     image: Option<Option<&str>>,
+    by: &Actor,
 ) -> Result<EndUser, AppError> {
     let name = name.map(|n| validate_name("name", n)).transpose()?;
     let image = image.map(|i| i.map(str::trim).filter(|i| !i.is_empty()));
@@ -202,7 +233,7 @@ pub async fn update_profile(
     let user = &current.user;
     let now = OffsetDateTime::now_utc();
     let changes = EndUserChanges { name, image: image.map(|i| i.map(str::to_string)), ..Default::default() };
-    let updated = state.store.change_end_user(&user.project_id, &user.id, &changes, now).await;
+    let updated = state.store.change_end_user(&user.project_id, &user.id, &changes, now, by).await;
     state.end_user_sessions.forget_user(&user.id);
     Ok(updated?)
 }
@@ -213,6 +244,7 @@ pub async fn update_profile(
 /// caller gets it to set as the cookie.
 pub async fn change_password(
     state: &AppState,
+    key: &VerifiedKey,
     current: &Current,
     current_password: &str,
     new_password: &str,
@@ -220,7 +252,7 @@ pub async fn change_password(
     from: &RequestSource,
 ) -> Result<Option<Started>, AppError> {
     let user = &current.user;
-    check_password(new_password).map_err(|e| e.renamed("password", "newPassword"))?;
+    check_password(new_password, &key.auth).map_err(|e| e.renamed("password", "newPassword"))?;
     state.end_user_limits.check(&user.project_id, &user.email, Instant::now()).map_err(AppError::RateLimited)?;
     let stored = state.store.end_user_credentials(&user.project_id, &user.email).await?.and_then(|c| c.password_hash);
     let slot = state.password_slot()?;
@@ -234,12 +266,13 @@ pub async fn change_password(
     })?;
     drop(slot);
     let now = OffsetDateTime::now_utc();
+    let by = app_actor(key, from);
     let changed =
-        state.store.set_end_user_password(&user.project_id, &user.id, &password_hash, revoke_others, now).await;
+        state.store.set_end_user_password(&user.project_id, &user.id, &password_hash, revoke_others, now, &by).await;
     state.end_user_sessions.forget_user(&user.id);
     changed?;
     match revoke_others {
-        true => Ok(Some(start(state, user.clone(), from, now).await?)),
+        true => Ok(Some(start(state, user.clone(), from, now, &key.auth).await?)),
         false => Ok(None),
     }
 }
@@ -252,18 +285,23 @@ pub async fn sessions(state: &AppState, current: &Current) -> Result<Vec<EndUser
 
 /// Ends one of the user's own sessions, named by its listed handle. Another
 /// user's is `NotFound`, exactly like one that does not exist.
-pub async fn end_session(state: &AppState, current: &Current, session_id: &str) -> Result<(), AppError> {
+pub async fn end_session(state: &AppState, current: &Current, session_id: &str, by: &Actor) -> Result<(), AppError> {
     let user = &current.user;
-    let ended = state.store.end_end_user_session(&user.project_id, &user.id, session_id.trim()).await;
+    let ended = state.store.end_end_user_session(&user.project_id, &user.id, session_id.trim(), by).await;
     state.end_user_sessions.forget_user(&user.id);
     Ok(ended?)
 }
 
 /// Ends every session of the user, or every one but this one.
-pub async fn end_sessions(state: &AppState, current: &Current, keep_this_one: bool) -> Result<u64, AppError> {
+pub async fn end_sessions(
+    state: &AppState,
+    current: &Current,
+    keep_this_one: bool,
+    by: &Actor,
+) -> Result<u64, AppError> {
     let user = &current.user;
     let keep = keep_this_one.then_some(current.session.id.as_str());
-    let ended = state.store.end_end_user_sessions(&user.project_id, &user.id, keep).await;
+    let ended = state.store.end_end_user_sessions(&user.project_id, &user.id, keep, by).await;
     state.end_user_sessions.forget_user(&user.id);
     Ok(ended?)
 }
@@ -293,13 +331,10 @@ pub async fn token(state: &AppState, current: &Current) -> Result<String, AppErr
 
 /// The public keys JWTs are verified with.
 pub async fn jwks(state: &AppState) -> Result<serde_json::Value, AppError> {
-    match state.jwt.signer(&*state.store).await {
-        Ok(signer) => Ok(signer.jwks()),
-        Err(error) => {
-            tracing::error!(%error, "loading the JWT signing key");
-            Err(AppError::Internal)
-        }
-    }
+    state.jwt.jwks(&*state.store).await.map_err(|error| {
+        tracing::error!(%error, "loading the JWT signing keys");
+        AppError::Internal
+    })
 }
 
 /// Ends the session behind `token`, if it is this project's.
@@ -311,10 +346,12 @@ pub async fn sign_out(state: &AppState, project_id: &str, token: &str) -> Result
     Ok(ended?)
 }
 
-pub(super) fn check_password(password: &str) -> Result<(), FieldError> {
+/// The project's minimum (8 to 128, a setting) and our maximum, in characters.
+pub(super) fn check_password(password: &str, settings: &AuthSettings) -> Result<(), FieldError> {
     let len = password.chars().count();
-    if len < PASSWORD_MIN {
-        return Err(FieldError::coded("password", "too_short", format!("Use at least {PASSWORD_MIN} characters.")));
+    let min = settings.password_min as usize;
+    if len < min {
+        return Err(FieldError::coded("password", "too_short", format!("Use at least {min} characters.")));
     }
     if len > PASSWORD_MAX {
         return Err(FieldError::coded("password", "too_long", format!("Use at most {PASSWORD_MAX} characters.")));
@@ -326,11 +363,16 @@ fn is_banned(user: &EndUser, now: OffsetDateTime) -> bool {
     user.banned && user.ban_expires.is_none_or(|until| until > now)
 }
 
+fn lifetime(settings: &AuthSettings) -> Duration {
+    Duration::days(i64::from(settings.session_days))
+}
+
 async fn start(
     state: &AppState,
     user: EndUser,
     from: &RequestSource,
     now: OffsetDateTime,
+    settings: &AuthSettings,
 ) -> Result<Started, AppError> {
     // 32 base62 characters, about 190 bits; only its hash is stored.
     let token = Alphanumeric.sample_string(&mut rand::rng(), 32);
@@ -340,7 +382,7 @@ async fn start(
         user_id: user.id.clone(),
         token_hash: tokens::hash(&token),
         at: now,
-        expires_at: now + SESSION_LIFETIME,
+        expires_at: now + lifetime(settings),
         ip: from.ip.clone(),
         user_agent: from.user_agent.clone(),
     };
@@ -353,10 +395,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn passwords_are_8_to_128_characters() {
-        assert_eq!(check_password("1234567").unwrap_err().code, "too_short");
-        assert!(check_password("12345678").is_ok());
-        assert!(check_password(&"é".repeat(128)).is_ok(), "characters, not bytes");
-        assert_eq!(check_password(&"x".repeat(129)).unwrap_err().code, "too_long");
+    fn passwords_are_the_projects_minimum_to_128_characters() {
+        let default = AuthSettings::default();
+        assert_eq!(check_password("1234567", &default).unwrap_err().code, "too_short");
+        assert!(check_password("12345678", &default).is_ok());
+        assert!(check_password(&"é".repeat(128), &default).is_ok(), "characters, not bytes");
+        assert_eq!(check_password(&"x".repeat(129), &default).unwrap_err().code, "too_long");
+        let strict = AuthSettings { password_min: 12, ..AuthSettings::default() };
+        assert_eq!(check_password("12345678901", &strict).unwrap_err().code, "too_short");
+        assert!(check_password("123456789012", &strict).is_ok());
     }
 }

@@ -9,6 +9,7 @@
 //! resolved `Caller` and already-parsed input; it never sees a request.
 
 pub mod audit;
+pub mod auth_settings;
 mod caller;
 pub mod end_user_admin;
 pub mod end_users;

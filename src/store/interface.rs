@@ -5,7 +5,7 @@
 use super::*;
 use crate::actor::Actor;
 use crate::domain::{
-    ApiKey, AuditActor, AuditEvent, Member, Membership, PendingInvitation, ProjectSummary, Role, User,
+    ApiKey, AuditActor, AuditEvent, AuthSettings, Member, Membership, PendingInvitation, ProjectSummary, Role, User,
 };
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -205,7 +205,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Writes a project's end user. Fails with `Conflict("email")` when the
     /// project already has one with this (lower-cased) email.
-    async fn insert_end_user(&self, user: &NewEndUser) -> Result<EndUser, StoreError>;
+    /// Records `user.created` (by the app itself for a sign-up).
+    async fn insert_end_user(&self, user: &NewEndUser, by: &Actor) -> Result<EndUser, StoreError>;
 
     /// The project's end user with this id; another project's is `None`.
     async fn end_user(&self, project_id: &str, user_id: &str) -> Result<Option<EndUser>, StoreError>;
@@ -217,6 +218,7 @@ pub trait Store: Send + Sync + 'static {
         email: &str,
     ) -> Result<Option<EndUserCredentials>, StoreError>;
 
+    /// Also makes it the user's last sign-in.
     async fn insert_end_user_session(&self, session: &NewEndUserSession) -> Result<EndUserSession, StoreError>;
 
     /// The project's session with this token hash, if it is live at `now`.
@@ -249,14 +251,31 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(Vec<EndUser>, i64), StoreError>;
 
     /// Deletes the user with their sessions; `NotFound` for another project's.
-    async fn delete_end_user(&self, project_id: &str, user_id: &str) -> Result<(), StoreError>;
+    async fn delete_end_user(&self, project_id: &str, user_id: &str, by: &Actor) -> Result<(), StoreError>;
+
+    /// The dashboard's page of users: newest first, after `after`, whose
+    /// email or name contains `search` (any case). No count: paging by
+    /// cursor stays as fast on the thousandth page as on the first.
+    async fn end_users_after(
+        &self,
+        project_id: &str,
+        search: Option<&str>,
+        after: Option<&EndUserCursor>,
+        limit: u32,
+    ) -> Result<Vec<EndUser>, StoreError>;
 
     /// Bans (ending every session, in the same transaction) or unbans.
     /// `NotFound` for another project's user.
-    async fn set_end_user_ban(&self, project_id: &str, user_id: &str, ban: &EndUserBan) -> Result<EndUser, StoreError>;
+    async fn set_end_user_ban(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        ban: &EndUserBan,
+        by: &Actor,
+    ) -> Result<EndUser, StoreError>;
 
     /// Ends the project's session with this id, whoever's it is.
-    async fn end_project_session(&self, project_id: &str, session_id: &str) -> Result<(), StoreError>;
+    async fn end_project_session(&self, project_id: &str, session_id: &str, by: &Actor) -> Result<(), StoreError>;
 
     /// Changes a user (the admin API's changes, or a user's own name and
     /// image); `NotFound` for another project's.
@@ -266,6 +285,7 @@ pub trait Store: Send + Sync + 'static {
         user_id: &str,
         changes: &EndUserChanges,
         at: OffsetDateTime,
+        by: &Actor,
     ) -> Result<EndUser, StoreError>;
 
     /// Replaces the password and, with `end_sessions`, ends every session of
@@ -277,6 +297,7 @@ pub trait Store: Send + Sync + 'static {
         password_hash: &str,
         end_sessions: bool,
         at: OffsetDateTime,
+        by: &Actor,
     ) -> Result<(), StoreError>;
 
     /// The user's live sessions, most recently used first.
@@ -288,7 +309,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<EndUserSession>, StoreError>;
 
     /// Ends one session of the user by its id; `NotFound` if it is not theirs.
-    async fn end_end_user_session(&self, project_id: &str, user_id: &str, session_id: &str) -> Result<(), StoreError>;
+    async fn end_end_user_session(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        session_id: &str,
+        by: &Actor,
+    ) -> Result<(), StoreError>;
 
     /// Ends every session of the user but `keep`; returns how many.
     async fn end_end_user_sessions(
@@ -296,10 +323,33 @@ pub trait Store: Send + Sync + 'static {
         project_id: &str,
         user_id: &str,
         keep: Option<&str>,
+        by: &Actor,
     ) -> Result<u64, StoreError>;
 
     /// Deletes sessions that expired before `now`; returns how many.
     async fn sweep_end_user_sessions(&self, now: OffsetDateTime) -> Result<u64, StoreError>;
+
+    /// The project's Authentication settings; `NotFound` if it is gone.
+    async fn auth_settings(&self, project_id: &str) -> Result<AuthSettings, StoreError>;
+
+    /// Replaces them and records what changed.
+    async fn set_auth_settings(&self, project_id: &str, settings: &AuthSettings, by: &Actor) -> Result<(), StoreError>;
+
+    /// Adds counted sign-ins and sign-ups per project and day, in one
+    /// transaction; a deleted project's are dropped.
+    async fn record_end_user_activity(&self, days: &[ActivityDay]) -> Result<(), StoreError>;
+
+    /// The project's days from `since` (`YYYY-MM-DD`) on, oldest first;
+    /// days without activity are left out.
+    async fn end_user_activity(&self, project_id: &str, since: &str) -> Result<Vec<ActivityDay>, StoreError>;
+
+    /// Makes `value` the secret `name` and keeps the one it replaces as
+    /// `<retired_prefix><time>`, with at most `keep` retired ones, in one
+    /// transaction (rotating the JWT signing key).
+    async fn rotate_secret(&self, name: &str, value: &str, retired_prefix: &str, keep: u32) -> Result<(), StoreError>;
+
+    /// The values of the secrets whose names start with `prefix`, newest first.
+    async fn secrets_with_prefix(&self, prefix: &str) -> Result<Vec<String>, StoreError>;
 
     /// The shared secret `name`, if one was stored.
     async fn load_secret(&self, name: &str) -> Result<Option<String>, StoreError>;

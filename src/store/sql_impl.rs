@@ -17,7 +17,8 @@ use crate::actor::Actor;
 use crate::domain::audit_text;
 use crate::domain::rules::{keeps_an_owner, replacement_expiry};
 use crate::domain::{
-    ApiKey, AuditAction, AuditActor, AuditEvent, Member, Membership, PendingInvitation, ProjectSummary, Role, User,
+    ActorKind, ApiKey, AuditAction, AuditActor, AuditEvent, AuthSettings, Member, Membership, PendingInvitation,
+    ProjectSummary, Role, User,
 };
 use crate::store::queries;
 use crate::store::rows::*;
@@ -668,7 +669,7 @@ impl Store for Backend {
             .collect()
     }
 
-    async fn insert_end_user(&self, user: &NewEndUser) -> Result<EndUser, StoreError> {
+    async fn insert_end_user(&self, user: &NewEndUser, by: &Actor) -> Result<EndUser, StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(queries::end_users::INSERT_USER)
             .bind(&user.id)
@@ -687,6 +688,22 @@ impl Store for Backend {
             .bind(&user.id)
             .fetch_one(&mut *tx)
             .await?;
+        let detail = match by.kind {
+            ActorKind::App => "signed up".to_string(),
+            _ => String::new(),
+        };
+        Self::record(
+            &mut tx,
+            AuditRecord::new(
+                &user.project_id,
+                AuditAction::EndUserCreated,
+                by,
+                (&user.id, &user.email),
+                detail,
+                user.at,
+            ),
+        )
+        .await?;
         tx.commit().await?;
         Ok(row)
     }
@@ -725,6 +742,7 @@ impl Store for Backend {
             .bind(session.user_agent.as_deref())
             .execute(&mut *tx)
             .await?;
+        sqlx::query(queries::end_users::SIGNED_IN).bind(&session.user_id).bind(session.at).execute(&mut *tx).await?;
         let row = sqlx::query_as::<_, EndUserSession>(&queries::end_users::session_by_id())
             .bind(&session.id)
             .fetch_one(&mut *tx)
@@ -785,13 +803,47 @@ impl Store for Backend {
         Ok((users, total))
     }
 
-    async fn delete_end_user(&self, project_id: &str, user_id: &str) -> Result<(), StoreError> {
-        let deleted =
-            sqlx::query(queries::end_users::DELETE_USER).bind(project_id).bind(user_id).execute(&self.pool).await?;
-        found(deleted.rows_affected())
+    async fn delete_end_user(&self, project_id: &str, user_id: &str, by: &Actor) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let email = Self::end_user_email(&mut tx, project_id, user_id).await?;
+        sqlx::query(queries::end_users::DELETE_USER).bind(project_id).bind(user_id).execute(&mut *tx).await?;
+        let record = AuditRecord::new(
+            project_id,
+            AuditAction::EndUserDeleted,
+            by,
+            (user_id, &email),
+            String::new(),
+            OffsetDateTime::now_utc(),
+        );
+        Self::record(&mut tx, record).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
-    async fn set_end_user_ban(&self, project_id: &str, user_id: &str, ban: &EndUserBan) -> Result<EndUser, StoreError> {
+    async fn end_users_after(
+        &self,
+        project_id: &str,
+        search: Option<&str>,
+        after: Option<&EndUserCursor>,
+        limit: u32,
+    ) -> Result<Vec<EndUser>, StoreError> {
+        let pattern = search.map_or_else(|| "%".to_string(), queries::keys::like_pattern);
+        Ok(sqlx::query_as::<_, EndUser>(&queries::end_users::page_after(limit))
+            .bind(project_id)
+            .bind(&pattern)
+            .bind(after.map(|a| a.created_at))
+            .bind(after.map(|a| a.id.as_str()))
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn set_end_user_ban(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        ban: &EndUserBan,
+        by: &Actor,
+    ) -> Result<EndUser, StoreError> {
         let mut tx = self.pool.begin().await?;
         let changed = sqlx::query(queries::end_users::SET_BAN)
             .bind(project_id)
@@ -816,17 +868,31 @@ impl Store for Backend {
             .bind(user_id)
             .fetch_one(&mut *tx)
             .await?;
+        let (action, detail) = match ban.banned {
+            true => (AuditAction::EndUserBanned, audit_text::ban(ban.reason.as_deref(), ban.expires)),
+            false => (AuditAction::EndUserUnbanned, String::new()),
+        };
+        Self::record(&mut tx, AuditRecord::new(project_id, action, by, (user_id, &user.email), detail, ban.at)).await?;
         tx.commit().await?;
         Ok(user)
     }
 
-    async fn end_project_session(&self, project_id: &str, session_id: &str) -> Result<(), StoreError> {
-        let ended = sqlx::query(queries::end_users::DELETE_PROJECT_SESSION)
+    async fn end_project_session(&self, project_id: &str, session_id: &str, by: &Actor) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let owner: Option<(String, String)> = sqlx::query_as(queries::end_users::SESSION_OWNER)
             .bind(project_id)
             .bind(session_id)
-            .execute(&self.pool)
+            .fetch_optional(&mut *tx)
             .await?;
-        found(ended.rows_affected())
+        let (user_id, email) = owner.ok_or(StoreError::NotFound)?;
+        sqlx::query(queries::end_users::DELETE_PROJECT_SESSION)
+            .bind(project_id)
+            .bind(session_id)
+            .execute(&mut *tx)
+            .await?;
+        Self::record_sessions_ended(&mut tx, project_id, by, (&user_id, &email), 1).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn change_end_user(
@@ -835,6 +901,7 @@ impl Store for Backend {
         user_id: &str,
         changes: &EndUserChanges,
         at: OffsetDateTime,
+        by: &Actor,
     ) -> Result<EndUser, StoreError> {
         let mut tx = self.pool.begin().await?;
         let changed = sqlx::query(queries::end_users::UPDATE_USER)
@@ -855,6 +922,12 @@ impl Store for Backend {
             .bind(user_id)
             .fetch_one(&mut *tx)
             .await?;
+        let detail = audit_text::fields(&changes.fields());
+        Self::record(
+            &mut tx,
+            AuditRecord::new(project_id, AuditAction::EndUserUpdated, by, (user_id, &user.email), detail, at),
+        )
+        .await?;
         tx.commit().await?;
         Ok(user)
     }
@@ -866,8 +939,10 @@ impl Store for Backend {
         password_hash: &str,
         end_sessions: bool,
         at: OffsetDateTime,
+        by: &Actor,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        let email = Self::end_user_email(&mut tx, project_id, user_id).await?;
         let changed = sqlx::query(queries::end_users::SET_PASSWORD)
             .bind(project_id)
             .bind(user_id)
@@ -876,14 +951,21 @@ impl Store for Backend {
             .execute(&mut *tx)
             .await?;
         found(changed.rows_affected())?;
-        if end_sessions {
-            sqlx::query(queries::end_users::DELETE_SESSIONS_OF_USER)
-                .bind(project_id)
-                .bind(user_id)
-                .bind(None::<&str>)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let detail = match end_sessions {
+            true => {
+                let ended = sqlx::query(queries::end_users::DELETE_SESSIONS_OF_USER)
+                    .bind(project_id)
+                    .bind(user_id)
+                    .bind(None::<&str>)
+                    .execute(&mut *tx)
+                    .await?;
+                format!("{} ended", audit_text::sessions(ended.rows_affected()))
+            }
+            false => String::new(),
+        };
+        let record =
+            AuditRecord::new(project_id, AuditAction::EndUserPasswordChanged, by, (user_id, &email), detail, at);
+        Self::record(&mut tx, record).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -902,14 +984,25 @@ impl Store for Backend {
             .await?)
     }
 
-    async fn end_end_user_session(&self, project_id: &str, user_id: &str, session_id: &str) -> Result<(), StoreError> {
+    async fn end_end_user_session(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        session_id: &str,
+        by: &Actor,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let email = Self::end_user_email(&mut tx, project_id, user_id).await?;
         let ended = sqlx::query(queries::end_users::DELETE_SESSION_BY_ID)
             .bind(project_id)
             .bind(user_id)
             .bind(session_id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        found(ended.rows_affected())
+        found(ended.rows_affected())?;
+        Self::record_sessions_ended(&mut tx, project_id, by, (user_id, &email), 1).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn end_end_user_sessions(
@@ -917,19 +1010,122 @@ impl Store for Backend {
         project_id: &str,
         user_id: &str,
         keep: Option<&str>,
+        by: &Actor,
     ) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let email = Self::end_user_email(&mut tx, project_id, user_id).await?;
         let ended = sqlx::query(queries::end_users::DELETE_SESSIONS_OF_USER)
             .bind(project_id)
             .bind(user_id)
             .bind(keep)
-            .execute(&self.pool)
-            .await?;
-        Ok(ended.rows_affected())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if ended > 0 {
+            Self::record_sessions_ended(&mut tx, project_id, by, (user_id, &email), ended).await?;
+        }
+        tx.commit().await?;
+        Ok(ended)
     }
 
     async fn sweep_end_user_sessions(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
         let swept = sqlx::query(queries::end_users::SWEEP_SESSIONS).bind(now).execute(&self.pool).await?;
         Ok(swept.rows_affected())
+    }
+
+    async fn auth_settings(&self, project_id: &str) -> Result<AuthSettings, StoreError> {
+        let row = sqlx::query_as::<_, AuthSettingsRow>(queries::projects::AUTH_SETTINGS)
+            .bind(project_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        row.try_into()
+    }
+
+    async fn set_auth_settings(&self, project_id: &str, settings: &AuthSettings, by: &Actor) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let (name, _) = Self::locked_project(&mut tx, project_id).await?;
+        let before: AuthSettings = sqlx::query_as::<_, AuthSettingsRow>(queries::projects::AUTH_SETTINGS)
+            .bind(project_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_into()?;
+        let origins =
+            serde_json::to_string(&settings.allowed_origins).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        sqlx::query(queries::projects::SET_AUTH_SETTINGS)
+            .bind(project_id)
+            .bind(settings.sign_ups_open)
+            .bind(i64::from(settings.password_min))
+            .bind(settings.require_email_verification)
+            .bind(i64::from(settings.session_days))
+            .bind(origins)
+            .execute(&mut *tx)
+            .await?;
+        let detail = audit_text::settings_change(&before, settings);
+        let record = AuditRecord::new(
+            project_id,
+            AuditAction::ProjectAuthSettingsChanged,
+            by,
+            (project_id, &name),
+            detail,
+            OffsetDateTime::now_utc(),
+        );
+        Self::record(&mut tx, record).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn record_end_user_activity(&self, days: &[ActivityDay]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for day in days {
+            sqlx::query(queries::end_users::COUNT_ACTIVITY)
+                .bind(&day.project_id)
+                .bind(&day.day)
+                .bind(day.sign_ins)
+                .bind(day.sign_ups)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn end_user_activity(&self, project_id: &str, since: &str) -> Result<Vec<ActivityDay>, StoreError> {
+        Ok(sqlx::query_as::<_, ActivityDay>(queries::end_users::ACTIVITY)
+            .bind(project_id)
+            .bind(since)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn rotate_secret(&self, name: &str, value: &str, retired_prefix: &str, keep: u32) -> Result<(), StoreError> {
+        let now = OffsetDateTime::now_utc();
+        let mut tx = self.pool.begin().await?;
+        let current: Option<(String,)> =
+            sqlx::query_as(queries::end_users::SECRET).bind(name).fetch_optional(&mut *tx).await?;
+        if let Some((old,)) = current {
+            let retired = format!("{retired_prefix}{}", now.unix_timestamp_nanos());
+            sqlx::query(queries::end_users::INSERT_SECRET)
+                .bind(&retired)
+                .bind(&old)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(queries::end_users::REPLACE_SECRET).bind(name).bind(value).bind(now).execute(&mut *tx).await?;
+        } else {
+            sqlx::query(queries::end_users::INSERT_SECRET).bind(name).bind(value).bind(now).execute(&mut *tx).await?;
+        }
+        let pattern = format!("{}%", queries::keys::like_escaped(retired_prefix));
+        sqlx::query(queries::end_users::PRUNE_SECRETS).bind(&pattern).bind(i64::from(keep)).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn secrets_with_prefix(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        let pattern = format!("{}%", queries::keys::like_escaped(prefix));
+        let rows: Vec<(String,)> =
+            sqlx::query_as(queries::end_users::SECRETS_LIKE).bind(&pattern).fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(|(value,)| value).collect())
     }
 
     async fn load_secret(&self, name: &str) -> Result<Option<String>, StoreError> {
@@ -1018,6 +1214,33 @@ impl Backend {
         let row: Option<(String, String)> =
             sqlx::query_as(queries::projects::NAME_AND_SLUG).bind(project_id).fetch_optional(&mut *conn).await?;
         row.ok_or(StoreError::NotFound)
+    }
+
+    /// The email of the project's user, read inside a change's transaction
+    /// for its audit record; `NotFound` for another project's user.
+    async fn end_user_email(conn: &mut Conn, project_id: &str, user_id: &str) -> Result<String, StoreError> {
+        let row: Option<(String,)> =
+            sqlx::query_as(queries::end_users::EMAIL).bind(project_id).bind(user_id).fetch_optional(&mut *conn).await?;
+        row.map(|(email,)| email).ok_or(StoreError::NotFound)
+    }
+
+    async fn record_sessions_ended(
+        conn: &mut Conn,
+        project_id: &str,
+        by: &Actor,
+        user: (&str, &str),
+        ended: u64,
+    ) -> Result<(), StoreError> {
+        let detail = audit_text::sessions(ended);
+        let record = AuditRecord::new(
+            project_id,
+            AuditAction::EndUserSessionsRevoked,
+            by,
+            user,
+            detail,
+            OffsetDateTime::now_utc(),
+        );
+        Self::record(conn, record).await
     }
 
     /// Writes an audit event on the change's own connection, so it

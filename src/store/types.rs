@@ -157,6 +157,27 @@ pub struct KeyRecord {
     pub permissions: String,
     pub expires_at: Option<OffsetDateTime>,
     pub revoked_at: Option<OffsetDateTime>,
+    /// The project's Authentication settings, carried with the key so that
+    /// the auth API never asks for them.
+    pub auth_sign_ups_open: bool,
+    pub auth_password_min: i64,
+    pub auth_require_email_verification: bool,
+    pub auth_session_days: i64,
+    /// JSON array of origins.
+    pub auth_allowed_origins: String,
+}
+
+impl KeyRecord {
+    /// The project's Authentication settings this record carries.
+    pub fn auth_settings(&self) -> Result<crate::domain::AuthSettings, super::StoreError> {
+        super::rows::auth_settings(
+            self.auth_sign_ups_open,
+            self.auth_password_min,
+            self.auth_require_email_verification,
+            self.auth_session_days,
+            &self.auth_allowed_origins,
+        )
+    }
 }
 
 /// Which keys of a project to list.
@@ -202,6 +223,23 @@ pub struct EndUser {
     pub metadata: String,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    pub last_sign_in_at: Option<OffsetDateTime>,
+}
+
+/// Where a page of users starts: after this (created, id), newest first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndUserCursor {
+    pub created_at: OffsetDateTime,
+    pub id: String,
+}
+
+/// Sign-ins and sign-ups of a project on one UTC day (`YYYY-MM-DD`).
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct ActivityDay {
+    pub project_id: String,
+    pub day: String,
+    pub sign_ins: i64,
+    pub sign_ups: i64,
 }
 
 /// What the admin API changes of a user; `None` keeps the value.
@@ -214,6 +252,20 @@ pub struct EndUserChanges {
     pub role: Option<String>,
     /// A JSON object, as text.
     pub metadata: Option<String>,
+}
+
+impl EndUserChanges {
+    /// The names of the fields this changes, for its audit record.
+    pub fn fields(&self) -> Vec<&'static str> {
+        let named = [
+            ("name", self.name.is_some()),
+            ("image", self.image.is_some()),
+            ("email verified", self.email_verified.is_some()),
+            ("role", self.role.is_some()),
+            ("metadata", self.metadata.is_some()),
+        ];
+        named.into_iter().filter(|(_, changed)| *changed).map(|(name, _)| name).collect()
+    }
 }
 
 /// What signing an end user in needs to check their password.

@@ -8,31 +8,31 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 /// The app's origin, as its route handler forwards it.
-const APP_HOST: &str = "app.example.test";
-const APP_ORIGIN: &str = "http://app.example.test";
+pub(crate) const APP_HOST: &str = "app.example.test";
+pub(crate) const APP_ORIGIN: &str = "http://app.example.test";
 
 /// A browser of the app, through the app's route handler: one cookie jar,
 /// the project's key, and the forwarded host and scheme.
-struct Browser {
-    http: reqwest::Client,
-    base: String,
-    key: String,
+pub(crate) struct Browser {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base: String,
+    pub(crate) key: String,
 }
 
-struct Answer {
-    status: StatusCode,
-    body: Value,
-    text: String,
-    cookies: Vec<String>,
-    headers: reqwest::header::HeaderMap,
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) body: Value,
+    pub(crate) text: String,
+    pub(crate) cookies: Vec<String>,
+    pub(crate) headers: reqwest::header::HeaderMap,
 }
 
 impl Browser {
-    fn new(app: &TestApp, key: &str) -> Browser {
+    pub(crate) fn new(app: &TestApp, key: &str) -> Browser {
         Browser { http: support::client(), base: app.base.clone(), key: key.to_string() }
     }
 
-    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+    pub(crate) fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         self.http
             .request(method, format!("{}/api/auth{path}", self.base))
             .header("x-api-key", &self.key)
@@ -41,22 +41,22 @@ impl Browser {
             .header("x-forwarded-proto", "http")
     }
 
-    async fn post(&self, path: &str, body: Value) -> Answer {
+    pub(crate) async fn post(&self, path: &str, body: Value) -> Answer {
         answer(self.request(reqwest::Method::POST, path).json(&body)).await
     }
 
-    async fn get(&self, path: &str) -> Answer {
+    pub(crate) async fn get(&self, path: &str) -> Answer {
         answer(self.request(reqwest::Method::GET, path)).await
     }
 
-    async fn session(&self) -> Value {
+    pub(crate) async fn session(&self) -> Value {
         let got = self.get("/get-session").await;
         assert_eq!(got.status, StatusCode::OK, "{}", got.text);
         got.body
     }
 }
 
-async fn answer(request: reqwest::RequestBuilder) -> Answer {
+pub(crate) async fn answer(request: reqwest::RequestBuilder) -> Answer {
     let response = request.send().await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
@@ -66,7 +66,7 @@ async fn answer(request: reqwest::RequestBuilder) -> Answer {
     Answer { status, body, text, cookies, headers }
 }
 
-fn sign_up_body(email: &str, password: &str) -> Value {
+pub(crate) fn sign_up_body(email: &str, password: &str) -> Value {
     json!({"name": "Ada App-User", "email": email, "password": password})
 }
 
@@ -345,7 +345,7 @@ async fn the_public_config_says_what_to_show(backend: Backend) {
 }
 
 /// The claims of a JWT whose RS256 signature checks out against the JWKS.
-fn verified_claims(token: &str, jwks: &Value) -> Value {
+pub(crate) fn verified_claims(token: &str, jwks: &Value) -> Value {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use base64::Engine;
     use rsa::pkcs1v15::{Signature, VerifyingKey};
@@ -538,7 +538,7 @@ async fn a_session_in_steady_state_costs_no_lookup(backend: Backend) {
     assert_eq!(browser.session().await, Value::Null, "a ban wins over the cache at once");
 }
 
-async fn admin_post(app: &TestApp, key: &str, path: &str, body: Value) -> (StatusCode, Value) {
+pub(crate) async fn admin_post(app: &TestApp, key: &str, path: &str, body: Value) -> (StatusCode, Value) {
     let response =
         app.client.post(app.url(&format!("/api/auth/admin/{path}"))).bearer_auth(key).json(&body).send().await.unwrap();
     (response.status(), response.json().await.unwrap())

@@ -13,6 +13,7 @@ mod auth_api;
 mod cache_invalidation;
 mod cli;
 mod durability;
+mod end_user_dashboard;
 mod faults;
 mod fuzz;
 mod http_auth;

@@ -526,13 +526,13 @@ async fn end_users_and_their_sessions_stay_in_their_project(backend: Backend) {
         email_verified: false,
         at: now,
     };
-    let in_a = store.insert_end_user(&user("usr_a", &a)).await.unwrap();
+    let in_a = store.insert_end_user(&user("usr_a", &a), &as_(&owner.id)).await.unwrap();
     assert_eq!((in_a.email.as_str(), in_a.banned), ("ada@example.com", false));
     // PostgreSQL keeps microseconds.
     assert!((in_a.created_at - now).abs() < time::Duration::milliseconds(1), "{}", in_a.created_at);
-    let taken = store.insert_end_user(&user("usr_a2", &a)).await;
+    let taken = store.insert_end_user(&user("usr_a2", &a), &as_(&owner.id)).await;
     assert!(matches!(taken, Err(StoreError::Conflict("email"))), "{taken:?}");
-    store.insert_end_user(&user("usr_b", &b)).await.unwrap();
+    store.insert_end_user(&user("usr_b", &b), &as_(&owner.id)).await.unwrap();
     assert_eq!(store.end_user_credentials(&a, "ada@example.com").await.unwrap().unwrap().user.id, "usr_a");
     assert_eq!(store.end_user_credentials(&b, "ada@example.com").await.unwrap().unwrap().user.id, "usr_b");
     assert_eq!(store.end_user(&b, "usr_a").await.unwrap(), None, "not another project's");
@@ -550,6 +550,8 @@ async fn end_users_and_their_sessions_stay_in_their_project(backend: Backend) {
     store.insert_end_user_session(&session("ses_live", "hash-live", now + time::Duration::days(7))).await.unwrap();
     store.insert_end_user_session(&session("ses_old", "hash-old", now - time::Duration::seconds(1))).await.unwrap();
     assert_eq!(store.end_user_session(&a, "hash-live", now).await.unwrap().unwrap().id, "ses_live");
+    let signed_in = store.end_user(&a, "usr_a").await.unwrap().unwrap().last_sign_in_at.unwrap();
+    assert!((signed_in - now).abs() < time::Duration::milliseconds(1), "a session is a sign-in");
     assert_eq!(store.end_user_session(&b, "hash-live", now).await.unwrap(), None, "another project's key");
     assert_eq!(store.end_user_session(&a, "hash-old", now).await.unwrap(), None, "expired");
     assert_eq!(store.sweep_end_user_sessions(now).await.unwrap(), 1);
@@ -563,7 +565,147 @@ async fn end_users_and_their_sessions_stay_in_their_project(backend: Backend) {
     assert_eq!(store.server_secret("test_secret", "second").await.unwrap(), "first");
 }
 
+/// The Users page walks a project's users newest first by cursor: every
+/// user once, none of another project's, and search narrows the walk.
+async fn users_are_paged_by_cursor_newest_first(backend: Backend) {
+    use banata::store::{EndUserCursor, NewEndUser};
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let owner = store.insert_user(&new_user(&support::email())).await.unwrap();
+    let a = store.insert_project(&new_project(&owner.id, "alpha")).await.unwrap().project_id;
+    let b = store.insert_project(&new_project(&owner.id, "beta")).await.unwrap().project_id;
+    let start = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
+    // Five share one creation time, so the id must break the tie.
+    for i in 0..12i64 {
+        let at = start + time::Duration::seconds(i.min(6));
+        let new = NewEndUser {
+            id: format!("usr_{i:02}"),
+            project_id: a.clone(),
+            email: format!("user{i}@example.com"),
+            name: if i % 3 == 0 { format!("Grace {i}") } else { format!("Ada {i}") },
+            image: None,
+            password_hash: None,
+            email_verified: false,
+            at,
+        };
+        store.insert_end_user(&new, &as_(&owner.id)).await.unwrap();
+    }
+    let other = NewEndUser {
+        id: "usr_other".into(),
+        project_id: b.clone(),
+        email: "user1@example.com".into(),
+        name: "Ada".into(),
+        image: None,
+        password_hash: None,
+        email_verified: false,
+        at: start,
+    };
+    store.insert_end_user(&other, &as_(&owner.id)).await.unwrap();
+
+    let mut seen = Vec::new();
+    let mut after: Option<EndUserCursor> = None;
+    loop {
+        let page = store.end_users_after(&a, None, after.as_ref(), 5).await.unwrap();
+        seen.extend(page.iter().map(|u| u.id.clone()));
+        match page.last() {
+            Some(last) if page.len() == 5 => {
+                after = Some(EndUserCursor { created_at: last.created_at, id: last.id.clone() })
+            }
+            _ => break,
+        }
+    }
+    let expected: Vec<String> = (0..12).rev().map(|i| format!("usr_{i:02}")).collect();
+    assert_eq!(seen, expected, "newest first, ties by id, each once");
+    let graces = store.end_users_after(&a, Some("GRACE"), None, 50).await.unwrap();
+    assert_eq!(graces.iter().map(|u| u.id.as_str()).collect::<Vec<_>>(), ["usr_09", "usr_06", "usr_03", "usr_00"]);
+    assert_eq!(store.end_users_after(&a, Some("user1@"), None, 50).await.unwrap().len(), 1);
+    assert!(store.end_users_after(&a, Some("%"), None, 50).await.unwrap().is_empty(), "wildcards are text");
+}
+
+/// A project's Authentication settings round-trip, ride with its keys'
+/// records, and each change is audited with what changed.
+async fn auth_settings_are_stored_and_carried_by_keys(backend: Backend) {
+    use banata::domain::{AuditAction, AuthSettings};
+    use banata::store::AuditQuery;
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let owner = store.insert_user(&new_user(&support::email())).await.unwrap();
+    let a = store.insert_project(&new_project(&owner.id, "alpha")).await.unwrap().project_id;
+    assert_eq!(store.auth_settings(&a).await.unwrap(), AuthSettings::default());
+    let key = new_key(&a, &owner.id, "app", OffsetDateTime::now_utc());
+    store.insert_key(&key, &as_(&owner.id)).await.unwrap();
+    let changed = AuthSettings {
+        sign_ups_open: false,
+        password_min: 12,
+        require_email_verification: true,
+        session_days: 30,
+        allowed_origins: vec!["https://admin.example.com".into()],
+    };
+    store.set_auth_settings(&a, &changed, &as_(&owner.id)).await.unwrap();
+    assert_eq!(store.auth_settings(&a).await.unwrap(), changed);
+    let record = store.key_by_hash(&key.key_hash).await.unwrap().expect("the key's record");
+    assert_eq!(record.auth_settings().unwrap(), changed);
+    let query = AuditQuery {
+        action: Some(AuditAction::ProjectAuthSettingsChanged),
+        actor_id: None,
+        target_id: None,
+        before: None,
+        limit: 10,
+    };
+    let events = store.audit_events(&a, &query).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert!(
+        events[0].detail.contains("sign-ups closed") && events[0].detail.contains("8 → 12"),
+        "{}",
+        events[0].detail
+    );
+    assert!(matches!(store.auth_settings("proj_missing").await, Err(StoreError::NotFound)));
+}
+
+/// Sign-in and sign-up counts add up per project and day; a deleted
+/// project's are dropped.
+async fn end_user_activity_adds_up(backend: Backend) {
+    use banata::store::ActivityDay;
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let owner = store.insert_user(&new_user(&support::email())).await.unwrap();
+    let a = store.insert_project(&new_project(&owner.id, "alpha")).await.unwrap().project_id;
+    let day = |project: &str, day: &str, sign_ins, sign_ups| ActivityDay {
+        project_id: project.into(),
+        day: day.into(),
+        sign_ins,
+        sign_ups,
+    };
+    store.record_end_user_activity(&[day(&a, "2026-01-01", 3, 1), day("proj_gone", "2026-01-01", 9, 9)]).await.unwrap();
+    store.record_end_user_activity(&[day(&a, "2026-01-01", 2, 0), day(&a, "2026-01-02", 0, 4)]).await.unwrap();
+    assert_eq!(
+        store.end_user_activity(&a, "2026-01-01").await.unwrap(),
+        [day(&a, "2026-01-01", 5, 1), day(&a, "2026-01-02", 0, 4)]
+    );
+    assert_eq!(store.end_user_activity(&a, "2026-01-02").await.unwrap().len(), 1, "from the day asked");
+    assert!(store.end_user_activity("proj_gone", "2026-01-01").await.unwrap().is_empty());
+}
+
+/// Rotating a secret keeps the replaced values, newest first, up to `keep`.
+async fn rotated_secrets_keep_the_last_few(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    store.rotate_secret("signing", "v1", "signing_old:", 2).await.unwrap();
+    assert_eq!(store.load_secret("signing").await.unwrap().as_deref(), Some("v1"));
+    assert!(store.secrets_with_prefix("signing_old:").await.unwrap().is_empty(), "nothing replaced yet");
+    for value in ["v2", "v3", "v4"] {
+        store.rotate_secret("signing", value, "signing_old:", 2).await.unwrap();
+    }
+    assert_eq!(store.load_secret("signing").await.unwrap().as_deref(), Some("v4"));
+    assert_eq!(store.secrets_with_prefix("signing_old:").await.unwrap(), ["v3", "v2"]);
+    assert!(store.secrets_with_prefix("signing_%").await.unwrap().is_empty(), "a wildcard is text");
+}
+
 on_both_backends!(
+    users_are_paged_by_cursor_newest_first,
+    auth_settings_are_stored_and_carried_by_keys,
+    end_user_activity_adds_up,
+    rotated_secrets_keep_the_last_few,
     requests_per_day_add_up,
     end_users_and_their_sessions_stay_in_their_project,
     users_are_found_by_id_and_by_email_in_any_case,

@@ -2,7 +2,7 @@
 //! records), and the signing secrets every instance shares.
 
 const USER_COLUMNS: &str = "id, project_id, email, name, image, email_verified, banned, ban_reason, ban_expires,
-    role, metadata, created_at, updated_at";
+    role, metadata, created_at, updated_at, last_sign_in_at";
 
 pub(in crate::store) const INSERT_USER: &str = "INSERT INTO end_users
     (id, project_id, email, name, image, password_hash, email_verified, created_at, updated_at)
@@ -22,6 +22,18 @@ pub(in crate::store) fn page(limit: u32, offset: u32) -> String {
     format!(
         "SELECT {USER_COLUMNS} FROM end_users WHERE project_id = $1 AND (email LIKE $2 ESCAPE '\\' OR lower(name) LIKE $2 ESCAPE '\\')
         ORDER BY created_at DESC, id DESC LIMIT {limit} OFFSET {offset}"
+    )
+}
+
+/// The dashboard's page: newest first, after the cursor ($3 created, $4 id;
+/// from the start when $3 is null), one more than shown, so the page knows
+/// whether another follows. Walks the (project, created, id) index.
+pub(in crate::store) fn page_after(limit: u32) -> String {
+    format!(
+        "SELECT {USER_COLUMNS} FROM end_users WHERE project_id = $1
+        AND ($2 = '%' OR email LIKE $2 ESCAPE '\\' OR lower(name) LIKE $2 ESCAPE '\\')
+        AND ($3 IS NULL OR created_at < $3 OR (created_at = $3 AND id < $4))
+        ORDER BY created_at DESC, id DESC LIMIT {limit}"
     )
 }
 
@@ -50,6 +62,25 @@ pub(in crate::store) const SET_PASSWORD: &str =
     "UPDATE end_users SET password_hash = $3, updated_at = $4 WHERE project_id = $1 AND id = $2";
 
 const SESSION_COLUMNS: &str = "id, project_id, user_id, created_at, updated_at, expires_at, ip, user_agent";
+
+/// A sign-in: the user's last sign-in moves to the session's start.
+pub(in crate::store) const SIGNED_IN: &str = "UPDATE end_users SET last_sign_in_at = $2 WHERE id = $1";
+
+/// The email of a project's user, for the audit record of a change.
+pub(in crate::store) const EMAIL: &str = "SELECT email FROM end_users WHERE project_id = $1 AND id = $2";
+
+/// Whose a session of the project is: the user's id and email.
+pub(in crate::store) const SESSION_OWNER: &str = "SELECT u.id, u.email FROM end_user_sessions s
+    JOIN end_users u ON u.id = s.user_id WHERE s.project_id = $1 AND s.id = $2";
+
+/// Adds a day's sign-ins ($3) and sign-ups ($4) of a project that still exists.
+pub(in crate::store) const COUNT_ACTIVITY: &str = "INSERT INTO end_user_activity (project_id, day, sign_ins, sign_ups)
+    SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM projects WHERE id = $1)
+    ON CONFLICT (project_id, day) DO UPDATE SET sign_ins = end_user_activity.sign_ins + excluded.sign_ins,
+        sign_ups = end_user_activity.sign_ups + excluded.sign_ups";
+
+pub(in crate::store) const ACTIVITY: &str = "SELECT project_id, day, sign_ins, sign_ups FROM end_user_activity
+    WHERE project_id = $1 AND day >= $2 ORDER BY day";
 
 pub(in crate::store) const INSERT_SESSION: &str = "INSERT INTO end_user_sessions
     (id, project_id, user_id, token_hash, created_at, updated_at, expires_at, ip, user_agent)
@@ -93,3 +124,15 @@ pub(in crate::store) const INSERT_SECRET: &str =
     "INSERT INTO server_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING";
 
 pub(in crate::store) const SECRET: &str = "SELECT value FROM server_secrets WHERE name = $1";
+
+pub(in crate::store) const REPLACE_SECRET: &str =
+    "UPDATE server_secrets SET value = $2, created_at = $3 WHERE name = $1";
+
+/// Secrets named `$1…` ($1 a LIKE prefix pattern), newest first.
+pub(in crate::store) const SECRETS_LIKE: &str =
+    "SELECT value FROM server_secrets WHERE name LIKE $1 ESCAPE '\\' ORDER BY created_at DESC, name DESC";
+
+/// Retired secrets beyond the newest $2 of prefix pattern $1.
+pub(in crate::store) const PRUNE_SECRETS: &str = "DELETE FROM server_secrets WHERE name LIKE $1 ESCAPE '\\'
+    AND name NOT IN (SELECT name FROM server_secrets WHERE name LIKE $1 ESCAPE '\\'
+        ORDER BY created_at DESC, name DESC LIMIT $2)";

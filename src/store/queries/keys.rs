@@ -67,7 +67,8 @@ pub(in crate::store) const REVOKE: &str = "UPDATE api_keys SET revoked_at = $3, 
 
 /// A key and its project by hash, for verification.
 pub(in crate::store) const BY_HASH: &str = "SELECT k.id, k.name, k.prefix, k.project_id, p.name AS project_name,
-        p.slug AS project_slug, k.permissions, k.expires_at, k.revoked_at
+        p.slug AS project_slug, k.permissions, k.expires_at, k.revoked_at, p.auth_sign_ups_open,
+        p.auth_password_min, p.auth_require_email_verification, p.auth_session_days, p.auth_allowed_origins
     FROM api_keys k JOIN projects p ON p.id = k.project_id
     WHERE k.key_hash = $1";
 
@@ -103,6 +104,10 @@ pub(in crate::store) const COUNT_EXPIRING: &str = "SELECT count(*) FROM api_keys
 
 /// `%text%` for LIKE, with the pattern characters in `text` escaped.
 pub(in crate::store) fn like_pattern(text: &str) -> String {
-    let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
+    format!("%{}%", like_escaped(&text.to_lowercase()))
+}
+
+/// `text` with LIKE's wildcards escaped (for `ESCAPE` with a backslash).
+pub(in crate::store) fn like_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }

@@ -254,8 +254,8 @@ impl Store for LostAnswers {
         self.inner.audit_actors(project_id).await
     }
 
-    async fn insert_end_user(&self, user: &NewEndUser) -> Result<EndUser, StoreError> {
-        self.inner.insert_end_user(user).await
+    async fn insert_end_user(&self, user: &NewEndUser, by: &Actor) -> Result<EndUser, StoreError> {
+        self.inner.insert_end_user(user, by).await
     }
 
     async fn end_user(&self, project_id: &str, user_id: &str) -> Result<Option<EndUser>, StoreError> {
@@ -306,16 +306,32 @@ impl Store for LostAnswers {
         self.inner.list_end_users(project_id, search, limit, offset).await
     }
 
-    async fn delete_end_user(&self, project_id: &str, user_id: &str) -> Result<(), StoreError> {
-        self.inner.delete_end_user(project_id, user_id).await
+    async fn delete_end_user(&self, project_id: &str, user_id: &str, by: &Actor) -> Result<(), StoreError> {
+        self.inner.delete_end_user(project_id, user_id, by).await
     }
 
-    async fn set_end_user_ban(&self, project_id: &str, user_id: &str, ban: &EndUserBan) -> Result<EndUser, StoreError> {
-        self.inner.set_end_user_ban(project_id, user_id, ban).await
+    async fn end_users_after(
+        &self,
+        project_id: &str,
+        search: Option<&str>,
+        after: Option<&EndUserCursor>,
+        limit: u32,
+    ) -> Result<Vec<EndUser>, StoreError> {
+        self.inner.end_users_after(project_id, search, after, limit).await
     }
 
-    async fn end_project_session(&self, project_id: &str, session_id: &str) -> Result<(), StoreError> {
-        self.inner.end_project_session(project_id, session_id).await
+    async fn set_end_user_ban(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        ban: &EndUserBan,
+        by: &Actor,
+    ) -> Result<EndUser, StoreError> {
+        self.inner.set_end_user_ban(project_id, user_id, ban, by).await
+    }
+
+    async fn end_project_session(&self, project_id: &str, session_id: &str, by: &Actor) -> Result<(), StoreError> {
+        self.inner.end_project_session(project_id, session_id, by).await
     }
 
     async fn change_end_user(
@@ -324,8 +340,9 @@ impl Store for LostAnswers {
         user_id: &str,
         changes: &EndUserChanges,
         at: OffsetDateTime,
+        by: &Actor,
     ) -> Result<EndUser, StoreError> {
-        self.inner.change_end_user(project_id, user_id, changes, at).await
+        self.inner.change_end_user(project_id, user_id, changes, at, by).await
     }
 
     async fn set_end_user_password(
@@ -335,8 +352,9 @@ impl Store for LostAnswers {
         password_hash: &str,
         end_sessions: bool,
         at: OffsetDateTime,
+        by: &Actor,
     ) -> Result<(), StoreError> {
-        self.inner.set_end_user_password(project_id, user_id, password_hash, end_sessions, at).await
+        self.inner.set_end_user_password(project_id, user_id, password_hash, end_sessions, at, by).await
     }
 
     async fn end_user_sessions(
@@ -348,8 +366,14 @@ impl Store for LostAnswers {
         self.inner.end_user_sessions(project_id, user_id, now).await
     }
 
-    async fn end_end_user_session(&self, project_id: &str, user_id: &str, session_id: &str) -> Result<(), StoreError> {
-        self.inner.end_end_user_session(project_id, user_id, session_id).await
+    async fn end_end_user_session(
+        &self,
+        project_id: &str,
+        user_id: &str,
+        session_id: &str,
+        by: &Actor,
+    ) -> Result<(), StoreError> {
+        self.inner.end_end_user_session(project_id, user_id, session_id, by).await
     }
 
     async fn end_end_user_sessions(
@@ -357,8 +381,33 @@ impl Store for LostAnswers {
         project_id: &str,
         user_id: &str,
         keep: Option<&str>,
+        by: &Actor,
     ) -> Result<u64, StoreError> {
-        self.inner.end_end_user_sessions(project_id, user_id, keep).await
+        self.inner.end_end_user_sessions(project_id, user_id, keep, by).await
+    }
+
+    async fn auth_settings(&self, project_id: &str) -> Result<AuthSettings, StoreError> {
+        self.inner.auth_settings(project_id).await
+    }
+
+    async fn set_auth_settings(&self, project_id: &str, settings: &AuthSettings, by: &Actor) -> Result<(), StoreError> {
+        self.inner.set_auth_settings(project_id, settings, by).await
+    }
+
+    async fn record_end_user_activity(&self, days: &[ActivityDay]) -> Result<(), StoreError> {
+        self.inner.record_end_user_activity(days).await
+    }
+
+    async fn end_user_activity(&self, project_id: &str, since: &str) -> Result<Vec<ActivityDay>, StoreError> {
+        self.inner.end_user_activity(project_id, since).await
+    }
+
+    async fn rotate_secret(&self, name: &str, value: &str, retired_prefix: &str, keep: u32) -> Result<(), StoreError> {
+        self.inner.rotate_secret(name, value, retired_prefix, keep).await
+    }
+
+    async fn secrets_with_prefix(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        self.inner.secrets_with_prefix(prefix).await
     }
 
     async fn sweep_end_user_sessions(&self, now: OffsetDateTime) -> Result<u64, StoreError> {

@@ -1,0 +1,149 @@
+//! `/projects/<slug>/authentication`: what the project's app lets its users
+//! do. Sign-ups open or closed, minimum password length, email verification,
+//! session lifetime, extra allowed origins. Owners and developers change
+//! them; viewers see them. The auth API and `banata/config/public` follow
+//! within a moment of saving (on every instance).
+
+use crate::api::auth_settings::{get_auth_settings, SaveAuthSettings};
+use crate::components::shell::with_project;
+use crate::domain::{AuthSettings, Membership, Role, PASSWORD_MIN_RANGE, SESSION_DAYS_RANGE};
+use crate::pages::auth_layout::{action_error, FormAlert};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn AuthenticationPage() -> impl IntoView {
+    view! {
+        <Title text="Authentication" />
+        {with_project(|project| view! { <Authentication project=project /> })}
+    }
+}
+
+#[component]
+fn Authentication(project: Membership) -> impl IntoView {
+    let save = ServerAction::<SaveAuthSettings>::new();
+    let slug = project.slug.clone();
+    let settings = Resource::new(move || save.version().get(), move |_| get_auth_settings(slug.clone()));
+    let can_change = project.role.allows(Role::Developer);
+    view! {
+        <header class="page-header">
+            <div>
+                <h1>"Authentication"</h1>
+                <p class="muted">
+                    "How people sign up and sign in to " <strong>{project.name.clone()}</strong>
+                    "'s app through Banata."
+                </p>
+            </div>
+        </header>
+        <Transition fallback=|| view! { <div class="skeleton skeleton-block"></div> }>
+            {move || {
+                let slug = project.slug.clone();
+                Suspend::new(async move {
+                    match settings.await {
+                        Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+                        Ok(current) => view! { <SettingsForm current=current slug=slug can_change=can_change action=save /> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn SettingsForm(
+    current: AuthSettings,
+    slug: String,
+    can_change: bool,
+    action: ServerAction<SaveAuthSettings>,
+) -> impl IntoView {
+    let error = action_error(action);
+    let field_error = move |name: &'static str| move || error.get().and_then(|e| e.field_message(name));
+    let saved = move || matches!(action.value().get(), Some(Ok(_)));
+    let origins = current.allowed_origins.join("\n");
+    let (pmin, pmax) = (*PASSWORD_MIN_RANGE.start(), *PASSWORD_MIN_RANGE.end());
+    let (dmin, dmax) = (*SESSION_DAYS_RANGE.start(), *SESSION_DAYS_RANGE.end());
+    view! {
+        <section class="card form-card">
+            {(!can_change).then(|| view! {
+                <p class="muted">"Only the project's owners and developers can change these settings."</p>
+            })}
+            <ActionForm action=action attr:class="form">
+                <FormAlert error=error />
+                <input type="hidden" name="slug" value=slug />
+                <fieldset class="fieldset" disabled=!can_change>
+                    <legend>"Sign-up"</legend>
+                    <label class="checkbox">
+                        <input type="checkbox" name="sign_ups_open" value="1" checked=current.sign_ups_open />
+                        "Anyone may sign up"
+                    </label>
+                    <p class="field-hint">"When off, only users you add (here or with the admin API) can sign in."</p>
+                    <label class="checkbox">
+                        <input type="checkbox" name="require_email_verification" value="1" checked=current.require_email_verification />
+                        "Require email verification"
+                    </label>
+                    <p class="field-hint">"Unverified users cannot sign in (EMAIL_NOT_VERIFIED) until their email is verified."</p>
+                </fieldset>
+                <fieldset class="fieldset" disabled=!can_change>
+                    <legend>"Passwords and sessions"</legend>
+                    <div class="field">
+                        <label for="field-password_min">"Minimum password length"</label>
+                        <input
+                            id="field-password_min"
+                            name="password_min"
+                            type="number"
+                            inputmode="numeric"
+                            min=pmin
+                            max=pmax
+                            required=true
+                            value=current.password_min
+                            aria-describedby="field-password_min-hint"
+                        />
+                        <p class="field-hint" id="field-password_min-hint">{format!("{pmin} to {pmax} characters.")}</p>
+                        <p class="field-error" role="alert" hidden=move || field_error("password_min")().is_none()>{field_error("password_min")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="field-session_days">"Session lifetime (days)"</label>
+                        <input
+                            id="field-session_days"
+                            name="session_days"
+                            type="number"
+                            inputmode="numeric"
+                            min=dmin
+                            max=dmax
+                            required=true
+                            value=current.session_days
+                            aria-describedby="field-session_days-hint"
+                        />
+                        <p class="field-hint" id="field-session_days-hint">"A session ends this long after it was last used."</p>
+                        <p class="field-error" role="alert" hidden=move || field_error("session_days")().is_none()>{field_error("session_days")}</p>
+                    </div>
+                </fieldset>
+                <fieldset class="fieldset" disabled=!can_change>
+                    <legend>"Allowed origins"</legend>
+                    <div class="field">
+                        <label for="field-allowed_origins">"Other origins that may use sessions"</label>
+                        <textarea
+                            id="field-allowed_origins"
+                            name="allowed_origins"
+                            rows="3"
+                            placeholder="https://admin.example.com"
+                            aria-describedby="field-allowed_origins-hint"
+                        >{origins}</textarea>
+                        <p class="field-hint" id="field-allowed_origins-hint">
+                            "One per line. Your app's own origin is always allowed; add others (a second front end) here."
+                        </p>
+                        <p class="field-error" role="alert" hidden=move || field_error("allowed_origins")().is_none()>{field_error("allowed_origins")}</p>
+                    </div>
+                </fieldset>
+                {can_change.then(|| view! {
+                    <div class="form-actions">
+                        <button type="submit" class="button button-primary" disabled=move || action.pending().get()>
+                            {move || if action.pending().get() { "Saving…" } else { "Save" }}
+                        </button>
+                    </div>
+                })}
+            </ActionForm>
+            <p class="alert alert-success" role="status" hidden=move || !saved()>"Saved."</p>
+        </section>
+    }
+}

@@ -1,0 +1,146 @@
+//! A project's Authentication settings: what its app lets its users do.
+//! Every member may read them; owners and developers change them. A change
+//! forgets the project's cached keys, which carry the settings to the auth
+//! API (other instances hear of it through the database's notices).
+
+use super::Caller;
+use crate::domain::{url_origin, AuthSettings, FieldError, Role, ORIGINS_MAX, PASSWORD_MIN_RANGE, SESSION_DAYS_RANGE};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Who may change them.
+pub const SETTINGS_ROLE: Role = Role::Developer;
+
+/// The settings as a form sends them: numbers and origins still text.
+pub struct SettingsInput<'a> {
+    pub sign_ups_open: bool,
+    pub password_min: &'a str,
+    pub require_email_verification: bool,
+    pub session_days: &'a str,
+    /// One origin per line (commas and spaces separate too).
+    pub allowed_origins: &'a str,
+}
+
+pub async fn get(state: &AppState, caller: &Caller) -> Result<AuthSettings, AppError> {
+    Ok(state.store.auth_settings(&caller.project_id).await?)
+}
+
+/// Checks every field, then stores them all or none.
+pub async fn update(state: &AppState, caller: &Caller, input: SettingsInput<'_>) -> Result<AuthSettings, AppError> {
+    caller.require_role(SETTINGS_ROLE)?;
+    let settings = parse(&input)?;
+    let saved = state.store.set_auth_settings(&caller.project_id, &settings, &caller.actor).await;
+    state.keys.forget_project(&caller.project_id);
+    saved?;
+    Ok(settings)
+}
+
+fn parse(input: &SettingsInput<'_>) -> Result<AuthSettings, AppError> {
+    let mut errors = Vec::new();
+    let mut number = |field: &str, text: &str, range: std::ops::RangeInclusive<u32>, what: &str| match text
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| range.contains(n))
+    {
+        Some(n) => n,
+        None => {
+            let (low, high) = (range.start(), range.end());
+            errors.push(FieldError::new(field, format!("Use a whole number of {what} from {low} to {high}.")));
+            0
+        }
+    };
+    let password_min = number("password_min", input.password_min, PASSWORD_MIN_RANGE, "characters");
+    let session_days = number("session_days", input.session_days, SESSION_DAYS_RANGE, "days");
+    let allowed_origins = match origins(input.allowed_origins) {
+        Ok(origins) => origins,
+        Err(error) => {
+            errors.push(error);
+            Vec::new()
+        }
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    Ok(AuthSettings {
+        sign_ups_open: input.sign_ups_open,
+        password_min,
+        require_email_verification: input.require_email_verification,
+        session_days,
+        allowed_origins,
+    })
+}
+
+/// Each entry must be an origin alone (`https://host[:port]`, a trailing
+/// slash allowed); duplicates are dropped, order kept.
+fn origins(text: &str) -> Result<Vec<String>, FieldError> {
+    let field = "allowed_origins";
+    let mut found: Vec<String> = Vec::new();
+    for entry in text.split(|c: char| c.is_whitespace() || c == ',').filter(|e| !e.is_empty()) {
+        let bare = entry.strip_suffix('/').unwrap_or(entry);
+        match url_origin(bare) {
+            Some(origin) if origin.len() == bare.len() && origin.len() <= 255 => {
+                if !found.contains(&origin) {
+                    found.push(origin);
+                }
+            }
+            _ => {
+                let shown: String = entry.chars().take(60).collect();
+                return Err(FieldError::new(
+                    field,
+                    format!("{shown} is not an origin. Use the form https://app.example.com, without a path."),
+                ));
+            }
+        }
+    }
+    if found.len() > ORIGINS_MAX {
+        return Err(FieldError::new(field, format!("Use at most {ORIGINS_MAX} origins.")));
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input<'a>(password_min: &'a str, session_days: &'a str, origins: &'a str) -> SettingsInput<'a> {
+        SettingsInput {
+            sign_ups_open: true,
+            password_min,
+            require_email_verification: false,
+            session_days,
+            allowed_origins: origins,
+        }
+    }
+
+    fn fields(error: AppError) -> Vec<String> {
+        match error {
+            AppError::Invalid(errors) => errors.into_iter().map(|e| e.field).collect(),
+            other => panic!("not a field error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn numbers_must_be_in_range() {
+        assert_eq!(parse(&input("8", "1", "")).unwrap().password_min, 8);
+        assert_eq!(parse(&input("128", "365", "")).unwrap().session_days, 365);
+        assert_eq!(fields(parse(&input("7", "0", "")).unwrap_err()), ["password_min", "session_days"]);
+        assert_eq!(fields(parse(&input("129", "366", "")).unwrap_err()), ["password_min", "session_days"]);
+        assert_eq!(fields(parse(&input("", "seven", "")).unwrap_err()), ["password_min", "session_days"]);
+        assert_eq!(fields(parse(&input("-8", "7.5", "")).unwrap_err()), ["password_min", "session_days"]);
+    }
+
+    #[test]
+    fn origins_are_origins_alone() {
+        let parsed =
+            parse(&input("8", "7", "https://App.example.com/\nhttp://localhost:3000, https://app.example.com"));
+        assert_eq!(parsed.unwrap().allowed_origins, ["https://app.example.com", "http://localhost:3000"]);
+        for bad in
+            ["https://app.example.com/path", "ftp://x.example", "app.example.com", "https://u@x.example", "https://"]
+        {
+            assert_eq!(fields(parse(&input("8", "7", bad)).unwrap_err()), ["allowed_origins"], "{bad}");
+        }
+        let many: Vec<String> = (0..=ORIGINS_MAX).map(|i| format!("https://a{i}.example")).collect();
+        assert!(parse(&input("8", "7", &many.join("\n"))).is_err());
+    }
+}
