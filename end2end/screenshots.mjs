@@ -110,6 +110,47 @@ for (const scheme of ["light", "dark"]) {
   await page.getByRole("row").filter({ hasText: "Replaced" }).getByRole("link", { name: "deploy", exact: true }).click();
   await page.getByRole("heading", { name: "History" }).waitFor();
   await page.screenshot({ path: `${out}/key-page.png`, fullPage: true });
+  // The project's users: some sign up through the app, one is added by the
+  // admin API and banned; then the Users list, a user's page and the
+  // Authentication settings at both widths, light and dark.
+  const app = { "x-api-key": secret, "x-forwarded-host": "app.example.test", "x-forwarded-proto": "https", origin: "https://app.example.test" };
+  const names = ["Grace Hopper", "Alan Turing", "Katherine Johnson", "Edsger Dijkstra", "Barbara Liskov"];
+  for (const name of names) {
+    const email = `${name.split(" ")[0].toLowerCase()}-${id}@example.com`;
+    await page.request.post(`${base}/api/auth/sign-up/email`, { headers: app, data: { name, email, password: "correct horse battery" } });
+  }
+  const admin = { authorization: `Bearer ${secret}` };
+  const made = await page.request.post(`${base}/api/auth/admin/create-user`, { headers: admin, data: { name: "Mallory Spammer", email: `mallory-${id}@example.com` } });
+  const mallory = (await made.json()).user.id;
+  await page.request.post(`${base}/api/auth/admin/ban-user`, { headers: admin, data: { userId: mallory, banReason: "Sent spam", banExpires: Date.now() + 7 * 86400_000 } });
+  await page.waitForTimeout(6000);
+  const projectBase = page.url().replace(/\/api-keys\/.*$/, "");
   await context.close();
+  for (const scheme of ["light", "dark"]) {
+    for (const [label, width, height] of [["desktop", 1280, 800], ["phone", 390, 844]]) {
+      const shots = await browser.newContext({ viewport: { width, height }, colorScheme: scheme });
+      const tab = await shots.newPage();
+      await tab.goto(`${base}/sign-in`);
+      await tab.locator("html[data-hydrated]").waitFor({ state: "attached" });
+      await tab.getByLabel("Email").fill(user.email);
+      await tab.getByLabel("Password").fill(user.password);
+      await tab.getByRole("button", { name: "Sign in" }).click();
+      await tab.waitForURL(/\/api-keys$/);
+      await tab.goto(`${projectBase}/users`);
+      await tab.getByRole("heading", { name: "Users", exact: true }).waitFor();
+      await tab.screenshot({ path: `${out}/users-${label}-${scheme}.png`, fullPage: true });
+      await tab.goto(`${projectBase}/users/${mallory}`);
+      await tab.getByRole("heading", { name: "Sessions" }).waitFor();
+      await tab.screenshot({ path: `${out}/user-${label}-${scheme}.png`, fullPage: true });
+      await tab.goto(`${projectBase}/users`);
+      await tab.getByRole("link", { name: /^grace-/ }).click();
+      await tab.getByRole("heading", { name: "Sessions" }).waitFor();
+      await tab.screenshot({ path: `${out}/user-signed-in-${label}-${scheme}.png`, fullPage: true });
+      await tab.goto(`${projectBase}/authentication`);
+      await tab.getByRole("heading", { name: "Authentication", exact: true }).waitFor();
+      await tab.screenshot({ path: `${out}/authentication-${label}-${scheme}.png`, fullPage: true });
+      await shots.close();
+    }
+  }
 }
 await browser.close();

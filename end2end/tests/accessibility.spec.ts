@@ -301,6 +301,64 @@ test("members, invitations, a viewer's pages, settings, audit log, projects and 
   await otherContext.close();
 });
 
+test("users, a user's page and the authentication settings", async ({ page }) => {
+  test.setTimeout(180_000);
+  await signUpAndLand(page, newUser("Axu"));
+  const project = page.url().replace(/\/api-keys$/, "");
+  await page.goto(`${project}/users`);
+  await expect(page.getByRole("heading", { name: "No users yet" })).toBeVisible();
+  await audit(page, "users, none yet");
+
+  await page.getByRole("link", { name: "Add user" }).first().click();
+  await expect(page.getByRole("heading", { name: "Add user" })).toBeVisible();
+  await hydrated(page);
+  await audit(page, "add user");
+  await page.getByLabel("Name").fill("Grace Hopper");
+  await page.getByLabel("Email", { exact: true }).fill("not-an-email");
+  await page.getByLabel("Email", { exact: true }).evaluate((el: HTMLInputElement) => (el.type = "text"));
+  await page.getByRole("button", { name: "Add user" }).click();
+  await expect(page.locator("#field-email-error")).toBeVisible();
+  await audit(page, "add user, field error");
+  await page.getByLabel("Email", { exact: true }).fill(`grace-${Date.now()}@example.com`);
+  await page.getByLabel("Password", { exact: true }).fill("a good password");
+  await page.getByRole("button", { name: "Add user" }).click();
+  await expect(page.getByRole("heading", { name: "Sessions" })).toBeVisible();
+  await hydrated(page);
+  await audit(page, "user page, no sessions");
+
+  await page.locator("summary", { hasText: "Ban user" }).click();
+  await expect(page.getByLabel("Reason (optional)")).toBeVisible();
+  await audit(page, "user page, ban confirm");
+  await page.getByLabel("Reason (optional)").fill("Sent spam");
+  await page.getByRole("button", { name: "Ban", exact: true }).click();
+  await expect(page.getByText("Banned", { exact: true }).first()).toBeVisible();
+  await audit(page, "user page, banned");
+  await page.locator("summary", { hasText: "Delete user" }).click();
+  await expect(page.getByRole("button", { name: "Delete user" })).toBeVisible();
+  await audit(page, "user page, delete confirm");
+
+  await page.goto(`${project}/users`);
+  await expect(page.getByRole("table", { name: "Users" })).toBeVisible();
+  await audit(page, "users list with a banned user");
+  await page.getByLabel("Search users by email or name").fill("nobody-matches");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByText("No users match.")).toBeVisible();
+  await audit(page, "users, no search match");
+
+  await page.goto(`${project}/authentication`);
+  await expect(page.getByLabel("Minimum password length")).toHaveValue("8");
+  await hydrated(page);
+  await audit(page, "authentication settings");
+  await page.getByLabel("Other origins that may use sessions").fill("https://admin.example.com/path");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText(/is not an origin/)).toBeVisible();
+  await audit(page, "authentication settings, refused origin");
+  await page.getByLabel("Other origins that may use sessions").fill("https://admin.example.com");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Saved.")).toBeVisible();
+  await audit(page, "authentication settings, saved");
+});
+
 // axe runs as a script, so these pages are seen as a browser without
 // JavaScript sees them by keeping the app's own script and wasm from loading.
 test.describe("without the app's script", () => {
@@ -337,9 +395,18 @@ test.describe("without the app's script", () => {
     await audit(page, "no JavaScript: test-key answer page");
 
     await page.goto(keys.replace(/api-keys$/, "members"));
-    await page.getByLabel("Email").fill(newUser("Inv").email);
+    await page.getByLabel("Email", { exact: true }).fill(newUser("Inv").email);
     await page.getByRole("button", { name: "Add", exact: true }).click();
     await expect(page.getByLabel("Invitation link")).toBeVisible();
     await audit(page, "no JavaScript: invitation link page");
+
+    await page.goto(keys.replace(/api-keys$/, "users/new"));
+    await audit(page, "no JavaScript: add user");
+    await page.getByLabel("Name").fill("Nora Noscript");
+    await page.getByLabel("Email", { exact: true }).fill(`nora-${Date.now()}@example.com`);
+    await page.getByRole("button", { name: "Add user" }).click();
+    await expect(page.getByRole("heading", { name: "Sessions" })).toBeVisible();
+    await page.locator("summary", { hasText: "Ban user" }).click();
+    await audit(page, "no JavaScript: user page, ban confirm");
   });
 });

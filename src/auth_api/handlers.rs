@@ -76,12 +76,15 @@ pub async fn sign_in(
     let started = end_users::sign_in(&state, &key.0, &body.email, &body.password, &source).await?;
     let set = session_cookies(&state, &key, &started.token, body.remember_me != Some(false));
     let url = body.callback_url.filter(|u| !u.trim().is_empty());
-    let answer = json!({
+    let mut answer = json!({
         "redirect": url.is_some(),
         "token": started.token,
-        "url": url,
         "user": UserJson::from(&started.user),
     });
+    // better-auth leaves `url` out (not null) without a callback.
+    if let Some(url) = &url {
+        answer["url"] = json!(url);
+    }
     let mut response = with_cookies(Json(answer), set);
     if let Some(location) = url.and_then(|u| HeaderValue::from_str(&u).ok()) {
         response.headers_mut().insert(LOCATION, location);

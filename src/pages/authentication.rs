@@ -30,8 +30,8 @@ fn Authentication(project: Membership) -> impl IntoView {
             <div>
                 <h1>"Authentication"</h1>
                 <p class="muted">
-                    "How people sign up and sign in to " <strong>{project.name.clone()}</strong>
-                    "'s app through Banata."
+                    "How people sign up and sign in to your app through the API keys of "
+                    <strong>{project.name.clone()}</strong> "."
                 </p>
             </div>
         </header>

@@ -112,6 +112,7 @@ async fn the_projects_settings_decide_what_its_app_may_do(backend: Backend) {
     let signed_in = browser.post("/sign-in/email", json!({"email": email, "password": "twelve chars"})).await;
     assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.text);
     assert!(signed_in.cookies.iter().any(|c| c.contains("Max-Age=2592000")), "{:?}", signed_in.cookies);
+    assert!(signed_in.body.get("url").is_none(), "left out without a callback, as better-auth does");
 
     // The allowed origin may use the session; another may not.
     // Through the app's route handler, but from a page on `origin`.

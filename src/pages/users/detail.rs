@@ -119,7 +119,7 @@ fn UserDetailView(detail: EndUserDetail, slug: String, actions: Actions) -> impl
             </div>
         </header>
         <UserFacts user=user.clone() />
-        <section aria-labelledby="sessions-title">
+        <section class="page-section" aria-labelledby="sessions-title">
             <div class="section-head">
                 <h2 id="sessions-title" class="section-title">"Sessions"</h2>
                 {revoke_all}

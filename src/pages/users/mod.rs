@@ -50,8 +50,8 @@ fn Users(project: Membership) -> impl IntoView {
             <div>
                 <h1>"Users"</h1>
                 <p class="muted">
-                    "People who signed up to " <strong>{project.name.clone()}</strong>
-                    "'s app with one of its API keys. They are not members of this dashboard."
+                    "People who signed up to your app through the API keys of " <strong>{project.name.clone()}</strong>
+                    ". They are your app's users, not members of this dashboard."
                 </p>
             </div>
             <Transition fallback=|| ()>
