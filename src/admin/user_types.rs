@@ -142,7 +142,7 @@ pub struct CreateUserRequest {
     #[schema(required = true, value_type = String, example = "Ada Lovelace")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// 8 to 128 characters; without one the user cannot sign in with a password.
+    /// The project's minimum (8 by default, a setting) to 128 characters; without one the user cannot sign in with a password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -198,7 +198,7 @@ pub struct UpdateUserRequest {
     pub image: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
-    /// 8 to 128 characters; every session of the user ends.
+    /// The project's minimum (8 by default, a setting) to 128 characters; every session of the user ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// `user` or `admin`.

@@ -22,8 +22,12 @@ pub const SECRET_NAME: &str = "jwt_rs256_signing_key";
 /// Keys replaced by a rotation are stored as `<this><time>` and stay in the
 /// JWKS, so tokens they signed still verify until they expire.
 pub const RETIRED_PREFIX: &str = "jwt_rs256_retired:";
-/// How many replaced keys the JWKS keeps publishing.
+/// How many replaced keys are kept at most.
 pub const RETIRED_KEPT: u32 = 3;
+/// How long a replaced key stays in the JWKS: longer than any token it
+/// signed lives (issued until every instance reloads, plus reuse and
+/// lifetime), so rotating after a leak stops the old key within the hour.
+pub const RETIRED_PUBLISHED_FOR: time::Duration = time::Duration::hours(1);
 /// How often an instance looks for a rotated key.
 const RELOAD_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
@@ -154,12 +158,24 @@ impl JwtIssuer {
     }
 
     /// The public key set verifiers fetch: the current key and the ones it
-    /// replaced lately. Read from the store every time, so that a key
-    /// another instance signs with is published here at once.
+    /// replaced within the last hour. All read from the store every time, so
+    /// a key any instance signs with is published by every instance at once.
     pub async fn jwks(&self, store: &dyn Store) -> Result<Value, JwtIssueError> {
-        let current = self.signer(store).await?;
+        let signer = self.signer(store).await?;
+        let current = match store.load_secret(SECRET_NAME).await? {
+            Some(pem) if digest(&pem) != signer.pem_digest => Arc::new(JwtSigner::from_pem(&pem)?),
+            _ => signer,
+        };
+        let cutoff = time::OffsetDateTime::now_utc() - RETIRED_PUBLISHED_FOR;
         let mut keys = vec![current.jwk.clone()];
-        for pem in store.secrets_with_prefix(RETIRED_PREFIX).await? {
+        for (name, pem) in store.secrets_with_prefix(RETIRED_PREFIX).await? {
+            let retired_at = name
+                .strip_prefix(RETIRED_PREFIX)
+                .and_then(|nanos| nanos.parse::<i128>().ok())
+                .and_then(|nanos| time::OffsetDateTime::from_unix_timestamp_nanos(nanos).ok());
+            if retired_at.is_none_or(|at| at < cutoff) {
+                continue;
+            }
             let retired = JwtSigner::from_pem(&pem)?;
             if retired.kid != current.kid {
                 keys.push(retired.jwk);

@@ -10,7 +10,7 @@
 use crate::store::{EndUser, EndUserSession};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::RwLock;
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 const TTL: Duration = Duration::from_secs(60);
@@ -26,15 +26,34 @@ pub struct SessionCache {
 
 #[derive(Clone)]
 struct Entry {
-    session: EndUserSession,
-    user: EndUser,
+    live: Arc<LiveSession>,
     cached_at: Instant,
+}
+
+/// A live session and its user, shared by every request that presents it,
+/// with its `get-session` answer rendered once (it changes only when the
+/// session or user does, and either change makes a new `LiveSession`).
+pub struct LiveSession {
+    pub session: EndUserSession,
+    pub user: EndUser,
+    answer: OnceLock<Arc<[u8]>>,
+}
+
+impl LiveSession {
+    pub fn new(session: EndUserSession, user: EndUser) -> Arc<LiveSession> {
+        Arc::new(LiveSession { session, user, answer: OnceLock::new() })
+    }
+
+    /// The answer `render` makes of this session, made on first use only.
+    pub fn answer(&self, render: impl FnOnce(&LiveSession) -> Vec<u8>) -> Arc<[u8]> {
+        self.answer.get_or_init(|| render(self).into()).clone()
+    }
 }
 
 /// A cache answer: the session and user, or ask the database (passing the
 /// generation to `remember`).
 pub enum Cached {
-    Hit(Box<(EndUserSession, EndUser)>),
+    Hit(Arc<LiveSession>),
     Miss(u64),
 }
 
@@ -43,9 +62,7 @@ impl SessionCache {
         let generation = self.generation.load(Ordering::Acquire);
         let entries = self.entries.read().expect("session cache lock");
         match entries.get(token_hash) {
-            Some(entry) if clock.duration_since(entry.cached_at) < TTL => {
-                Cached::Hit(Box::new((entry.session.clone(), entry.user.clone())))
-            }
+            Some(entry) if clock.duration_since(entry.cached_at) < TTL => Cached::Hit(entry.live.clone()),
             _ => {
                 self.lookups.fetch_add(1, Ordering::Relaxed);
                 Cached::Miss(generation)
@@ -53,7 +70,7 @@ impl SessionCache {
         }
     }
 
-    pub fn remember(&self, token_hash: &str, session: EndUserSession, user: EndUser, generation: u64, clock: Instant) {
+    pub fn remember(&self, token_hash: &str, live: Arc<LiveSession>, generation: u64, clock: Instant) {
         let mut entries = self.entries.write().expect("session cache lock");
         if self.generation.load(Ordering::Acquire) != generation {
             return;
@@ -64,7 +81,7 @@ impl SessionCache {
                 entries.clear();
             }
         }
-        entries.insert(token_hash.to_string(), Entry { session, user, cached_at: clock });
+        entries.insert(token_hash.to_string(), Entry { live, cached_at: clock });
     }
 
     fn forget_where(&self, matches: impl Fn(&Entry) -> bool) {
@@ -82,7 +99,7 @@ impl SessionCache {
 
     /// The session with this id (ended by its handle).
     pub fn forget_session_id(&self, session_id: &str) {
-        self.forget_where(|entry| entry.session.id == session_id);
+        self.forget_where(|entry| entry.live.session.id == session_id);
     }
 
     /// Applies a change made here or heard of from another instance.
@@ -99,11 +116,11 @@ impl SessionCache {
 
     /// Every cached session of this user (banned, deleted, signed out elsewhere).
     pub fn forget_user(&self, user_id: &str) {
-        self.forget_where(|entry| entry.user.id == user_id);
+        self.forget_where(|entry| entry.live.user.id == user_id);
     }
 
     pub fn forget_project(&self, project_id: &str) {
-        self.forget_where(|entry| entry.user.project_id == project_id);
+        self.forget_where(|entry| entry.live.user.project_id == project_id);
     }
 
     pub fn forget_all(&self) {
@@ -121,7 +138,7 @@ mod tests {
     use super::*;
     use time::OffsetDateTime;
 
-    fn pair(user_id: &str) -> (EndUserSession, EndUser) {
+    fn pair(user_id: &str) -> Arc<LiveSession> {
         let now = OffsetDateTime::now_utc();
         let session = EndUserSession {
             id: "ses_1".into(),
@@ -149,7 +166,7 @@ mod tests {
             updated_at: now,
             last_sign_in_at: None,
         };
-        (session, user)
+        LiveSession::new(session, user)
     }
 
     fn generation(cache: &SessionCache, hash: &str, clock: Instant) -> u64 {
@@ -164,8 +181,7 @@ mod tests {
         let cache = SessionCache::default();
         let t0 = Instant::now();
         let g = generation(&cache, "h1", t0);
-        let (session, user) = pair("usr_1");
-        cache.remember("h1", session, user, g, t0);
+        cache.remember("h1", pair("usr_1"), g, t0);
         assert!(matches!(cache.get("h1", t0), Cached::Hit(_)));
         assert!(matches!(cache.get("h1", t0 + TTL), Cached::Miss(_)), "a minute at most");
         cache.forget_user("usr_1");
@@ -178,8 +194,21 @@ mod tests {
         let t0 = Instant::now();
         let g = generation(&cache, "h1", t0);
         cache.forget_session("h1");
-        let (session, user) = pair("usr_1");
-        cache.remember("h1", session, user, g, t0);
+        cache.remember("h1", pair("usr_1"), g, t0);
         assert!(matches!(cache.get("h1", t0), Cached::Miss(_)), "the ending wins");
+    }
+
+    #[test]
+    fn the_answer_is_rendered_once() {
+        let live = pair("usr_1");
+        let mut renders = 0;
+        for _ in 0..3 {
+            let answer = live.answer(|l| {
+                renders += 1;
+                l.user.id.clone().into_bytes()
+            });
+            assert_eq!(&*answer, b"usr_1");
+        }
+        assert_eq!(renders, 1);
     }
 }

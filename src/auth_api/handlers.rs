@@ -12,8 +12,9 @@ use crate::actor::RequestSource;
 use crate::error::AppError;
 use crate::services::end_users::{self, app_actor, Current, Profile, SignedUp, PASSWORD_MAX};
 use crate::state::AppState;
+use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::header::{CONTENT_TYPE, LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -113,13 +114,18 @@ pub async fn get_session(
     let Some(current) = end_users::current(&state, &key.0, &token).await? else {
         return Ok(Json(Value::Null).into_response());
     };
-    let answer = json!({"session": SessionJson::from(&current.session), "user": UserJson::from(&current.user)});
+    // Rendered once per cached session: the hot path serialises nothing.
+    let answer = current.live.answer(|live| {
+        let json = json!({"session": SessionJson::from(&live.session), "user": UserJson::from(&live.user)});
+        serde_json::to_vec(&json).unwrap_or_default()
+    });
+    let body = ([(CONTENT_TYPE, HeaderValue::from_static("application/json"))], Bytes::from_owner(answer));
     // A slid expiry goes to the browser too.
     let set = match current.refreshed {
         true => session_cookies(&state, &key, &token, !cookies::dont_remember(&headers)),
         false => Vec::new(),
     };
-    Ok(with_cookies(Json(answer), set))
+    Ok(with_cookies(body, set))
 }
 
 /// Ends the session, if any, and clears the cookies either way.
@@ -230,7 +236,7 @@ pub async fn change_password(
             }
             other => other.into(),
         })?;
-    let user = UserJson::from(&current.user);
+    let user = UserJson::from(current.user());
     Ok(match started {
         Some(started) => {
             let set = session_cookies(&state, &key, &started.token, !cookies::dont_remember(&headers));

@@ -4,7 +4,7 @@
 //! before a function here is called; nothing a request names can widen it.
 
 use crate::actor::{Actor, RequestSource};
-use crate::auth::session_cache::Cached;
+use crate::auth::session_cache::{Cached, LiveSession};
 use crate::auth::verify::VerifiedKey;
 use crate::auth::{ids, password, tokens};
 use crate::domain::{normalize_email, validate_name, AuthSettings, FieldError};
@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{EndUser, EndUserChanges, EndUserSession, NewEndUser, NewEndUserSession, StoreError};
 use rand::distr::{Alphanumeric, SampleString};
+use std::sync::Arc;
 use std::time::Instant;
 use time::{Duration, OffsetDateTime};
 
@@ -37,12 +38,21 @@ pub struct Started {
     pub token: String,
 }
 
-/// A live session and whose it is. `refreshed` when its expiry just moved,
-/// so the cookie must be set again.
+/// A live session and whose it is (shared with the session cache). `refreshed`
+/// when its expiry just moved, so the cookie must be set again.
 pub struct Current {
-    pub user: EndUser,
-    pub session: EndUserSession,
+    pub live: Arc<LiveSession>,
     pub refreshed: bool,
+}
+
+impl Current {
+    pub fn user(&self) -> &EndUser {
+        &self.live.user
+    }
+
+    pub fn session(&self) -> &EndUserSession {
+        &self.live.session
+    }
 }
 
 /// A sign-up's outcome: signed in, or (where the project requires it)
@@ -189,8 +199,8 @@ pub async fn current(state: &AppState, key: &VerifiedKey, token: &str) -> Result
     let now = OffsetDateTime::now_utc();
     let hash = tokens::hash(token);
     let clock = Instant::now();
-    let (mut session, user) = match state.end_user_sessions.get(&hash, clock) {
-        Cached::Hit(found) => *found,
+    let live = match state.end_user_sessions.get(&hash, clock) {
+        Cached::Hit(live) => live,
         Cached::Miss(generation) => {
             let Some(session) = state.store.end_user_session(project_id, &hash, now).await? else {
                 return Ok(None);
@@ -198,22 +208,25 @@ pub async fn current(state: &AppState, key: &VerifiedKey, token: &str) -> Result
             let Some(user) = state.store.end_user(project_id, &session.user_id).await? else {
                 return Ok(None);
             };
-            state.end_user_sessions.remember(&hash, session.clone(), user.clone(), generation, clock);
-            (session, user)
+            let live = LiveSession::new(session, user);
+            state.end_user_sessions.remember(&hash, live.clone(), generation, clock);
+            live
         }
     };
     // Cached by token alone: the project, expiry and ban are checked here.
-    if session.project_id != project_id || session.expires_at <= now || is_banned(&user, now) {
+    let (session, user) = (&live.session, &live.user);
+    if session.project_id != project_id || session.expires_at <= now || is_banned(user, now) {
         return Ok(None);
     }
-    let refreshed = now - session.updated_at >= REFRESH_AFTER;
-    if refreshed {
-        session.updated_at = now;
-        session.expires_at = now + lifetime(&key.auth);
-        state.store.extend_end_user_session(&session.id, now, session.expires_at).await?;
-        state.end_user_sessions.forget_session(&hash);
+    if now - session.updated_at < REFRESH_AFTER {
+        return Ok(Some(Current { live, refreshed: false }));
     }
-    Ok(Some(Current { user, session, refreshed }))
+    let mut session = session.clone();
+    session.updated_at = now;
+    session.expires_at = now + lifetime(&key.auth);
+    state.store.extend_end_user_session(&session.id, now, session.expires_at).await?;
+    state.end_user_sessions.forget_session(&hash);
+    Ok(Some(Current { live: LiveSession::new(session, user.clone()), refreshed: true }))
 }
 
 /// What a signed-in user may change of themselves: name and image (the
@@ -230,7 +243,7 @@ pub async fn update_profile(
     if image.flatten().is_some_and(|i| i.chars().count() > IMAGE_MAX) {
         return Err(FieldError::new("image", format!("Use at most {IMAGE_MAX} characters.")).into());
     }
-    let user = &current.user;
+    let user = current.user();
     let now = OffsetDateTime::now_utc();
     let changes = EndUserChanges { name, image: image.map(|i| i.map(str::to_string)), ..Default::default() };
     let updated = state.store.change_end_user(&user.project_id, &user.id, &changes, now, by).await;
@@ -251,7 +264,7 @@ pub async fn change_password(
     revoke_others: bool,
     from: &RequestSource,
 ) -> Result<Option<Started>, AppError> {
-    let user = &current.user;
+    let user = current.user();
     check_password(new_password, &key.auth).map_err(|e| e.renamed("password", "newPassword"))?;
     state.end_user_limits.check(&user.project_id, &user.email, Instant::now()).map_err(AppError::RateLimited)?;
     let stored = state.store.end_user_credentials(&user.project_id, &user.email).await?.and_then(|c| c.password_hash);
@@ -279,14 +292,14 @@ pub async fn change_password(
 
 /// The user's live sessions.
 pub async fn sessions(state: &AppState, current: &Current) -> Result<Vec<EndUserSession>, AppError> {
-    let user = &current.user;
+    let user = current.user();
     Ok(state.store.end_user_sessions(&user.project_id, &user.id, OffsetDateTime::now_utc()).await?)
 }
 
 /// Ends one of the user's own sessions, named by its listed handle. Another
 /// user's is `NotFound`, exactly like one that does not exist.
 pub async fn end_session(state: &AppState, current: &Current, session_id: &str, by: &Actor) -> Result<(), AppError> {
-    let user = &current.user;
+    let user = current.user();
     let ended = state.store.end_end_user_session(&user.project_id, &user.id, session_id.trim(), by).await;
     state.end_user_sessions.forget_user(&user.id);
     Ok(ended?)
@@ -299,8 +312,8 @@ pub async fn end_sessions(
     keep_this_one: bool,
     by: &Actor,
 ) -> Result<u64, AppError> {
-    let user = &current.user;
-    let keep = keep_this_one.then_some(current.session.id.as_str());
+    let user = current.user();
+    let keep = keep_this_one.then_some(current.session().id.as_str());
     let ended = state.store.end_end_user_sessions(&user.project_id, &user.id, keep, by).await;
     state.end_user_sessions.forget_user(&user.id);
     Ok(ended?)
@@ -310,7 +323,7 @@ pub async fn end_sessions(
 /// project's id, so a token of one project fails another project's verifier.
 pub async fn token(state: &AppState, current: &Current) -> Result<String, AppError> {
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    let (user, session) = (&current.user, &current.session);
+    let (user, session) = (current.user(), current.session());
     let claims = || {
         serde_json::json!({
             "iss": state.config.own_url(),

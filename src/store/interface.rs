@@ -348,8 +348,8 @@ pub trait Store: Send + Sync + 'static {
     /// transaction (rotating the JWT signing key).
     async fn rotate_secret(&self, name: &str, value: &str, retired_prefix: &str, keep: u32) -> Result<(), StoreError>;
 
-    /// The values of the secrets whose names start with `prefix`, newest first.
-    async fn secrets_with_prefix(&self, prefix: &str) -> Result<Vec<String>, StoreError>;
+    /// The secrets whose names start with `prefix` as (name, value), newest first.
+    async fn secrets_with_prefix(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError>;
 
     /// The shared secret `name`, if one was stored.
     async fn load_secret(&self, name: &str) -> Result<Option<String>, StoreError>;

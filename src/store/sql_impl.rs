@@ -1121,11 +1121,9 @@ impl Store for Backend {
         Ok(())
     }
 
-    async fn secrets_with_prefix(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+    async fn secrets_with_prefix(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError> {
         let pattern = format!("{}%", queries::keys::like_escaped(prefix));
-        let rows: Vec<(String,)> =
-            sqlx::query_as(queries::end_users::SECRETS_LIKE).bind(&pattern).fetch_all(&self.pool).await?;
-        Ok(rows.into_iter().map(|(value,)| value).collect())
+        Ok(sqlx::query_as(queries::end_users::SECRETS_LIKE).bind(&pattern).fetch_all(&self.pool).await?)
     }
 
     async fn load_secret(&self, name: &str) -> Result<Option<String>, StoreError> {

@@ -400,6 +400,10 @@ async fn the_signing_key_rotates_without_breaking_tokens(backend: Backend) {
     let old = issuer.token(&*store, "ses_1", 1_000, claims).await.unwrap();
     let old_jwks = issuer.jwks(&*store).await.unwrap();
     assert_eq!(old_jwks["keys"].as_array().unwrap().len(), 1);
+    // The server has its key loaded (and cached) before the rotation.
+    let before: Value =
+        support::client().get(app.url("/api/auth/convex/jwks")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(before, old_jwks);
 
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_banata"))
         .args(["jwt", "rotate", "--database-url", &app.db.url])

@@ -130,7 +130,7 @@ pub(in crate::store) const REPLACE_SECRET: &str =
 
 /// Secrets named `$1…` ($1 a LIKE prefix pattern), newest first.
 pub(in crate::store) const SECRETS_LIKE: &str =
-    "SELECT value FROM server_secrets WHERE name LIKE $1 ESCAPE '\\' ORDER BY created_at DESC, name DESC";
+    "SELECT name, value FROM server_secrets WHERE name LIKE $1 ESCAPE '\\' ORDER BY created_at DESC, name DESC";
 
 /// Retired secrets beyond the newest $2 of prefix pattern $1.
 pub(in crate::store) const PRUNE_SECRETS: &str = "DELETE FROM server_secrets WHERE name LIKE $1 ESCAPE '\\'

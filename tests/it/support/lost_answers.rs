@@ -406,7 +406,7 @@ impl Store for LostAnswers {
         self.inner.rotate_secret(name, value, retired_prefix, keep).await
     }
 
-    async fn secrets_with_prefix(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+    async fn secrets_with_prefix(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError> {
         self.inner.secrets_with_prefix(prefix).await
     }
 
