@@ -1,6 +1,6 @@
 """Shared pieces of the benchmark scripts: build, start servers, databases,
 HTTP helpers, wrk. Standard library only."""
-import http.client, json, os, re, shutil, socket, subprocess, sys, tempfile, time, urllib.parse
+import statistics, http.client, json, os, re, shutil, socket, subprocess, sys, tempfile, time, urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
@@ -125,6 +125,22 @@ def sign_up_with_key(port, password="benchmark password"):
     status, _, body = client.request("POST", "/api/dashboard/create_key", {"slug": slug, "name": "bench", "expires": "never"})
     assert status == 200, body
     return email, slug, json.loads(body)["secret"]
+
+
+def timed_gets(client, path, requests, check):
+    """GETs `path` 10 times to warm up, then `requests` times; `check(status,
+    body)` must hold for each. Returns (p50, p90, p99) in milliseconds."""
+    for _ in range(10):
+        client.request("GET", path)
+    timings = []
+    for _ in range(requests):
+        t = time.perf_counter()
+        status, _, body = client.request("GET", path)
+        timings.append((time.perf_counter() - t) * 1000)
+        assert check(status, body), (status, path)
+    timings.sort()
+    pct = lambda p: timings[min(len(timings) - 1, int(len(timings) * p))]
+    return statistics.median(timings), pct(0.9), pct(0.99)
 
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}

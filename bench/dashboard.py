@@ -9,9 +9,9 @@ page (first page of 50, newest first) repeatedly and prints p50/p90/p99.
 
 Uses only the Python standard library; see bench/README.md.
 """
-import argparse, os, statistics, sys, time
+import argparse, os, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import BINARY, Database, Http, Server, build
+from common import BINARY, Database, Http, Server, build, timed_gets
 
 
 def run(db, keys, requests):
@@ -31,17 +31,8 @@ def run(db, keys, requests):
             # changed; right after a bulk seed the planner has no statistics yet.
             db.sql("ANALYZE")
         page = f"/projects/{slug}/api-keys"
-        for _ in range(10):  # warm-up
-            client.request("GET", page)
-        timings = []
-        for _ in range(requests):
-            t = time.perf_counter()
-            status, _, body = client.request("GET", page)
-            timings.append((time.perf_counter() - t) * 1000)
-            assert status == 200 and b"key-00000" not in body or keys <= 50
-        timings.sort()
-        pct = lambda p: timings[min(len(timings) - 1, int(len(timings) * p))]
-        return seeded, statistics.median(timings), pct(0.9), pct(0.99)
+        p50, p90, p99 = timed_gets(client, page, requests, lambda status, body: status == 200 and (b"key-00000" not in body or keys <= 50))
+        return seeded, p50, p90, p99
     finally:
         server.stop()
 

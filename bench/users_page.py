@@ -12,9 +12,9 @@ Prints p50/p90/p99 in milliseconds.
 
 Standard library only; see bench/README.md.
 """
-import argparse, os, statistics, sys, time, urllib.parse
+import argparse, os, sys, time, urllib.parse
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import BINARY, Database, Http, Server, build, sign_up_with_key
+from common import BINARY, Database, Http, Server, build, sign_up_with_key, timed_gets
 
 
 def seed(db, project_id, users):
@@ -33,20 +33,6 @@ def seed(db, project_id, users):
             SELECT 'usr_bench' || n, '{project_id}', 'user' || n || '@example.com', 'User ' || n, n % 3 = 0,
                    {stamp.format(users=users)}, {stamp.format(users=users)} FROM seq""")
         db.sql("ANALYZE")
-
-
-def timed(client, path, requests, expect):
-    for _ in range(10):  # warm-up
-        client.request("GET", path)
-    timings = []
-    for _ in range(requests):
-        t = time.perf_counter()
-        status, _, body = client.request("GET", path)
-        timings.append((time.perf_counter() - t) * 1000)
-        assert status == 200 and expect.encode() in body, (status, path)
-    timings.sort()
-    pct = lambda p: timings[min(len(timings) - 1, int(len(timings) * p))]
-    return statistics.median(timings), pct(0.9), pct(0.99)
 
 
 def run(db, users, requests):
@@ -76,7 +62,7 @@ def run(db, users, requests):
             ("page at the middle", f"{page}?after={urllib.parse.quote(deep_cursor)}", f"user{middle - 1}@example.com"),
             ("search by email", f"{page}?q=user{users - 7}%40", f"user{users - 7}@example.com"),
         ]
-        return seeded, [(name, *timed(client, path, requests, expect)) for name, path, expect in rows]
+        return seeded, [(name, *timed_gets(client, path, requests, lambda status, body, e=expect: status == 200 and e.encode() in body)) for name, path, expect in rows]
     finally:
         server.stop()
 

@@ -61,7 +61,6 @@ fn SettingsForm(
     let saved = move || matches!(action.value().get(), Some(Ok(_)));
     let origins = current.allowed_origins.join("\n");
     let (pmin, pmax) = (*PASSWORD_MIN_RANGE.start(), *PASSWORD_MIN_RANGE.end());
-    let (dmin, dmax) = (*SESSION_DAYS_RANGE.start(), *SESSION_DAYS_RANGE.end());
     view! {
         <section class="card form-card">
             {(!can_change).then(|| view! {
@@ -85,38 +84,22 @@ fn SettingsForm(
                 </fieldset>
                 <fieldset class="fieldset" disabled=!can_change>
                     <legend>"Passwords and sessions"</legend>
-                    <div class="field">
-                        <label for="field-password_min">"Minimum password length"</label>
-                        <input
-                            id="field-password_min"
-                            name="password_min"
-                            type="number"
-                            inputmode="numeric"
-                            min=pmin
-                            max=pmax
-                            required=true
-                            value=current.password_min
-                            aria-describedby="field-password_min-hint"
-                        />
-                        <p class="field-hint" id="field-password_min-hint">{format!("{pmin} to {pmax} characters.")}</p>
-                        <p class="field-error" role="alert" hidden=move || field_error("password_min")().is_none()>{field_error("password_min")}</p>
-                    </div>
-                    <div class="field">
-                        <label for="field-session_days">"Session lifetime (days)"</label>
-                        <input
-                            id="field-session_days"
-                            name="session_days"
-                            type="number"
-                            inputmode="numeric"
-                            min=dmin
-                            max=dmax
-                            required=true
-                            value=current.session_days
-                            aria-describedby="field-session_days-hint"
-                        />
-                        <p class="field-hint" id="field-session_days-hint">"A session ends this long after it was last used."</p>
-                        <p class="field-error" role="alert" hidden=move || field_error("session_days")().is_none()>{field_error("session_days")}</p>
-                    </div>
+                    <NumberField
+                        label="Minimum password length"
+                        name="password_min"
+                        range=PASSWORD_MIN_RANGE
+                        value=current.password_min
+                        hint=format!("{pmin} to {pmax} characters.")
+                        error=Signal::derive(field_error("password_min"))
+                    />
+                    <NumberField
+                        label="Session lifetime (days)"
+                        name="session_days"
+                        range=SESSION_DAYS_RANGE
+                        value=current.session_days
+                        hint="A session ends this long after it was last used.".to_string()
+                        error=Signal::derive(field_error("session_days"))
+                    />
                 </fieldset>
                 <fieldset class="fieldset" disabled=!can_change>
                     <legend>"Allowed origins"</legend>
@@ -145,5 +128,48 @@ fn SettingsForm(
             </ActionForm>
             <p class="alert alert-success" role="status" hidden=move || !saved()>"Saved."</p>
         </section>
+    }
+}
+
+/// A whole number in `range`, with its hint and its error tied to it for
+/// screen readers.
+#[component]
+fn NumberField(
+    label: &'static str,
+    name: &'static str,
+    range: std::ops::RangeInclusive<u32>,
+    value: u32,
+    hint: String,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || match error.with(Option::is_some) {
+            true => format!("{hint_id} {error_id}"),
+            false => hint_id.clone(),
+        }
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type="number"
+                inputmode="numeric"
+                min=*range.start()
+                max=*range.end()
+                required=true
+                value=value
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=described_by
+            />
+            <p class="field-hint" id=hint_id>{hint}</p>
+            <p class="field-error" id=error_id role="alert" hidden=move || error.with(Option::is_none)>
+                {move || error.get()}
+            </p>
+        </div>
     }
 }

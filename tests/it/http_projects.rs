@@ -113,6 +113,33 @@ fn project_scoped(t: &Team, invitation_id: &str, key_id: &str) -> Vec<Case> {
         ),
         ("remove_member", Role::Owner, vec![("slug", slug.clone()), ("user_id", t.owner.id.clone())]),
         ("revoke_invitation", Role::Owner, vec![("slug", slug.clone()), ("invitation_id", invitation_id.to_string())]),
+        ("list_end_users", Role::Viewer, vec![("slug", slug.clone())]),
+        ("get_end_user", Role::Viewer, vec![("slug", slug.clone()), ("user_id", "usr_someone".into())]),
+        (
+            "create_end_user",
+            Role::Developer,
+            vec![("slug", slug.clone()), ("name", "Sneaky".into()), ("email", "sneaky@example.com".into())],
+        ),
+        ("ban_end_user", Role::Developer, vec![("slug", slug.clone()), ("user_id", "usr_someone".into())]),
+        ("unban_end_user", Role::Developer, vec![("slug", slug.clone()), ("user_id", "usr_someone".into())]),
+        ("delete_end_user", Role::Developer, vec![("slug", slug.clone()), ("user_id", "usr_someone".into())]),
+        (
+            "revoke_end_user_session",
+            Role::Developer,
+            vec![("slug", slug.clone()), ("user_id", "usr_someone".into()), ("session_id", "ses_someone".into())],
+        ),
+        ("revoke_end_user_sessions", Role::Developer, vec![("slug", slug.clone()), ("user_id", "usr_someone".into())]),
+        ("get_auth_settings", Role::Viewer, vec![("slug", slug.clone())]),
+        (
+            "save_auth_settings",
+            Role::Developer,
+            vec![
+                ("slug", slug.clone()),
+                ("password_min", "8".into()),
+                ("session_days", "7".into()),
+                ("allowed_origins", String::new()),
+            ],
+        ),
     ]
 }
 
