@@ -20,8 +20,10 @@ CREATE TRIGGER projects_notify_change
 
 -- When a user last signed in, for the Users page.
 ALTER TABLE end_users ADD COLUMN last_sign_in_at TIMESTAMPTZ;
--- Keyset paging newest first, and search by name.
-CREATE INDEX end_users_name_idx ON end_users (project_id, lower(name));
+-- The Users page's search by the start of an email or a name, in byte
+-- order so that a prefix is one index range.
+CREATE INDEX end_users_email_prefix_idx ON end_users (project_id, email COLLATE "C");
+CREATE INDEX end_users_name_prefix_idx ON end_users (project_id, lower(name) COLLATE "C");
 
 -- Sign-ins and sign-ups per project and UTC day (YYYY-MM-DD), counted in
 -- memory and added here in batches, so a request never writes a counter.

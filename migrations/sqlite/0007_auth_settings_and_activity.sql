@@ -12,7 +12,9 @@ ALTER TABLE projects ADD COLUMN auth_allowed_origins TEXT NOT NULL DEFAULT '[]';
 
 -- When a user last signed in, for the Users page.
 ALTER TABLE end_users ADD COLUMN last_sign_in_at TEXT;
-CREATE INDEX end_users_name_idx ON end_users (project_id, lower(name));
+-- The Users page's search by the start of a name (emails have their
+-- unique index).
+CREATE INDEX end_users_name_prefix_idx ON end_users (project_id, lower(name));
 
 -- Sign-ins and sign-ups per project and UTC day (YYYY-MM-DD), counted in
 -- memory and added here in batches, so a request never writes a counter.

@@ -254,8 +254,8 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_end_user(&self, project_id: &str, user_id: &str, by: &Actor) -> Result<(), StoreError>;
 
     /// The dashboard's page of users: newest first, after `after`, whose
-    /// email or name contains `search` (any case). No count: paging by
-    /// cursor stays as fast on the thousandth page as on the first.
+    /// email or name starts with `search` (any case). No count, and every
+    /// part an index range: as fast on the thousandth page as on the first.
     async fn end_users_after(
         &self,
         project_id: &str,

@@ -44,6 +44,9 @@ mod sql_impl;
 type Backend = PgStore;
 type Conn = sqlx::PgConnection;
 /// A row lock on the project serialises membership changes.
+/// Byte order for prefix ranges, as the prefix indexes are built (a
+/// language collation may sort a string outside its prefix's range).
+const BYTE_ORDER: &str = "COLLATE \"C\"";
 const LOCK_PROJECT: &str = "SELECT id FROM projects WHERE id = $1 FOR UPDATE";
 const SET_LAST_PROJECT: &str =
     "UPDATE users SET last_project_id = $2 WHERE id = $1 AND last_project_id IS DISTINCT FROM $2";

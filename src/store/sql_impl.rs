@@ -12,7 +12,7 @@
 //! commits, so a caller that got `Ok` got the committed row, and an `Err`
 //! after a commit can only come from the commit itself.
 
-use super::{watch_key_changes, Backend, Conn, LOCK_PROJECT, SET_LAST_PROJECT};
+use super::{watch_key_changes, Backend, Conn, BYTE_ORDER, LOCK_PROJECT, SET_LAST_PROJECT};
 use crate::actor::Actor;
 use crate::domain::audit_text;
 use crate::domain::rules::{keeps_an_owner, replacement_expiry};
@@ -827,14 +827,16 @@ impl Store for Backend {
         after: Option<&EndUserCursor>,
         limit: u32,
     ) -> Result<Vec<EndUser>, StoreError> {
-        let pattern = search.map_or_else(|| "%".to_string(), queries::keys::like_pattern);
-        Ok(sqlx::query_as::<_, EndUser>(&queries::end_users::page_after(limit))
-            .bind(project_id)
-            .bind(&pattern)
-            .bind(after.map(|a| a.created_at))
-            .bind(after.map(|a| a.id.as_str()))
-            .fetch_all(&self.pool)
-            .await?)
+        let search = search.map(str::to_lowercase);
+        let sql = queries::end_users::page_after(limit, search.is_some(), after.is_some(), BYTE_ORDER);
+        let mut query = sqlx::query_as::<_, EndUser>(&sql).bind(project_id);
+        if let Some(prefix) = &search {
+            query = query.bind(prefix.clone()).bind(format!("{prefix}{}", char::MAX));
+        }
+        if let Some(after) = after {
+            query = query.bind(after.created_at).bind(after.id.clone());
+        }
+        Ok(query.fetch_all(&self.pool).await?)
     }
 
     async fn set_end_user_ban(

@@ -38,6 +38,8 @@ mod sql_impl;
 type Backend = SqliteStore;
 type Conn = sqlx::SqliteConnection;
 /// A write first takes SQLite's write lock before anything is read.
+/// SQLite compares text bytewise already.
+const BYTE_ORDER: &str = "";
 const LOCK_PROJECT: &str = "UPDATE projects SET id = id WHERE id = $1";
 const SET_LAST_PROJECT: &str = "UPDATE users SET last_project_id = $2 WHERE id = $1 AND last_project_id IS NOT $2";
 

@@ -619,7 +619,13 @@ async fn users_are_paged_by_cursor_newest_first(backend: Backend) {
     let graces = store.end_users_after(&a, Some("GRACE"), None, 50).await.unwrap();
     assert_eq!(graces.iter().map(|u| u.id.as_str()).collect::<Vec<_>>(), ["usr_09", "usr_06", "usr_03", "usr_00"]);
     assert_eq!(store.end_users_after(&a, Some("user1@"), None, 50).await.unwrap().len(), 1);
+    assert_eq!(store.end_users_after(&a, Some("user1"), None, 50).await.unwrap().len(), 3, "user1, user10, user11");
+    assert!(store.end_users_after(&a, Some("ser1"), None, 50).await.unwrap().is_empty(), "from the start");
     assert!(store.end_users_after(&a, Some("%"), None, 50).await.unwrap().is_empty(), "wildcards are text");
+    // Search and cursor together.
+    let after_first = EndUserCursor { created_at: graces[0].created_at, id: graces[0].id.clone() };
+    let rest = store.end_users_after(&a, Some("grace"), Some(&after_first), 50).await.unwrap();
+    assert_eq!(rest.iter().map(|u| u.id.as_str()).collect::<Vec<_>>(), ["usr_06", "usr_03", "usr_00"]);
 }
 
 /// A project's Authentication settings round-trip, ride with its keys'

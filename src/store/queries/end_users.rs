@@ -25,14 +25,35 @@ pub(in crate::store) fn page(limit: u32, offset: u32) -> String {
     )
 }
 
-/// The dashboard's page: newest first, after the cursor ($3 created, $4 id;
-/// from the start when $3 is null), one more than shown, so the page knows
-/// whether another follows. Walks the (project, created, id) index.
-pub(in crate::store) fn page_after(limit: u32) -> String {
+/// The dashboard's page: newest first, `limit` rows. With `search`, users
+/// whose email or lower-cased name starts with $2 (up to $3, the prefix and
+/// the highest character: a range each index answers); with `after`, those
+/// after the cursor (created, id), a row-value range the (project, created,
+/// id) index walks from the cursor, however deep. `byte_order` is the
+/// backend's collation clause for the ranges. Binds: project, [from, to],
+/// [created, id].
+pub(in crate::store) fn page_after(limit: u32, search: bool, after: bool, byte_order: &str) -> String {
+    let mut next = 2;
+    let mut param = || {
+        next += 1;
+        format!("${}", next - 1)
+    };
+    let matching = match search {
+        true => {
+            let (from, to) = (param(), param());
+            format!(
+                "AND ((email {byte_order} >= {from} AND email {byte_order} < {to})
+                OR (lower(name) {byte_order} >= {from} AND lower(name) {byte_order} < {to}))"
+            )
+        }
+        false => String::new(),
+    };
+    let cursor = match after {
+        true => format!("AND (created_at, id) < ({}, {})", param(), param()),
+        false => String::new(),
+    };
     format!(
-        "SELECT {USER_COLUMNS} FROM end_users WHERE project_id = $1
-        AND ($2 = '%' OR email LIKE $2 ESCAPE '\\' OR lower(name) LIKE $2 ESCAPE '\\')
-        AND ($3 IS NULL OR created_at < $3 OR (created_at = $3 AND id < $4))
+        "SELECT {USER_COLUMNS} FROM end_users WHERE project_id = $1 {matching} {cursor}
         ORDER BY created_at DESC, id DESC LIMIT {limit}"
     )
 }
