@@ -77,7 +77,7 @@ fn Users(project: Membership) -> impl IntoView {
                 class="search-input"
                 type="search"
                 name="q"
-                placeholder="Search by email or name"
+                placeholder="Email or name starts with…"
                 maxlength="254"
                 value=move || param("q").unwrap_or_default()
             />
