@@ -1,12 +1,15 @@
 //! `/projects/<slug>/authentication`: what the project's app lets its users
 //! do. Sign-ups open or closed, minimum password length, email verification,
-//! session lifetime, extra allowed origins. Owners and developers change
-//! them; viewers see them. The auth API and `banata/config/public` follow
+//! session lifetime, extra allowed origins. Owners change them; other
+//! members see them. The auth API and `banata/config/public` follow
 //! within a moment of saving (on every instance).
 
 use crate::api::auth_settings::{get_auth_settings, SaveAuthSettings};
 use crate::components::shell::with_project;
 use crate::domain::{AuthSettings, Membership, Role, PASSWORD_MIN_RANGE, SESSION_DAYS_RANGE};
+
+/// Who may change them (the service decides; the page only mirrors it).
+const SETTINGS_ROLE: Role = Role::Owner;
 use crate::pages::auth_layout::{action_error, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,7 +27,7 @@ fn Authentication(project: Membership) -> impl IntoView {
     let save = ServerAction::<SaveAuthSettings>::new();
     let slug = project.slug.clone();
     let settings = Resource::new(move || save.version().get(), move |_| get_auth_settings(slug.clone()));
-    let can_change = project.role.allows(Role::Developer);
+    let can_change = project.role.allows(SETTINGS_ROLE);
     view! {
         <header class="page-header">
             <div>
@@ -64,7 +67,7 @@ fn SettingsForm(
     view! {
         <section class="card form-card">
             {(!can_change).then(|| view! {
-                <p class="muted">"Only the project's owners and developers can change these settings."</p>
+                <p class="muted">"Only the project's owners can change these settings."</p>
             })}
             <ActionForm action=action attr:class="form">
                 <FormAlert error=error />

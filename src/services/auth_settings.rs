@@ -1,5 +1,6 @@
 //! A project's Authentication settings: what its app lets its users do.
-//! Every member may read them; owners and developers change them. A change
+//! Every member may read them; owners change them (like the project's other
+//! settings: extra origins widen who may act with a user's cookie). A change
 //! forgets the project's cached keys, which carry the settings to the auth
 //! API (other instances hear of it through the database's notices).
 
@@ -9,7 +10,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 /// Who may change them.
-pub const SETTINGS_ROLE: Role = Role::Developer;
+pub const SETTINGS_ROLE: Role = Role::Owner;
 
 /// The settings as a form sends them: numbers and origins still text.
 pub struct SettingsInput<'a> {

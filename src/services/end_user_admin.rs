@@ -163,6 +163,10 @@ pub async fn update(
         role: changes.role.map(str::to_string),
         metadata,
     };
+    // A password alone is recorded as such, not also as an empty update.
+    if record.fields().is_empty() {
+        return get(state, caller, &user.id).await;
+    }
     let updated = state
         .store
         .change_end_user(&caller.project_id, &user.id, &record, OffsetDateTime::now_utc(), &caller.actor)

@@ -215,15 +215,20 @@ pub async fn current(state: &AppState, key: &VerifiedKey, token: &str) -> Result
     };
     // Cached by token alone: the project, expiry and ban are checked here.
     let (session, user) = (&live.session, &live.user);
-    if session.project_id != project_id || session.expires_at <= now || is_banned(user, now) {
+    // Also ended once idle for longer than the project's lifetime now is (a
+    // shortened lifetime applies to sessions already started).
+    let lifetime = lifetime(&key.auth);
+    let idle = now - session.updated_at;
+    if session.project_id != project_id || session.expires_at <= now || idle >= lifetime || is_banned(user, now) {
         return Ok(None);
     }
-    if now - session.updated_at < REFRESH_AFTER {
+    // Slid after a day, or after half the lifetime when that is shorter.
+    if idle < REFRESH_AFTER.min(lifetime / 2) {
         return Ok(Some(Current { live, refreshed: false }));
     }
     let mut session = session.clone();
     session.updated_at = now;
-    session.expires_at = now + lifetime(&key.auth);
+    session.expires_at = now + lifetime;
     state.store.extend_end_user_session(&session.id, now, session.expires_at).await?;
     state.end_user_sessions.forget_session(&hash);
     Ok(Some(Current { live: LiveSession::new(session, user.clone()), refreshed: true }))

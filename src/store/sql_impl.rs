@@ -805,8 +805,12 @@ impl Store for Backend {
 
     async fn delete_end_user(&self, project_id: &str, user_id: &str, by: &Actor) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        // The write lock first: on SQLite a read before it can lose the lock to a writer.
+        sqlx::query(LOCK_PROJECT).bind(project_id).execute(&mut *tx).await?;
         let email = Self::end_user_email(&mut tx, project_id, user_id).await?;
-        sqlx::query(queries::end_users::DELETE_USER).bind(project_id).bind(user_id).execute(&mut *tx).await?;
+        let deleted =
+            sqlx::query(queries::end_users::DELETE_USER).bind(project_id).bind(user_id).execute(&mut *tx).await?;
+        found(deleted.rows_affected())?;
         let record = AuditRecord::new(
             project_id,
             AuditAction::EndUserDeleted,
@@ -881,17 +885,20 @@ impl Store for Backend {
 
     async fn end_project_session(&self, project_id: &str, session_id: &str, by: &Actor) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        // The write lock first: on SQLite a read before it can lose the lock to a writer.
+        sqlx::query(LOCK_PROJECT).bind(project_id).execute(&mut *tx).await?;
         let owner: Option<(String, String)> = sqlx::query_as(queries::end_users::SESSION_OWNER)
             .bind(project_id)
             .bind(session_id)
             .fetch_optional(&mut *tx)
             .await?;
         let (user_id, email) = owner.ok_or(StoreError::NotFound)?;
-        sqlx::query(queries::end_users::DELETE_PROJECT_SESSION)
+        let ended = sqlx::query(queries::end_users::DELETE_PROJECT_SESSION)
             .bind(project_id)
             .bind(session_id)
             .execute(&mut *tx)
             .await?;
+        found(ended.rows_affected())?;
         Self::record_sessions_ended(&mut tx, project_id, by, (&user_id, &email), 1).await?;
         tx.commit().await?;
         Ok(())
@@ -944,6 +951,8 @@ impl Store for Backend {
         by: &Actor,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        // The write lock first: on SQLite a read before it can lose the lock to a writer.
+        sqlx::query(LOCK_PROJECT).bind(project_id).execute(&mut *tx).await?;
         let email = Self::end_user_email(&mut tx, project_id, user_id).await?;
         let changed = sqlx::query(queries::end_users::SET_PASSWORD)
             .bind(project_id)
@@ -994,6 +1003,8 @@ impl Store for Backend {
         by: &Actor,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        // The write lock first: on SQLite a read before it can lose the lock to a writer.
+        sqlx::query(LOCK_PROJECT).bind(project_id).execute(&mut *tx).await?;
         let email = Self::end_user_email(&mut tx, project_id, user_id).await?;
         let ended = sqlx::query(queries::end_users::DELETE_SESSION_BY_ID)
             .bind(project_id)
@@ -1015,6 +1026,8 @@ impl Store for Backend {
         by: &Actor,
     ) -> Result<u64, StoreError> {
         let mut tx = self.pool.begin().await?;
+        // The write lock first: on SQLite a read before it can lose the lock to a writer.
+        sqlx::query(LOCK_PROJECT).bind(project_id).execute(&mut *tx).await?;
         let email = Self::end_user_email(&mut tx, project_id, user_id).await?;
         let ended = sqlx::query(queries::end_users::DELETE_SESSIONS_OF_USER)
             .bind(project_id)
@@ -1103,6 +1116,8 @@ impl Store for Backend {
     async fn rotate_secret(&self, name: &str, value: &str, retired_prefix: &str, keep: u32) -> Result<(), StoreError> {
         let now = OffsetDateTime::now_utc();
         let mut tx = self.pool.begin().await?;
+        // A write first, for the write lock (see above); also serialises rotations.
+        sqlx::query(queries::end_users::TOUCH_SECRET).bind(name).execute(&mut *tx).await?;
         let current: Option<(String,)> =
             sqlx::query_as(queries::end_users::SECRET).bind(name).fetch_optional(&mut *tx).await?;
         if let Some((old,)) = current {

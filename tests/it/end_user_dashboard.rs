@@ -432,8 +432,66 @@ async fn the_signing_key_rotates_without_breaking_tokens(backend: Backend) {
     assert!(!served.to_string().contains("\"d\""), "no private part in the JWKS");
 }
 
+/// A one-day lifetime still slides for an active user (after half a day),
+/// and a shortened lifetime ends sessions already idle for longer.
+async fn short_lifetimes_slide_and_a_shortened_one_applies_at_once(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let store = app.db.store().await;
+    let tenant = Tenant::new(&store, "Short").await;
+    let owner = owner_of(&app, &tenant).await;
+    let (status, body) = owner
+        .call(
+            &app,
+            "save_auth_settings",
+            &settings_form(&tenant.slug, &[("sign_ups_open", "1"), ("session_days", "1")]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let browser = Browser::new(&app, &tenant.key);
+    assert_eq!(
+        browser.post("/sign-up/email", sign_up_body(&support::email(), "correct horse")).await.status,
+        StatusCode::OK
+    );
+    let session_id = browser.session().await["session"]["id"].as_str().unwrap().to_string();
+    let now = time::OffsetDateTime::now_utc();
+    // Used 13 hours ago, expiring in 11: slid, on an instance with no cached copy.
+    let then = now - time::Duration::hours(13);
+    store.extend_end_user_session(&session_id, then, then + time::Duration::days(1)).await.unwrap();
+    let second = TestApp::beside(&app, &[]).await;
+    let through = Browser { http: browser.http.clone(), base: second.base.clone(), key: tenant.key.clone() };
+    let got = through.get("/get-session").await;
+    let expires_at = got.body["session"]["expiresAt"].as_str().expect("still signed in").to_string();
+    let expires_at = time::OffsetDateTime::parse(&expires_at, &time::format_description::well_known::Rfc3339).unwrap();
+    assert!(expires_at > now + time::Duration::hours(23), "moved forward: {expires_at}");
+    assert!(got.cookies.iter().any(|c| c.contains("Max-Age=86400")), "{:?}", got.cookies);
+
+    // Back to 30 days, a session idle for 3; then 2 days: it has ended.
+    let (status, _) = owner
+        .call(
+            &app,
+            "save_auth_settings",
+            &settings_form(&tenant.slug, &[("sign_ups_open", "1"), ("session_days", "30")]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let idle = now - time::Duration::days(3);
+    store.extend_end_user_session(&session_id, idle, idle + time::Duration::days(30)).await.unwrap();
+    let third = TestApp::beside(&app, &[]).await;
+    let fresh = Browser { http: browser.http.clone(), base: third.base.clone(), key: tenant.key.clone() };
+    let (status, _) = owner
+        .call(
+            &app,
+            "save_auth_settings",
+            &settings_form(&tenant.slug, &[("sign_ups_open", "1"), ("session_days", "2")]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(fresh.session().await, Value::Null, "idle 3 days under a 2-day lifetime");
+}
+
 on_both_backends!(
     the_projects_settings_decide_what_its_app_may_do,
+    short_lifetimes_slide_and_a_shortened_one_applies_at_once,
     the_users_page_lists_pages_and_moderates,
     the_chart_counts_sign_ins_and_sign_ups,
     the_signing_key_rotates_without_breaking_tokens,

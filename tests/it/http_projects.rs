@@ -132,7 +132,7 @@ fn project_scoped(t: &Team, invitation_id: &str, key_id: &str) -> Vec<Case> {
         ("get_auth_settings", Role::Viewer, vec![("slug", slug.clone())]),
         (
             "save_auth_settings",
-            Role::Developer,
+            Role::Owner,
             vec![
                 ("slug", slug.clone()),
                 ("password_min", "8".into()),

@@ -146,6 +146,8 @@ pub(in crate::store) const INSERT_SECRET: &str =
 
 pub(in crate::store) const SECRET: &str = "SELECT value FROM server_secrets WHERE name = $1";
 
+pub(in crate::store) const TOUCH_SECRET: &str = "UPDATE server_secrets SET name = name WHERE name = $1";
+
 pub(in crate::store) const REPLACE_SECRET: &str =
     "UPDATE server_secrets SET value = $2, created_at = $3 WHERE name = $1";
 
