@@ -9,11 +9,8 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::ctx,
-    crate::domain::FieldError,
-    crate::services::end_user_admin,
+    super::ctx, crate::domain::dates::start_of_day, crate::domain::FieldError, crate::services::end_user_admin,
     crate::services::end_users::Profile,
-    time::{Date, Time},
 };
 
 #[server(prefix = "/api/dashboard", endpoint = "list_end_users")]
@@ -67,10 +64,7 @@ pub async fn ban_end_user(
     let (_, caller) = ctx::member(&state, &slug).await?;
     let until = match until.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
         Some(text) => {
-            let format = time::macros::format_description!("[year]-[month]-[day]");
-            let day = Date::parse(text, &format)
-                .map_err(|_| FieldError::new("ban_expires", "Enter the date as YYYY-MM-DD."))?;
-            Some(day.with_time(Time::MIDNIGHT).assume_utc())
+            Some(start_of_day(text).ok_or_else(|| FieldError::new("ban_expires", "Enter the date as YYYY-MM-DD."))?)
         }
         None => None,
     };

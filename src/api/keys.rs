@@ -9,9 +9,10 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::ctx,
+    crate::domain::dates::start_of_day,
     crate::domain::{FieldError, READ_KEYS},
     crate::services::keys::{self, KeyListing, NewKeyRequest},
-    time::{Date, Duration, OffsetDateTime, Time},
+    time::{Duration, OffsetDateTime},
 };
 
 /// Keys per page: enough to scan, small enough to render at once.
@@ -171,11 +172,10 @@ fn expiry(choice: &str, on: Option<&str>, now: OffsetDateTime) -> Result<Option<
         "90" => days(90),
         "365" => days(365),
         "date" => {
-            let format = time::macros::format_description!("[year]-[month]-[day]");
-            let date = on
-                .and_then(|d| Date::parse(d.trim(), &format).ok())
+            let at = on
+                .and_then(start_of_day)
                 .ok_or_else(|| FieldError::new("expires_on", "Enter the date as YYYY-MM-DD."))?;
-            Ok(Some(date.with_time(Time::MIDNIGHT).assume_utc()))
+            Ok(Some(at))
         }
         _ => Err(FieldError::new("expires", "Choose when the key expires.")),
     }

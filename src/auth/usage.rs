@@ -88,6 +88,14 @@ impl KeyUsage {
     }
 }
 
+/// How many days after `first` the stored day `day` is; `None` before it or
+/// unreadable.
+pub fn day_index(first: Date, day: &str) -> Option<usize> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let day = Date::parse(day, &format).ok()?;
+    usize::try_from((day - first).whole_days()).ok()
+}
+
 /// `YYYY-MM-DD`, the form days are stored in on both backends.
 pub fn day_text(day: Date) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]");

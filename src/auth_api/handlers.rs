@@ -32,8 +32,7 @@ fn with_cookies(answer: impl IntoResponse, set_cookies: Vec<String>) -> Response
 
 /// The session cookie for `token`, living as long as the project's sessions.
 fn session_cookies(state: &AppState, key: &AppKey, token: &str, remember: bool) -> Vec<String> {
-    let max_age = i64::from(key.0.auth.session_days) * 86_400;
-    cookies::set(token, &state.cookies, state.config.secure_cookies(), remember, max_age)
+    cookies::set(token, &state.cookies, state.config.secure_cookies(), remember, key.0.auth.session_seconds())
 }
 
 /// The `projectId` of a query string, if any.
@@ -332,7 +331,7 @@ pub async fn public_config(key: AppKey) -> Json<Value> {
         },
         "socialProviders": {},
         "features": {"signUp": settings.sign_ups_open, "hostedUi": off, "mfa": off},
-        "sessions": {"expiresIn": i64::from(settings.session_days) * 86_400},
+        "sessions": {"expiresIn": settings.session_seconds()},
         "branding": {},
     }))
 }

@@ -6,6 +6,7 @@ pub mod field;
 pub mod form;
 pub mod icons;
 pub mod key_status;
+pub mod missing;
 pub mod reveal;
 pub mod shell;
 pub mod table;

@@ -1,7 +1,12 @@
 //! What a project's app lets its users do: the Authentication page's
 //! settings, read by the auth API with every key.
 
+use super::Role;
 use serde::{Deserialize, Serialize};
+
+/// Who may change them (extra origins widen who may act with a user's
+/// cookie, so they are a project setting).
+pub const SETTINGS_ROLE: Role = Role::Owner;
 
 /// Shortest and longest minimum password length a project may require.
 pub const PASSWORD_MIN_RANGE: std::ops::RangeInclusive<u32> = 8..=128;
@@ -22,6 +27,13 @@ pub struct AuthSettings {
     /// Origins trusted besides the app's own (as its route handler forwards
     /// it): another front end of the same app, say.
     pub allowed_origins: Vec<String>,
+}
+
+impl AuthSettings {
+    /// The session lifetime in seconds (the cookie's `Max-Age`).
+    pub fn session_seconds(&self) -> i64 {
+        i64::from(self.session_days) * 86_400
+    }
 }
 
 impl Default for AuthSettings {

@@ -28,6 +28,15 @@ pub fn span_in_words(seconds: i64) -> String {
     }
 }
 
+/// The start (UTC) of the day a form's date field names (`YYYY-MM-DD`):
+/// when a key chosen to expire that day stops, or a ban ends.
+#[cfg(feature = "ssr")]
+pub fn start_of_day(text: &str) -> Option<time::OffsetDateTime> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let day = time::Date::parse(text.trim(), &format).ok()?;
+    Some(day.with_time(time::Time::MIDNIGHT).assume_utc())
+}
+
 /// A time as the wire of better-auth's clients and the Banata SDK writes it:
 /// ISO 8601 in UTC with milliseconds, `2026-11-30T12:34:56.789Z`.
 #[cfg(feature = "ssr")]

@@ -13,7 +13,7 @@ pub mod rules;
 mod validate;
 
 pub use audit::{describe_device, ActorKind, AuditAction, AuditActor, AuditEvent, AuditPage};
-pub use auth_settings::{AuthSettings, ORIGINS_MAX, PASSWORD_MIN_RANGE, SESSION_DAYS_RANGE};
+pub use auth_settings::{AuthSettings, ORIGINS_MAX, PASSWORD_MIN_RANGE, SESSION_DAYS_RANGE, SETTINGS_ROLE};
 pub use end_users::{EndUserDetail, EndUserPage, EndUserSessionView, EndUserStatus, EndUserSummary, ACTIVITY_DAYS};
 
 pub use validate::{

@@ -6,10 +6,7 @@
 
 use crate::api::auth_settings::{get_auth_settings, SaveAuthSettings};
 use crate::components::shell::with_project;
-use crate::domain::{AuthSettings, Membership, Role, PASSWORD_MIN_RANGE, SESSION_DAYS_RANGE};
-
-/// Who may change them (the service decides; the page only mirrors it).
-const SETTINGS_ROLE: Role = Role::Owner;
+use crate::domain::{AuthSettings, Membership, PASSWORD_MIN_RANGE, SESSION_DAYS_RANGE, SETTINGS_ROLE};
 use crate::pages::auth_layout::{action_error, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;

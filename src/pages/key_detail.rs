@@ -7,6 +7,7 @@ use super::auth_layout::{action_error, FormAlert};
 use crate::api::keys::{get_key, RenameKey};
 use crate::components::field::Field;
 use crate::components::key_status::{KeyAccess, KeyExpiry, KeyStatusLabel, Wording};
+use crate::components::missing::Missing;
 use crate::components::shell::with_project;
 use crate::components::usage_chart::UsageChart;
 use crate::domain::dates::{date_only, to_the_minute};
@@ -46,11 +47,7 @@ fn KeyDetailView(project: Membership) -> impl IntoView {
                 Suspend::new(async move {
                     match detail.await {
                         Err(e) => view! {
-                            <section class="empty-state card">
-                                <h1>"Key not found"</h1>
-                                <p class="muted">{e.to_string()}</p>
-                                <a class="button" href=list>"Back to API Keys"</a>
-                            </section>
+                            <Missing title="Key not found" message=e.to_string() back=list back_label="Back to API Keys" />
                         }
                             .into_any(),
                         Ok(detail) => {

@@ -5,12 +5,11 @@
 //! API (other instances hear of it through the database's notices).
 
 use super::Caller;
-use crate::domain::{url_origin, AuthSettings, FieldError, Role, ORIGINS_MAX, PASSWORD_MIN_RANGE, SESSION_DAYS_RANGE};
+use crate::domain::{
+    url_origin, AuthSettings, FieldError, ORIGINS_MAX, PASSWORD_MIN_RANGE, SESSION_DAYS_RANGE, SETTINGS_ROLE,
+};
 use crate::error::AppError;
 use crate::state::AppState;
-
-/// Who may change them.
-pub const SETTINGS_ROLE: Role = Role::Owner;
 
 /// The settings as a form sends them: numbers and origins still text.
 pub struct SettingsInput<'a> {

@@ -8,7 +8,7 @@
 use super::end_users::{self, check_password, Profile, IMAGE_MAX};
 use super::{Access, Caller};
 use crate::auth::password;
-use crate::auth::usage::day_text;
+use crate::auth::usage::{day_index, day_text};
 use crate::domain::dates::iso_millis;
 use crate::domain::validate_name;
 use crate::domain::{
@@ -342,8 +342,7 @@ fn parse_cursor(text: &str) -> Option<EndUserCursor> {
 }
 
 fn summary(user: &EndUser, now: OffsetDateTime) -> EndUserSummary {
-    let banned = user.banned && user.ban_expires.is_none_or(|until| until > now);
-    let status = match (banned, user.email_verified) {
+    let status = match (end_users::is_banned(user, now), user.email_verified) {
         (true, _) => EndUserStatus::Banned { until: user.ban_expires.map(iso_millis), reason: user.ban_reason.clone() },
         (false, false) => EndUserStatus::Unverified,
         (false, true) => EndUserStatus::Active,
@@ -366,8 +365,7 @@ async fn activity(state: &AppState, caller: &Caller, now: OffsetDateTime) -> Res
     let days = state.store.end_user_activity(&caller.project_id, &day_text(first)).await?;
     let (mut sign_ins, mut sign_ups) = (vec![0; ACTIVITY_DAYS], vec![0; ACTIVITY_DAYS]);
     for day in days {
-        let index = (0..ACTIVITY_DAYS).find(|i| day_text(first + Duration::days(*i as i64)) == day.day);
-        if let Some(index) = index {
+        if let Some(index) = day_index(first, &day.day).filter(|i| *i < ACTIVITY_DAYS) {
             sign_ins[index] = day.sign_ins;
             sign_ups[index] = day.sign_ups;
         }

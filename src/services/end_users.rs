@@ -377,12 +377,13 @@ pub(super) fn check_password(password: &str, settings: &AuthSettings) -> Result<
     Ok(())
 }
 
-fn is_banned(user: &EndUser, now: OffsetDateTime) -> bool {
+/// Banned, and the ban has not ended by itself.
+pub(super) fn is_banned(user: &EndUser, now: OffsetDateTime) -> bool {
     user.banned && user.ban_expires.is_none_or(|until| until > now)
 }
 
 fn lifetime(settings: &AuthSettings) -> Duration {
-    Duration::days(i64::from(settings.session_days))
+    Duration::seconds(settings.session_seconds())
 }
 
 async fn start(

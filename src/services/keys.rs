@@ -7,7 +7,8 @@
 
 use super::audit::AUDIT_ROLE;
 use super::{Access, Caller};
-use crate::auth::{ids, keys as key_format, rate_limit, usage::day_text};
+use crate::auth::usage::{day_index, day_text};
+use crate::auth::{ids, keys as key_format, rate_limit};
 use crate::domain::{
     validate_name, ApiKey, CreatedKey, FieldError, KeyCheck, KeyDetail, KeyPage, KeyStatus, KeyVerdict, Role,
     EXPIRY_WARNING_SECONDS, KNOWN_PERMISSIONS, READ_KEYS, USAGE_DAYS,
@@ -17,7 +18,7 @@ use crate::state::AppState;
 use crate::store::{AuditQuery, KeyQuery, NewKey, Replacement, Store, StoreError};
 use std::net::IpAddr;
 use std::time::Instant;
-use time::{Date, Duration, OffsetDateTime};
+use time::{Duration, OffsetDateTime};
 
 /// The longest a key may live: a key meant to last longer should never expire.
 pub const MAX_LIFETIME: Duration = Duration::days(365 * 5);
@@ -185,11 +186,8 @@ pub async fn add_usage(state: &AppState, keys: &mut [ApiKey], now: OffsetDateTim
     for key in keys.iter_mut() {
         key.daily_requests = vec![0; USAGE_DAYS];
     }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
     for (key_id, day, requests) in rows {
-        let Ok(day) = Date::parse(&day, &format) else { continue };
-        let index = (day - first).whole_days();
-        if let (Some(key), Ok(index)) = (keys.iter_mut().find(|k| k.id == key_id), usize::try_from(index)) {
+        if let (Some(key), Some(index)) = (keys.iter_mut().find(|k| k.id == key_id), day_index(first, &day)) {
             if let Some(slot) = key.daily_requests.get_mut(index) {
                 *slot = requests;
             }

@@ -31,6 +31,11 @@ fn settings_form<'a>(slug: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a st
     form
 }
 
+/// Saves the Authentication settings as `person`: `settings_form` with `extra`.
+async fn save_settings(person: &Person, app: &TestApp, slug: &str, extra: &[(&str, &str)]) -> (StatusCode, String) {
+    person.call(app, "save_auth_settings", &settings_form(slug, extra)).await
+}
+
 async fn actions_of(app: &TestApp, project_id: &str, action: AuditAction) -> Vec<banata::domain::AuditEvent> {
     let query = AuditQuery { action: Some(action), actor_id: None, target_id: None, before: None, limit: 500 };
     app.db.store().await.audit_events(project_id, &query).await.unwrap()
@@ -56,7 +61,7 @@ async fn the_projects_settings_decide_what_its_app_may_do(backend: Backend) {
         ("session_days", "x"),
         ("allowed_origins", "https://a.example/path"),
     ] {
-        let (status, body) = owner.call(&app, "save_auth_settings", &settings_form(&tenant.slug, &[bad])).await;
+        let (status, body) = save_settings(&owner, &app, &tenant.slug, &[bad]).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}: {body}");
     }
     assert_eq!(store.auth_settings(&tenant.project_id).await.unwrap(), Default::default());
@@ -135,7 +140,7 @@ async fn the_projects_settings_decide_what_its_app_may_do(backend: Backend) {
     let (status, body) = viewer.call(&app, "get_auth_settings", &[("slug", &tenant.slug)]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["password_min"], 12);
-    let (status, _) = viewer.call(&app, "save_auth_settings", &settings_form(&tenant.slug, &[])).await;
+    let (status, _) = save_settings(&viewer, &app, &tenant.slug, &[]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(store.auth_settings(&tenant.project_id).await.unwrap().sign_ups_open, "unchanged");
 
@@ -439,13 +444,8 @@ async fn short_lifetimes_slide_and_a_shortened_one_applies_at_once(backend: Back
     let store = app.db.store().await;
     let tenant = Tenant::new(&store, "Short").await;
     let owner = owner_of(&app, &tenant).await;
-    let (status, body) = owner
-        .call(
-            &app,
-            "save_auth_settings",
-            &settings_form(&tenant.slug, &[("sign_ups_open", "1"), ("session_days", "1")]),
-        )
-        .await;
+    let (status, body) =
+        save_settings(&owner, &app, &tenant.slug, &[("sign_ups_open", "1"), ("session_days", "1")]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let browser = Browser::new(&app, &tenant.key);
     assert_eq!(
@@ -466,25 +466,14 @@ async fn short_lifetimes_slide_and_a_shortened_one_applies_at_once(backend: Back
     assert!(got.cookies.iter().any(|c| c.contains("Max-Age=86400")), "{:?}", got.cookies);
 
     // Back to 30 days, a session idle for 3; then 2 days: it has ended.
-    let (status, _) = owner
-        .call(
-            &app,
-            "save_auth_settings",
-            &settings_form(&tenant.slug, &[("sign_ups_open", "1"), ("session_days", "30")]),
-        )
-        .await;
+    let (status, _) =
+        save_settings(&owner, &app, &tenant.slug, &[("sign_ups_open", "1"), ("session_days", "30")]).await;
     assert_eq!(status, StatusCode::OK);
     let idle = now - time::Duration::days(3);
     store.extend_end_user_session(&session_id, idle, idle + time::Duration::days(30)).await.unwrap();
     let third = TestApp::beside(&app, &[]).await;
     let fresh = Browser { http: browser.http.clone(), base: third.base.clone(), key: tenant.key.clone() };
-    let (status, _) = owner
-        .call(
-            &app,
-            "save_auth_settings",
-            &settings_form(&tenant.slug, &[("sign_ups_open", "1"), ("session_days", "2")]),
-        )
-        .await;
+    let (status, _) = save_settings(&owner, &app, &tenant.slug, &[("sign_ups_open", "1"), ("session_days", "2")]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(fresh.session().await, Value::Null, "idle 3 days under a 2-day lifetime");
 }

@@ -4,6 +4,7 @@
 
 use crate::api::end_users::CreateEndUser;
 use crate::components::field::Field;
+use crate::components::missing::Missing;
 use crate::components::shell::with_project;
 use crate::domain::{Membership, Role};
 use crate::pages::auth_layout::{action_error, FormAlert};
@@ -26,11 +27,12 @@ fn AddUser(project: Membership) -> impl IntoView {
     let list = format!("/projects/{}/users", project.slug);
     if !project.role.allows(Role::Developer) {
         return view! {
-            <section class="empty-state card">
-                <h1>"Add user"</h1>
-                <p class="muted">"Only the project's owners and developers can add users."</p>
-                <a class="button" href=list>"Back to Users"</a>
-            </section>
+            <Missing
+                title="Add user"
+                message="Only the project's owners and developers can add users."
+                back=list
+                back_label="Back to Users"
+            />
         }
         .into_any();
     }

@@ -8,6 +8,7 @@ use crate::api::end_users::{
     get_end_user, BanEndUser, DeleteEndUser, RevokeEndUserSession, RevokeEndUserSessions, UnbanEndUser,
 };
 use crate::components::confirm::Confirm;
+use crate::components::missing::Missing;
 use crate::components::shell::with_project;
 use crate::components::table::{Col, DataTable};
 use crate::domain::dates::to_the_minute;
@@ -79,11 +80,7 @@ fn UserView(project: Membership) -> impl IntoView {
                 Suspend::new(async move {
                     match detail.await {
                         Err(e) => view! {
-                            <section class="empty-state card">
-                                <h1>"User not found"</h1>
-                                <p class="muted">{e.to_string()}</p>
-                                <a class="button" href=list>"Back to Users"</a>
-                            </section>
+                            <Missing title="User not found" message=e.to_string() back=list back_label="Back to Users" />
                         }
                             .into_any(),
                         Ok(detail) => view! { <UserDetailView detail=detail slug=slug actions=actions /> }.into_any(),
