@@ -7,8 +7,10 @@ use crate::pages::{
     authentication::AuthenticationPage,
     invite::InvitePage,
     key_detail::KeyDetailPage,
+    mail::MailPage,
     members::MembersPage,
     not_found::NotFound,
+    password_reset::{ForgotPasswordPage, ResetPasswordPage},
     projects::ProjectsPage,
     sessions::SessionsPage,
     settings::SettingsPage,
@@ -16,6 +18,7 @@ use crate::pages::{
     sign_up::SignUpPage,
     test_key::TestKeyPage,
     users::{AddUserPage, UserPage, UsersPage},
+    verify_email::VerifyEmailPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, Title};
@@ -68,6 +71,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/projects") view=ProjectsPage ssr=SsrMode::Async />
                 <Route path=path!("/account/sessions") view=SessionsPage ssr=SsrMode::Async />
                 <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async />
+                <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
+                <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
+                <Route path=path!("/verify-email") view=VerifyEmailPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/projects/:slug") view=DashboardShell ssr=SsrMode::Async>
                     <Route path=path!("api-keys") view=ApiKeysPage />
                     <Route path=path!("api-keys/:key_id") view=KeyDetailPage />
@@ -75,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users/new") view=AddUserPage />
                     <Route path=path!("users/:user_id") view=UserPage />
                     <Route path=path!("authentication") view=AuthenticationPage />
+                    <Route path=path!("mail") view=MailPage />
                     <Route path=path!("members") view=MembersPage />
                     <Route path=path!("audit-log") view=AuditLogPage />
                     <Route path=path!("test-key") view=TestKeyPage />

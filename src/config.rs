@@ -88,6 +88,13 @@ pub enum UserCommand {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Print a one-time link (valid for an hour) with which the account
+    /// chooses a new password, for servers that send no mail. Using it ends
+    /// every session of the account. Give it to its owner only.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Clone, Debug, Args)]
@@ -192,6 +199,18 @@ pub struct Config {
     #[arg(long, global = true, env = "BANATA_CLIENT_IP_HEADER")]
     pub client_ip_header: Option<String>,
 
+    /// The SMTP server mail goes through: smtp://user:password@host:587
+    /// (STARTTLS), smtps://user:password@host:465 (TLS), or
+    /// smtp://127.0.0.1:25?tls=none (plain, a relay on this machine).
+    /// Unset: no mail is sent, and the dashboard shows links to copy.
+    #[arg(long, global = true, env = "BANATA_SMTP_URL", hide_env_values = true, value_parser = crate::mail::SmtpUrl::parse)]
+    pub smtp_url: Option<crate::mail::SmtpUrl>,
+
+    /// The From address of every mail, e.g. `Banata <no-reply@example.com>`
+    /// (a project's mails show its own sender name).
+    #[arg(long, global = true, env = "BANATA_MAIL_FROM", value_parser = parse_mailbox)]
+    pub mail_from: Option<lettre::message::Mailbox>,
+
     /// Where the built stylesheet, scripts and wasm live (cargo-leptos output).
     #[arg(long, global = true, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
@@ -234,6 +253,18 @@ impl Config {
         }
     }
 
+    /// Mail is on: both settings given, and a public URL for the links.
+    /// Links in mails never come from a request's `Host` (anyone can send
+    /// one), so mail needs `BANATA_PUBLIC_URL`.
+    pub fn mail_settings(&self) -> Result<Option<(crate::mail::SmtpUrl, lettre::message::Mailbox)>, String> {
+        match (&self.smtp_url, &self.mail_from, &self.public_url) {
+            (None, _, _) => Ok(None),
+            (Some(_), None, _) => Err("BANATA_SMTP_URL needs BANATA_MAIL_FROM (the From address of mails)".into()),
+            (Some(_), _, None) => Err("BANATA_SMTP_URL needs BANATA_PUBLIC_URL: links in mails point there".into()),
+            (Some(url), Some(from), Some(_)) => Ok(Some((url.clone(), from.clone()))),
+        }
+    }
+
     /// Cookies get the Secure flag when we are served over https.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
@@ -251,6 +282,13 @@ impl Config {
     pub fn database_url_redacted(&self) -> String {
         redact_password(&self.database_url)
     }
+}
+
+fn parse_mailbox(value: &str) -> Result<lettre::message::Mailbox, String> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| "expected an address, e.g. no-reply@example.com or Banata <no-reply@example.com>".into())
 }
 
 fn parse_public_url(value: &str) -> Result<String, String> {

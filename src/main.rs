@@ -17,6 +17,9 @@ async fn main() {
         Command::User(UserCommand::Create { email, name }) => {
             banata::cli::user::create_user(&cli.config, &email, name.as_deref()).await
         }
+        Command::User(UserCommand::ResetPassword { email }) => {
+            banata::cli::user::reset_password(&cli.config, &email).await
+        }
         Command::Keys(command) => banata::cli::keys::run(command).await,
         Command::Jwt(JwtCommand::Rotate) => banata::cli::jwt::rotate(&cli.config).await,
     };

@@ -3,11 +3,14 @@
 use crate::auth::activity::EndUserActivity;
 use crate::auth::cookie_signing::{self, CookieSigner};
 use crate::auth::password::PasswordQueue;
-use crate::auth::rate_limit::{EndUserLimits, FailureLimiter, SignInLimits, SignUpLimits};
+use crate::auth::rate_limit::{EndUserLimits, FailureLimiter, MailLimits, SignInLimits, SignUpLimits};
 use crate::auth::session_cache::SessionCache;
 use crate::auth::usage::KeyUsage;
 use crate::auth::verify::KeyVerifier;
 use crate::config::Config;
+use crate::mail::smtp::{Security, Smtp};
+use crate::mail::worker::Worker;
+use crate::mail::Outbox;
 use crate::state::{AppState, Shared};
 use crate::store::{self, Store};
 use crate::{auth, http};
@@ -59,6 +62,15 @@ pub async fn build_on(config: Config, store: Arc<dyn Store>) -> Result<Server, S
     let keys = Arc::new(KeyVerifier::new(store.clone(), usage.clone()));
     let end_user_sessions = Arc::new(SessionCache::default());
     tokio::spawn(follow_changes(store.clone(), keys.clone(), end_user_sessions.clone()));
+    let outbox = Arc::new(Outbox::new(config.smtp_url.is_some()));
+    if let Some((url, from)) = config.mail_settings()? {
+        if url.security == Security::None && !url.is_loopback() {
+            tracing::warn!(smtp = %url.redacted(), "mail goes to another machine without TLS");
+        }
+        tracing::info!(smtp = %url.redacted(), "sending mail");
+        let smtp = Smtp::new(&url)?;
+        tokio::spawn(Worker { store: store.clone(), smtp, from, outbox: outbox.clone() }.run());
+    }
     let state = AppState::new(Shared {
         leptos_options,
         keys: keys.clone(),
@@ -70,6 +82,8 @@ pub async fn build_on(config: Config, store: Arc<dyn Store>) -> Result<Server, S
         jwt: Default::default(),
         end_user_sessions: end_user_sessions.clone(),
         end_user_activity: activity.clone(),
+        outbox,
+        mail_limits: MailLimits::default(),
         cookies: CookieSigner::new(
             &store.server_secret(cookie_signing::SECRET_NAME, &cookie_signing::new_secret()).await?,
         ),

@@ -4,11 +4,12 @@ use crate::auth::activity::EndUserActivity;
 use crate::auth::cookie_signing::CookieSigner;
 use crate::auth::jwt::JwtIssuer;
 use crate::auth::password::{PasswordQueue, QueueSlot};
-use crate::auth::rate_limit::{EndUserLimits, FailureLimiter, SignInLimits, SignUpLimits};
+use crate::auth::rate_limit::{EndUserLimits, FailureLimiter, MailLimits, SignInLimits, SignUpLimits};
 use crate::auth::session_cache::SessionCache;
 use crate::auth::verify::KeyVerifier;
 use crate::config::Config;
 use crate::error::AppError;
+use crate::mail::Outbox;
 use crate::store::Store;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -42,6 +43,10 @@ pub struct Shared {
     pub end_user_sessions: Arc<SessionCache>,
     /// Counts end users' sign-ins and sign-ups per day.
     pub end_user_activity: Arc<EndUserActivity>,
+    /// Whether mail is on, and the worker's wake-up.
+    pub outbox: Arc<Outbox>,
+    /// Counts password reset and verification mail requests per address.
+    pub mail_limits: MailLimits,
 }
 
 impl Shared {

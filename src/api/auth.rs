@@ -57,7 +57,11 @@ pub async fn sign_up(name: String, email: String, password: String, next: Option
     let ip = ctx::client_ip(&state)?;
     state.sign_up_limits.attempt(ip, Instant::now()).map_err(AppError::RateLimited)?;
     let slot = state.password_slot()?;
-    let user = accounts::sign_up(&*state.store, &name, &email, &password).await?;
+    let mail = Some((&*state.outbox, &*state.config));
+    let user = accounts::sign_up(&*state.store, &name, &email, &password, mail).await?;
+    if state.outbox.is_on() {
+        state.outbox.queued();
+    }
     drop(slot);
     let home = accounts::home_project(&*state.store, &user).await?;
     session::sign_in(&ctx::session().await?, &*state.store, &state.config, &user, ctx::source(&state)?).await?;
@@ -79,7 +83,8 @@ pub async fn get_viewer() -> Result<SignedInUser, AppError> {
     let state = ctx::state()?;
     let user = ctx::user(&state).await?;
     let projects = state.store.memberships(&user.id).await?;
-    Ok(SignedInUser { user, projects })
+    let needs_verification = state.outbox.is_on() && !state.store.account_verified(&user.id).await?;
+    Ok(SignedInUser { user, projects, needs_verification })
 }
 
 /// Whether the sign-up page may create accounts on this server.

@@ -27,6 +27,7 @@ pub async fn save_auth_settings(
     require_email_verification: Option<String>,
     session_days: String,
     allowed_origins: String,
+    mail_sender_name: Option<String>,
 ) -> Result<AuthSettings, AppError> {
     let state = ctx::state()?;
     let (_, caller) = ctx::member(&state, &slug).await?;
@@ -36,6 +37,7 @@ pub async fn save_auth_settings(
         require_email_verification: require_email_verification.is_some(),
         session_days: &session_days,
         allowed_origins: &allowed_origins,
+        mail_sender_name: mail_sender_name.as_deref().unwrap_or_default(),
     };
     auth_settings::update(&state, &caller, input).await
 }

@@ -8,6 +8,7 @@ pub mod auth_settings;
 pub mod end_users;
 pub mod invitations;
 pub mod keys;
+pub mod mail;
 pub mod members;
 pub mod projects;
 

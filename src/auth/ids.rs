@@ -25,6 +25,14 @@ pub fn session_id() -> String {
     random_id("ses")
 }
 
+pub fn mail_id() -> String {
+    random_id("mail")
+}
+
+pub fn mail_token_id() -> String {
+    random_id("mtk")
+}
+
 pub fn project_id() -> String {
     random_id("proj")
 }

@@ -175,6 +175,42 @@ impl SignUpLimits {
     }
 }
 
+/// Requests that send mail ("Forgot password?", a new verification link):
+/// per address 5 a minute, then blocks of up to an hour; per project (its
+/// users' requests all come from the app server's address) 100 a minute.
+/// Per account, the store counts the links made in the last hour.
+pub struct MailLimits {
+    addresses: FailureLimiter<IpAddr>,
+    projects: FailureLimiter<String>,
+}
+
+impl Default for MailLimits {
+    fn default() -> Self {
+        Self {
+            addresses: FailureLimiter::new(5, Duration::from_secs(3600)),
+            projects: FailureLimiter::new(100, Duration::from_secs(3600)),
+        }
+    }
+}
+
+impl MailLimits {
+    /// Counts a request from a dashboard visitor, or `Err(seconds to wait)`.
+    pub fn address(&self, ip: IpAddr, now: Instant) -> Result<(), u64> {
+        let ip = bucket(ip);
+        self.addresses.check(&ip, now)?;
+        self.addresses.fail(&ip, now);
+        Ok(())
+    }
+
+    /// Counts a request of a project's app, or `Err(seconds to wait)`.
+    pub fn project(&self, project_id: &str, now: Instant) -> Result<(), u64> {
+        let key = project_id.to_string();
+        self.projects.check(&key, now)?;
+        self.projects.fail(&key, now);
+        Ok(())
+    }
+}
+
 /// Failed sign-ins of a project's end users. Every request comes from the
 /// app server's address, so addresses tell nothing: per (project, email), 5
 /// failures a minute then blocks of up to 5 minutes; per project, a ceiling

@@ -9,6 +9,12 @@ pub fn invitation_token() -> String {
     format!("invite_{}", Alphanumeric.sample_string(&mut rand::rng(), 32))
 }
 
+/// A mail link's token (a reset, a verification, an invitation mailed):
+/// as strong as an invitation's, URL-safe as it is.
+pub fn mail_token() -> String {
+    Alphanumeric.sample_string(&mut rand::rng(), 43)
+}
+
 /// Lower-case hex SHA-256, the form tokens are stored and looked up in.
 pub fn hash(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()

@@ -4,6 +4,7 @@
 use super::cookies;
 use super::error::AuthError;
 use super::extract::{AppKey, AuthJson};
+use super::mail_handlers;
 use super::origin;
 use super::wire::{
     ChangePasswordBody, EmptyBody, ListedSession, RevokeSessionBody, SessionJson, SignInBody, SignUpBody, UserJson,
@@ -53,7 +54,12 @@ pub async fn sign_up(
     origin::check_request(&headers, key.allowed_origins())?;
     origin::check_callback(body.callback_url.as_deref(), &headers, key.allowed_origins())?;
     let profile = Profile { name: &body.name, email: &body.email, image: body.image.as_deref() };
-    match end_users::sign_up(&state, &key.0, profile, &body.password, &source).await? {
+    // The verification mail's link, when one will be sent.
+    let link = match key.0.auth.require_email_verification && state.outbox.is_on() {
+        true => Some(mail_handlers::app_link(&headers, &key, body.callback_url.as_deref())?),
+        false => None,
+    };
+    match end_users::sign_up(&state, &key.0, profile, &body.password, &source, link.as_ref()).await? {
         SignedUp::Started(started) => {
             let set = session_cookies(&state, &key, &started.token, body.remember_me != Some(false));
             Ok(with_cookies(Json(json!({"token": started.token, "user": UserJson::from(&started.user)})), set))

@@ -14,6 +14,7 @@ mod cookies;
 mod error;
 mod extract;
 mod handlers;
+mod mail_handlers;
 mod origin;
 mod wire;
 
@@ -38,6 +39,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/auth/revoke-session", post(handlers::revoke_session))
         .route("/api/auth/revoke-sessions", post(handlers::revoke_sessions))
         .route("/api/auth/revoke-other-sessions", post(handlers::revoke_other_sessions))
+        .route("/api/auth/send-verification-email", post(mail_handlers::send_verification_email))
+        .route("/api/auth/verify-email", get(mail_handlers::verify_email))
+        .route("/api/auth/request-password-reset", post(mail_handlers::request_password_reset))
+        .route("/api/auth/reset-password/{token}", get(mail_handlers::reset_password_link))
+        .route("/api/auth/reset-password", post(mail_handlers::reset_password))
         .route("/api/auth/convex/token", get(handlers::convex_token))
         .route("/api/auth/convex/jwks", get(handlers::jwks))
         .route("/api/auth/convex/.well-known/openid-configuration", get(handlers::openid_configuration))

@@ -84,6 +84,32 @@ pub struct ListedSession {
     pub token: String,
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendVerificationBody {
+    pub email: String,
+    #[serde(rename = "callbackURL")]
+    pub callback_url: Option<String>,
+    pub project_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestResetBody {
+    pub email: String,
+    pub redirect_to: Option<String>,
+    pub project_id: Option<String>,
+}
+
+/// The token may come in the query instead, as better-auth allows.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordResetBody {
+    pub new_password: String,
+    pub token: Option<String>,
+    pub project_id: Option<String>,
+}
+
 /// A body whose only field we read is `projectId`.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]

@@ -11,6 +11,7 @@ pub enum Icon {
     List,
     Settings,
     Menu,
+    Mail,
     ChevronDown,
 }
 
@@ -23,6 +24,7 @@ impl Icon {
             Icon::Lock => "M5 9h10v8H5zM7 9V6.5a3 3 0 0 1 6 0V9",
             Icon::List => "M7 5h10M7 10h10M7 15h10M3 5h.01M3 10h.01M3 15h.01",
             Icon::Settings => "M10 12.5a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5zM10 2v2M10 16v2M2 10h2M16 10h2M4.3 4.3l1.4 1.4M14.3 14.3l1.4 1.4M4.3 15.7l1.4-1.4M14.3 5.7l1.4-1.4",
+            Icon::Mail => "M3 5h14v10H3zM3 5l7 6 7-6",
             Icon::Menu => "M3 5h14M3 10h14M3 15h14",
             Icon::ChevronDown => "M5 8l5 5 5-5",
         }

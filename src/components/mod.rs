@@ -11,3 +11,4 @@ pub mod reveal;
 pub mod shell;
 pub mod table;
 pub mod usage_chart;
+pub mod verify_banner;

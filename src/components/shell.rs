@@ -6,6 +6,7 @@ use super::icons::{Icon, Svg};
 use crate::api::auth::{get_viewer, SignOut};
 use crate::api::keys::expiring_keys;
 use crate::api::projects::open_project;
+use crate::components::verify_banner::VerifyBanner;
 use crate::domain::{Membership, Role, SignedInUser};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -131,6 +132,12 @@ pub fn DashboardShell() -> impl IntoView {
                         </A>
                     </li>
                     <li>
+                        <A href=section("mail")>
+                            <Svg icon=Icon::Mail />
+                            "Mail"
+                        </A>
+                    </li>
+                    <li>
                         <A href=section("members")>
                             <Svg icon=Icon::Users />
                             "Members"
@@ -151,6 +158,7 @@ pub fn DashboardShell() -> impl IntoView {
                 </ul>
             </nav>
             <main class="content" id="main" tabindex="-1">
+                <VerifyBanner signed_in=signed_in />
                 <Outlet />
             </main>
         </div>
@@ -176,6 +184,7 @@ pub fn PlainShell(children: Children) -> impl IntoView {
             <a class="skip-link" href="#main">"Skip to content"</a>
             <TopBar signed_in=signed_in slug=None nav_open=None />
             <main class="content content-plain" id="main" tabindex="-1">
+                <VerifyBanner signed_in=signed_in />
                 {children()}
             </main>
         </div>

@@ -106,6 +106,9 @@ pub fn settings_change(before: &AuthSettings, after: &AuthSettings) -> String {
             if after.allowed_origins.is_empty() { "none".to_string() } else { after.allowed_origins.join(", ") }
         ));
     }
+    if before.mail_sender_name != after.mail_sender_name {
+        parts.push(format!("mail sender {}", after.mail_sender_name.as_deref().unwrap_or("the project's name")));
+    }
     match parts.is_empty() {
         true => "no change".to_string(),
         false => parts.join("; "),

@@ -12,6 +12,8 @@ pub const SETTINGS_ROLE: Role = Role::Owner;
 pub const PASSWORD_MIN_RANGE: std::ops::RangeInclusive<u32> = 8..=128;
 /// Shortest and longest session lifetime, in days.
 pub const SESSION_DAYS_RANGE: std::ops::RangeInclusive<u32> = 1..=365;
+/// Longest sender name.
+pub const SENDER_NAME_MAX: usize = 64;
 /// Most extra origins a project may allow.
 pub const ORIGINS_MAX: usize = 20;
 
@@ -27,6 +29,10 @@ pub struct AuthSettings {
     /// Origins trusted besides the app's own (as its route handler forwards
     /// it): another front end of the same app, say.
     pub allowed_origins: Vec<String>,
+    /// Who the project's mails to its users say they are from; `None`: the
+    /// project's name.
+    #[serde(default)]
+    pub mail_sender_name: Option<String>,
 }
 
 impl AuthSettings {
@@ -44,6 +50,7 @@ impl Default for AuthSettings {
             require_email_verification: false,
             session_days: 7,
             allowed_origins: Vec::new(),
+            mail_sender_name: None,
         }
     }
 }

@@ -8,13 +8,17 @@ mod auth_settings;
 pub mod dates;
 mod end_users;
 pub mod form_errors;
+pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod rules;
 mod validate;
 
 pub use audit::{describe_device, ActorKind, AuditAction, AuditActor, AuditEvent, AuditPage};
-pub use auth_settings::{AuthSettings, ORIGINS_MAX, PASSWORD_MIN_RANGE, SESSION_DAYS_RANGE, SETTINGS_ROLE};
+pub use auth_settings::{
+    AuthSettings, ORIGINS_MAX, PASSWORD_MIN_RANGE, SENDER_NAME_MAX, SESSION_DAYS_RANGE, SETTINGS_ROLE,
+};
 pub use end_users::{EndUserDetail, EndUserPage, EndUserSessionView, EndUserStatus, EndUserSummary, ACTIVITY_DAYS};
+pub use mail::{Delivery, DeliveryPage, DeliveryStatus, MailKind};
 
 pub use validate::{
     normalize_email, percent_encode, safe_next, url_origin, validate_name, validate_password, validate_slug,
@@ -98,6 +102,9 @@ pub struct Membership {
 pub struct SignedInUser {
     pub user: User,
     pub projects: Vec<Membership>,
+    /// Mail is on and their address is not verified yet: the banner shows.
+    #[serde(default)]
+    pub needs_verification: bool,
 }
 
 /// A row of the projects page.
@@ -135,6 +142,9 @@ pub struct PendingInvitation {
 pub struct InvitationCreated {
     pub email: String,
     pub link: String,
+    /// Whether it was also mailed to them.
+    #[serde(default)]
+    pub mailed: bool,
 }
 
 /// What the invitation page shows before the invitee accepts.

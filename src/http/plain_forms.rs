@@ -153,11 +153,19 @@ pub async fn add_member(
     };
     let base = state.config.public_base(Some(&headers));
     match members::add(&state, &caller, &form.email, &form.role, &base).await {
-        Ok(InvitationCreated { email, link }) => plain_page::once("Invitation link", move || {
+        Ok(InvitationCreated { email, link, mailed }) => plain_page::once("Invitation link", move || {
+            let words = match mailed {
+                true => {
+                    format!("We mailed it to {email}. You may also send them this link: either works once, for 7 days.")
+                }
+                false => format!(
+                    "Send {email} this link: they join when they open it and accept. It works once, for 7 days."
+                ),
+            };
             view! {
                 <div class="reveal">
                     <h2>"Invitation created"</h2>
-                    <p>{format!("Send {email} this link: they join when they open it and accept. It works once, for 7 days.")}</p>
+                    <p>{words}</p>
                     <CopyField label="Invitation link" value=link />
                     <p class="alert alert-warning" role="note">"This link won't be shown again."</p>
                     <div class="dialog-actions">

@@ -38,7 +38,7 @@ fn fresh_id() -> String {
 
 /// Paths whose last segment is a bearer secret (an invitation link's token):
 /// the log keeps which page it was, never the secret.
-const SECRET_PATHS: [&str; 1] = ["/invite/"];
+const SECRET_PATHS: [&str; 2] = ["/invite/", "/api/auth/reset-password/"];
 
 fn loggable_path(path: &str) -> String {
     match SECRET_PATHS.iter().find(|prefix| path.starts_with(*prefix)) {
@@ -79,6 +79,7 @@ mod tests {
     #[test]
     fn invitation_tokens_stay_out_of_the_log() {
         assert_eq!(loggable_path("/invite/inv_s3cretT0ken"), "/invite/…");
+        assert_eq!(loggable_path("/api/auth/reset-password/s3cret"), "/api/auth/reset-password/…");
         assert_eq!(loggable_path("/projects/acme/api-keys"), "/projects/acme/api-keys");
     }
 }

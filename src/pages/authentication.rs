@@ -5,8 +5,9 @@
 //! within a moment of saving (on every instance).
 
 use crate::api::auth_settings::{get_auth_settings, SaveAuthSettings};
+use crate::components::field::Field;
 use crate::components::shell::with_project;
-use crate::domain::{AuthSettings, Membership, PASSWORD_MIN_RANGE, SESSION_DAYS_RANGE, SETTINGS_ROLE};
+use crate::domain::{AuthSettings, Membership, PASSWORD_MIN_RANGE, SENDER_NAME_MAX, SESSION_DAYS_RANGE, SETTINGS_ROLE};
 use crate::pages::auth_layout::{action_error, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -117,6 +118,18 @@ fn SettingsForm(
                         </p>
                         <p class="field-error" role="alert" hidden=move || field_error("allowed_origins")().is_none()>{field_error("allowed_origins")}</p>
                     </div>
+                </fieldset>
+                <fieldset class="fieldset" disabled=!can_change>
+                    <legend>"Mail"</legend>
+                    <Field
+                        label="Sender name"
+                        name="mail_sender_name"
+                        required=false
+                        maxlength=SENDER_NAME_MAX
+                        value=current.mail_sender_name.clone().unwrap_or_default()
+                        hint="Who verification and password reset mails to your users are from. Empty: the project's name."
+                        error=Signal::derive(field_error("mail_sender_name"))
+                    />
                 </fieldset>
                 {can_change.then(|| view! {
                     <div class="form-actions">

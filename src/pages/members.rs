@@ -136,10 +136,13 @@ fn AddMemberForm(slug: String, action: ServerAction<AddMember>) -> impl IntoView
             <FormAlert error=error />
             {move || {
                 outcome()
-                    .map(|InvitationCreated { email, link }| view! {
+                    .map(|InvitationCreated { email, link, mailed }| view! {
                         <div class="alert alert-success invite-result" role="status">
                             <p>
-                                {format!("Invitation created. Send {email} this link: they join when they open it and accept. ")}
+                                {match mailed {
+                                    true => format!("Invitation mailed to {email}. You may also send them this link: they join when they open either and accept. "),
+                                    false => format!("Invitation created. Send {email} this link: they join when they open it and accept. "),
+                                }}
                                 <strong>"It is shown only once"</strong>
                                 " and works for 7 days."
                             </p>

@@ -45,6 +45,7 @@ pub fn SignInPage() -> impl IntoView {
                     {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </ActionForm>
+            <p class="auth-switch"><a href="/forgot-password">"Forgot password?"</a></p>
             <p class="auth-switch">"New to Banata? " <a href=sign_up_href>"Sign up"</a></p>
         </AuthLayout>
     }

@@ -6,7 +6,8 @@
 
 use super::Caller;
 use crate::domain::{
-    url_origin, AuthSettings, FieldError, ORIGINS_MAX, PASSWORD_MIN_RANGE, SESSION_DAYS_RANGE, SETTINGS_ROLE,
+    url_origin, AuthSettings, FieldError, ORIGINS_MAX, PASSWORD_MIN_RANGE, SENDER_NAME_MAX, SESSION_DAYS_RANGE,
+    SETTINGS_ROLE,
 };
 use crate::error::AppError;
 use crate::state::AppState;
@@ -19,6 +20,8 @@ pub struct SettingsInput<'a> {
     pub session_days: &'a str,
     /// One origin per line (commas and spaces separate too).
     pub allowed_origins: &'a str,
+    /// Empty: the project's name.
+    pub mail_sender_name: &'a str,
 }
 
 pub async fn get(state: &AppState, caller: &Caller) -> Result<AuthSettings, AppError> {
@@ -59,6 +62,17 @@ fn parse(input: &SettingsInput<'_>) -> Result<AuthSettings, AppError> {
             Vec::new()
         }
     };
+    let sender = input.mail_sender_name.trim();
+    // A display name goes into a mail header: no line breaks, no quotes or
+    // angle brackets that would change what the header says.
+    let sender_ok = sender.chars().count() <= SENDER_NAME_MAX
+        && !sender.chars().any(|c| c.is_control() || matches!(c, '"' | '<' | '>' | '\\'));
+    if !sender_ok {
+        errors.push(FieldError::new(
+            "mail_sender_name",
+            format!("Use up to {SENDER_NAME_MAX} characters, without quotes, angle brackets or line breaks."),
+        ));
+    }
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
@@ -68,6 +82,7 @@ fn parse(input: &SettingsInput<'_>) -> Result<AuthSettings, AppError> {
         require_email_verification: input.require_email_verification,
         session_days,
         allowed_origins,
+        mail_sender_name: (!sender.is_empty()).then(|| sender.to_string()),
     })
 }
 
@@ -110,6 +125,7 @@ mod tests {
             require_email_verification: false,
             session_days,
             allowed_origins: origins,
+            mail_sender_name: "",
         }
     }
 

@@ -109,9 +109,16 @@ pub async fn create(
 ) -> Result<EndUser, AppError> {
     may_change(caller)?;
     let settings = state.store.auth_settings(&caller.project_id).await?;
-    let user =
-        end_users::create(state, &caller.project_id, &profile, password, email_verified, &settings, &caller.actor)
-            .await?;
+    let user = end_users::create(
+        state,
+        (&caller.project_id, &settings),
+        &profile,
+        password,
+        email_verified,
+        &caller.actor,
+        None,
+    )
+    .await?;
     tracing::info!(user = %user.id, project = %caller.project_id, by = %caller.actor.id, "end user created");
     Ok(user)
 }

@@ -3,6 +3,7 @@
 //! they are. The project is always the one the key belongs to, resolved
 //! before a function here is called; nothing a request names can widen it.
 
+use super::end_user_mail::{self, AppLink};
 use crate::actor::{Actor, RequestSource};
 use crate::auth::session_cache::{Cached, LiveSession};
 use crate::auth::verify::VerifiedKey;
@@ -10,11 +11,15 @@ use crate::auth::{ids, password, tokens};
 use crate::domain::{normalize_email, validate_name, AuthSettings, FieldError};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{EndUser, EndUserChanges, EndUserSession, NewEndUser, NewEndUserSession, StoreError};
+use crate::store::{EndUser, EndUserChanges, EndUserSession, NewEndUser, NewEndUserSession, QueuedMail, StoreError};
 use rand::distr::{Alphanumeric, SampleString};
 use std::sync::Arc;
 use std::time::Instant;
 use time::{Duration, OffsetDateTime};
+
+/// Makes the mail a new user gets in their sign-up's transaction, from
+/// their id, email and name.
+pub(super) type Mailer<'a> = dyn Fn(&str, &str, &str) -> Option<QueuedMail> + Send + Sync + 'a;
 
 /// A session used after this long has its expiry moved forward again.
 const REFRESH_AFTER: Duration = Duration::days(1);
@@ -77,12 +82,22 @@ pub async fn sign_up(
     profile: Profile<'_>,
     password: &str,
     from: &RequestSource,
+    link: Option<&AppLink>,
 ) -> Result<SignedUp, AppError> {
     if !key.auth.sign_ups_open {
         return Err(AppError::SignupClosed);
     }
     let by = app_actor(key, from);
-    let user = create(state, &key.project_id, &profile, Some(password), false, &key.auth, &by).await?;
+    // Where verification is required, its mail goes in the sign-up's own
+    // transaction.
+    let verification = |id: &str, email: &str, name: &str| {
+        link.and_then(|link| end_user_mail::verification_for(state, key, link, id, email, name))
+    };
+    let mail: Option<&Mailer<'_>> = (key.auth.require_email_verification && link.is_some()).then_some(&verification);
+    let user = create(state, (&key.project_id, &key.auth), &profile, Some(password), false, &by, mail).await?;
+    if mail.is_some() && state.outbox.is_on() {
+        state.outbox.queued();
+    }
     let now = OffsetDateTime::now_utc();
     state.end_user_activity.signed_up(&key.project_id, now);
     tracing::info!(user = %user.id, project = %key.project_id, "end user signed up");
@@ -93,15 +108,16 @@ pub async fn sign_up(
 }
 
 /// Writes a new user of the project (for sign-up, and for the admin API
-/// and dashboard, which may make one without a password).
+/// and dashboard, which may make one without a password), in `project`
+/// (its id, and its settings for the password rules).
 pub(super) async fn create(
     state: &AppState,
-    project_id: &str,
+    (project_id, settings): (&str, &AuthSettings),
     input: &Profile<'_>,
     password: Option<&str>,
     email_verified: bool,
-    settings: &AuthSettings,
     by: &Actor,
+    mail: Option<&Mailer<'_>>,
 ) -> Result<EndUser, AppError> {
     let mut errors = Vec::new();
     let name = validate_name("name", input.name).map_err(|e| errors.push(e)).ok();
@@ -129,8 +145,11 @@ pub(super) async fn create(
         }
         None => None,
     };
+    let id = ids::user_id();
+    let mail = mail.and_then(|compose| compose(&id, &email, &name));
     let new = NewEndUser {
-        id: ids::user_id(),
+        mail,
+        id,
         project_id: project_id.to_string(),
         email,
         name,

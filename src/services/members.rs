@@ -7,8 +7,9 @@
 use super::Caller;
 use crate::actor::Actor;
 use crate::auth::{ids, tokens};
-use crate::domain::{normalize_email, FieldError, InvitationCreated, Member, PendingInvitation, Role, User};
+use crate::domain::{normalize_email, FieldError, InvitationCreated, MailKind, Member, PendingInvitation, Role, User};
 use crate::error::AppError;
+use crate::mail::MailData;
 use crate::state::AppState;
 use crate::store::{InvitationRecord, NewInvitation, StoreError};
 use time::{Duration, OffsetDateTime};
@@ -57,8 +58,23 @@ pub async fn add(
         )));
     }
     let token = tokens::invitation_token();
+    let id = ids::invitation_id();
+    // Mailed too, when mail is on: the mail's link has a token of its own,
+    // drawn when it is sent; either link accepts, once.
+    let mail = state.outbox.is_on().then(|| {
+        let data = MailData {
+            base: state.config.own_url(),
+            project: Some(caller.project_name.clone()),
+            inviter: Some(caller.actor.name.clone()),
+            role: Some(role.label().to_lowercase()),
+            ..MailData::default()
+        };
+        state.outbox.compose(MailKind::Invitation, &email, &id, Some(&caller.project_id), &data)
+    });
+    let mailed = mail.is_some();
     let invitation = NewInvitation {
-        id: ids::invitation_id(),
+        mail,
+        id,
         project_id: caller.project_id.clone(),
         email: email.clone(),
         role,
@@ -68,7 +84,10 @@ pub async fn add(
         expires_at: now + INVITATION_LIFETIME,
     };
     state.store.insert_invitation(&invitation, &caller.actor).await?;
-    Ok(InvitationCreated { email, link: format!("{base}/invite/{token}") })
+    if mailed {
+        state.outbox.queued();
+    }
+    Ok(InvitationCreated { email, link: format!("{base}/invite/{token}"), mailed })
 }
 
 pub async fn change_role(state: &AppState, caller: &Caller, user_id: &str, role: &str) -> Result<(), AppError> {

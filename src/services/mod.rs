@@ -8,10 +8,12 @@
 //! A service function takes the `AppState` (store and key cache), the
 //! resolved `Caller` and already-parsed input; it never sees a request.
 
+pub mod account_mail;
 pub mod audit;
 pub mod auth_settings;
 mod caller;
 pub mod end_user_admin;
+pub mod end_user_mail;
 pub mod end_users;
 pub mod keys;
 pub mod members;

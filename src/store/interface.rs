@@ -5,7 +5,8 @@
 use super::*;
 use crate::actor::Actor;
 use crate::domain::{
-    ApiKey, AuditActor, AuditEvent, AuthSettings, Member, Membership, PendingInvitation, ProjectSummary, Role, User,
+    ApiKey, AuditActor, AuditEvent, AuthSettings, Delivery, MailKind, Member, Membership, PendingInvitation,
+    ProjectSummary, Role, User,
 };
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -350,6 +351,77 @@ pub trait Store: Send + Sync + 'static {
 
     /// The secrets whose names start with `prefix` as (name, value), newest first.
     async fn secrets_with_prefix(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// Queues a mail (and the token its link will carry) on its own, for
+    /// requests that change nothing else (a reset, a new verification link).
+    async fn queue_mail(&self, mail: &QueuedMail) -> Result<(), StoreError>;
+
+    /// Leases up to `limit` mails due at `now` until `lease_until`, counting
+    /// the try; two workers never get the same mail.
+    async fn claim_mail(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<ClaimedMail>, StoreError>;
+
+    /// Stores the hash of the token a claimed mail is about to carry;
+    /// `false` when the token was used or ran out meanwhile.
+    async fn arm_mail_token(&self, token_id: &str, token_hash: &str, now: OffsetDateTime) -> Result<bool, StoreError>;
+
+    /// Records how a claimed mail's try went.
+    async fn finish_mail(&self, id: &str, outcome: &MailOutcome, at: OffsetDateTime) -> Result<(), StoreError>;
+
+    /// Writes a token handed out at once (its hash is set).
+    async fn insert_mail_token(&self, token: &NewMailToken) -> Result<(), StoreError>;
+
+    /// The project's most recent mails, newest first.
+    async fn recent_mail(&self, project_id: &str, limit: u32) -> Result<Vec<Delivery>, StoreError>;
+
+    /// The token with this hash, whatever its state.
+    async fn mail_token(&self, token_hash: &str) -> Result<Option<MailTokenRecord>, StoreError>;
+
+    /// How many tokens for `purpose` were made for `subject_id` after `since`.
+    async fn count_mail_tokens(
+        &self,
+        subject_id: &str,
+        purpose: MailKind,
+        since: OffsetDateTime,
+    ) -> Result<i64, StoreError>;
+
+    /// The dashboard account with this email (any case).
+    async fn account_by_email(&self, email: &str) -> Result<Option<User>, StoreError>;
+
+    /// Whether the account has proved its address.
+    async fn account_verified(&self, user_id: &str) -> Result<bool, StoreError>;
+
+    /// Uses an account's reset token once: stores the new password, ends
+    /// every session of the account and withdraws its other reset links, in
+    /// one transaction. `None` for a token that is unknown, used or expired.
+    async fn reset_account_password(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<User>, StoreError>;
+
+    /// Uses an account's verification token once and marks its address
+    /// verified (if it is still the account's). `None` as above.
+    async fn verify_account_email(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<User>, StoreError>;
+
+    /// Uses a token of this project's user once. For `UserVerify` marks the
+    /// address verified; for `UserReset` stores `password_hash` and ends every
+    /// session of the user. Audited. `None` for a token that is unknown,
+    /// used, expired, of another purpose or of another project.
+    async fn use_end_user_token(
+        &self,
+        project_id: &str,
+        purpose: MailKind,
+        token_hash: &str,
+        password_hash: Option<&str>,
+        now: OffsetDateTime,
+        by: &Actor,
+    ) -> Result<Option<EndUser>, StoreError>;
 
     /// The shared secret `name`, if one was stored.
     async fn load_secret(&self, name: &str) -> Result<Option<String>, StoreError>;

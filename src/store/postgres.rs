@@ -47,6 +47,8 @@ type Conn = sqlx::PgConnection;
 /// Byte order for prefix ranges, as the prefix indexes are built (a
 /// language collation may sort a string outside its prefix's range).
 const BYTE_ORDER: &str = "COLLATE \"C\"";
+/// Two instances' workers skip each other's claimed mails.
+const SKIP_LOCKED: &str = "FOR UPDATE SKIP LOCKED";
 const LOCK_PROJECT: &str = "SELECT id FROM projects WHERE id = $1 FOR UPDATE";
 const SET_LAST_PROJECT: &str =
     "UPDATE users SET last_project_id = $2 WHERE id = $1 AND last_project_id IS DISTINCT FROM $2";

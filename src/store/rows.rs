@@ -298,6 +298,7 @@ pub(super) struct AuthSettingsRow {
     auth_require_email_verification: bool,
     auth_session_days: i64,
     auth_allowed_origins: String,
+    auth_mail_sender_name: Option<String>,
 }
 
 impl TryFrom<AuthSettingsRow> for AuthSettings {
@@ -310,6 +311,7 @@ impl TryFrom<AuthSettingsRow> for AuthSettings {
             row.auth_require_email_verification,
             row.auth_session_days,
             &row.auth_allowed_origins,
+            row.auth_mail_sender_name,
         )
     }
 }
@@ -322,6 +324,7 @@ pub(super) fn auth_settings(
     require_email_verification: bool,
     session_days: i64,
     allowed_origins: &str,
+    mail_sender_name: Option<String>,
 ) -> Result<AuthSettings, StoreError> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("project auth setting {what}"));
     Ok(AuthSettings {
@@ -330,5 +333,44 @@ pub(super) fn auth_settings(
         require_email_verification,
         session_days: u32::try_from(session_days).map_err(|_| corrupt("session_days"))?,
         allowed_origins: serde_json::from_str(allowed_origins).map_err(|_| corrupt("allowed_origins"))?,
+        mail_sender_name,
     })
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct DeliveryRow {
+    id: String,
+    kind: String,
+    recipient: String,
+    status: String,
+    attempts: i64,
+    created_at: OffsetDateTime,
+    sent_at: Option<OffsetDateTime>,
+    last_error: Option<String>,
+}
+
+impl TryFrom<DeliveryRow> for crate::domain::Delivery {
+    type Error = StoreError;
+
+    fn try_from(row: DeliveryRow) -> Result<Self, StoreError> {
+        use crate::domain::{DeliveryStatus, MailKind};
+        let kind = MailKind::parse(&row.kind).ok_or_else(|| StoreError::Corrupt(format!("mail kind {}", row.kind)))?;
+        let status = match (row.status.as_str(), row.attempts) {
+            ("pending", 0) => DeliveryStatus::Queued,
+            ("pending", _) => DeliveryStatus::Retrying,
+            ("sent", _) => DeliveryStatus::Sent,
+            ("failed", _) => DeliveryStatus::Failed,
+            (other, _) => return Err(StoreError::Corrupt(format!("mail status {other}"))),
+        };
+        Ok(crate::domain::Delivery {
+            id: row.id,
+            recipient: row.recipient,
+            kind,
+            status,
+            attempts: row.attempts,
+            created_at: rfc3339(row.created_at),
+            sent_at: row.sent_at.map(rfc3339),
+            last_error: row.last_error,
+        })
+    }
 }

@@ -12,13 +12,13 @@
 //! commits, so a caller that got `Ok` got the committed row, and an `Err`
 //! after a commit can only come from the commit itself.
 
-use super::{watch_key_changes, Backend, Conn, BYTE_ORDER, LOCK_PROJECT, SET_LAST_PROJECT};
+use super::{watch_key_changes, Backend, Conn, BYTE_ORDER, LOCK_PROJECT, SET_LAST_PROJECT, SKIP_LOCKED};
 use crate::actor::Actor;
 use crate::domain::audit_text;
 use crate::domain::rules::{keeps_an_owner, replacement_expiry};
 use crate::domain::{
-    ActorKind, ApiKey, AuditAction, AuditActor, AuditEvent, AuthSettings, Member, Membership, PendingInvitation,
-    ProjectSummary, Role, User,
+    ActorKind, ApiKey, AuditAction, AuditActor, AuditEvent, AuthSettings, Delivery, MailKind, Member, Membership,
+    PendingInvitation, ProjectSummary, Role, User,
 };
 use crate::store::queries;
 use crate::store::rows::*;
@@ -42,15 +42,20 @@ impl Store for Backend {
     }
 
     async fn insert_user(&self, user: &NewUser) -> Result<User, StoreError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(queries::users::INSERT)
             .bind(&user.id)
             .bind(&user.name)
             .bind(&user.email)
             .bind(&user.password_hash)
             .bind(user.created_at)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(StoreError::unique("email"))?;
+        if let Some(mail) = &user.mail {
+            Self::queue(&mut tx, mail).await?;
+        }
+        tx.commit().await?;
         Ok(User { id: user.id.clone(), name: user.name.clone(), email: user.email.clone() })
     }
 
@@ -232,6 +237,9 @@ impl Store for Backend {
             .bind(invitation.expires_at)
             .execute(&mut *tx)
             .await?;
+        if let Some(mail) = &invitation.mail {
+            Self::queue(&mut tx, mail).await?;
+        }
         Self::record(
             &mut tx,
             AuditRecord::new(
@@ -683,6 +691,9 @@ impl Store for Backend {
             .execute(&mut *tx)
             .await
             .map_err(StoreError::unique("email"))?;
+        if let Some(mail) = &user.mail {
+            Self::queue(&mut tx, mail).await?;
+        }
         let row = sqlx::query_as::<_, EndUser>(&queries::end_users::user_by_id())
             .bind(&user.project_id)
             .bind(&user.id)
@@ -1074,6 +1085,7 @@ impl Store for Backend {
             .bind(settings.require_email_verification)
             .bind(i64::from(settings.session_days))
             .bind(origins)
+            .bind(settings.mail_sender_name.as_deref())
             .execute(&mut *tx)
             .await?;
         let detail = audit_text::settings_change(&before, settings);
@@ -1141,6 +1153,246 @@ impl Store for Backend {
     async fn secrets_with_prefix(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError> {
         let pattern = format!("{}%", queries::keys::like_escaped(prefix));
         Ok(sqlx::query_as(queries::end_users::SECRETS_LIKE).bind(&pattern).fetch_all(&self.pool).await?)
+    }
+
+    async fn queue_mail(&self, mail: &QueuedMail) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        Self::queue(&mut tx, mail).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn claim_mail(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<ClaimedMail>, StoreError> {
+        Ok(sqlx::query_as::<_, ClaimedMail>(&queries::mail::claim(SKIP_LOCKED))
+            .bind(now)
+            .bind(lease_until)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn arm_mail_token(&self, token_id: &str, token_hash: &str, now: OffsetDateTime) -> Result<bool, StoreError> {
+        let armed =
+            sqlx::query(queries::mail::ARM_TOKEN).bind(token_id).bind(token_hash).bind(now).execute(&self.pool).await?;
+        Ok(armed.rows_affected() == 1)
+    }
+
+    async fn finish_mail(&self, id: &str, outcome: &MailOutcome, at: OffsetDateTime) -> Result<(), StoreError> {
+        match outcome {
+            MailOutcome::Sent => sqlx::query(queries::mail::SENT).bind(id).bind(at),
+            MailOutcome::Retry(next, error) => sqlx::query(queries::mail::RETRY).bind(id).bind(*next).bind(error),
+            MailOutcome::Failed(error) => sqlx::query(queries::mail::FAILED).bind(id).bind(error),
+        }
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn insert_mail_token(&self, token: &NewMailToken) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        Self::insert_token(&mut tx, token).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn recent_mail(&self, project_id: &str, limit: u32) -> Result<Vec<Delivery>, StoreError> {
+        sqlx::query_as::<_, DeliveryRow>(queries::mail::RECENT)
+            .bind(project_id)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(Delivery::try_from)
+            .collect()
+    }
+
+    async fn mail_token(&self, token_hash: &str) -> Result<Option<MailTokenRecord>, StoreError> {
+        Ok(sqlx::query_as::<_, MailTokenRecord>(queries::mail::TOKEN_BY_HASH)
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn count_mail_tokens(
+        &self,
+        subject_id: &str,
+        purpose: MailKind,
+        since: OffsetDateTime,
+    ) -> Result<i64, StoreError> {
+        let (count,): (i64,) = sqlx::query_as(queries::mail::COUNT_RECENT_TOKENS)
+            .bind(subject_id)
+            .bind(purpose.as_str())
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count)
+    }
+
+    async fn account_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query_as::<_, UserRow>(queries::mail::ACCOUNT_BY_EMAIL)
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(User::from))
+    }
+
+    async fn account_verified(&self, user_id: &str) -> Result<bool, StoreError> {
+        let row: Option<(bool,)> =
+            sqlx::query_as(queries::mail::IS_ACCOUNT_VERIFIED).bind(user_id).fetch_optional(&self.pool).await?;
+        Ok(row.is_some_and(|(verified,)| verified))
+    }
+
+    async fn reset_account_password(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<User>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let Some(token) = Self::use_token(&mut tx, token_hash, MailKind::AccountReset, now).await? else {
+            return Ok(None);
+        };
+        let changed = sqlx::query(queries::users::SET_PASSWORD)
+            .bind(&token.subject_id)
+            .bind(password_hash)
+            .execute(&mut *tx)
+            .await?;
+        if changed.rows_affected() == 0 {
+            return Ok(None);
+        }
+        // Every session ends: whoever knew the old password is signed out.
+        sqlx::query(queries::sessions::END_OTHERS).bind(&token.subject_id).bind("").execute(&mut *tx).await?;
+        sqlx::query(queries::mail::RETIRE_TOKENS)
+            .bind(&token.subject_id)
+            .bind(MailKind::AccountReset.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        // The link came to their mailbox: that proves the address too.
+        sqlx::query(queries::mail::ACCOUNT_VERIFIED)
+            .bind(&token.subject_id)
+            .bind(now)
+            .bind(&token.email)
+            .execute(&mut *tx)
+            .await?;
+        let user =
+            sqlx::query_as::<_, UserRow>(queries::users::BY_ID).bind(&token.subject_id).fetch_one(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(Some(user.into()))
+    }
+
+    async fn verify_account_email(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<User>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let Some(token) = Self::use_token(&mut tx, token_hash, MailKind::AccountVerify, now).await? else {
+            return Ok(None);
+        };
+        sqlx::query(queries::mail::ACCOUNT_VERIFIED)
+            .bind(&token.subject_id)
+            .bind(now)
+            .bind(&token.email)
+            .execute(&mut *tx)
+            .await?;
+        let user = sqlx::query_as::<_, UserRow>(queries::users::BY_ID)
+            .bind(&token.subject_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        // Verified or not (the address changed since), the link is spent.
+        tx.commit().await?;
+        Ok(user.filter(|u| u.email.eq_ignore_ascii_case(&token.email)).map(User::from))
+    }
+
+    async fn use_end_user_token(
+        &self,
+        project_id: &str,
+        purpose: MailKind,
+        token_hash: &str,
+        password_hash: Option<&str>,
+        now: OffsetDateTime,
+        by: &Actor,
+    ) -> Result<Option<EndUser>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(LOCK_PROJECT).bind(project_id).execute(&mut *tx).await?;
+        let token = sqlx::query_as::<_, MailTokenRecord>(queries::mail::TOKEN_BY_HASH)
+            .bind(token_hash)
+            .fetch_optional(&mut *tx)
+            .await?;
+        // Another project's token is refused and stays unused.
+        if token.as_ref().and_then(|t| t.project_id.as_deref()) != Some(project_id) {
+            return Ok(None);
+        }
+        let Some(token) = Self::use_token(&mut tx, token_hash, purpose, now).await? else {
+            return Ok(None);
+        };
+        let user_id = token.subject_id.as_str();
+        let detail = match (purpose, password_hash) {
+            (MailKind::UserReset, Some(hash)) => {
+                let changed = sqlx::query(queries::end_users::SET_PASSWORD)
+                    .bind(project_id)
+                    .bind(user_id)
+                    .bind(hash)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                if changed.rows_affected() == 0 {
+                    return Ok(None);
+                }
+                let ended = sqlx::query(queries::end_users::DELETE_SESSIONS_OF_USER)
+                    .bind(project_id)
+                    .bind(user_id)
+                    .bind(None::<&str>)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(queries::mail::RETIRE_TOKENS)
+                    .bind(user_id)
+                    .bind(MailKind::UserReset.as_str())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                // The link reached their mailbox: the address is theirs.
+                sqlx::query(queries::mail::END_USER_VERIFIED)
+                    .bind(project_id)
+                    .bind(user_id)
+                    .bind(&token.email)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                Some((
+                    AuditAction::EndUserPasswordChanged,
+                    format!("reset by mail; {} ended", audit_text::sessions(ended.rows_affected())),
+                ))
+            }
+            (MailKind::UserVerify, None) => {
+                let verified = sqlx::query(queries::mail::END_USER_VERIFIED)
+                    .bind(project_id)
+                    .bind(user_id)
+                    .bind(&token.email)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                (verified.rows_affected() == 1)
+                    .then(|| (AuditAction::EndUserUpdated, "email verified by mail".to_string()))
+            }
+            _ => return Err(StoreError::Corrupt(format!("no use of a {} token with this input", purpose.as_str()))),
+        };
+        let user = sqlx::query_as::<_, EndUser>(&queries::end_users::user_by_id())
+            .bind(project_id)
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(user) = user.filter(|u| u.email == token.email) else {
+            return Ok(None);
+        };
+        if let Some((action, detail)) = detail {
+            Self::record(&mut tx, AuditRecord::new(project_id, action, by, (user_id, &user.email), detail, now))
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(Some(user))
     }
 
     async fn load_secret(&self, name: &str) -> Result<Option<String>, StoreError> {
@@ -1256,6 +1508,56 @@ impl Backend {
             OffsetDateTime::now_utc(),
         );
         Self::record(conn, record).await
+    }
+
+    /// Writes a mail (and its token) to the outbox on the change's own
+    /// connection: it is sent if and only if the change commits.
+    async fn queue(conn: &mut Conn, mail: &QueuedMail) -> Result<(), StoreError> {
+        if let Some(token) = &mail.token {
+            Self::insert_token(conn, token).await?;
+        }
+        sqlx::query(queries::mail::INSERT_MAIL)
+            .bind(&mail.id)
+            .bind(mail.project_id.as_deref())
+            .bind(mail.kind.as_str())
+            .bind(&mail.recipient)
+            .bind(mail.token.as_ref().map(|t| t.id.as_str()))
+            .bind(&mail.data)
+            .bind(mail.created_at)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    async fn insert_token(conn: &mut Conn, token: &NewMailToken) -> Result<(), StoreError> {
+        sqlx::query(queries::mail::INSERT_TOKEN)
+            .bind(&token.id)
+            .bind(token.purpose.as_str())
+            .bind(token.token_hash.as_deref())
+            .bind(&token.subject_id)
+            .bind(token.project_id.as_deref())
+            .bind(&token.email)
+            .bind(token.created_at)
+            .bind(token.expires_at)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Spends a token of `purpose`: of two uses one wins; an unknown, used
+    /// or expired token is `None`.
+    async fn use_token(
+        conn: &mut Conn,
+        token_hash: &str,
+        purpose: MailKind,
+        now: OffsetDateTime,
+    ) -> Result<Option<MailTokenRecord>, StoreError> {
+        Ok(sqlx::query_as::<_, MailTokenRecord>(queries::mail::USE_TOKEN)
+            .bind(token_hash)
+            .bind(purpose.as_str())
+            .bind(now)
+            .fetch_optional(&mut *conn)
+            .await?)
     }
 
     /// Writes an audit event on the change's own connection, so it

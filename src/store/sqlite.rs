@@ -40,6 +40,8 @@ type Conn = sqlx::SqliteConnection;
 /// A write first takes SQLite's write lock before anything is read.
 /// SQLite compares text bytewise already.
 const BYTE_ORDER: &str = "";
+/// One writer at a time: a claim cannot race another.
+const SKIP_LOCKED: &str = "";
 const LOCK_PROJECT: &str = "UPDATE projects SET id = id WHERE id = $1";
 const SET_LAST_PROJECT: &str = "UPDATE users SET last_project_id = $2 WHERE id = $1 AND last_project_id IS NOT $2";
 

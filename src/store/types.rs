@@ -13,6 +13,8 @@ pub struct NewUser {
     pub email: String,
     pub password_hash: String,
     pub created_at: OffsetDateTime,
+    /// A mail to queue in the same transaction.
+    pub mail: Option<QueuedMail>,
 }
 
 /// What sign-in needs to check a password.
@@ -43,6 +45,8 @@ pub struct NewInvitation {
     pub invited_by: String,
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
+    /// A mail to queue in the same transaction.
+    pub mail: Option<QueuedMail>,
 }
 
 /// An invitation found by its token, whatever its state.
@@ -165,6 +169,7 @@ pub struct KeyRecord {
     pub auth_session_days: i64,
     /// JSON array of origins.
     pub auth_allowed_origins: String,
+    pub auth_mail_sender_name: Option<String>,
 }
 
 impl KeyRecord {
@@ -176,6 +181,7 @@ impl KeyRecord {
             self.auth_require_email_verification,
             self.auth_session_days,
             &self.auth_allowed_origins,
+            self.auth_mail_sender_name.clone(),
         )
     }
 }
@@ -203,6 +209,8 @@ pub struct NewEndUser {
     pub password_hash: Option<String>,
     pub email_verified: bool,
     pub at: OffsetDateTime,
+    /// A mail to queue in the same transaction.
+    pub mail: Option<QueuedMail>,
 }
 
 /// One person who signed up to a project's app. Not a dashboard account.
@@ -309,4 +317,67 @@ pub struct EndUserBan {
     pub reason: Option<String>,
     pub expires: Option<OffsetDateTime>,
     pub at: OffsetDateTime,
+}
+
+/// A link's token about to be written. `token_hash` is `None` for a token
+/// that a mail will carry (drawn when the mail is sent), and the hash for
+/// one handed out at once (`banata user reset-password`).
+#[derive(Clone, Debug)]
+pub struct NewMailToken {
+    pub id: String,
+    pub purpose: crate::domain::MailKind,
+    pub token_hash: Option<String>,
+    /// The account, the project's user or the invitation it is for.
+    pub subject_id: String,
+    pub project_id: Option<String>,
+    pub email: String,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+/// A mail about to be queued, with the token its link will carry.
+#[derive(Clone, Debug)]
+pub struct QueuedMail {
+    pub id: String,
+    pub project_id: Option<String>,
+    pub kind: crate::domain::MailKind,
+    pub recipient: String,
+    /// JSON of `mail::MailData`: no secret in it.
+    pub data: String,
+    pub token: Option<NewMailToken>,
+    pub created_at: OffsetDateTime,
+}
+
+/// A mail a worker has claimed: it may send it until its lease ends.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ClaimedMail {
+    pub id: String,
+    pub kind: String,
+    pub recipient: String,
+    pub token_id: Option<String>,
+    pub data: String,
+    /// Including this one.
+    pub attempts: i64,
+}
+
+/// A token found by its hash, whatever its state.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct MailTokenRecord {
+    pub id: String,
+    pub purpose: String,
+    pub subject_id: String,
+    pub project_id: Option<String>,
+    pub email: String,
+    pub expires_at: OffsetDateTime,
+    pub used_at: Option<OffsetDateTime>,
+}
+
+/// How a claimed mail's try ended.
+#[derive(Clone, Debug)]
+pub enum MailOutcome {
+    Sent,
+    /// Try again at this time.
+    Retry(OffsetDateTime, String),
+    /// Give up.
+    Failed(String),
 }

@@ -386,6 +386,7 @@ async fn invite(t: &Team, email: &str, role: Role, expires_in: Duration) -> Stri
                 invited_by: t.owner.id.clone(),
                 created_at: now,
                 expires_at: now + expires_in,
+                mail: None,
             },
             &support::actor(&t.owner.id),
         )

@@ -16,6 +16,7 @@ fn new_user(email: &str) -> NewUser {
         email: email.into(),
         password_hash: "$argon2id$not-a-real-hash".into(),
         created_at: OffsetDateTime::now_utc(),
+        mail: None,
     }
 }
 
@@ -260,6 +261,7 @@ async fn invitations_are_accepted_once(backend: Backend) {
         invited_by: owner.id.clone(),
         created_at: now,
         expires_at: expires,
+        mail: None,
     };
     store
         .insert_invitation(&invitation("inv_live", "hash-live", now + time::Duration::days(7)), &as_(&owner.id))
@@ -525,6 +527,7 @@ async fn end_users_and_their_sessions_stay_in_their_project(backend: Backend) {
         password_hash: Some("$argon2id$not-a-real-hash".into()),
         email_verified: false,
         at: now,
+        mail: None,
     };
     let in_a = store.insert_end_user(&user("usr_a", &a), &as_(&owner.id)).await.unwrap();
     assert_eq!((in_a.email.as_str(), in_a.banned), ("ada@example.com", false));
@@ -587,6 +590,7 @@ async fn users_are_paged_by_cursor_newest_first(backend: Backend) {
             password_hash: None,
             email_verified: false,
             at,
+            mail: None,
         };
         store.insert_end_user(&new, &as_(&owner.id)).await.unwrap();
     }
@@ -599,6 +603,7 @@ async fn users_are_paged_by_cursor_newest_first(backend: Backend) {
         password_hash: None,
         email_verified: false,
         at: start,
+        mail: None,
     };
     store.insert_end_user(&other, &as_(&owner.id)).await.unwrap();
 
@@ -646,6 +651,7 @@ async fn auth_settings_are_stored_and_carried_by_keys(backend: Backend) {
         require_email_verification: true,
         session_days: 30,
         allowed_origins: vec!["https://admin.example.com".into()],
+        mail_sender_name: Some("Acme".into()),
     };
     store.set_auth_settings(&a, &changed, &as_(&owner.id)).await.unwrap();
     assert_eq!(store.auth_settings(&a).await.unwrap(), changed);

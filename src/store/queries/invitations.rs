@@ -16,7 +16,8 @@ pub(in crate::store) const REVOKE: &str = "UPDATE invitations SET revoked_at = $
 pub(in crate::store) const BY_TOKEN: &str =
     "SELECT i.id, i.project_id, p.name AS project_name, i.email, i.role, i.expires_at, i.accepted_at, i.revoked_at
     FROM invitations i JOIN projects p ON p.id = i.project_id
-    WHERE i.token_hash = $1";
+    WHERE i.token_hash = $1
+        OR i.id = (SELECT subject_id FROM mail_tokens WHERE token_hash = $1 AND purpose = 'invitation')";
 
 pub(in crate::store) const CLAIM: &str = "UPDATE invitations SET accepted_at = $3, accepted_by = $2
     WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $3

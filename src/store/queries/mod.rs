@@ -8,6 +8,7 @@ pub(super) mod end_users;
 pub(super) mod health;
 pub(super) mod invitations;
 pub(super) mod keys;
+pub(super) mod mail;
 pub(super) mod members;
 pub(super) mod projects;
 pub(super) mod sessions;

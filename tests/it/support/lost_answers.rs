@@ -421,4 +421,79 @@ impl Store for LostAnswers {
     async fn server_secret(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
         self.inner.server_secret(name, candidate).await
     }
+
+    async fn queue_mail(&self, mail: &QueuedMail) -> Result<(), StoreError> {
+        self.inner.queue_mail(mail).await
+    }
+
+    async fn claim_mail(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<ClaimedMail>, StoreError> {
+        self.inner.claim_mail(now, lease_until, limit).await
+    }
+
+    async fn arm_mail_token(&self, token_id: &str, token_hash: &str, now: OffsetDateTime) -> Result<bool, StoreError> {
+        self.inner.arm_mail_token(token_id, token_hash, now).await
+    }
+
+    async fn finish_mail(&self, id: &str, outcome: &MailOutcome, at: OffsetDateTime) -> Result<(), StoreError> {
+        self.inner.finish_mail(id, outcome, at).await
+    }
+
+    async fn insert_mail_token(&self, token: &NewMailToken) -> Result<(), StoreError> {
+        self.inner.insert_mail_token(token).await
+    }
+
+    async fn recent_mail(&self, project_id: &str, limit: u32) -> Result<Vec<Delivery>, StoreError> {
+        self.inner.recent_mail(project_id, limit).await
+    }
+
+    async fn mail_token(&self, token_hash: &str) -> Result<Option<MailTokenRecord>, StoreError> {
+        self.inner.mail_token(token_hash).await
+    }
+
+    async fn count_mail_tokens(
+        &self,
+        subject_id: &str,
+        purpose: MailKind,
+        since: OffsetDateTime,
+    ) -> Result<i64, StoreError> {
+        self.inner.count_mail_tokens(subject_id, purpose, since).await
+    }
+
+    async fn account_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
+        self.inner.account_by_email(email).await
+    }
+
+    async fn account_verified(&self, user_id: &str) -> Result<bool, StoreError> {
+        self.inner.account_verified(user_id).await
+    }
+
+    async fn reset_account_password(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<User>, StoreError> {
+        self.inner.reset_account_password(token_hash, password_hash, now).await
+    }
+
+    async fn verify_account_email(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<User>, StoreError> {
+        self.inner.verify_account_email(token_hash, now).await
+    }
+
+    async fn use_end_user_token(
+        &self,
+        project_id: &str,
+        purpose: MailKind,
+        token_hash: &str,
+        password_hash: Option<&str>,
+        now: OffsetDateTime,
+        by: &Actor,
+    ) -> Result<Option<EndUser>, StoreError> {
+        self.inner.use_end_user_token(project_id, purpose, token_hash, password_hash, now, by).await
+    }
 }

@@ -11,6 +11,7 @@ mod people;
 mod pg_admin;
 mod poll;
 mod real_server;
+pub mod smtp;
 
 pub use app::*;
 pub use audit::*;

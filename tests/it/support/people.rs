@@ -37,6 +37,7 @@ pub async fn join_in_store(store: &dyn Store, project_id: &str, user_id: &str, r
         invited_by: user_id.into(),
         created_at: now,
         expires_at: now + time::Duration::hours(1),
+        mail: None,
     };
     store.insert_invitation(&invitation, &actor(user_id)).await.unwrap();
     store.accept_invitation(&id, &actor(user_id), now).await.unwrap();
@@ -60,7 +61,7 @@ impl Tenant {
     /// Made straight in the store, as the dashboard would.
     pub async fn new(store: &Arc<dyn Store>, name: &str) -> Tenant {
         let email = email();
-        let user = banata::auth::accounts::sign_up(&**store, name, &email, PASSWORD).await.unwrap();
+        let user = banata::auth::accounts::sign_up(&**store, name, &email, PASSWORD, None).await.unwrap();
         let project = banata::auth::accounts::home_project(&**store, &user).await.unwrap();
         let spec = banata::services::keys::KeySpec {
             project_id: &project.project_id,

@@ -1,0 +1,171 @@
+//! The endpoints that mail a project's user, and those their links lead to
+//! (better-auth's `send-verification-email`, `verify-email`,
+//! `request-password-reset`, `reset-password/:token`, `reset-password`).
+//! Rules in `services::end_user_mail`.
+
+use super::error::AuthError;
+use super::extract::{AppKey, AuthJson};
+use super::origin;
+use super::wire::{PasswordResetBody, RequestResetBody, SendVerificationBody};
+use crate::actor::RequestSource;
+use crate::domain::MailKind;
+use crate::error::AppError;
+use crate::services::end_user_mail::{self, AppLink};
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::header::LOCATION;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::json;
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+    #[serde(rename = "callbackURL")]
+    callback_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct CallbackQuery {
+    #[serde(rename = "callbackURL")]
+    callback_url: Option<String>,
+}
+
+fn invalid_token() -> AuthError {
+    AuthError::new(StatusCode::BAD_REQUEST, "INVALID_TOKEN", "Invalid token")
+}
+
+/// A spent link is `INVALID_TOKEN`; mail being off says so.
+fn mail_error(error: AppError) -> AuthError {
+    match error {
+        AppError::Gone(_) => invalid_token(),
+        AppError::Conflict(message) => AuthError::new(StatusCode::BAD_REQUEST, "MAIL_NOT_CONFIGURED", message),
+        other => other.into(),
+    }
+}
+
+/// Where the mail's link points: the app's origin as its route handler
+/// forwards it, else the callback's (trusted) origin, else the project's
+/// first allowed origin. Never our `Host`: the link must reach the app.
+pub(super) fn app_link(headers: &HeaderMap, key: &AppKey, callback: Option<&str>) -> Result<AppLink, AuthError> {
+    let callback = callback.map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned);
+    let base = origin::app_origin(headers)
+        .or_else(|| callback.as_deref().and_then(crate::domain::url_origin))
+        .or_else(|| key.allowed_origins().first().cloned())
+        .ok_or_else(|| {
+            AuthError::new(
+                StatusCode::BAD_REQUEST,
+                "MISSING_APP_ORIGIN",
+                "Cannot tell the app's origin for the link: send x-forwarded-proto and x-forwarded-host (the route handler does), an absolute callback URL, or allow an origin on the Authentication page.",
+            )
+        })?;
+    Ok(AppLink { base, callback })
+}
+
+/// `url` with `name=value` added to its query.
+fn with_param(url: &str, name: &str, value: &str) -> String {
+    let joiner = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{joiner}{name}={}", crate::domain::percent_encode(value))
+}
+
+fn redirect(url: &str) -> Response {
+    match HeaderValue::from_str(url) {
+        Ok(location) => (StatusCode::FOUND, [(LOCATION, location)]).into_response(),
+        Err(_) => invalid_token().into_response(),
+    }
+}
+
+pub async fn send_verification_email(
+    State(state): State<AppState>,
+    key: AppKey,
+    headers: HeaderMap,
+    AuthJson(body): AuthJson<SendVerificationBody>,
+) -> Result<Response, AuthError> {
+    key.same_project(body.project_id.as_deref())?;
+    origin::check_request(&headers, key.allowed_origins())?;
+    origin::check_callback(body.callback_url.as_deref(), &headers, key.allowed_origins())?;
+    let link = app_link(&headers, &key, body.callback_url.as_deref())?;
+    end_user_mail::request(&state, &key.0, MailKind::UserVerify, &body.email, link).await.map_err(mail_error)?;
+    Ok(Json(json!({"status": true})).into_response())
+}
+
+/// The link in a verification mail: verifies, then sends the user to the
+/// callback (with `?error=INVALID_TOKEN` when the link is spent).
+pub async fn verify_email(
+    State(state): State<AppState>,
+    key: AppKey,
+    source: RequestSource,
+    headers: HeaderMap,
+    Query(query): Query<TokenQuery>,
+) -> Result<Response, AuthError> {
+    origin::check_callback(query.callback_url.as_deref(), &headers, key.allowed_origins())?;
+    let callback = query.callback_url.filter(|c| !c.trim().is_empty());
+    let token = query.token.unwrap_or_default();
+    let verified = match token.is_empty() {
+        true => Err(invalid_token()),
+        false => end_user_mail::verify(&state, &key.0, &token, &source).await.map_err(mail_error),
+    };
+    match (verified, callback) {
+        (Ok(_), Some(callback)) => Ok(redirect(&callback)),
+        (Ok(_), None) => Ok(Json(json!({"status": true, "user": null})).into_response()),
+        (Err(error), Some(callback)) if error.code == "INVALID_TOKEN" => {
+            Ok(redirect(&with_param(&callback, "error", "INVALID_TOKEN")))
+        }
+        (Err(error), _) => Err(error),
+    }
+}
+
+pub async fn request_password_reset(
+    State(state): State<AppState>,
+    key: AppKey,
+    headers: HeaderMap,
+    AuthJson(body): AuthJson<RequestResetBody>,
+) -> Result<Response, AuthError> {
+    key.same_project(body.project_id.as_deref())?;
+    origin::check_request(&headers, key.allowed_origins())?;
+    origin::check_callback(body.redirect_to.as_deref(), &headers, key.allowed_origins())?;
+    let link = app_link(&headers, &key, body.redirect_to.as_deref())?;
+    end_user_mail::request(&state, &key.0, MailKind::UserReset, &body.email, link).await.map_err(mail_error)?;
+    Ok(Json(json!({
+        "status": true,
+        "message": "If this email exists in our system, check your email for the reset link",
+    }))
+    .into_response())
+}
+
+/// The link in a reset mail: sends the user to the app's page with the
+/// token (or `?error=INVALID_TOKEN`), where they choose the new password.
+pub async fn reset_password_link(
+    State(state): State<AppState>,
+    key: AppKey,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    Query(query): Query<CallbackQuery>,
+) -> Result<Response, AuthError> {
+    origin::check_callback(query.callback_url.as_deref(), &headers, key.allowed_origins())?;
+    let Some(callback) = query.callback_url.filter(|c| !c.trim().is_empty()) else {
+        return Err(AuthError::bad_body("callbackURL is required"));
+    };
+    let usable = end_user_mail::reset_token_usable(&state, &key.0, &token).await?;
+    Ok(redirect(&match usable {
+        true => with_param(&callback, "token", &token),
+        false => with_param(&callback, "error", "INVALID_TOKEN"),
+    }))
+}
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    key: AppKey,
+    source: RequestSource,
+    headers: HeaderMap,
+    Query(query): Query<TokenQuery>,
+    AuthJson(body): AuthJson<PasswordResetBody>,
+) -> Result<Response, AuthError> {
+    key.same_project(body.project_id.as_deref())?;
+    origin::check_request(&headers, key.allowed_origins())?;
+    let token = body.token.or(query.token).filter(|t| !t.is_empty()).ok_or_else(invalid_token)?;
+    end_user_mail::reset(&state, &key.0, &token, &body.new_password, &source).await.map_err(mail_error)?;
+    Ok(Json(json!({"status": true})).into_response())
+}

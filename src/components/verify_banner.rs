@@ -1,0 +1,37 @@
+//! "Verify your email" across the top of the dashboard while a new
+//! account's address is unproven (and mail is on), with a button that mails
+//! a new link. Works as a plain form without JavaScript.
+
+use crate::api::mail::ResendVerification;
+use crate::domain::SignedInUser;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[component]
+pub fn VerifyBanner(signed_in: Resource<Result<SignedInUser, AppError>>) -> impl IntoView {
+    let resend = ServerAction::<ResendVerification>::new();
+    let answer = move || match resend.value().get() {
+        Some(Ok(())) => Some("Sent. Check your inbox.".to_string()),
+        Some(Err(e)) => Some(e.to_string()),
+        None => None,
+    };
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                signed_in.await.ok().filter(|s| s.needs_verification).map(|s| view! {
+                    <div class="alert alert-warning verify-banner" role="region" aria-label="Email verification">
+                        <p>
+                            "Verify your email: we sent a link to " <strong>{s.user.email.clone()}</strong> "."
+                        </p>
+                        <ActionForm action=resend attr:class="inline-form">
+                            <button type="submit" class="button button-small" disabled=move || resend.pending().get()>
+                                "Send a new link"
+                            </button>
+                        </ActionForm>
+                        <p class="muted" role="status">{answer}</p>
+                    </div>
+                })
+            })}
+        </Transition>
+    }
+}

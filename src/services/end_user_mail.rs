@@ -1,0 +1,175 @@
+//! Mail for a project's users, through its app: verifying an address and
+//! resetting a forgotten password (better-auth's endpoints). The key has
+//! already decided the project; a token of another project is refused like
+//! an unknown one. Asking for a mail answers the same, at once, whatever
+//! the email: the lookup and the mail happen after the answer. Links point
+//! at the app's own origin (its route handler forwards them with its key).
+
+use super::end_users::{app_actor, check_password};
+use crate::actor::RequestSource;
+use crate::auth::verify::VerifiedKey;
+use crate::auth::{password, tokens};
+use crate::domain::{normalize_email, MailKind};
+use crate::error::AppError;
+use crate::mail::MailData;
+use crate::state::AppState;
+use crate::store::{EndUser, QueuedMail};
+use std::time::Instant;
+use time::{Duration, OffsetDateTime};
+
+/// Links of one kind one user may be mailed per hour.
+const LINKS_PER_HOUR: i64 = 3;
+
+/// Where a mail's link goes: the app's origin, and where the app wants its
+/// user afterwards.
+#[derive(Clone, Debug)]
+pub struct AppLink {
+    pub base: String,
+    pub callback: Option<String>,
+}
+
+fn data(key: &VerifiedKey, link: &AppLink, name: &str) -> MailData {
+    let sender = key.auth.mail_sender_name.clone().unwrap_or_else(|| key.project_name.clone());
+    MailData {
+        base: link.base.clone(),
+        name: Some(name.to_string()),
+        project: Some(key.project_name.clone()),
+        sender: Some(sender),
+        callback: link.callback.clone(),
+        ..MailData::default()
+    }
+}
+
+/// A new user's verification mail, for their sign-up's transaction; `None`
+/// when mail is off.
+pub fn verification_for(
+    state: &AppState,
+    key: &VerifiedKey,
+    link: &AppLink,
+    user_id: &str,
+    email: &str,
+    name: &str,
+) -> Option<QueuedMail> {
+    let outbox = &state.outbox;
+    outbox
+        .is_on()
+        .then(|| outbox.compose(MailKind::UserVerify, email, user_id, Some(&key.project_id), &data(key, link, name)))
+}
+
+fn mail_off(what: &str) -> AppError {
+    AppError::Conflict(format!("{what} needs mail, and this Banata server sends none (BANATA_SMTP_URL is unset)."))
+}
+
+/// `send-verification-email` and `request-password-reset`: mails the link
+/// of `kind` to the project's user with this email, if there is one (for a
+/// verification: still unverified) under the hourly limit.
+pub async fn request(
+    state: &AppState,
+    key: &VerifiedKey,
+    kind: MailKind,
+    email: &str,
+    link: AppLink,
+) -> Result<(), AppError> {
+    if !state.outbox.is_on() {
+        return Err(mail_off(match kind {
+            MailKind::UserReset => "Resetting a password",
+            _ => "Verifying an email",
+        }));
+    }
+    let email = normalize_email(email)?;
+    state.mail_limits.project(&key.project_id, Instant::now()).map_err(AppError::RateLimited)?;
+    let (state, key) = (state.clone(), key.clone());
+    tokio::spawn(async move {
+        if let Err(error) = queue(&state, &key, kind, &email, &link).await {
+            tracing::warn!(%error, "could not queue a mail for an end user");
+        }
+    });
+    Ok(())
+}
+
+async fn queue(
+    state: &AppState,
+    key: &VerifiedKey,
+    kind: MailKind,
+    email: &str,
+    link: &AppLink,
+) -> Result<(), AppError> {
+    let Some(found) = state.store.end_user_credentials(&key.project_id, email).await? else {
+        return Ok(());
+    };
+    let user = found.user;
+    if kind == MailKind::UserVerify && user.email_verified {
+        return Ok(());
+    }
+    let since = OffsetDateTime::now_utc() - Duration::hours(1);
+    if state.store.count_mail_tokens(&user.id, kind, since).await? >= LINKS_PER_HOUR {
+        tracing::info!(user = %user.id, "end user's mail links limit reached; no mail");
+        return Ok(());
+    }
+    let mail = state.outbox.compose(kind, &user.email, &user.id, Some(&key.project_id), &data(key, link, &user.name));
+    state.store.queue_mail(&mail).await?;
+    state.outbox.queued();
+    Ok(())
+}
+
+/// Whether a reset link of this project can still be used (`GET
+/// reset-password/:token` sends the user on to the app with it, or not).
+pub async fn reset_token_usable(state: &AppState, key: &VerifiedKey, token: &str) -> Result<bool, AppError> {
+    let record = state.store.mail_token(&tokens::hash(token)).await?;
+    Ok(record.is_some_and(|r| {
+        r.purpose == MailKind::UserReset.as_str()
+            && r.project_id.as_deref() == Some(key.project_id.as_str())
+            && r.used_at.is_none()
+            && r.expires_at > OffsetDateTime::now_utc()
+    }))
+}
+
+fn invalid_token() -> AppError {
+    AppError::Gone("INVALID_TOKEN".into())
+}
+
+/// `reset-password`: the new password, every session of the user ended.
+pub async fn reset(
+    state: &AppState,
+    key: &VerifiedKey,
+    token: &str,
+    new_password: &str,
+    from: &RequestSource,
+) -> Result<EndUser, AppError> {
+    check_password(new_password, &key.auth)?;
+    let hash = {
+        let _slot = state.password_slot()?;
+        password::hash(new_password.to_string()).await.map_err(|error| {
+            tracing::error!(%error, "hashing a new password");
+            AppError::Internal
+        })?
+    };
+    let by = app_actor(key, from);
+    let now = OffsetDateTime::now_utc();
+    let user = state
+        .store
+        .use_end_user_token(&key.project_id, MailKind::UserReset, &tokens::hash(token), Some(&hash), now, &by)
+        .await?
+        .ok_or_else(invalid_token)?;
+    state.end_user_sessions.forget_user(&user.id);
+    tracing::info!(user = %user.id, project = %key.project_id, "end user reset their password by mail");
+    Ok(user)
+}
+
+/// `verify-email`: the address is the user's.
+pub async fn verify(
+    state: &AppState,
+    key: &VerifiedKey,
+    token: &str,
+    from: &RequestSource,
+) -> Result<EndUser, AppError> {
+    let by = app_actor(key, from);
+    let now = OffsetDateTime::now_utc();
+    let user = state
+        .store
+        .use_end_user_token(&key.project_id, MailKind::UserVerify, &tokens::hash(token), None, now, &by)
+        .await?
+        .ok_or_else(invalid_token)?;
+    state.end_user_sessions.forget_user(&user.id);
+    Ok(user)
+}
