@@ -4,7 +4,8 @@
 # compiles from source); later runs take seconds.
 #
 #   scripts/setup.sh          build tools only
-#   scripts/setup.sh --test   also Chromium, Playwright and a running PostgreSQL
+#   scripts/setup.sh --test   also Chromium, Playwright, a running PostgreSQL and
+#                             aiosmtpd (the tests' SMTP server, tests/smtp_sink.py)
 #   scripts/setup.sh --release  also wasm-opt (binaryen) for release builds
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ CARGO_LEPTOS_VERSION=0.3.10
 # Must equal the wasm-bindgen version pinned in Cargo.toml.
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = .*"=\([0-9.]*\)".*/\1/p' Cargo.toml)
 BINARYEN_VERSION=132.0.0
+AIOSMTPD_VERSION=1.4.6
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -57,6 +59,11 @@ for arg in "$@"; do
       if [ ! -f end2end/node_modules/.package-lock.json ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
         say "Installing Playwright and axe-core (npm) for the browser tests"
         (cd end2end && npm ci --silent --no-audit --no-fund)
+      fi
+      if [ "$(.tools/venv/bin/python -c 'import aiosmtpd; print(aiosmtpd.__version__)' 2>/dev/null)" != "$AIOSMTPD_VERSION" ]; then
+        say "Installing aiosmtpd $AIOSMTPD_VERSION (PyPI) into .tools/venv for the mail tests"
+        python3 -m venv .tools/venv
+        .tools/venv/bin/pip install -q "aiosmtpd==$AIOSMTPD_VERSION"
       fi
       if ! pg_isready -q -h 127.0.0.1 -p 5432; then
         say "Starting the local PostgreSQL cluster"

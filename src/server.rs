@@ -7,8 +7,9 @@ use crate::auth::rate_limit::{EndUserLimits, FailureLimiter, MailLimits, SignInL
 use crate::auth::session_cache::SessionCache;
 use crate::auth::usage::KeyUsage;
 use crate::auth::verify::KeyVerifier;
+use crate::config::smtp_url::Security;
 use crate::config::Config;
-use crate::mail::smtp::{Security, Smtp};
+use crate::mail::smtp::Smtp;
 use crate::mail::worker::Worker;
 use crate::mail::Outbox;
 use crate::state::{AppState, Shared};

@@ -41,7 +41,7 @@ CREATE TABLE outbox (
     -- JSON: the mail's words that are no secret (names, the link's base).
     data            TEXT NOT NULL,
     status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
-    attempts        INTEGER NOT NULL DEFAULT 0,
+    attempts        BIGINT NOT NULL DEFAULT 0,
     -- A claimed mail's lease: another worker may take it after this.
     next_attempt_at TIMESTAMPTZ NOT NULL,
     last_error      TEXT,

@@ -9,6 +9,7 @@ use {
     super::ctx,
     crate::auth::{accounts, session},
     crate::domain::{safe_next, Membership},
+    crate::services::account_mail,
     std::time::Instant,
 };
 
@@ -57,8 +58,10 @@ pub async fn sign_up(name: String, email: String, password: String, next: Option
     let ip = ctx::client_ip(&state)?;
     state.sign_up_limits.attempt(ip, Instant::now()).map_err(AppError::RateLimited)?;
     let slot = state.password_slot()?;
-    let mail = Some((&*state.outbox, &*state.config));
-    let user = accounts::sign_up(&*state.store, &name, &email, &password, mail).await?;
+    let compose = |id: &str, name: &str, email: &str| {
+        account_mail::verification_mail(&state.outbox, &state.config, id, name, email)
+    };
+    let user = accounts::sign_up(&*state.store, &name, &email, &password, Some(&compose)).await?;
     if state.outbox.is_on() {
         state.outbox.queued();
     }

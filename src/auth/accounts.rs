@@ -2,39 +2,25 @@
 //! `banata user create` command.
 
 use super::{ids, password};
-use crate::config::Config;
-use crate::domain::MailKind;
 use crate::domain::{
     normalize_email, validate_name, validate_password, FieldError, Membership, Role, User, PASSWORD_MAX,
 };
 use crate::error::AppError;
-use crate::mail::{MailData, Outbox};
 use crate::store::{NewProject, NewUser, QueuedMail, Store, StoreError};
 use time::OffsetDateTime;
 
-/// The verification mail of a new account (for its sign-up's transaction);
-/// `None` when mail is off. Its link points at the public URL.
-pub fn verification_mail(
-    outbox: &Outbox,
-    config: &Config,
-    user_id: &str,
-    name: &str,
-    email: &str,
-) -> Option<QueuedMail> {
-    outbox.is_on().then(|| {
-        let data = MailData { base: config.own_url(), name: Some(name.to_string()), ..MailData::default() };
-        outbox.compose(MailKind::AccountVerify, email, user_id, None, &data)
-    })
-}
+/// Makes a new account's verification mail from its id, name and email,
+/// for the sign-up's own transaction (`None`: no mail).
+pub type VerificationMail<'a> = dyn Fn(&str, &str, &str) -> Option<QueuedMail> + Send + Sync + 'a;
 
-/// Checks every field, creates the user (with `mail`'s verification mail,
-/// when given and on), and gives them their default project.
+/// Checks every field, creates the user (with the verification mail `mail`
+/// makes, if any), and gives them their default project.
 pub async fn sign_up(
     store: &dyn Store,
     name: &str,
     email: &str,
     password: &str,
-    mail: Option<(&Outbox, &Config)>,
+    mail: Option<&VerificationMail<'_>>,
 ) -> Result<User, AppError> {
     let mut errors = Vec::new();
     let name = validate_name("name", name).map_err(|e| errors.push(e)).ok();
@@ -49,7 +35,7 @@ pub async fn sign_up(
         AppError::Internal
     })?;
     let id = ids::user_id();
-    let mail = mail.and_then(|(outbox, config)| verification_mail(outbox, config, &id, &name, &email));
+    let mail = mail.and_then(|compose| compose(&id, &name, &email));
     let new = NewUser { id, name, email, password_hash, created_at: OffsetDateTime::now_utc(), mail };
     let user = store.insert_user(&new).await.map_err(|e| match e {
         StoreError::Conflict(_) => {

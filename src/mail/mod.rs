@@ -10,7 +10,6 @@ pub mod smtp;
 pub mod worker;
 
 pub use message::MailData;
-pub use smtp::SmtpUrl;
 
 use crate::auth::ids;
 use crate::domain::MailKind;

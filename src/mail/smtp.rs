@@ -1,94 +1,11 @@
-//! The SMTP channel: `BANATA_SMTP_URL` parsed once at start-up, and a
-//! connection per batch of mail. The URL holds the credentials, so it is
-//! never printed: its `Debug` shows the host alone.
+//! The SMTP channel: a connection per mail, through the server that
+//! `BANATA_SMTP_URL` names (`config::smtp_url`), protected as it says.
 
+use crate::config::smtp_url::{Security, SmtpUrl};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
-
-/// How the connection is protected.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Security {
-    /// `smtps://`: TLS from the first byte (port 465).
-    Tls,
-    /// `smtp://`: STARTTLS, required (port 587).
-    StartTls,
-    /// `smtp://…?tls=none`: plain text, for a relay on the same machine.
-    None,
-}
-
-/// A parsed `BANATA_SMTP_URL`.
-#[derive(Clone)]
-pub struct SmtpUrl {
-    pub host: String,
-    pub port: u16,
-    pub security: Security,
-    credentials: Option<(String, String)>,
-}
-
-impl std::fmt::Debug for SmtpUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.redacted())
-    }
-}
-
-impl SmtpUrl {
-    /// For clap: `smtp://[user:password@]host[:port][?tls=none]` or
-    /// `smtps://…`. The error never repeats the value (it may hold a password).
-    pub fn parse(value: &str) -> Result<SmtpUrl, String> {
-        let shape =
-            "expected smtp://[user:password@]host[:port] (STARTTLS), smtps://… (TLS) or smtp://host:port?tls=none";
-        let url = url::Url::parse(value).map_err(|_| shape.to_string())?;
-        let host = url.host_str().filter(|h| !h.is_empty()).ok_or_else(|| shape.to_string())?;
-        let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
-        let tls = url.query_pairs().find(|(k, _)| k == "tls").map(|(_, v)| v.into_owned());
-        let security = match (url.scheme(), tls.as_deref()) {
-            ("smtps", None) => Security::Tls,
-            ("smtp", None | Some("required" | "starttls")) => Security::StartTls,
-            ("smtp", Some("none")) => Security::None,
-            _ => return Err(shape.to_string()),
-        };
-        let port = url.port().unwrap_or(match security {
-            Security::Tls => 465,
-            Security::StartTls => 587,
-            Security::None => 25,
-        });
-        let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
-        let credentials =
-            (!url.username().is_empty()).then(|| (decode(url.username()), decode(url.password().unwrap_or_default())));
-        Ok(SmtpUrl { host, port, security, credentials })
-    }
-
-    /// Safe to log: scheme, host and port, never the credentials.
-    pub fn redacted(&self) -> String {
-        let scheme = if self.security == Security::Tls { "smtps" } else { "smtp" };
-        let user = if self.credentials.is_some() { "***@" } else { "" };
-        let plain = if self.security == Security::None { "?tls=none" } else { "" };
-        format!("{scheme}://{user}{}:{}{plain}", self.host, self.port)
-    }
-
-    pub fn is_loopback(&self) -> bool {
-        matches!(self.host.as_str(), "localhost" | "127.0.0.1" | "::1")
-    }
-
-    fn transport(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
-        let params = || TlsParameters::new(self.host.clone()).map_err(|e| format!("TLS setup: {e}"));
-        let tls = match self.security {
-            Security::Tls => Tls::Wrapper(params()?),
-            Security::StartTls => Tls::Required(params()?),
-            Security::None => Tls::None,
-        };
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(self.host.clone())
-            .port(self.port)
-            .tls(tls)
-            .timeout(Some(Duration::from_secs(20)));
-        if let Some((user, password)) = &self.credentials {
-            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
-        }
-        Ok(builder.build())
-    }
-}
 
 /// Sends messages through one SMTP server.
 pub struct Smtp {
@@ -97,7 +14,24 @@ pub struct Smtp {
 
 impl Smtp {
     pub fn new(url: &SmtpUrl) -> Result<Smtp, String> {
-        Ok(Smtp { transport: url.transport()? })
+        Ok(Smtp { transport: Self::transport(url)? })
+    }
+
+    fn transport(url: &SmtpUrl) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+        let params = || TlsParameters::new(url.host.clone()).map_err(|e| format!("TLS setup: {e}"));
+        let tls = match url.security {
+            Security::Tls => Tls::Wrapper(params()?),
+            Security::StartTls => Tls::Required(params()?),
+            Security::None => Tls::None,
+        };
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(url.host.clone())
+            .port(url.port)
+            .tls(tls)
+            .timeout(Some(Duration::from_secs(20)));
+        if let Some((user, password)) = &url.credentials {
+            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+        }
+        Ok(builder.build())
     }
 
     /// The server's refusal (or the connection's failure) as text for the
@@ -105,31 +39,5 @@ impl Smtp {
     /// message or the credentials.
     pub async fn send(&self, message: Message) -> Result<(), String> {
         self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn urls_pick_the_protection_and_hide_the_password() {
-        let url = SmtpUrl::parse("smtp://mailer:s%40cret@mail.example.com").unwrap();
-        assert_eq!((url.security, url.port), (Security::StartTls, 587));
-        assert_eq!(url.credentials, Some(("mailer".into(), "s@cret".into())));
-        assert!(!format!("{url:?}").contains("cret"));
-        assert_eq!(url.redacted(), "smtp://***@mail.example.com:587");
-        let url = SmtpUrl::parse("smtps://mail.example.com").unwrap();
-        assert_eq!((url.security, url.port), (Security::Tls, 465));
-        let url = SmtpUrl::parse("smtp://127.0.0.1:2525?tls=none").unwrap();
-        assert_eq!((url.security, url.port, url.is_loopback()), (Security::None, 2525, true));
-        for bad in
-            ["http://mail.example.com", "smtp://", "mail.example.com", "smtps://h?tls=none", "smtp://h?tls=maybe"]
-        {
-            let error = SmtpUrl::parse(bad).unwrap_err();
-            assert!(error.starts_with("expected"), "{bad}: {error}");
-        }
-        let error = SmtpUrl::parse("smtp://u:hunter2@").unwrap_err();
-        assert!(!error.contains("hunter2"));
     }
 }

@@ -4,13 +4,13 @@
 //! Asking for a reset answers the same, at once, whether or not the account
 //! exists: the lookup and the mail happen after the answer.
 
-use crate::auth::{accounts, password, tokens};
+use crate::auth::{password, tokens};
 use crate::config::Config;
 use crate::domain::{normalize_email, validate_password, FieldError, MailKind, User};
 use crate::error::AppError;
-use crate::mail::MailData;
+use crate::mail::{MailData, Outbox};
 use crate::state::AppState;
-use crate::store::{NewMailToken, Store};
+use crate::store::{NewMailToken, QueuedMail, Store};
 use std::net::IpAddr;
 use std::time::Instant;
 use time::{Duration, OffsetDateTime};
@@ -21,6 +21,21 @@ pub const LINKS_PER_HOUR: i64 = 3;
 /// The base of the links in dashboard mails.
 fn base(config: &Config) -> String {
     config.own_url()
+}
+
+/// The verification mail of a new account (for its sign-up's transaction);
+/// `None` when mail is off. Its link points at the public URL.
+pub fn verification_mail(
+    outbox: &Outbox,
+    config: &Config,
+    user_id: &str,
+    name: &str,
+    email: &str,
+) -> Option<QueuedMail> {
+    outbox.is_on().then(|| {
+        let data = MailData { base: base(config), name: Some(name.to_string()), ..MailData::default() };
+        outbox.compose(MailKind::AccountVerify, email, user_id, None, &data)
+    })
 }
 
 /// "Forgot password?": mails a reset link to the account with this email,
@@ -47,20 +62,19 @@ async fn queue_reset(state: &AppState, email: &str) -> Result<(), AppError> {
     let Some(user) = state.store.account_by_email(email).await? else {
         return Ok(());
     };
-    if !under_limit(&*state.store, &user.id, MailKind::AccountReset).await? {
-        tracing::info!(user = %user.id, "password reset links limit reached; no mail");
-        return Ok(());
-    }
     let data = MailData { base: base(&state.config), name: Some(user.name.clone()), ..MailData::default() };
     let mail = state.outbox.compose(MailKind::AccountReset, &user.email, &user.id, None, &data);
-    state.store.queue_mail(&mail).await?;
-    state.outbox.queued();
+    match queue_limited(&*state.store, &mail).await? {
+        true => state.outbox.queued(),
+        false => tracing::info!(user = %user.id, "password reset links limit reached; no mail"),
+    }
     Ok(())
 }
 
-async fn under_limit(store: &dyn Store, subject_id: &str, kind: MailKind) -> Result<bool, AppError> {
+/// Queues the mail unless its account had `LINKS_PER_HOUR` of its kind.
+async fn queue_limited(store: &dyn Store, mail: &QueuedMail) -> Result<bool, AppError> {
     let since = OffsetDateTime::now_utc() - Duration::hours(1);
-    Ok(store.count_mail_tokens(subject_id, kind, since).await? < LINKS_PER_HOUR)
+    Ok(store.queue_mail_limited(mail, LINKS_PER_HOUR, since).await?)
 }
 
 fn spent_link() -> AppError {
@@ -111,14 +125,14 @@ pub async fn resend_verification(state: &AppState, user: &User) -> Result<(), Ap
     if state.store.account_verified(&user.id).await? {
         return Err(AppError::Conflict("Your email is already verified.".into()));
     }
-    if !under_limit(&*state.store, &user.id, MailKind::AccountVerify).await? {
+    let mail = verification_mail(&state.outbox, &state.config, &user.id, &user.name, &user.email);
+    let Some(mail) = mail else {
+        return Ok(());
+    };
+    if !queue_limited(&*state.store, &mail).await? {
         return Err(AppError::Conflict("We sent several links this hour. Use the newest, or try again later.".into()));
     }
-    let mail = accounts::verification_mail(&state.outbox, &state.config, &user.id, &user.name, &user.email);
-    if let Some(mail) = mail {
-        state.store.queue_mail(&mail).await?;
-        state.outbox.queued();
-    }
+    state.outbox.queued();
     Ok(())
 }
 

@@ -102,13 +102,11 @@ async fn queue(
         return Ok(());
     }
     let since = OffsetDateTime::now_utc() - Duration::hours(1);
-    if state.store.count_mail_tokens(&user.id, kind, since).await? >= LINKS_PER_HOUR {
-        tracing::info!(user = %user.id, "end user's mail links limit reached; no mail");
-        return Ok(());
-    }
     let mail = state.outbox.compose(kind, &user.email, &user.id, Some(&key.project_id), &data(key, link, &user.name));
-    state.store.queue_mail(&mail).await?;
-    state.outbox.queued();
+    match state.store.queue_mail_limited(&mail, LINKS_PER_HOUR, since).await? {
+        true => state.outbox.queued(),
+        false => tracing::info!(user = %user.id, "end user's mail links limit reached; no mail"),
+    }
     Ok(())
 }
 

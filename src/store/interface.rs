@@ -356,6 +356,12 @@ pub trait Store: Send + Sync + 'static {
     /// requests that change nothing else (a reset, a new verification link).
     async fn queue_mail(&self, mail: &QueuedMail) -> Result<(), StoreError>;
 
+    /// Queues the mail unless its token's subject already had `most` tokens
+    /// of its purpose made after `since`; counted and written one request
+    /// at a time per subject, on every instance. `false`: not queued.
+    async fn queue_mail_limited(&self, mail: &QueuedMail, most: i64, since: OffsetDateTime)
+        -> Result<bool, StoreError>;
+
     /// Leases up to `limit` mails due at `now` until `lease_until`, counting
     /// the try; two workers never get the same mail.
     async fn claim_mail(

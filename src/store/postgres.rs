@@ -47,6 +47,8 @@ type Conn = sqlx::PgConnection;
 /// Byte order for prefix ranges, as the prefix indexes are built (a
 /// language collation may sort a string outside its prefix's range).
 const BYTE_ORDER: &str = "COLLATE \"C\"";
+/// Serialises the links made for one account or user (their hourly limit).
+const LOCK_SUBJECT: &str = "SELECT pg_advisory_xact_lock(hashtext($1))";
 /// Two instances' workers skip each other's claimed mails.
 const SKIP_LOCKED: &str = "FOR UPDATE SKIP LOCKED";
 const LOCK_PROJECT: &str = "SELECT id FROM projects WHERE id = $1 FOR UPDATE";

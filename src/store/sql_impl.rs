@@ -12,7 +12,7 @@
 //! commits, so a caller that got `Ok` got the committed row, and an `Err`
 //! after a commit can only come from the commit itself.
 
-use super::{watch_key_changes, Backend, Conn, BYTE_ORDER, LOCK_PROJECT, SET_LAST_PROJECT, SKIP_LOCKED};
+use super::{watch_key_changes, Backend, Conn, BYTE_ORDER, LOCK_PROJECT, LOCK_SUBJECT, SET_LAST_PROJECT, SKIP_LOCKED};
 use crate::actor::Actor;
 use crate::domain::audit_text;
 use crate::domain::rules::{keeps_an_owner, replacement_expiry};
@@ -1160,6 +1160,31 @@ impl Store for Backend {
         Self::queue(&mut tx, mail).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn queue_mail_limited(
+        &self,
+        mail: &QueuedMail,
+        most: i64,
+        since: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let Some(token) = &mail.token else {
+            return Err(StoreError::Corrupt("a limited mail needs its token".into()));
+        };
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(LOCK_SUBJECT).bind(&token.subject_id).execute(&mut *tx).await?;
+        let (count,): (i64,) = sqlx::query_as(queries::mail::COUNT_RECENT_TOKENS)
+            .bind(&token.subject_id)
+            .bind(token.purpose.as_str())
+            .bind(since)
+            .fetch_one(&mut *tx)
+            .await?;
+        if count >= most {
+            return Ok(false);
+        }
+        Self::queue(&mut tx, mail).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn claim_mail(

@@ -40,6 +40,9 @@ type Conn = sqlx::SqliteConnection;
 /// A write first takes SQLite's write lock before anything is read.
 /// SQLite compares text bytewise already.
 const BYTE_ORDER: &str = "";
+/// A write statement takes SQLite's one write lock, even when it changes
+/// no row: links for one subject are counted and made one request at a time.
+const LOCK_SUBJECT: &str = "UPDATE mail_tokens SET id = id WHERE subject_id = $1 AND 0";
 /// One writer at a time: a claim cannot race another.
 const SKIP_LOCKED: &str = "";
 const LOCK_PROJECT: &str = "UPDATE projects SET id = id WHERE id = $1";

@@ -13,7 +13,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 /// The tenant's owner, signed in to the dashboard.
-async fn owner_of(app: &TestApp, tenant: &Tenant) -> Person {
+pub(crate) async fn owner_of(app: &TestApp, tenant: &Tenant) -> Person {
     let client = support::client();
     let form = [("email", tenant.email.as_str()), ("password", PASSWORD)];
     let response = client.post(app.url("/api/dashboard/sign_in")).form(&form).send().await.unwrap();

@@ -147,7 +147,7 @@ async fn every_stored_value(db: &TestDb, backend: Backend) -> Vec<String> {
         Backend::Postgres => {
             let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
             let columns = sqlx::query(
-                "SELECT table_schema, table_name, column_name FROM information_schema.columns
+                "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns
                  WHERE table_schema NOT IN ('pg_catalog', 'information_schema')
                    AND data_type IN ('text', 'character varying', 'bytea', 'json', 'jsonb')",
             )
@@ -156,11 +156,12 @@ async fn every_stored_value(db: &TestDb, backend: Backend) -> Vec<String> {
             .unwrap();
             assert!(columns.len() > 10, "found the columns");
             for column in columns {
-                let (schema, table, name): (String, String, String) = (column.get(0), column.get(1), column.get(2));
+                let (schema, table, name, kind): (String, String, String, String) =
+                    (column.get(0), column.get(1), column.get(2), column.get(3));
                 let sql = format!(
                     "SELECT encode(convert_to(\"{name}\"::text, 'UTF8'), 'escape') FROM \"{schema}\".\"{table}\""
                 );
-                let sql = if name == "data" {
+                let sql = if kind == "bytea" {
                     format!("SELECT encode(\"{name}\", 'escape') FROM \"{schema}\".\"{table}\"")
                 } else {
                     sql

@@ -59,6 +59,13 @@ const NOT_PROJECT_SCOPED: &[&str] = &[
     "create_project",
     "get_invitation",
     "accept_invitation",
+    // Mail for the caller's own account (tests/mail.rs).
+    "mail_on",
+    "forgot_password",
+    "check_reset_link",
+    "reset_password",
+    "verify_email",
+    "resend_verification",
     // The caller's own account (tests/sessions.rs).
     "list_sessions",
     "end_session",
@@ -130,6 +137,7 @@ fn project_scoped(t: &Team, invitation_id: &str, key_id: &str) -> Vec<Case> {
         ),
         ("revoke_end_user_sessions", Role::Developer, vec![("slug", slug.clone()), ("user_id", "usr_someone".into())]),
         ("get_auth_settings", Role::Viewer, vec![("slug", slug.clone())]),
+        ("get_deliveries", Role::Viewer, vec![("slug", slug.clone())]),
         (
             "save_auth_settings",
             Role::Owner,

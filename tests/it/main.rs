@@ -22,6 +22,7 @@ mod http_projects;
 mod key_cache;
 mod key_lifecycle;
 mod layers;
+mod mail;
 mod security;
 mod sessions;
 mod store;

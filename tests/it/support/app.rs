@@ -45,14 +45,18 @@ impl TestApp {
     /// A server on `store`, which may wrap the test database's own (to fail
     /// on purpose).
     pub async fn start_on_store(db: Arc<TestDb>, store: Arc<dyn Store>, args: &[&str]) -> TestApp {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
         let mut argv = vec!["banata", "--database-url", db.url.as_str()];
+        // Mail needs the URL its links point at: where this server listens.
+        if args.iter().any(|a| a.starts_with("--smtp-url")) && !args.iter().any(|a| a.starts_with("--public-url")) {
+            argv.extend(["--public-url", base.as_str()]);
+        }
         argv.extend_from_slice(args);
         let config = Cli::try_parse_from(argv).expect("valid test settings").config;
         let server = banata::server::build_on(config, store).await.expect("server builds");
         let keys = server.keys.clone();
         let end_user_sessions = server.end_user_sessions.clone();
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(banata::server::serve(listener, server, async move {
             let _ = stopped.await;

@@ -496,4 +496,13 @@ impl Store for LostAnswers {
     ) -> Result<Option<EndUser>, StoreError> {
         self.inner.use_end_user_token(project_id, purpose, token_hash, password_hash, now, by).await
     }
+
+    async fn queue_mail_limited(
+        &self,
+        mail: &QueuedMail,
+        most: i64,
+        since: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        self.inner.queue_mail_limited(mail, most, since).await
+    }
 }

@@ -11,12 +11,15 @@ pub struct RealServer {
 }
 
 impl RealServer {
-    /// Starts the binary on a free port and waits for its "listening" line.
+    /// Starts the binary (on a free port unless `args` give `--addr`) and
+    /// waits for its "listening" line.
     pub fn start(db_url: &str, args: &[&str]) -> RealServer {
         use std::io::{BufRead, BufReader};
         use std::process::{Command, Stdio};
+        let addr: &[&str] = if args.contains(&"--addr") { &[] } else { &["--addr", "127.0.0.1:0"] };
         let mut child = Command::new(env!("CARGO_BIN_EXE_banata"))
-            .args(["--addr", "127.0.0.1:0", "--database-url", db_url])
+            .args(addr)
+            .args(["--database-url", db_url])
             .args(args)
             .env("BANATA_LOG", "debug")
             .stdout(Stdio::piped())

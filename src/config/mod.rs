@@ -4,6 +4,8 @@
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand};
 use std::net::SocketAddr;
+
+pub mod smtp_url;
 use time::Duration;
 
 #[derive(Debug, Parser)]
@@ -203,8 +205,8 @@ pub struct Config {
     /// (STARTTLS), smtps://user:password@host:465 (TLS), or
     /// smtp://127.0.0.1:25?tls=none (plain, a relay on this machine).
     /// Unset: no mail is sent, and the dashboard shows links to copy.
-    #[arg(long, global = true, env = "BANATA_SMTP_URL", hide_env_values = true, value_parser = crate::mail::SmtpUrl::parse)]
-    pub smtp_url: Option<crate::mail::SmtpUrl>,
+    #[arg(long, global = true, env = "BANATA_SMTP_URL", hide_env_values = true, value_parser = smtp_url::SmtpUrl::parse)]
+    pub smtp_url: Option<smtp_url::SmtpUrl>,
 
     /// The From address of every mail, e.g. `Banata <no-reply@example.com>`
     /// (a project's mails show its own sender name).
@@ -256,7 +258,7 @@ impl Config {
     /// Mail is on: both settings given, and a public URL for the links.
     /// Links in mails never come from a request's `Host` (anyone can send
     /// one), so mail needs `BANATA_PUBLIC_URL`.
-    pub fn mail_settings(&self) -> Result<Option<(crate::mail::SmtpUrl, lettre::message::Mailbox)>, String> {
+    pub fn mail_settings(&self) -> Result<Option<(smtp_url::SmtpUrl, lettre::message::Mailbox)>, String> {
         match (&self.smtp_url, &self.mail_from, &self.public_url) {
             (None, _, _) => Ok(None),
             (Some(_), None, _) => Err("BANATA_SMTP_URL needs BANATA_MAIL_FROM (the From address of mails)".into()),
