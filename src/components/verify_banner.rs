@@ -19,7 +19,7 @@ pub fn VerifyBanner(signed_in: Resource<Result<SignedInUser, AppError>>) -> impl
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 signed_in.await.ok().filter(|s| s.needs_verification).map(|s| view! {
-                    <div class="alert alert-warning verify-banner" role="region" aria-label="Email verification">
+                    <div class="alert alert-warning verify-banner" role="region" aria-label="Account verification">
                         <p>
                             "Verify your email: we sent a link to " <strong>{s.user.email.clone()}</strong> "."
                         </p>

@@ -1,0 +1,188 @@
+import { expect, test, type Page } from "@playwright/test";
+import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { expectNoAxeViolations, hydrated, newUser } from "./support";
+import { link, startSmtpSink, type Mail, type SmtpSink } from "./smtp";
+
+// Mail in a real browser: a server of its own that sends through a real SMTP
+// server on loopback (the suite's shared server sends no mail). "Forgot
+// password?" -> the mail -> a new password -> signed in; the verification
+// banner; the pages mail adds, audited by axe-core at both widths, light and
+// dark; and each kind of mail's HTML part rendered and photographed.
+
+const root = path.resolve(__dirname, "../..");
+const bin = process.env.BANATA_BIN ?? path.join(root, "target/debug/banata");
+const port = Number(process.env.E2E_PORT ?? 3107) + 1;
+const base = `http://127.0.0.1:${port}`;
+const shots = path.join(root, "end2end/test-results/mail");
+
+let sink: SmtpSink;
+let server: ChildProcess;
+let dir: string;
+
+test.beforeAll(async () => {
+  sink = await startSmtpSink();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "banata-e2e-mail-"));
+  server = spawn(
+    bin,
+    [
+      "--addr", `127.0.0.1:${port}`,
+      "--public-url", base,
+      "--database-url", `sqlite://${dir}/mail.db`,
+      "--smtp-url", sink.url,
+      "--mail-from", "Banata <no-reply@banata.test>",
+    ],
+    { cwd: root, stdio: ["ignore", "ignore", "inherit"] },
+  );
+  await expect.poll(async () => (await fetch(`${base}/healthz`).catch(() => null))?.status, { timeout: 30_000 }).toBe(200);
+});
+
+test.afterAll(async () => {
+  server?.kill("SIGTERM");
+  await sink?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test.use({ baseURL: base });
+
+async function mailTo(to: string, subject: string): Promise<Mail> {
+  let found: Mail | undefined;
+  await expect
+    .poll(() => {
+      found = sink.messages().find((m) => m.to.includes(to) && m.subject.startsWith(subject));
+      return !!found;
+    }, { message: `a mail "${subject}" to ${to}`, timeout: 20_000 })
+    .toBe(true);
+  return found!;
+}
+
+const SETTINGS = [
+  { size: { width: 1280, height: 800 }, scheme: "light" },
+  { size: { width: 1280, height: 800 }, scheme: "dark" },
+  { size: { width: 390, height: 844 }, scheme: "light" },
+  { size: { width: 390, height: 844 }, scheme: "dark" },
+] as const;
+
+async function audit(page: Page, state: string) {
+  for (const setting of SETTINGS) {
+    await page.setViewportSize(setting.size);
+    await page.emulateMedia({ colorScheme: setting.scheme });
+    const label = `${state} @ ${setting.size.width}px ${setting.scheme}`;
+    await expectNoAxeViolations(page, label);
+    console.log(`audited: ${label}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
+// The mail's HTML part as a mail client shows it, for a person to look at.
+async function photograph(page: Page, mail: Mail, name: string) {
+  await page.setContent(mail.html!);
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+test("forgot password: the mail's link sets a new password and signs in", async ({ page, browser }) => {
+  const user = newUser("Reset");
+  await page.goto("/sign-up");
+  await hydrated(page);
+  await page.getByLabel("Name").fill(user.name);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page).toHaveURL(/\/projects\/[a-z0-9-]+\/api-keys$/);
+
+  // A new account is asked to verify its address, until it does.
+  const banner = page.getByRole("region", { name: "Account verification" });
+  await expect(banner).toContainText(user.email);
+  await audit(page, "API keys with the verification banner");
+  const verify = await mailTo(user.email, "Verify your email for Banata");
+  await photograph(page, verify, "verify-account");
+
+  // Signed out elsewhere: "Forgot password?" from the sign-in page.
+  const other = await browser.newContext({ baseURL: base });
+  const visitor = await other.newPage();
+  await visitor.goto("/sign-in");
+  await hydrated(visitor);
+  await visitor.getByRole("link", { name: "Forgot password?" }).click();
+  await expect(visitor).toHaveURL(/\/forgot-password$/);
+  await audit(visitor, "Forgot password");
+  await visitor.getByLabel("Email").fill(user.email);
+  await visitor.getByRole("button", { name: "Send reset link" }).click();
+  await expect(visitor.getByRole("status").filter({ hasText: "If an account uses this address" })).toBeVisible();
+  await audit(visitor, "Forgot password, sent");
+
+  const reset = await mailTo(user.email, "Reset your Banata password");
+  expect(reset.html).toContain("Choose a new password");
+  await photograph(visitor, reset, "reset-account");
+  const resetLink = link(reset, `${base}/reset-password?token=`);
+  await visitor.goto(resetLink);
+  await hydrated(visitor);
+  await audit(visitor, "Choose a new password");
+  const newPassword = "a fresh passphrase for the test";
+  await visitor.getByLabel("New password").fill(newPassword);
+  await visitor.getByRole("button", { name: "Set password and sign in" }).click();
+  await expect(visitor).toHaveURL(/\/projects\/[a-z0-9-]+\/api-keys$/);
+  await expect(visitor.getByRole("heading", { name: "API Keys", level: 1 })).toBeVisible();
+
+  // Every other session ended; the link works once.
+  await page.reload();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await visitor.goto(resetLink);
+  await expect(visitor.getByRole("alert")).toContainText("not valid any more");
+  await audit(visitor, "A spent reset link");
+  await other.close();
+
+  // Signing in with the new password works; the old one does not.
+  await page.goto("/sign-in");
+  await hydrated(page);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toContainText("Invalid email or password");
+  await page.getByLabel("Password").fill(newPassword);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/projects\/[a-z0-9-]+\/api-keys$/);
+
+  // The reset proved the address: the banner is gone. The verification link still verifies.
+  await expect(page.getByRole("heading", { name: "API Keys", level: 1 })).toBeVisible();
+  await expect(banner).toHaveCount(0);
+  await page.goto(link(verify, `${base}/verify-email?token=`));
+  await audit(page, "Verify email");
+});
+
+test("invitations are mailed; the Mail page lists deliveries, never links", async ({ page }) => {
+  const owner = newUser("Owner");
+  await page.goto("/sign-up");
+  await hydrated(page);
+  await page.getByLabel("Name").fill(owner.name);
+  await page.getByLabel("Email").fill(owner.email);
+  await page.getByLabel("Password").fill(owner.password);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page).toHaveURL(/\/projects\/[a-z0-9-]+\/api-keys$/);
+  const slug = page.url().match(/\/projects\/([a-z0-9-]+)\//)![1];
+
+  await page.goto(`/projects/${slug}/mail`);
+  await hydrated(page);
+  await expect(page.getByRole("heading", { name: "Mail", level: 1 })).toBeVisible();
+  await audit(page, "Mail, no project mail yet");
+
+  const invitee = newUser("Guest");
+  await page.goto(`/projects/${slug}/members`);
+  await hydrated(page);
+  await page.getByLabel("Email").fill(invitee.email);
+  await page.getByRole("button", { name: "Add" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `Invitation mailed to ${invitee.email}` })).toBeVisible();
+  const invitation = await mailTo(invitee.email, owner.name);
+  await photograph(page, invitation, "invitation");
+  const mailed = link(invitation, `${base}/invite/`);
+
+  await page.goto(`/projects/${slug}/mail`);
+  await hydrated(page);
+  const row = page.getByRole("row", { name: new RegExp(invitee.email) });
+  await expect(row).toContainText("Invitation");
+  await expect(row).toContainText("Sent");
+  expect(await page.content()).not.toContain(mailed.split("/invite/")[1]);
+  await audit(page, "Mail, one invitation sent");
+});
