@@ -22,6 +22,10 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_sessions::session_store::ExpiredDeletion;
 
+/// How long sent and failed mail (and spent links) are kept: the
+/// deliveries page's history, and no longer (they name addresses).
+const MAIL_KEPT: time::Duration = time::Duration::days(30);
+
 pub type StartError = Box<dyn std::error::Error + Send + Sync>;
 
 /// A built server: its router, and what must be saved when it stops.
@@ -177,6 +181,9 @@ async fn delete_expired_sessions(store: Arc<dyn Store>, idle: time::Duration, ab
         }
         if let Err(error) = store.sweep_end_user_sessions(now).await {
             tracing::warn!(%error, "could not delete expired end-user sessions");
+        }
+        if let Err(error) = store.sweep_mail(now - MAIL_KEPT).await {
+            tracing::warn!(%error, "could not delete old mail");
         }
     }
 }

@@ -348,6 +348,7 @@ test("users, a user's page and the authentication settings", async ({ page }) =>
   await page.goto(`${project}/authentication`);
   await expect(page.getByLabel("Minimum password length")).toHaveValue("8");
   await hydrated(page);
+  await expect(page.getByRole("status").filter({ hasText: "Mail is off on this server" })).toBeVisible();
   await audit(page, "authentication settings");
   await page.getByLabel("Other origins that may use sessions").fill("https://admin.example.com/path");
   await page.getByRole("button", { name: "Save" }).click();

@@ -1,7 +1,7 @@
 import { expect, test, type Response } from "@playwright/test";
 import { buildClientBundle } from "../forwarder/bundle";
 import { startForwarder, type Forwarder } from "../forwarder/forwarder";
-import { hydrated, newUser, signUpAndLand } from "./support";
+import { createKey, newUser, signUpAndLand } from "./support";
 
 // better-auth's own browser client (better-auth 1.4.21, `createAuthClient`
 // from "better-auth/client", no plugins) in Chromium, on a customer app's
@@ -26,17 +26,7 @@ test.beforeAll(async ({ browser }, testInfo) => {
   const dashboard = await browser.newContext({ baseURL: banata });
   const page = await dashboard.newPage();
   await signUpAndLand(page, newUser("Bea"));
-  await hydrated(page);
-  await page.getByRole("link", { name: "Create new key" }).first().click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Name").fill("nextjs-app");
-  await dialog.getByRole("button", { name: "Create key" }).click();
-  const field = dialog.getByLabel("API key");
-  await expect(field).toBeVisible();
-  apiKey = await field.inputValue();
-  expect(apiKey).toMatch(/^sk_live_[A-Za-z0-9]{39}$/);
-  await dialog.getByRole("button", { name: "Done" }).click();
-  await expect(page.getByRole("dialog")).toHaveCount(0);
+  apiKey = await createKey(page, "nextjs-app");
   await dashboard.close();
 
   forwarder = await startForwarder({ banataUrl: banata, apiKey, clientBundle: await buildClientBundle() });

@@ -3,7 +3,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { expectNoAxeViolations, hydrated, newUser } from "./support";
+import { buildClientBundle } from "../forwarder/bundle";
+import { startForwarder } from "../forwarder/forwarder";
+import { createKey, expectNoAxeViolations, hydrated, newUser, signUpAndLand } from "./support";
 import { link, startSmtpSink, type Mail, type SmtpSink } from "./smtp";
 
 // Mail in a real browser: a server of its own that sends through a real SMTP
@@ -148,8 +150,13 @@ test("forgot password: the mail's link sets a new password and signs in", async 
   // The reset proved the address: the banner is gone. The verification link still verifies.
   await expect(page.getByRole("heading", { name: "API Keys", level: 1 })).toBeVisible();
   await expect(banner).toHaveCount(0);
+  // Opening it shows a button (a mail scanner's visit spends nothing).
   await page.goto(link(verify, `${base}/verify-email?token=`));
+  await hydrated(page);
   await audit(page, "Verify email");
+  await page.getByRole("button", { name: "Verify email" }).click();
+  await expect(page.getByRole("status")).toContainText("Your email address is verified");
+  await audit(page, "Email verified");
 });
 
 test("invitations are mailed; the Mail page lists deliveries, never links", async ({ page }) => {
@@ -185,4 +192,79 @@ test("invitations are mailed; the Mail page lists deliveries, never links", asyn
   await expect(row).toContainText("Sent");
   expect(await page.content()).not.toContain(mailed.split("/invite/")[1]);
   await audit(page, "Mail, one invitation sent");
+});
+
+// A header of a mail, whatever case it was sent in.
+const headerOf = (mail: Mail, name: string) =>
+  Object.entries(mail.headers).find(([n]) => n.toLowerCase() === name)?.[1] ?? "";
+
+test("better-auth's client: an app's user verifies by mail, then resets a password through the app", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const dashboard = await browser.newContext({ baseURL: base });
+  const owner = await dashboard.newPage();
+  await signUpAndLand(owner, newUser("Shopkeeper"));
+  const project = new URL(owner.url()).pathname.replace(/\/api-keys$/, "");
+  const apiKey = await createKey(owner, "shop-app");
+  const forwarder = await startForwarder({ banataUrl: base, apiKey, clientBundle: await buildClientBundle() });
+  const app = `http://app.localhost:${forwarder.port}`;
+  try {
+    // Mail links go only to listed origins: the app's is listed; users must verify.
+    await owner.goto(`${project}/authentication`);
+    await hydrated(owner);
+    await owner.getByLabel("Require email verification").check();
+    await owner.getByLabel("Other origins that may use sessions").fill(app);
+    await owner.getByLabel("Sender name").fill("Corner Shop");
+    await owner.getByRole("button", { name: "Save" }).click();
+    await expect(owner.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+
+    const shopper = await browser.newContext();
+    const page = await shopper.newPage();
+    const ready = async () => {
+      await page.goto(`${app}/`);
+      await expect(page.locator("#status")).toHaveText("better-auth client ready.");
+    };
+    await ready();
+    const user = newUser("Shopper");
+    const signedUp = await page.evaluate((u) => window.authClient.signUp.email({ ...u, callbackURL: "/welcome" }), user);
+    expect(signedUp.error).toBeNull();
+    expect(signedUp.data?.token).toBeNull();
+    const signIn = (password: string) =>
+      page.evaluate(([email, password]) => window.authClient.signIn.email({ email, password }), [user.email, password]);
+    expect((await signIn(user.password)).error).toMatchObject({ status: 403, code: "EMAIL_NOT_VERIFIED" });
+
+    const verify = await mailTo(user.email, "Verify your email for");
+    expect(headerOf(verify, "from")).toContain("Corner Shop");
+    await photograph(page, verify, "verify-user");
+    await page.goto(link(verify, `${app}/api/auth/verify-email?token=`));
+    await expect(page).toHaveURL(`${app}/welcome`);
+    await ready();
+    const verified = await signIn(user.password);
+    expect(verified.error).toBeNull();
+    expect(verified.data?.user.emailVerified).toBe(true);
+
+    const asked = await page.evaluate(
+      (email) => window.authClient.requestPasswordReset({ email, redirectTo: "/choose-password" }),
+      user.email,
+    );
+    expect(asked).toMatchObject({ data: { status: true }, error: null });
+    const reset = await mailTo(user.email, "Reset your password for");
+    expect(headerOf(reset, "from")).toContain("Corner Shop");
+    await photograph(page, reset, "reset-user");
+    await page.goto(link(reset, `${app}/api/auth/reset-password/`));
+    await expect(page).toHaveURL(new RegExp(`^${app}/choose-password\\?token=`));
+    const token = new URL(page.url()).searchParams.get("token")!;
+    await ready();
+    const newPassword = "a brand new shop passphrase";
+    const resetPassword = () =>
+      page.evaluate(([token, newPassword]) => window.authClient.resetPassword({ token, newPassword }), [token, newPassword]);
+    expect(await resetPassword()).toMatchObject({ data: { status: true }, error: null });
+    expect(await page.evaluate(() => window.authClient.getSession())).toEqual({ data: null, error: null });
+    expect((await resetPassword()).error).toMatchObject({ status: 400, code: "INVALID_TOKEN" });
+    expect((await signIn(user.password)).error).toMatchObject({ status: 401, code: "INVALID_EMAIL_OR_PASSWORD" });
+    expect((await signIn(newPassword)).error).toBeNull();
+    await shopper.close();
+  } finally {
+    await forwarder.close();
+    await dashboard.close();
+  }
 });

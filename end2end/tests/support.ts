@@ -28,6 +28,23 @@ export async function signUpAndLand(page: Page, user: User, javaScript = true) {
   await expect(page).toHaveURL(/\/projects\/[a-z0-9-]+\/api-keys$/);
 }
 
+// Creates a key on the project page `page` is on, as a developer does, and
+// returns its secret (shown this once).
+export async function createKey(page: Page, name: string): Promise<string> {
+  await hydrated(page);
+  await page.getByRole("link", { name: "Create new key" }).first().click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Name").fill(name);
+  await dialog.getByRole("button", { name: "Create key" }).click();
+  const field = dialog.getByLabel("API key");
+  await expect(field).toBeVisible();
+  const key = await field.inputValue();
+  expect(key).toMatch(/^sk_live_[A-Za-z0-9]{39}$/);
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  return key;
+}
+
 // WCAG 2.1 A and AA, as axe-core checks them. axe leaves its "experimental"
 // rules out unless named, but these five test WCAG criteria too (2.5.3 label
 // in name, 1.3.4 orientation, 1.3.1 headings and table headers), so they run.

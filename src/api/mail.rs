@@ -46,10 +46,12 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     Ok(())
 }
 
-/// Marks the account's address verified; returns it.
+/// Marks the account's address verified, then shows that.
 #[server(prefix = "/api/dashboard", endpoint = "verify_email")]
-pub async fn verify_email(token: String) -> Result<String, AppError> {
-    Ok(account_mail::verify(&ctx::state()?, &token).await?.email)
+pub async fn verify_email(token: String) -> Result<(), AppError> {
+    account_mail::verify(&ctx::state()?, &token).await?;
+    leptos_axum::redirect("/verify-email?verified=1");
+    Ok(())
 }
 
 /// Mails the signed-in account a new verification link.

@@ -176,11 +176,14 @@ impl SignUpLimits {
 }
 
 /// Requests that send mail ("Forgot password?", a new verification link):
-/// per address 5 a minute, then blocks of up to an hour; per project (its
-/// users' requests all come from the app server's address) 100 a minute.
-/// Per account, the store counts the links made in the last hour.
+/// per address 5 a minute, then blocks of up to an hour. A project's users'
+/// requests all come from the app server's address: per (project, email) 5
+/// a minute, under a per-project ceiling of 1,000, so nobody can silence a
+/// project's mail by asking for one address over and over. Per account,
+/// the store counts the links made in the last hour.
 pub struct MailLimits {
     addresses: FailureLimiter<IpAddr>,
+    pairs: FailureLimiter<(String, String)>,
     projects: FailureLimiter<String>,
 }
 
@@ -188,7 +191,8 @@ impl Default for MailLimits {
     fn default() -> Self {
         Self {
             addresses: FailureLimiter::new(5, Duration::from_secs(3600)),
-            projects: FailureLimiter::new(100, Duration::from_secs(3600)),
+            pairs: FailureLimiter::new(5, Duration::from_secs(3600)),
+            projects: FailureLimiter::new(1000, Duration::from_secs(300)),
         }
     }
 }
@@ -202,11 +206,14 @@ impl MailLimits {
         Ok(())
     }
 
-    /// Counts a request of a project's app, or `Err(seconds to wait)`.
-    pub fn project(&self, project_id: &str, now: Instant) -> Result<(), u64> {
-        let key = project_id.to_string();
-        self.projects.check(&key, now)?;
-        self.projects.fail(&key, now);
+    /// Counts a request of a project's app for `email`, or `Err(seconds to wait)`.
+    pub fn app(&self, project_id: &str, email: &str, now: Instant) -> Result<(), u64> {
+        let pair = (project_id.to_string(), email.to_string());
+        let project = project_id.to_string();
+        self.pairs.check(&pair, now)?;
+        self.projects.check(&project, now)?;
+        self.pairs.fail(&pair, now);
+        self.projects.fail(&project, now);
         Ok(())
     }
 }

@@ -56,7 +56,7 @@ pub async fn sign_up(
     let profile = Profile { name: &body.name, email: &body.email, image: body.image.as_deref() };
     // The verification mail's link, when one will be sent.
     let link = match key.0.auth.require_email_verification && state.outbox.is_on() {
-        true => Some(mail_handlers::app_link(&headers, &key, body.callback_url.as_deref())?),
+        true => Some(mail_handlers::app_link(&headers, &key, body.callback_url.as_deref().or(Some("/")))?),
         false => None,
     };
     match end_users::sign_up(&state, &key.0, profile, &body.password, &source, link.as_ref()).await? {

@@ -46,30 +46,44 @@ fn mail_error(error: AppError) -> AuthError {
     }
 }
 
-/// Where the mail's link points: the app's origin as its route handler
-/// forwards it, else the callback's (trusted) origin, else the project's
-/// first allowed origin. Never our `Host`: the link must reach the app.
+/// Where the mail's link points: one of the project's allowed origins
+/// (the Authentication page), never what a request's headers say alone.
+/// A mail goes to someone else: a forged `x-forwarded-host` must not send
+/// them a link to the forger's site (the route handler passes that header
+/// on from the browser). The app's forwarded origin is used when it is one
+/// of them; else the first. An absolute callback must be one of them too.
 pub(super) fn app_link(headers: &HeaderMap, key: &AppKey, callback: Option<&str>) -> Result<AppLink, AuthError> {
+    let allowed = key.allowed_origins();
     let callback = callback.map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned);
-    let base = origin::app_origin(headers)
-        .or_else(|| callback.as_deref().and_then(crate::domain::url_origin))
-        .or_else(|| key.allowed_origins().first().cloned())
-        .ok_or_else(|| {
-            AuthError::new(
-                StatusCode::BAD_REQUEST,
-                "MISSING_APP_ORIGIN",
-                "Cannot tell the app's origin for the link: send x-forwarded-proto and x-forwarded-host (the route handler does), an absolute callback URL, or allow an origin on the Authentication page.",
-            )
-        })?;
+    if let Some(origin) = callback.as_deref().filter(|c| !c.starts_with('/')).and_then(crate::domain::url_origin) {
+        if !allowed.contains(&origin) {
+            return Err(AuthError::new(
+                StatusCode::FORBIDDEN,
+                "INVALID_CALLBACK_URL",
+                "A callback in a mail must be a path, or on one of the project's allowed origins.",
+            ));
+        }
+    }
+    let forwarded = origin::app_origin(headers).filter(|o| allowed.contains(o));
+    let base = forwarded.or_else(|| allowed.first().cloned()).ok_or_else(|| {
+        AuthError::new(
+            StatusCode::BAD_REQUEST,
+            "MISSING_APP_ORIGIN",
+            "Mail links go to your app: add its origin (e.g. https://app.example.com) under Allowed origins on the project's Authentication page.",
+        )
+    })?;
     Ok(AppLink { base, callback })
 }
 
-/// `url` with `name=value` added to its query.
+/// `url` with `name=value` set in its query, before any `#fragment`.
 fn with_param(url: &str, name: &str, value: &str) -> String {
+    let (url, fragment) = match url.split_once('#') {
+        Some((url, fragment)) => (url, format!("#{fragment}")),
+        None => (url, String::new()),
+    };
     let joiner = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{joiner}{name}={}", crate::domain::percent_encode(value))
+    format!("{url}{joiner}{name}={}{fragment}", crate::domain::percent_encode(value))
 }
-
 fn redirect(url: &str) -> Response {
     match HeaderValue::from_str(url) {
         Ok(location) => (StatusCode::FOUND, [(LOCATION, location)]).into_response(),
@@ -86,7 +100,9 @@ pub async fn send_verification_email(
     key.same_project(body.project_id.as_deref())?;
     origin::check_request(&headers, key.allowed_origins())?;
     origin::check_callback(body.callback_url.as_deref(), &headers, key.allowed_origins())?;
-    let link = app_link(&headers, &key, body.callback_url.as_deref())?;
+    end_user_mail::ensure_mail_on(&state, MailKind::UserVerify).map_err(mail_error)?;
+    // As better-auth, the link always says where to go next (the app's home).
+    let link = app_link(&headers, &key, body.callback_url.as_deref().or(Some("/")))?;
     end_user_mail::request(&state, &key.0, MailKind::UserVerify, &body.email, link).await.map_err(mail_error)?;
     Ok(Json(json!({"status": true})).into_response())
 }
@@ -110,8 +126,12 @@ pub async fn verify_email(
     match (verified, callback) {
         (Ok(_), Some(callback)) => Ok(redirect(&callback)),
         (Ok(_), None) => Ok(Json(json!({"status": true, "user": null})).into_response()),
+        // better-auth's words for a spent verification link.
         (Err(error), Some(callback)) if error.code == "INVALID_TOKEN" => {
-            Ok(redirect(&with_param(&callback, "error", "INVALID_TOKEN")))
+            Ok(redirect(&with_param(&callback, "error", "invalid_token")))
+        }
+        (Err(error), None) if error.code == "INVALID_TOKEN" => {
+            Err(AuthError::new(StatusCode::UNAUTHORIZED, "INVALID_TOKEN", "invalid_token"))
         }
         (Err(error), _) => Err(error),
     }
@@ -126,6 +146,13 @@ pub async fn request_password_reset(
     key.same_project(body.project_id.as_deref())?;
     origin::check_request(&headers, key.allowed_origins())?;
     origin::check_callback(body.redirect_to.as_deref(), &headers, key.allowed_origins())?;
+    end_user_mail::ensure_mail_on(&state, MailKind::UserReset).map_err(mail_error)?;
+    // Without it the mail's link would lead nowhere: refused now, not then.
+    if body.redirect_to.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err(AuthError::bad_body(
+            "redirectTo is required: the page of your app where users choose a new password.",
+        ));
+    }
     let link = app_link(&headers, &key, body.redirect_to.as_deref())?;
     end_user_mail::request(&state, &key.0, MailKind::UserReset, &body.email, link).await.map_err(mail_error)?;
     Ok(Json(json!({

@@ -21,11 +21,12 @@ pub fn VerifyBanner(signed_in: Resource<Result<SignedInUser, AppError>>) -> impl
                 signed_in.await.ok().filter(|s| s.needs_verification).map(|s| view! {
                     <div class="alert alert-warning verify-banner" role="region" aria-label="Account verification">
                         <p>
-                            "Verify your email: we sent a link to " <strong>{s.user.email.clone()}</strong> "."
+                            "Your email address " <strong>{s.user.email.clone()}</strong>
+                            " is not verified yet: open the link we mail to it."
                         </p>
                         <ActionForm action=resend attr:class="inline-form">
                             <button type="submit" class="button button-small" disabled=move || resend.pending().get()>
-                                "Send a new link"
+                                "Send a verification link"
                             </button>
                         </ActionForm>
                         <p class="muted" role="status">{answer}</p>

@@ -205,7 +205,7 @@ pub struct Config {
     /// (STARTTLS), smtps://user:password@host:465 (TLS), or
     /// smtp://127.0.0.1:25?tls=none (plain, a relay on this machine).
     /// Unset: no mail is sent, and the dashboard shows links to copy.
-    #[arg(long, global = true, env = "BANATA_SMTP_URL", hide_env_values = true, value_parser = smtp_url::SmtpUrl::parse)]
+    #[arg(long, global = true, env = "BANATA_SMTP_URL", hide_env_values = true, value_parser = smtp_url::SmtpUrlParser)]
     pub smtp_url: Option<smtp_url::SmtpUrl>,
 
     /// The From address of every mail, e.g. `Banata <no-reply@example.com>`
@@ -386,5 +386,22 @@ mod tests {
         assert!(err.contains("--addr"), "{err}");
         let err = Cli::try_parse_from(["banata", "--public-url", "ftp://x"]).unwrap_err().to_string();
         assert!(err.contains("--public-url"), "{err}");
+        let err =
+            Cli::try_parse_from(["banata", "--smtp-url", "smtp://mailer:hunter2@host:58x"]).unwrap_err().to_string();
+        assert!(err.contains("--smtp-url") && !err.contains("hunter2"), "the password is never repeated: {err}");
+    }
+
+    #[test]
+    fn mail_needs_a_sender_and_a_public_url() {
+        let parse = |args: &[&str]| Cli::try_parse_from([&["banata"], args].concat()).unwrap().config.mail_settings();
+        assert_eq!(parse(&[]).unwrap().map(|_| ()), None, "no SMTP: mail is off");
+        let smtp = "--smtp-url=smtp://127.0.0.1:25?tls=none";
+        assert!(parse(&[smtp]).unwrap_err().contains("BANATA_MAIL_FROM"));
+        assert!(parse(&[smtp, "--mail-from=no-reply@example.com"]).unwrap_err().contains("BANATA_PUBLIC_URL"));
+        let on = parse(&[smtp, "--mail-from=Banata <no-reply@example.com>", "--public-url=https://b.example.com"]);
+        assert_eq!(
+            on.unwrap().map(|(url, from)| (url.port, from.email.to_string())),
+            Some((25, "no-reply@example.com".into()))
+        );
     }
 }

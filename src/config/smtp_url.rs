@@ -27,6 +27,28 @@ impl std::fmt::Debug for SmtpUrl {
     }
 }
 
+/// For clap: an error names the setting, never the value (clap's plain
+/// function parsers repeat it, and it may hold a password).
+#[derive(Clone)]
+pub struct SmtpUrlParser;
+
+impl clap::builder::TypedValueParser for SmtpUrlParser {
+    type Value = SmtpUrl;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<SmtpUrl, clap::Error> {
+        let text = value.to_str().unwrap_or_default();
+        SmtpUrl::parse(text).map_err(|why| {
+            let message = format!("invalid value for --smtp-url (BANATA_SMTP_URL): {why}\n");
+            clap::Error::raw(clap::error::ErrorKind::ValueValidation, message).with_cmd(cmd)
+        })
+    }
+}
+
 impl SmtpUrl {
     /// For clap: `smtp://[user:password@]host[:port][?tls=none]` or
     /// `smtps://…`. The error never repeats the value (it may hold a password).

@@ -1,5 +1,5 @@
 //! Drains the outbox: claims what is due (a lease, so a worker that dies
-//! mid-send leaves its mails for another to take after a minute), draws each
+//! mid-send leaves its mail for another to take after five minutes), draws each
 //! link's token, sends, and records the outcome. A failed try comes back
 //! after a growing pause; after `MAX_ATTEMPTS` the mail is given up on.
 //! Nothing secret is logged: a mail is named by its id and kind.
@@ -15,10 +15,11 @@ use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
 
-/// How long a claimed mail is this worker's.
-const LEASE: time::Duration = time::Duration::seconds(60);
-/// Mails one claim takes.
-const BATCH: u32 = 10;
+/// How long a claimed mail is this worker's: longer than the slowest
+/// try (SMTP commands time out after 20 s each).
+const LEASE: time::Duration = time::Duration::minutes(5);
+/// One mail per claim, so a lease covers one try, never a queue of them.
+const BATCH: u32 = 1;
 /// Tries before a mail is given up on: the pauses double from 2 s to at
 /// most 30 min, about three hours in all.
 pub const MAX_ATTEMPTS: i64 = 15;
@@ -73,7 +74,7 @@ impl Worker {
                 }
                 MailOutcome::Failed(error) => tracing::error!(mail = %mail.id, %error, "mail given up on"),
             }
-            self.store.finish_mail(&mail.id, &outcome, OffsetDateTime::now_utc()).await?;
+            self.store.finish_mail(&mail.id, mail.attempts, &outcome, OffsetDateTime::now_utc()).await?;
         }
         Ok(count)
     }

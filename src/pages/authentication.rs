@@ -5,6 +5,7 @@
 //! within a moment of saving (on every instance).
 
 use crate::api::auth_settings::{get_auth_settings, SaveAuthSettings};
+use crate::api::mail::mail_on;
 use crate::components::field::Field;
 use crate::components::shell::with_project;
 use crate::domain::{AuthSettings, Membership, PASSWORD_MIN_RANGE, SENDER_NAME_MAX, SESSION_DAYS_RANGE, SETTINGS_ROLE};
@@ -114,13 +115,14 @@ fn SettingsForm(
                             aria-describedby="field-allowed_origins-hint"
                         >{origins}</textarea>
                         <p class="field-hint" id="field-allowed_origins-hint">
-                            "One per line. Your app's own origin is always allowed; add others (a second front end) here."
+                            "One per line. Your app's own origin may always use sessions; links in mails to your users go only to origins listed here, so list your app's too."
                         </p>
                         <p class="field-error" role="alert" hidden=move || field_error("allowed_origins")().is_none()>{field_error("allowed_origins")}</p>
                     </div>
                 </fieldset>
                 <fieldset class="fieldset" disabled=!can_change>
                     <legend>"Mail"</legend>
+                    <MailOffNote />
                     <Field
                         label="Sender name"
                         name="mail_sender_name"
@@ -184,5 +186,23 @@ fn NumberField(
                 {move || error.get()}
             </p>
         </div>
+    }
+}
+
+/// Says so when this server sends no mail, so nobody expects their users to
+/// get verification or reset mails.
+#[component]
+fn MailOffNote() -> impl IntoView {
+    let mail = Resource::new(|| (), |_| mail_on());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                matches!(mail.await, Ok(false)).then(|| view! {
+                    <p class="alert alert-warning" role="status">
+                        "Mail is off on this server (BANATA_SMTP_URL is unset): your users get no verification or password reset mails. Mark users verified on the Users page or with the admin API."
+                    </p>
+                })
+            })}
+        </Suspense>
     }
 }

@@ -1,7 +1,9 @@
 //! `/verify-email?token=…`: the link in a new account's verification mail.
+//! Opening it changes nothing: a button does (mail scanners open links, and
+//! would spend the token before the person does).
 
-use super::auth_layout::AuthLayout;
-use crate::api::mail::verify_email;
+use super::auth_layout::{action_error, AuthLayout, FormAlert};
+use crate::api::mail::VerifyEmail;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -10,27 +12,31 @@ use leptos_router::hooks::use_query_map;
 pub fn VerifyEmailPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
-    let verified = Resource::new(token, verify_email);
+    let done = move || query.read().get("verified").is_some();
+    let action = ServerAction::<VerifyEmail>::new();
+    let error = action_error(action);
+    let pending = action.pending();
     view! {
         <Title text="Verify email" />
-        <AuthLayout title="Verify your email" subtitle="Confirming the address of your Banata account.">
-            <Suspense fallback=|| view! { <p class="muted">"Verifying…"</p> }>
-                {move || Suspend::new(async move {
-                    match verified.await {
-                        Ok(email) => view! {
-                            <div class="alert alert-success" role="status">{format!("{email} is verified. Thank you.")}</div>
-                            <a class="button button-primary button-block" href="/">"Continue to the dashboard"</a>
-                        }
-                            .into_any(),
-                        Err(e) => view! {
-                            <div class="alert alert-error" role="alert">{e.to_string()}</div>
-                            <p class="auth-switch">"Signed in? The banner at the top of the dashboard sends a new link."</p>
-                            <a class="button button-block" href="/">"Go to the dashboard"</a>
-                        }
-                            .into_any(),
-                    }
-                })}
-            </Suspense>
+        <AuthLayout title="Verify your email" subtitle="Confirm the address of your Banata account.">
+            {move || match done() {
+                true => view! {
+                    <div class="alert alert-success" role="status">"Your email address is verified. Thank you."</div>
+                    <a class="button button-primary button-block" href="/">"Continue to the dashboard"</a>
+                }
+                    .into_any(),
+                false => view! {
+                    <ActionForm action=action attr:class="form">
+                        <FormAlert error=error />
+                        <input type="hidden" name="token" value=token() />
+                        <button type="submit" class="button button-primary button-block" disabled=move || pending.get()>
+                            {move || if pending.get() { "Verifying…" } else { "Verify email" }}
+                        </button>
+                    </ActionForm>
+                    <p class="auth-switch">"A link that no longer works? Sign in: the banner at the top sends a new one."</p>
+                }
+                    .into_any(),
+            }}
         </AuthLayout>
     }
 }

@@ -100,6 +100,8 @@ pub async fn check_reset(state: &AppState, token: &str) -> Result<(), AppError> 
 /// Sets a new password with a reset link, ending every session of the
 /// account. Returns the account, to sign it in here.
 pub async fn reset(state: &AppState, token: &str, new_password: &str) -> Result<User, AppError> {
+    // The cheap check first: made-up tokens never cost a password hash.
+    check_reset(state, token).await?;
     validate_password(new_password).map_err(|e| FieldError::new("password", e.message))?;
     let hash = password::hash(new_password.to_string()).await.map_err(|error| {
         tracing::error!(%error, "hashing a new password");

@@ -56,8 +56,18 @@ pub fn verification_for(
         .then(|| outbox.compose(MailKind::UserVerify, email, user_id, Some(&key.project_id), &data(key, link, name)))
 }
 
-fn mail_off(what: &str) -> AppError {
-    AppError::Conflict(format!("{what} needs mail, and this Banata server sends none (BANATA_SMTP_URL is unset)."))
+/// Mail of `kind` can be sent at all: this server has SMTP.
+pub fn ensure_mail_on(state: &AppState, kind: MailKind) -> Result<(), AppError> {
+    let what = match kind {
+        MailKind::UserReset => "Resetting a password",
+        _ => "Verifying an email",
+    };
+    match state.outbox.is_on() {
+        true => Ok(()),
+        false => Err(AppError::Conflict(format!(
+            "{what} needs mail, and this Banata server sends none (BANATA_SMTP_URL is unset)."
+        ))),
+    }
 }
 
 /// `send-verification-email` and `request-password-reset`: mails the link
@@ -70,14 +80,9 @@ pub async fn request(
     email: &str,
     link: AppLink,
 ) -> Result<(), AppError> {
-    if !state.outbox.is_on() {
-        return Err(mail_off(match kind {
-            MailKind::UserReset => "Resetting a password",
-            _ => "Verifying an email",
-        }));
-    }
+    ensure_mail_on(state, kind)?;
     let email = normalize_email(email)?;
-    state.mail_limits.project(&key.project_id, Instant::now()).map_err(AppError::RateLimited)?;
+    state.mail_limits.app(&key.project_id, &email, Instant::now()).map_err(AppError::RateLimited)?;
     let (state, key) = (state.clone(), key.clone());
     tokio::spawn(async move {
         if let Err(error) = queue(&state, &key, kind, &email, &link).await {
@@ -135,6 +140,10 @@ pub async fn reset(
     from: &RequestSource,
 ) -> Result<EndUser, AppError> {
     check_password(new_password, &key.auth)?;
+    // The cheap check first: made-up tokens never cost a password hash.
+    if !reset_token_usable(state, key, token).await? {
+        return Err(invalid_token());
+    }
     let hash = {
         let _slot = state.password_slot()?;
         password::hash(new_password.to_string()).await.map_err(|error| {

@@ -375,8 +375,19 @@ pub trait Store: Send + Sync + 'static {
     /// `false` when the token was used or ran out meanwhile.
     async fn arm_mail_token(&self, token_id: &str, token_hash: &str, now: OffsetDateTime) -> Result<bool, StoreError>;
 
-    /// Records how a claimed mail's try went.
-    async fn finish_mail(&self, id: &str, outcome: &MailOutcome, at: OffsetDateTime) -> Result<(), StoreError>;
+    /// Records how try `attempt` of a claimed mail went; nothing when the
+    /// mail has been claimed again since (this worker's lease ran out).
+    async fn finish_mail(
+        &self,
+        id: &str,
+        attempt: i64,
+        outcome: &MailOutcome,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+
+    /// Deletes tokens that expired before `before`, and mail queued before it
+    /// that is sent or given up on; returns how many rows.
+    async fn sweep_mail(&self, before: OffsetDateTime) -> Result<u64, StoreError>;
 
     /// Writes a token handed out at once (its hash is set).
     async fn insert_mail_token(&self, token: &NewMailToken) -> Result<(), StoreError>;

@@ -355,9 +355,10 @@ impl TryFrom<DeliveryRow> for crate::domain::Delivery {
     fn try_from(row: DeliveryRow) -> Result<Self, StoreError> {
         use crate::domain::{DeliveryStatus, MailKind};
         let kind = MailKind::parse(&row.kind).ok_or_else(|| StoreError::Corrupt(format!("mail kind {}", row.kind)))?;
-        let status = match (row.status.as_str(), row.attempts) {
-            ("pending", 0) => DeliveryStatus::Queued,
-            ("pending", _) => DeliveryStatus::Retrying,
+        // A try that failed left its error: only then is it retrying.
+        let status = match (row.status.as_str(), row.last_error.is_some()) {
+            ("pending", false) => DeliveryStatus::Queued,
+            ("pending", true) => DeliveryStatus::Retrying,
             ("sent", _) => DeliveryStatus::Sent,
             ("failed", _) => DeliveryStatus::Failed,
             (other, _) => return Err(StoreError::Corrupt(format!("mail status {other}"))),

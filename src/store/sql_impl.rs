@@ -286,6 +286,7 @@ impl Store for Backend {
             .fetch_optional(&mut *tx)
             .await?;
         let (email, role) = revoked.ok_or(StoreError::NotFound)?;
+        Self::retire_links(&mut tx, id).await?;
         Self::record(
             &mut tx,
             AuditRecord::new(
@@ -321,6 +322,7 @@ impl Store for Backend {
             .fetch_optional(&mut *tx)
             .await?;
         let (project_id, role, email) = claimed.ok_or(StoreError::NotFound)?;
+        Self::retire_links(&mut tx, id).await?;
         // Already a member: keep the role they have.
         sqlx::query(queries::members::INSERT_UNLESS_MEMBER)
             .bind(&project_id)
@@ -821,6 +823,7 @@ impl Store for Backend {
         let email = Self::end_user_email(&mut tx, project_id, user_id).await?;
         let deleted =
             sqlx::query(queries::end_users::DELETE_USER).bind(project_id).bind(user_id).execute(&mut *tx).await?;
+        Self::retire_links(&mut tx, user_id).await?;
         found(deleted.rows_affected())?;
         let record = AuditRecord::new(
             project_id,
@@ -1207,15 +1210,29 @@ impl Store for Backend {
         Ok(armed.rows_affected() == 1)
     }
 
-    async fn finish_mail(&self, id: &str, outcome: &MailOutcome, at: OffsetDateTime) -> Result<(), StoreError> {
+    async fn finish_mail(
+        &self,
+        id: &str,
+        attempt: i64,
+        outcome: &MailOutcome,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         match outcome {
-            MailOutcome::Sent => sqlx::query(queries::mail::SENT).bind(id).bind(at),
-            MailOutcome::Retry(next, error) => sqlx::query(queries::mail::RETRY).bind(id).bind(*next).bind(error),
-            MailOutcome::Failed(error) => sqlx::query(queries::mail::FAILED).bind(id).bind(error),
+            MailOutcome::Sent => sqlx::query(queries::mail::SENT).bind(id).bind(attempt).bind(at),
+            MailOutcome::Retry(next, error) => {
+                sqlx::query(queries::mail::RETRY).bind(id).bind(attempt).bind(*next).bind(error)
+            }
+            MailOutcome::Failed(error) => sqlx::query(queries::mail::FAILED).bind(id).bind(attempt).bind(error),
         }
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn sweep_mail(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
+        let tokens = sqlx::query(queries::mail::SWEEP_TOKENS).bind(before).execute(&self.pool).await?;
+        let mail = sqlx::query(queries::mail::SWEEP_MAIL).bind(before).execute(&self.pool).await?;
+        Ok(tokens.rows_affected() + mail.rows_affected())
     }
 
     async fn insert_mail_token(&self, token: &NewMailToken) -> Result<(), StoreError> {
@@ -1566,6 +1583,14 @@ impl Backend {
             .bind(token.expires_at)
             .execute(&mut *conn)
             .await?;
+        Ok(())
+    }
+
+    /// Every unused link for `subject_id` stops working (and its unsent mail
+    /// is given up on when its turn comes).
+    async fn retire_links(conn: &mut Conn, subject_id: &str) -> Result<(), StoreError> {
+        let now = OffsetDateTime::now_utc();
+        sqlx::query(queries::mail::RETIRE_SUBJECT).bind(subject_id).bind(now).execute(&mut *conn).await?;
         Ok(())
     }
 

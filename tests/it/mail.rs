@@ -227,21 +227,32 @@ async fn a_new_account_proves_its_address_by_mail(backend: Backend) {
         .send()
         .await
         .unwrap();
-    assert!(page.text().await.unwrap().contains("Verify your email"), "the server-rendered banner");
+    assert!(page.text().await.unwrap().contains("is not verified yet"), "the server-rendered banner");
 
     let mail = mail_to(&sink, &person.email, "Verify your email for Banata").await;
     let link = mail.link(&format!("{}/verify-email?token=", app.base));
     both_parts_carry(&mail, &link).await;
     let token = param(&link, "token");
-    let tampered_page = app.get(&format!("/verify-email?token={}", tampered(&token))).await.text().await.unwrap();
-    assert!(tampered_page.contains("not valid"), "a tampered link verifies nothing");
+    let page = app.get(&format!("/verify-email?token={token}")).await.text().await.unwrap();
+    assert!(page.contains("Verify email"), "opening the link shows a button");
+    assert_eq!(
+        viewer(&person.client, &app).await.1["needs_verification"].as_bool(),
+        Some(true),
+        "opening the link (as a mail scanner does) changes nothing"
+    );
+    let verify = |token: String| {
+        let client = support::client();
+        let url = app.url("/api/dashboard/verify_email");
+        async move { client.post(url).form(&[("token", token.as_str())]).send().await.unwrap().status() }
+    };
+    assert_eq!(verify(tampered(&token)).await, StatusCode::GONE, "a tampered link verifies nothing");
     assert_eq!(viewer(&person.client, &app).await.1["needs_verification"].as_bool(), Some(true));
-
-    let verified = app.get(&format!("/verify-email?token={token}")).await.text().await.unwrap();
-    assert!(verified.contains("is verified"), "the link verifies, signed in or not");
+    let verified = verify(token.clone()).await;
+    assert!(verified.is_redirection() || verified.is_success(), "the button verifies, signed in or not: {verified}");
+    let done = app.get("/verify-email?verified=1").await.text().await.unwrap();
+    assert!(done.contains("is verified"));
     assert_eq!(viewer(&person.client, &app).await.1["needs_verification"].as_bool(), Some(false), "the banner goes");
-    let again = app.get(&format!("/verify-email?token={token}")).await.text().await.unwrap();
-    assert!(again.contains("not valid"), "a link works once");
+    assert_eq!(verify(token).await, StatusCode::GONE, "a link works once");
     let resend = person.call(&app, "resend_verification", &[]).await;
     assert_eq!(resend.0, StatusCode::CONFLICT, "nothing to resend once verified: {}", resend.1);
 }
@@ -283,6 +294,10 @@ async fn invitations_are_mailed_and_the_mailed_link_joins(backend: Backend) {
         invitation.map(|d| (d["kind"].clone(), d["status"].clone())),
         Some((json!("Invitation"), json!("Sent")))
     );
+    let settings =
+        owner.client.get(app.url(&format!("/projects/{}/authentication", tenant.slug))).send().await.unwrap();
+    let settings = settings.text().await.unwrap();
+    assert!(settings.contains("Sender name") && !settings.contains("Mail is off"), "no warning with mail on");
     let (status, _) = person.call(&app, "get_deliveries", &[("slug", "no-such-project")]).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "another project's mail is not visible");
 }
@@ -291,6 +306,7 @@ async fn verification_settings(store: &Arc<dyn Store>, project_id: &str) {
     let settings = AuthSettings {
         require_email_verification: true,
         mail_sender_name: Some("Acme Shop".into()),
+        allowed_origins: vec![APP_ORIGIN.into()],
         ..AuthSettings::default()
     };
     store.set_auth_settings(project_id, &settings, &support::actor("usr_test")).await.unwrap();
@@ -332,7 +348,7 @@ async fn a_projects_users_verify_and_reset_through_their_app(backend: Backend) {
     let elsewhere = intruder.get(&path(&token)).await;
     assert_eq!(
         (elsewhere.status, elsewhere.body["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("INVALID_TOKEN")),
+        (StatusCode::UNAUTHORIZED, Some("INVALID_TOKEN")),
         "another project's key"
     );
     let tampered_answer = browser.get(&path(&tampered(&token))).await;
@@ -347,7 +363,7 @@ async fn a_projects_users_verify_and_reset_through_their_app(backend: Backend) {
     let again = browser.get(&format!("{}&callbackURL=/welcome", path(&token))).await;
     assert_eq!(
         again.headers.get("location").and_then(|v| v.to_str().ok()),
-        Some("/welcome?error=INVALID_TOKEN"),
+        Some("/welcome?error=invalid_token"),
         "once"
     );
     let signed_in = browser.post("/sign-in/email", json!({"email": email, "password": password})).await;
@@ -355,10 +371,23 @@ async fn a_projects_users_verify_and_reset_through_their_app(backend: Backend) {
     assert_eq!(signed_in.body["user"]["emailVerified"], json!(true));
 
     // Reset: the same answer for an unknown email; the link goes through the app.
-    for who in [support::email(), email.clone()] {
-        let asked = browser.post("/request-password-reset", json!({"email": who, "redirectTo": "/reset"})).await;
-        assert_eq!((asked.status, asked.body["status"].clone()), (StatusCode::OK, json!(true)), "{}", asked.text);
-    }
+    let asked =
+        browser.post("/request-password-reset", json!({"email": support::email(), "redirectTo": "/reset"})).await;
+    assert_eq!((asked.status, asked.body["status"].clone()), (StatusCode::OK, json!(true)), "{}", asked.text);
+    let nowhere = browser.post("/request-password-reset", json!({"email": email})).await;
+    assert_eq!(nowhere.status, StatusCode::BAD_REQUEST, "a reset link must lead to a page: {}", nowhere.text);
+    // A forged forwarded host (the route handler passes the browser's on)
+    // does not put the forger's site in the mail: links go to allowed origins.
+    let forged = browser
+        .http
+        .post(format!("{}/api/auth/request-password-reset", browser.base))
+        .header("x-api-key", &browser.key)
+        .header("origin", APP_ORIGIN)
+        .header("x-forwarded-host", "evil.example")
+        .header("x-forwarded-proto", "https")
+        .json(&json!({"email": email, "redirectTo": "/reset"}));
+    let asked = crate::auth_api::answer(forged).await;
+    assert_eq!((asked.status, asked.body["status"].clone()), (StatusCode::OK, json!(true)), "{}", asked.text);
     let off_site =
         browser.post("/request-password-reset", json!({"email": email, "redirectTo": "https://evil.example"})).await;
     assert_eq!(off_site.status, StatusCode::FORBIDDEN);
@@ -518,6 +547,9 @@ async fn without_mail_links_are_shown_and_apps_are_told(backend: Backend) {
     );
     let (_, body) = owner.call(&app, "get_deliveries", &[("slug", &tenant.slug)]).await;
     assert_eq!(support::parse::<Value>(&body)["mail_on"], json!(false));
+    let settings =
+        owner.client.get(app.url(&format!("/projects/{}/authentication", tenant.slug))).send().await.unwrap();
+    assert!(settings.text().await.unwrap().contains("Mail is off on this server"), "the settings say so");
     let browser = Browser::new(&app, &tenant.key);
     let asked = browser.post("/request-password-reset", json!({"email": support::email()})).await;
     assert_eq!((asked.status, asked.body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("MAIL_NOT_CONFIGURED")));
@@ -575,7 +607,7 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// The real binary, killed with mail queued, delivers it after a restart;
+/// The real binary, killed with mail waiting for a retry, delivers it after a restart;
 /// its log never holds a link; `banata user reset-password` prints one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn queued_mail_survives_a_crash_and_no_link_reaches_the_log() {
@@ -587,25 +619,34 @@ async fn queued_mail_survives_a_crash_and_no_link_reaches_the_log() {
     let smtp = format!("--smtp-url={}", sink.url());
     let args = ["--addr", &format!("127.0.0.1:{port}"), "--public-url", &public, &smtp, "--mail-from", FROM];
     let start = |db_url: &str| RealServer::start(db_url, &args);
+    let store = db.store().await;
+    let tenant = Tenant::new(&store, "Crash").await;
     let mut server = start(&db.url);
     let client = support::client();
-    let email = support::email();
-    let signed_up = client
-        .post(format!("{public}/api/dashboard/sign_up"))
-        .form(&[("name", "Crash Test"), ("email", email.as_str()), ("password", PASSWORD)])
+    let form = [("email", tenant.email.as_str()), ("password", PASSWORD)];
+    let signed_in = client.post(format!("{public}/api/dashboard/sign_in")).form(&form).send().await.unwrap();
+    assert!(signed_in.status().is_redirection() || signed_in.status().is_success());
+    let invitee = support::email();
+    let invited = client
+        .post(format!("{public}/api/dashboard/add_member"))
+        .form(&[("slug", tenant.slug.as_str()), ("email", invitee.as_str()), ("role", "viewer")])
         .send()
         .await
         .unwrap();
-    assert!(signed_up.status().is_redirection() || signed_up.status().is_success());
+    assert_eq!(invited.status(), StatusCode::OK);
+    // Killed once its first try (to a mail server that is down) is on record.
+    let tried = eventually(WITHIN, || async {
+        store.recent_mail(&tenant.project_id, 10).await.unwrap().iter().any(|d| d.status == DeliveryStatus::Retrying)
+    })
+    .await;
+    assert!(tried, "{:?}", store.recent_mail(&tenant.project_id, 10).await.unwrap());
     let mut log = server.kill();
     sink.restart().await;
     let mut server = start(&db.url);
-    // Killed between claiming the mail and recording its try, the old
-    // process holds its lease for a minute; then this one sends it.
-    let verify = mail_to_within(&sink, &email, "Verify your email", Duration::from_secs(90)).await;
-    let link = verify.link(&format!("{public}/verify-email?token="));
-    let page = client.get(&link).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("is verified"));
+    let invitation = mail_to_within(&sink, &invitee, "", Duration::from_secs(60)).await;
+    let link = invitation.link(&format!("{public}/invite/"));
+    let invite_token = link.rsplit('/').next().unwrap().to_string();
+    let email = tenant.email.clone();
     let asked = client
         .post(format!("{public}/api/dashboard/forgot_password"))
         .form(&[("email", email.as_str())])
@@ -633,7 +674,8 @@ async fn queued_mail_survives_a_crash_and_no_link_reaches_the_log() {
         .unwrap();
     assert!(!unknown.status.success(), "an unknown email is an error");
 
-    for secret in [param(&link, "token"), param(&reset_link, "token")] {
+    assert_eq!(sink.messages().len(), 2, "each mail once");
+    for secret in [invite_token, param(&reset_link, "token")] {
         assert!(!log.contains(&secret), "a mail's token reached the log");
     }
     assert!(!log.contains("token="), "no link in the log");

@@ -25,12 +25,25 @@ pub(in crate::store) fn claim(lock: &str) -> String {
 pub(in crate::store) const ARM_TOKEN: &str =
     "UPDATE mail_tokens SET token_hash = $2 WHERE id = $1 AND used_at IS NULL AND expires_at > $3";
 
-pub(in crate::store) const SENT: &str =
-    "UPDATE outbox SET status = 'sent', sent_at = $2, last_error = NULL WHERE id = $1";
+/// The outcomes of try $2 of a mail: a worker whose lease ran out (another
+/// took the mail and counted a new try) changes nothing.
+pub(in crate::store) const SENT: &str = "UPDATE outbox SET status = 'sent', sent_at = $3, last_error = NULL
+    WHERE id = $1 AND attempts = $2 AND status = 'pending'";
 
-pub(in crate::store) const RETRY: &str = "UPDATE outbox SET next_attempt_at = $2, last_error = $3 WHERE id = $1";
+pub(in crate::store) const RETRY: &str = "UPDATE outbox SET next_attempt_at = $3, last_error = $4
+    WHERE id = $1 AND attempts = $2 AND status = 'pending'";
 
-pub(in crate::store) const FAILED: &str = "UPDATE outbox SET status = 'failed', last_error = $2 WHERE id = $1";
+pub(in crate::store) const FAILED: &str = "UPDATE outbox SET status = 'failed', last_error = $3
+    WHERE id = $1 AND attempts = $2 AND status = 'pending'";
+
+/// Mail and tokens older than $1 (a month): delivered or not, done with.
+pub(in crate::store) const SWEEP_TOKENS: &str = "DELETE FROM mail_tokens WHERE expires_at < $1";
+pub(in crate::store) const SWEEP_MAIL: &str = "DELETE FROM outbox WHERE created_at < $1 AND status <> 'pending'";
+
+/// A subject's links that stop working: its invitation was accepted or
+/// withdrawn, its user deleted. Their unsent mail is then given up on.
+pub(in crate::store) const RETIRE_SUBJECT: &str =
+    "UPDATE mail_tokens SET used_at = $2 WHERE subject_id = $1 AND used_at IS NULL";
 
 pub(in crate::store) const RECENT: &str =
     "SELECT id, kind, recipient, status, attempts, created_at, sent_at, last_error

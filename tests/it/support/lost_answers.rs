@@ -439,8 +439,18 @@ impl Store for LostAnswers {
         self.inner.arm_mail_token(token_id, token_hash, now).await
     }
 
-    async fn finish_mail(&self, id: &str, outcome: &MailOutcome, at: OffsetDateTime) -> Result<(), StoreError> {
-        self.inner.finish_mail(id, outcome, at).await
+    async fn finish_mail(
+        &self,
+        id: &str,
+        attempt: i64,
+        outcome: &MailOutcome,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.inner.finish_mail(id, attempt, outcome, at).await
+    }
+
+    async fn sweep_mail(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
+        self.inner.sweep_mail(before).await
     }
 
     async fn insert_mail_token(&self, token: &NewMailToken) -> Result<(), StoreError> {
