@@ -26,6 +26,7 @@ fn Authentication(project: Membership) -> impl IntoView {
     let save = ServerAction::<SaveAuthSettings>::new();
     let slug = project.slug.clone();
     let settings = Resource::new(move || save.version().get(), move |_| get_auth_settings(slug.clone()));
+    let mail = Resource::new(|| (), |_| mail_on());
     let can_change = project.role.allows(SETTINGS_ROLE);
     view! {
         <header class="page-header">
@@ -41,9 +42,14 @@ fn Authentication(project: Membership) -> impl IntoView {
             {move || {
                 let slug = project.slug.clone();
                 Suspend::new(async move {
+                    // Without an answer, no warning: it would only be a guess.
+                    let mail_off = matches!(mail.await, Ok(false));
                     match settings.await {
                         Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
-                        Ok(current) => view! { <SettingsForm current=current slug=slug can_change=can_change action=save /> }.into_any(),
+                        Ok(current) => view! {
+                            <SettingsForm current=current slug=slug can_change=can_change mail_off=mail_off action=save />
+                        }
+                            .into_any(),
                     }
                 })
             }}
@@ -56,6 +62,7 @@ fn SettingsForm(
     current: AuthSettings,
     slug: String,
     can_change: bool,
+    mail_off: bool,
     action: ServerAction<SaveAuthSettings>,
 ) -> impl IntoView {
     let error = action_error(action);
@@ -122,7 +129,11 @@ fn SettingsForm(
                 </fieldset>
                 <fieldset class="fieldset" disabled=!can_change>
                     <legend>"Mail"</legend>
-                    <MailOffNote />
+                    {mail_off.then(|| view! {
+                        <p class="alert alert-warning" role="status">
+                            "Mail is off on this server (BANATA_SMTP_URL is unset): your users get no verification or password reset mails. Mark users verified on the Users page or with the admin API."
+                        </p>
+                    })}
                     <Field
                         label="Sender name"
                         name="mail_sender_name"
@@ -186,23 +197,5 @@ fn NumberField(
                 {move || error.get()}
             </p>
         </div>
-    }
-}
-
-/// Says so when this server sends no mail, so nobody expects their users to
-/// get verification or reset mails.
-#[component]
-fn MailOffNote() -> impl IntoView {
-    let mail = Resource::new(|| (), |_| mail_on());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                matches!(mail.await, Ok(false)).then(|| view! {
-                    <p class="alert alert-warning" role="status">
-                        "Mail is off on this server (BANATA_SMTP_URL is unset): your users get no verification or password reset mails. Mark users verified on the Users page or with the admin API."
-                    </p>
-                })
-            })}
-        </Suspense>
     }
 }
