@@ -29,3 +29,10 @@ bash scripts/schemathesis.sh "$BANATA_BIN" 50
 # (the release browser bundle is compiled differently from the debug one).
 say "Release build"
 cargo leptos build --release
+
+# What a first visit downloads (wasm + JS + CSS, gzip as served) must stay
+# under this many bytes: a change that pushes it over fails here. It is the
+# size reached, plus a little room; see bench/README.md.
+BUNDLE_BUDGET_GZIP=660000
+say "First-visit bundle budget (bench/bundle.py, at most $BUNDLE_BUDGET_GZIP bytes gzip)"
+python3 bench/bundle.py --no-build --max-gzip "$BUNDLE_BUDGET_GZIP"
