@@ -39,7 +39,7 @@ fn Mail(project: Membership) -> impl IntoView {
                     Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                     Ok(page) => view! {
                         {(!page.mail_on).then(|| view! {
-                            <div class="alert alert-warning" role="status">
+                            <div class="alert alert-warning page-alert" role="status">
                                 "Mail is off on this server (BANATA_SMTP_URL is unset): invitation links are shown to copy, and your app's users cannot be sent verification or reset links."
                             </div>
                         })}
