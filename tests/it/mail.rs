@@ -9,7 +9,7 @@ use crate::auth_api::{sign_up_body, Browser, APP_ORIGIN};
 use crate::support::smtp::{Mail, SmtpSink};
 use crate::support::{self, eventually, Backend, Person, RealServer, Tenant, TestApp, PASSWORD};
 use banata::domain::{AuditAction, AuthSettings, DeliveryStatus, MailKind};
-use banata::store::{AuditQuery, NewMailToken, Store};
+use banata::store::{AuditQuery, MailOutcome, NewMailToken, Store};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -294,6 +294,22 @@ async fn invitations_are_mailed_and_the_mailed_link_joins(backend: Backend) {
         invitation.map(|d| (d["kind"].clone(), d["status"].clone())),
         Some((json!("Invitation"), json!("Sent")))
     );
+    // A withdrawn invitation's mailed link joins nothing.
+    let withdrawn = support::email();
+    let (status, _) =
+        owner.call(&app, "add_member", &[("slug", &tenant.slug), ("email", &withdrawn), ("role", "viewer")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let mail = mail_to(&sink, &withdrawn, "Team").await;
+    let link = mail.link(&format!("{}/invite/", app.base));
+    let pending = store.pending_invitations(&tenant.project_id, OffsetDateTime::now_utc()).await.unwrap();
+    let id = pending.iter().find(|i| i.email == withdrawn).map(|i| i.id.clone()).unwrap();
+    let (status, body) = owner.call(&app, "revoke_invitation", &[("slug", &tenant.slug), ("invitation_id", &id)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let late = Person::sign_up_as(&app, "Withdrawn", &withdrawn).await;
+    let (status, _) = late.call(&app, "accept_invitation", &[("token", link.rsplit('/').next().unwrap())]).await;
+    assert_eq!(status, StatusCode::GONE, "the mailed link of a withdrawn invitation");
+    assert!(store.membership(&late.id, &tenant.slug).await.unwrap().is_none());
+
     let settings =
         owner.client.get(app.url(&format!("/projects/{}/authentication", tenant.slug))).send().await.unwrap();
     let settings = settings.text().await.unwrap();
@@ -472,6 +488,35 @@ async fn a_mail_server_that_is_down_delays_mail_and_loses_none(backend: Backend)
     assert_eq!(sink.messages().len(), 1, "it arrives once");
 }
 
+/// Mail still waiting when its invitation is withdrawn is never sent.
+async fn a_withdrawn_invitations_waiting_mail_is_not_sent(backend: Backend) {
+    let mut sink = SmtpSink::start().await;
+    let app = start_with_mail(backend, &sink).await;
+    let store = app.db.store().await;
+    let tenant = Tenant::new(&store, "Changed mind").await;
+    let owner = crate::end_user_dashboard::owner_of(&app, &tenant).await;
+    sink.stop().await;
+    let (kept, withdrawn) = (support::email(), support::email());
+    for email in [&kept, &withdrawn] {
+        let (status, body) =
+            owner.call(&app, "add_member", &[("slug", &tenant.slug), ("email", email), ("role", "viewer")]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let pending = store.pending_invitations(&tenant.project_id, OffsetDateTime::now_utc()).await.unwrap();
+    let id = pending.iter().find(|i| i.email == withdrawn).map(|i| i.id.clone()).unwrap();
+    let (status, body) = owner.call(&app, "revoke_invitation", &[("slug", &tenant.slug), ("invitation_id", &id)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    sink.restart().await;
+    mail_to_within(&sink, &kept, "", Duration::from_secs(60)).await;
+    let given_up = eventually(Duration::from_secs(60), || async {
+        let recent = store.recent_mail(&tenant.project_id, 10).await.unwrap();
+        recent.iter().any(|d| d.recipient == withdrawn && d.status == DeliveryStatus::Failed)
+    })
+    .await;
+    assert!(given_up, "{:?}", store.recent_mail(&tenant.project_id, 10).await.unwrap());
+    assert!(sink.messages().iter().all(|m| !m.to.contains(&withdrawn)), "the withdrawn invitation was not mailed");
+}
+
 async fn the_outbox_hands_each_mail_out_once(backend: Backend) {
     let db = support::TestDb::new(backend).await;
     let store = db.store().await;
@@ -494,11 +539,23 @@ async fn the_outbox_hands_each_mail_out_once(backend: Backend) {
     let second = store.claim_mail(now, lease, 10).await.unwrap();
     assert_eq!((first.len(), second.len()), (2, 1), "a claimed mail is no one else's");
     assert!(store.claim_mail(now, lease, 10).await.unwrap().is_empty());
-    assert_eq!(
-        store.claim_mail(lease + time::Duration::seconds(1), lease, 10).await.unwrap().len(),
-        3,
-        "a lapsed lease frees them"
-    );
+    let later = lease + time::Duration::seconds(1);
+    let retaken = store.claim_mail(later, later + time::Duration::seconds(60), 10).await.unwrap();
+    assert_eq!(retaken.len(), 3, "a lapsed lease frees them");
+
+    // The first worker's lease ran out: what it records of its try changes nothing.
+    let stale = &first[0];
+    let status_of = |id: String| {
+        let store = store.clone();
+        let project = tenant.project_id.clone();
+        async move { store.recent_mail(&project, 10).await.unwrap().into_iter().find(|d| d.id == id).unwrap().status }
+    };
+    store.finish_mail(&stale.id, stale.attempts, &MailOutcome::Sent, later).await.unwrap();
+    assert_eq!(status_of(stale.id.clone()).await, DeliveryStatus::Queued, "a stale outcome is ignored");
+    let current = retaken.iter().find(|m| m.id == stale.id).unwrap();
+    store.finish_mail(&current.id, current.attempts, &MailOutcome::Sent, later).await.unwrap();
+    assert_eq!(status_of(stale.id.clone()).await, DeliveryStatus::Sent, "the lease holder's outcome counts");
+
     let claimed = &second[0];
     let token_id = claimed.token_id.as_deref().unwrap();
     assert!(store.arm_mail_token(token_id, "hash-one", now).await.unwrap());
@@ -526,6 +583,14 @@ async fn the_outbox_hands_each_mail_out_once(backend: Backend) {
     assert!(used.is_none(), "another project's token");
     let record = store.mail_token("hash-two").await.unwrap().unwrap();
     assert!(record.used_at.is_none(), "refused, it stays unused");
+
+    // A month on: sent mail and expired links go; mail still to send stays.
+    let month = now + time::Duration::days(40);
+    assert!(store.sweep_mail(month).await.unwrap() >= 2, "the sent mail and the expired token");
+    let left = store.recent_mail(&tenant.project_id, 10).await.unwrap();
+    assert_eq!(left.len(), 2, "only the sent one went: {left:?}");
+    assert!(left.iter().all(|d| d.status != DeliveryStatus::Sent && d.id != stale.id));
+    assert!(store.mail_token("hash-expired").await.unwrap().is_none(), "an expired link is gone");
 }
 
 async fn without_mail_links_are_shown_and_apps_are_told(backend: Backend) {
@@ -563,6 +628,7 @@ on_both_backends!(
     invitations_are_mailed_and_the_mailed_link_joins,
     a_projects_users_verify_and_reset_through_their_app,
     a_mail_server_that_is_down_delays_mail_and_loses_none,
+    a_withdrawn_invitations_waiting_mail_is_not_sent,
     the_outbox_hands_each_mail_out_once,
     without_mail_links_are_shown_and_apps_are_told,
 );

@@ -37,7 +37,9 @@ pub(in crate::store) const FAILED: &str = "UPDATE outbox SET status = 'failed', 
     WHERE id = $1 AND attempts = $2 AND status = 'pending'";
 
 /// Mail and tokens older than $1 (a month): delivered or not, done with.
-pub(in crate::store) const SWEEP_TOKENS: &str = "DELETE FROM mail_tokens WHERE expires_at < $1";
+/// A token of mail still to send stays (deleting it would cascade to the mail).
+pub(in crate::store) const SWEEP_TOKENS: &str = "DELETE FROM mail_tokens WHERE expires_at < $1
+    AND id NOT IN (SELECT token_id FROM outbox WHERE status = 'pending' AND token_id IS NOT NULL)";
 pub(in crate::store) const SWEEP_MAIL: &str = "DELETE FROM outbox WHERE created_at < $1 AND status <> 'pending'";
 
 /// A subject's links that stop working: its invitation was accepted or
