@@ -32,7 +32,7 @@ cargo leptos build --release
 
 # What a first visit downloads (wasm + JS + CSS, gzip as served) must stay
 # under this many bytes: a change that pushes it over fails here. It is the
-# size reached, plus a little room; see bench/README.md.
-BUNDLE_BUDGET_GZIP=660000
+# size reached with islands (150,512), plus 10 % room; see bench/README.md.
+BUNDLE_BUDGET_GZIP=165000
 say "First-visit bundle budget (bench/bundle.py, at most $BUNDLE_BUDGET_GZIP bytes gzip)"
 python3 bench/bundle.py --no-build --max-gzip "$BUNDLE_BUDGET_GZIP"

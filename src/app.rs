@@ -1,6 +1,8 @@
 //! The HTML shell, the root component and the route table.
 
+use crate::components::answer::AnswerPage;
 use crate::components::shell::DashboardShell;
+use crate::islands::answer::ReplaceUrl;
 use crate::pages::{
     api_keys::ApiKeysPage,
     audit_log::AuditLogPage,
@@ -26,9 +28,28 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_params_map;
 use leptos_router::{path, SsrMode};
 
+/// Preloads the islands' files and starts them (`islands/loader.js`).
+#[cfg(feature = "ssr")]
+#[component]
+fn IslandScripts() -> impl IntoView {
+    // Islands mode: what is not an island is rendered without hydration markers.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    let (js, wasm) = (crate::site::islands_js(), crate::site::islands_wasm());
+    view! {
+        <link rel="modulepreload" href=js />
+        <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin="" />
+        <script type="module" nonce=leptos::nonce::use_nonce()>
+            {format!("{}({js:?}, {wasm:?});", include_str!("islands/loader.js"))}
+        </script>
+    }
+}
+
 /// The document around the app; rendered on the server only.
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use crate::islands::forms::Forms;
     use leptos_meta::MetaTags;
     view! {
         <!DOCTYPE html>
@@ -39,11 +60,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 // Resolved once at start-up (content-hashed in release builds).
                 <link rel="stylesheet" id="leptos" href=crate::site::stylesheet_href() />
-                <HydrationScripts options />
+                <IslandScripts />
                 <MetaTags />
             </head>
             <body>
                 <App />
+                <Forms />
             </body>
         </html>
     }
@@ -52,14 +74,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser, after hydration: a marker that the
-    // page is interactive (browser tests wait for it instead of sleeping).
-    Effect::new(|_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "");
-        }
-    });
+    let answered = use_context::<AnswerPage>().map(|AnswerPage(path)| view! { <ReplaceUrl path=path /> });
     view! {
+        {answered}
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Meta name="color-scheme" content="light dark" />
         <Title formatter=|title: String| if title.is_empty() { "Banata".to_string() } else { format!("{title} · Banata") } />

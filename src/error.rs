@@ -61,7 +61,9 @@ impl AppError {
     /// A conflict that a form shows under one of its fields (a taken name).
     pub fn conflict_as_field(self, field: &str) -> Self {
         match self {
-            AppError::Conflict(message) => AppError::field(field, message),
+            AppError::Conflict(message) => {
+                AppError::Invalid(vec![FieldError { code: "taken".into(), ..FieldError::new(field, message) }])
+            }
             other => other,
         }
     }

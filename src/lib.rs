@@ -8,13 +8,15 @@
 //! `services` (the rules of each resource), then the adapters: `api`
 //! (server functions), `admin` (the admin API), `auth_api` (the end-user
 //! auth API a customer's app calls), `http` (router, middleware, plain-form
-//! routes) and the pages they serve.
+//! routes) and the pages they serve, rendered on the server only; `islands`
+//! are the few pieces the browser runs.
 
 pub mod api;
 pub mod app;
 pub mod components;
 pub mod domain;
 pub mod error;
+pub mod islands;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
@@ -46,10 +48,11 @@ pub mod state;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-/// Browser entry point: attach to the server-rendered page.
+/// Browser entry point. The page itself is server-rendered HTML;
+/// `islands/loader.js` then hydrates each island on its own.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
 }

@@ -294,7 +294,10 @@ test("members, invitations, a viewer's pages, settings, audit log, projects and 
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.locator("#field-current_password-error")).toBeVisible();
   await audit(page, "change password, wrong current password");
+  // A refused form comes back with what was typed, but never a password.
+  await expect(page.getByLabel("New password")).toHaveValue("");
   await page.getByLabel("Current password").fill(owner.password);
+  await page.getByLabel("New password").fill("an even better passphrase");
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByText("Password changed. Every other session is signed out.")).toBeVisible();
   await audit(page, "change password, changed");
@@ -376,7 +379,7 @@ test.describe("without the app's script", () => {
     await audit(page, "no JavaScript: create-key dialog");
     await page.getByRole("dialog").getByLabel("Name", { exact: true }).fill("cron-job");
     await page.getByRole("button", { name: "Create key" }).click();
-    await expect(page.getByLabel("API key")).toBeVisible();
+    await expect(page.getByRole("dialog").getByLabel("API key")).toBeVisible();
     await audit(page, "no JavaScript: one-time key page");
     await page.getByRole("link", { name: "Done" }).click();
 

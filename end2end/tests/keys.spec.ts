@@ -22,6 +22,8 @@ test("create a key, copy it once, find it nowhere afterwards, revoke it", async 
   // What the app needs beside the key: this server's URL.
   await expect(dialog.getByLabel("BANATA_AUTH_URL")).toHaveValue(new URL(page.url()).origin);
   await expect(dialog.getByText("This key won't be shown again.")).toBeVisible();
+  // The reveal is a new page (the form's answer): Copy works once it is live.
+  await hydrated(page);
   await dialog.getByRole("button", { name: "Copy" }).first().click();
   await expect(dialog.getByRole("button", { name: "Copied" })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
@@ -45,6 +47,7 @@ test("create a key, copy it once, find it nowhere afterwards, revoke it", async 
   await revoke.click();
   const confirm = page.getByRole("dialog");
   await expect(confirm.getByRole("heading", { name: "Revoke key billing-worker?" })).toBeVisible();
+  await hydrated(page);
   await page.keyboard.press("Escape");
   await expect(page.getByRole("dialog")).toHaveCount(0);
   await expect(revoke).toBeFocused();
@@ -85,7 +88,8 @@ test.describe("without JavaScript", () => {
     await expect(page).toHaveURL(/\?new=1$/);
     await page.getByRole("dialog").getByLabel("Name", { exact: true }).fill("cron-job");
     await page.getByRole("button", { name: "Create key" }).click();
-    const secret = await page.getByLabel("API key").inputValue();
+    // The reveal is a dialog over the list, which now has the key.
+    const secret = await page.getByRole("dialog").getByLabel("API key").inputValue();
     expect(secret).toMatch(/^sk_live_/);
     await expect(page.getByText("This key won't be shown again.")).toBeVisible();
     await page.getByRole("link", { name: "Done" }).click();

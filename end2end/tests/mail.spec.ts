@@ -89,6 +89,8 @@ async function photograph(page: Page, mail: Mail, name: string) {
 }
 
 test("forgot password: the mail's link sets a new password and signs in", async ({ page, browser }) => {
+  // Many pages, each audited four times (1280 and 390 px, light and dark).
+  test.setTimeout(90_000);
   const user = newUser("Reset");
   await page.goto("/sign-up");
   await hydrated(page);

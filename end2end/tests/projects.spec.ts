@@ -94,6 +94,7 @@ test.describe("on a phone", () => {
     await sections.getByRole("link", { name: "Members" }).click();
     await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
     await expect(sections).toBeHidden();
+    await hydrated(page);
 
     // Choosing the page you are on leaves the URL as it is; the menu must close all the same.
     await menu.click();

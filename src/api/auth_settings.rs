@@ -39,5 +39,7 @@ pub async fn save_auth_settings(
         allowed_origins: &allowed_origins,
         mail_sender_name: mail_sender_name.as_deref().unwrap_or_default(),
     };
-    auth_settings::update(&state, &caller, input).await
+    let saved = auth_settings::update(&state, &caller, input).await?;
+    ctx::back_with("saved");
+    Ok(saved)
 }

@@ -66,3 +66,27 @@ pub fn public_base(state: &AppState) -> String {
     let headers = use_context::<http::request::Parts>().map(|parts| parts.headers);
     state.config.public_base(headers.as_ref())
 }
+
+/// After a form post that worked, sends the browser back to the page the
+/// form was on with `?<flag>=1`, so the page can say so ("Saved."). Only a
+/// path of this site is used: the `Referer` is the browser's to set.
+pub fn back_with(flag: &str) {
+    let referer = request()
+        .ok()
+        .and_then(|parts| parts.headers.get(http::header::REFERER).and_then(|v| v.to_str().ok()).map(String::from));
+    let page = referer
+        .and_then(|r| url::Url::parse(&r).ok())
+        .map(|url| {
+            let query: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(k, _)| k != flag && k != "__err" && k != "__path")
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            let mut target = url::form_urlencoded::Serializer::new(String::new());
+            target.extend_pairs(query).append_pair(flag, "1");
+            format!("{}?{}", url.path(), target.finish())
+        })
+        .map(|target| crate::domain::safe_next(&target))
+        .unwrap_or_else(|| "/".to_string());
+    leptos_axum::redirect(&page);
+}

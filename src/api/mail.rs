@@ -24,7 +24,9 @@ pub async fn mail_on() -> Result<bool, AppError> {
 pub async fn forgot_password(email: String) -> Result<(), AppError> {
     let state = ctx::state()?;
     let ip = ctx::client_ip(&state)?;
-    account_mail::request_reset(&state, &email, ip).await
+    account_mail::request_reset(&state, &email, ip).await?;
+    ctx::back_with("sent");
+    Ok(())
 }
 
 /// Whether a reset link still works (before its form is shown).
@@ -59,7 +61,9 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
 pub async fn resend_verification() -> Result<(), AppError> {
     let state = ctx::state()?;
     let user = ctx::user(&state).await?;
-    account_mail::resend_verification(&state, &user).await
+    account_mail::resend_verification(&state, &user).await?;
+    ctx::back_with("verification_sent");
+    Ok(())
 }
 
 /// The project's recent mail, for every member (no link is in it).

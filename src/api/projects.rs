@@ -41,7 +41,9 @@ pub async fn open_project(slug: String) -> Result<Membership, AppError> {
 pub async fn rename_project(slug: String, name: String) -> Result<(), AppError> {
     let state = ctx::state()?;
     let (_, caller) = ctx::member(&state, &slug).await?;
-    projects::rename(&state, &caller, &name).await
+    projects::rename(&state, &caller, &name).await?;
+    ctx::back_with("saved");
+    Ok(())
 }
 
 /// Moves the project to a new URL; the old one answers 404 afterwards.

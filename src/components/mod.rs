@@ -1,9 +1,8 @@
 //! Reusable view pieces.
 
-pub mod confirm;
+pub mod answer;
 pub mod copy;
 pub mod field;
-pub mod form;
 pub mod icons;
 pub mod key_status;
 pub mod missing;

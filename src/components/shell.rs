@@ -9,9 +9,10 @@ use crate::api::projects::open_project;
 use crate::components::verify_banner::VerifyBanner;
 use crate::domain::{Membership, Role, SignedInUser};
 use crate::error::AppError;
+use crate::islands::menu::{MenuButton, MenuFilter};
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
-use leptos_router::hooks::{use_location, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 /// What the pages inside a project read: who is signed in, and the current
 /// project with their role (which the server resolved from the URL's slug).
@@ -20,16 +21,6 @@ pub struct ProjectContext {
     pub signed_in: Resource<Result<SignedInUser, AppError>>,
     pub project: Resource<Result<Membership, AppError>>,
     pub slug: Memo<String>,
-    /// How many keys expire within a week (the badge beside "API Keys").
-    pub expiring: Resource<Result<i64, AppError>>,
-}
-
-impl ProjectContext {
-    /// Reloads after a change that the top bar shows (a rename, a new role).
-    pub fn refresh(&self) {
-        self.signed_in.refetch();
-        self.project.refetch();
-    }
 }
 
 pub fn use_project() -> ProjectContext {
@@ -67,33 +58,18 @@ pub fn with_project<V: IntoView + 'static>(
 #[component]
 pub fn DashboardShell() -> impl IntoView {
     let slug = use_slug();
-    // Both reload when the project in the URL changes, so a project created or
-    // joined a moment ago is in the switcher.
     let signed_in = Resource::new(move || slug.get(), |_| get_viewer());
     let project = Resource::new(move || slug.get(), open_project);
-    // Reloaded on navigation, and by the keys page after a change.
-    let location = use_location();
-    let expiring = Resource::new(move || (slug.get(), location.pathname.get()), |(slug, _)| expiring_keys(slug));
-    provide_context(ProjectContext { signed_in, project, slug, expiring });
-    let nav_open = RwSignal::new(false);
-    Effect::new(move |_| {
-        location.pathname.track();
-        nav_open.set(false);
-    });
-    send_to_sign_in_when_signed_out(signed_in);
+    // How many keys expire within a week (the badge beside "API Keys").
+    let expiring = Resource::new(move || slug.get(), expiring_keys);
+    provide_context(ProjectContext { signed_in, project, slug });
     let section = move |path: &'static str| move || format!("/projects/{}/{path}", slug.get());
 
     view! {
-        <div class="app" class:nav-open=move || nav_open.get()>
+        <div class="app">
             <a class="skip-link" href="#main">"Skip to content"</a>
-            <TopBar signed_in=signed_in slug=Some(slug) nav_open=Some(nav_open) />
-            // On a phone the menu covers the page: any section chosen closes
-            // it, the one already open too (the URL then stays the same).
-            <nav class="sidebar" id="sidebar" aria-label="Project sections" on:click=move |ev| {
-                if clicked_a_link(&ev) {
-                    nav_open.set(false);
-                }
-            }>
+            <TopBar signed_in=signed_in slug=Some(slug) />
+            <nav class="sidebar" id="sidebar" aria-label="Project sections">
                 <ul>
                     <li>
                         <A href=section("api-keys")>
@@ -165,24 +141,14 @@ pub fn DashboardShell() -> impl IntoView {
     }
 }
 
-/// Whether a click landed on a link (or on what a link holds, its icon).
-fn clicked_a_link(ev: &leptos::ev::MouseEvent) -> bool {
-    use leptos::wasm_bindgen::JsCast;
-    ev.target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|el| el.closest("a").ok().flatten())
-        .is_some()
-}
-
 /// The frame of signed-in pages outside any project (the project list).
 #[component]
 pub fn PlainShell(children: Children) -> impl IntoView {
     let signed_in = Resource::new(|| (), |_| get_viewer());
-    send_to_sign_in_when_signed_out(signed_in);
     view! {
         <div class="app app-plain">
             <a class="skip-link" href="#main">"Skip to content"</a>
-            <TopBar signed_in=signed_in slug=None nav_open=None />
+            <TopBar signed_in=signed_in slug=None />
             <main class="content content-plain" id="main" tabindex="-1">
                 <VerifyBanner signed_in=signed_in />
                 {children()}
@@ -191,40 +157,12 @@ pub fn PlainShell(children: Children) -> impl IntoView {
     }
 }
 
-/// A session that ended while the page was open: back to sign-in.
-fn send_to_sign_in_when_signed_out(signed_in: Resource<Result<SignedInUser, AppError>>) {
-    let location = use_location();
-    Effect::new(move |_| {
-        if let Some(Err(AppError::Unauthenticated)) = signed_in.get() {
-            let next = crate::domain::percent_encode(&location.pathname.get_untracked());
-            let _ = window().location().set_href(&format!("/sign-in?next={next}"));
-        }
-    });
-}
-
 #[component]
-fn TopBar(
-    signed_in: Resource<Result<SignedInUser, AppError>>,
-    slug: Option<Memo<String>>,
-    nav_open: Option<RwSignal<bool>>,
-) -> impl IntoView {
+fn TopBar(signed_in: Resource<Result<SignedInUser, AppError>>, slug: Option<Memo<String>>) -> impl IntoView {
     view! {
         <header class="topbar">
-            {nav_open
-                .map(|open| {
-                    view! {
-                        <button
-                            type="button"
-                            class="icon-button menu-button"
-                            aria-label="Menu"
-                            aria-controls="sidebar"
-                            aria-expanded=move || open.get().to_string()
-                            on:click=move |_| open.update(|o| *o = !*o)
-                        >
-                            <Svg icon=Icon::Menu size=20 />
-                        </button>
-                    }
-                })}
+            // Only a project's pages have sections to show.
+            {slug.map(|_| view! { <MenuButton><Svg icon=Icon::Menu size=20 /></MenuButton> })}
             <a class="brand" href="/projects">
                 <span class="brand-mark" aria-hidden="true">"B"</span>
                 <span class="brand-name">"Banata"</span>
@@ -255,7 +193,6 @@ fn TopBar(
 /// user with their role. A `<details>` so it works without JavaScript.
 #[component]
 fn ProjectSwitcher(signed_in: SignedInUser, slug: Option<Memo<String>>) -> impl IntoView {
-    let filter = RwSignal::new(String::new());
     let current_slug = move || slug.map(|s| s.get()).unwrap_or_default();
     let current_name = {
         let projects = signed_in.projects.clone();
@@ -278,36 +215,20 @@ fn ProjectSwitcher(signed_in: SignedInUser, slug: Option<Memo<String>>) -> impl 
                 </span>
             </summary>
             <div class="menu-panel">
-                {show_filter
-                    .then(|| {
-                        view! {
-                            <input
-                                class="menu-filter"
-                                type="search"
-                                placeholder="Find a project…"
-                                aria-label="Find a project"
-                                prop:value=move || filter.get()
-                                on:input=move |ev| filter.set(event_target_value(&ev))
-                            />
-                        }
-                    })}
+                {show_filter.then(|| view! { <MenuFilter /> })}
                 <p class="menu-label" id="switcher-label">
                     "Your projects"
                 </p>
                 <ul class="menu-list" aria-labelledby="switcher-label">
                     {move || {
-                        let needle = filter.get().to_lowercase();
                         projects
                             .get_value()
                             .into_iter()
-                            .filter(|p| {
-                                needle.is_empty() || p.name.to_lowercase().contains(&needle) || p.slug.contains(&needle)
-                            })
                             .map(|p| {
                                 let href = format!("/projects/{}/api-keys", p.slug);
                                 let is_current = p.slug == current_slug();
                                 view! {
-                                    <li>
+                                    <li data-slug=p.slug.clone()>
                                         <a class="menu-item" href=href aria-current=is_current.then_some("true")>
                                             <span class="menu-item-name">{p.name}</span>
                                             <span class="role-badge">{p.role.label()}</span>
@@ -351,8 +272,8 @@ fn UserMenu(signed_in: SignedInUser) -> impl IntoView {
                     "Sessions"
                 </a>
                 <ActionForm action=sign_out>
-                    <button type="submit" class="menu-item" disabled=move || sign_out.pending().get()>
-                        {move || if sign_out.pending().get() { "Signing out…" } else { "Sign out" }}
+                    <button type="submit" class="menu-item" data-busy="Signing out…">
+                        "Sign out"
                     </button>
                 </ActionForm>
             </div>

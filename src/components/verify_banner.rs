@@ -6,14 +6,15 @@ use crate::api::mail::ResendVerification;
 use crate::domain::SignedInUser;
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn VerifyBanner(signed_in: Resource<Result<SignedInUser, AppError>>) -> impl IntoView {
     let resend = ServerAction::<ResendVerification>::new();
-    let answer = move || match resend.value().get() {
-        Some(Ok(())) => Some("Sent. Check your inbox.".to_string()),
+    let query = use_query_map();
+    let answer = move || match resend.value().get_untracked() {
         Some(Err(e)) => Some(e.to_string()),
-        None => None,
+        _ => query.with(|q| q.get("verification_sent")).map(|_| "Sent. Check your inbox.".to_string()),
     };
     view! {
         <Transition fallback=|| ()>
@@ -25,7 +26,7 @@ pub fn VerifyBanner(signed_in: Resource<Result<SignedInUser, AppError>>) -> impl
                             " is not verified yet: open the link we mail to it."
                         </p>
                         <ActionForm action=resend attr:class="inline-form">
-                            <button type="submit" class="button button-small" disabled=move || resend.pending().get()>
+                            <button type="submit" class="button button-small" data-busy="Sending…">
                                 "Send a verification link"
                             </button>
                         </ActionForm>

@@ -5,9 +5,11 @@
 
 use super::FieldError;
 
-/// Each code is the field the problem belongs to, with what the page says.
+/// Each code is the field the problem belongs to (`<field>_taken` when the
+/// value is someone else's already), with what the page says.
 const MESSAGES: &[(&str, &str)] = &[
-    ("name", "Check the name: it is required, at most 100 characters, and no other active key may have it."),
+    ("name", "Check the name: it is required and at most 100 characters."),
+    ("name_taken", "An active key is already named that. Choose another name."),
     ("expires", "Choose when the key expires."),
     ("expires_on", "Choose a date in the future and within five years, as YYYY-MM-DD."),
     ("access", "Choose full access or read-only."),
@@ -18,8 +20,12 @@ const MESSAGES: &[(&str, &str)] = &[
 
 /// The code for the first problem of a refused form.
 pub fn code_for(errors: &[FieldError]) -> &'static str {
-    let field = errors.first().map(|e| e.field.as_str()).unwrap_or_default();
-    MESSAGES.iter().find(|(code, _)| *code == field).map_or("form", |(code, _)| code)
+    let wanted = match errors.first() {
+        Some(error) if error.code == "taken" => format!("{}_taken", error.field),
+        Some(error) => error.field.clone(),
+        None => String::new(),
+    };
+    MESSAGES.iter().find(|(code, _)| *code == wanted).map_or("form", |(code, _)| code)
 }
 
 /// What the page says for `code`, when it is one of ours.
@@ -39,6 +45,8 @@ mod tests {
         assert_eq!(code_for(&[FieldError::new("email", "anything")]), "email");
         assert_eq!(code_for(&[FieldError::new("something_else", "anything")]), "form");
         assert_eq!(code_for(&[]), "form");
+        let taken = FieldError { code: "taken".into(), ..FieldError::new("name", "anything") };
+        assert_eq!(code_for(&[taken]), "name_taken");
         assert!(message_for("email").is_some());
         assert!(message_for("form").is_some());
         assert_eq!(message_for("Your account is suspended. Call +1 555 0100."), None);

@@ -1,6 +1,7 @@
 //! The axum side: the router that serves pages, server functions, static
 //! files and health checks, and the middleware every request passes.
 
+mod answer_page;
 pub mod assets;
 mod audit_export;
 mod csrf;
@@ -8,7 +9,6 @@ mod guard;
 mod health;
 mod home;
 mod plain_forms;
-mod plain_page;
 mod request_log;
 pub mod security_headers;
 mod server_fn_status;
@@ -68,16 +68,18 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The project-scoped routes that are not pages: the plain-form posts (no
-/// JavaScript) and the audit log export. Each resolves the member itself.
+/// The project-scoped routes that are not pages: the form posts answered
+/// with a page (`plain_forms`) and the audit log export. Each resolves the member itself.
 type ProjectRoute = (&'static str, &'static str, axum::routing::MethodRouter<AppState>);
 
 fn project_routes() -> Vec<ProjectRoute> {
     vec![
-        ("POST", "/projects/{slug}/api-keys/new", post(plain_forms::create_key)),
-        ("POST", "/projects/{slug}/api-keys/roll", post(plain_forms::roll_key)),
+        // A GET of a form's address (a form on its answer page posted from
+        // there sends the browser back to it) goes to the form's page.
+        ("POST", "/projects/{slug}/api-keys/new", post(plain_forms::create_key).get(plain_forms::to_form_page)),
+        ("POST", "/projects/{slug}/api-keys/roll", post(plain_forms::roll_key).get(plain_forms::to_form_page)),
         ("POST", "/projects/{slug}/test-key", post(plain_forms::test_key)),
-        ("POST", "/projects/{slug}/members/add", post(plain_forms::add_member)),
+        ("POST", "/projects/{slug}/members/add", post(plain_forms::add_member).get(plain_forms::to_form_page)),
         ("GET", "/projects/{slug}/audit-log/export", get(audit_export::export)),
     ]
 }

@@ -1,24 +1,18 @@
-//! Plain-form posts (no JavaScript) whose answer is a secret shown once: a new
-//! API key, an invitation link. A plain form cannot receive a server
-//! function's return value (it is answered with a redirect), so these
-//! handlers answer the POST with the page itself.
+//! Form posts whose answer is shown once: a new API key, an invitation
+//! link, a key test's verdict. A redirect cannot carry it, so these handlers
+//! answer the POST with the form's page, showing it (`answer_page`).
 
+use super::answer_page;
 use super::guard::member;
-use super::plain_page;
 use crate::actor::RequestSource;
 use crate::api::keys::{grace_choice, NewKeyForm};
-use crate::components::copy::CopyField;
-use crate::components::reveal::KeyReveal;
-use crate::domain::InvitationCreated;
 use crate::error::AppError;
-use crate::pages::test_key::KeyCheckResult;
 use crate::services::{keys, members};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use leptos::prelude::*;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -26,6 +20,13 @@ use tower_sessions::Session;
 pub struct AddMemberForm {
     email: String,
     role: String,
+}
+
+/// The form's page, for a GET of the form's address: the parent path
+/// (`/projects/<slug>/members/add` → `/projects/<slug>/members`).
+pub async fn to_form_page(uri: axum::http::Uri) -> Redirect {
+    let path = uri.path();
+    Redirect::to(path.rsplit_once('/').map_or("/", |(page, _)| page))
 }
 
 /// Sends a form with a field error back to its page, which shows the message.
@@ -43,6 +44,7 @@ pub async fn create_key(
     source: RequestSource,
     session: Session,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     Path(slug): Path<String>,
     Form(form): Form<NewKeyForm>,
 ) -> Response {
@@ -56,7 +58,7 @@ pub async fn create_key(
         Err(error) => Err(error),
     };
     match created {
-        Ok(created) => reveal(created, state.config.public_base(Some(&headers)), list),
+        Ok(created) => reveal(&state, &headers, &extensions, created, &list).await,
         Err(AppError::Invalid(errors)) => back_with_error(&list, &errors, &[("new", "1"), ("name", &form.name)]),
         Err(error) => error.into_response(),
     }
@@ -73,6 +75,7 @@ pub async fn roll_key(
     source: RequestSource,
     session: Session,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     Path(slug): Path<String>,
     Form(form): Form<RollForm>,
 ) -> Response {
@@ -86,21 +89,22 @@ pub async fn roll_key(
         Err(error) => Err(error),
     };
     match rolled {
-        Ok(created) => reveal(created, state.config.public_base(Some(&headers)), list),
+        Ok(created) => reveal(&state, &headers, &extensions, created, &list).await,
         Err(AppError::Invalid(errors)) => back_with_error(&list, &errors, &[("roll", &form.key_id)]),
         Err(error) => error.into_response(),
     }
 }
 
-/// The one-time page with a new key's secret.
-fn reveal(created: crate::domain::CreatedKey, auth_url: String, list: String) -> Response {
-    plain_page::once("Your new key", move || {
-        view! {
-            <KeyReveal name=created.key.name.clone() secret=created.secret.clone() auth_url=auth_url.clone()>
-                <a class="button button-primary" href=list>"Done"</a>
-            </KeyReveal>
-        }
-    })
+/// The key list with the new key's one-time reveal over it.
+async fn reveal(
+    state: &AppState,
+    headers: &HeaderMap,
+    extensions: &axum::http::Extensions,
+    created: crate::domain::CreatedKey,
+    list: &str,
+) -> Response {
+    let created = crate::domain::CreatedKey { auth_url: state.config.public_base(Some(headers)), ..created };
+    answer_page::render(state, headers, extensions, list, created).await
 }
 
 #[derive(Deserialize)]
@@ -108,7 +112,7 @@ pub struct TestKeyForm {
     key: String,
 }
 
-/// "Test a key" without JavaScript: the answer is a page with the verdict.
+/// "Test a key": the answer is the page with the verdict.
 pub async fn test_key(
     State(state): State<AppState>,
     source: RequestSource,
@@ -125,15 +129,7 @@ pub async fn test_key(
     };
     let ip = state.config.client_ip(&headers, &extensions);
     match keys::test(&state, &caller, ip, &form.key).await {
-        Ok(check) => plain_page::once("Test a key", move || {
-            view! {
-                <h2>"Test a key"</h2>
-                <KeyCheckResult check=check />
-                <div class="dialog-actions">
-                    <a class="button button-primary" href=page>"Test another key"</a>
-                </div>
-            }
-        }),
+        Ok(check) => answer_page::render(&state, &headers, &extensions, &page, check).await,
         Err(error) => error.into_response(),
     }
 }
@@ -143,6 +139,7 @@ pub async fn add_member(
     source: RequestSource,
     session: Session,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     Path(slug): Path<String>,
     Form(form): Form<AddMemberForm>,
 ) -> Response {
@@ -153,27 +150,7 @@ pub async fn add_member(
     };
     let base = state.config.public_base(Some(&headers));
     match members::add(&state, &caller, &form.email, &form.role, &base).await {
-        Ok(InvitationCreated { email, link, mailed }) => plain_page::once("Invitation link", move || {
-            let words = match mailed {
-                true => {
-                    format!("We mailed it to {email}. You may also send them this link: either works once, for 7 days.")
-                }
-                false => format!(
-                    "Send {email} this link: they join when they open it and accept. It works once, for 7 days."
-                ),
-            };
-            view! {
-                <div class="reveal">
-                    <h2>"Invitation created"</h2>
-                    <p>{words}</p>
-                    <CopyField label="Invitation link" value=link />
-                    <p class="alert alert-warning" role="note">"This link won't be shown again."</p>
-                    <div class="dialog-actions">
-                        <a class="button button-primary" href=page>"Done"</a>
-                    </div>
-                </div>
-            }
-        }),
+        Ok(invitation) => answer_page::render(&state, &headers, &extensions, &page, invitation).await,
         Err(AppError::Invalid(errors)) => back_with_error(&page, &errors, &[]),
         Err(error) => error.into_response(),
     }

@@ -12,6 +12,7 @@ use crate::domain::{AuthSettings, Membership, PASSWORD_MIN_RANGE, SENDER_NAME_MA
 use crate::pages::auth_layout::{action_error, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn AuthenticationPage() -> impl IntoView {
@@ -25,7 +26,7 @@ pub fn AuthenticationPage() -> impl IntoView {
 fn Authentication(project: Membership) -> impl IntoView {
     let save = ServerAction::<SaveAuthSettings>::new();
     let slug = project.slug.clone();
-    let settings = Resource::new(move || save.version().get(), move |_| get_auth_settings(slug.clone()));
+    let settings = Resource::new(|| (), move |_| get_auth_settings(slug.clone()));
     let mail = Resource::new(|| (), |_| mail_on());
     let can_change = project.role.allows(SETTINGS_ROLE);
     view! {
@@ -67,7 +68,8 @@ fn SettingsForm(
 ) -> impl IntoView {
     let error = action_error(action);
     let field_error = move |name: &'static str| move || error.get().and_then(|e| e.field_message(name));
-    let saved = move || matches!(action.value().get(), Some(Ok(_)));
+    let query = use_query_map();
+    let saved = move || query.with(|q| q.get("saved").is_some()) && action.value().with(Option::is_none);
     let origins = current.allowed_origins.join("\n");
     let (pmin, pmax) = (*PASSWORD_MIN_RANGE.start(), *PASSWORD_MIN_RANGE.end());
     view! {
@@ -146,8 +148,8 @@ fn SettingsForm(
                 </fieldset>
                 {can_change.then(|| view! {
                     <div class="form-actions">
-                        <button type="submit" class="button button-primary" disabled=move || action.pending().get()>
-                            {move || if action.pending().get() { "Saving…" } else { "Save" }}
+                        <button type="submit" class="button button-primary" data-busy="Saving…">
+                            "Save"
                         </button>
                     </div>
                 })}

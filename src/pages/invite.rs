@@ -38,7 +38,7 @@ pub fn InvitePage() -> impl IntoView {
                                         <ActionForm action=accept attr:class="form">
                                             <FormAlert error=error />
                                             <input type="hidden" name="token" value=token() />
-                                            <button type="submit" class="button button-primary button-block" disabled=move || accept.pending().get()>
+                                            <button type="submit" class="button button-primary button-block">
                                                 "Accept invitation"
                                             </button>
                                         </ActionForm>

@@ -30,8 +30,8 @@ fn KeyDetailView(project: Membership) -> impl IntoView {
     let rename = ServerAction::<RenameKey>::new();
     let slug = project.slug.clone();
     let detail = Resource::new(
-        move || (params.read().get("key_id").unwrap_or_default(), rename.version().get()),
-        move |(key_id, _)| get_key(slug.clone(), key_id),
+        move || params.read().get("key_id").unwrap_or_default(),
+        move |key_id| get_key(slug.clone(), key_id),
     );
     let list = format!("/projects/{}/api-keys", project.slug);
     let can_write = project.role.allows(Role::Developer);
@@ -124,8 +124,8 @@ fn RenameForm(slug: String, key: ApiKey, action: ServerAction<RenameKey>) -> imp
                 <input type="hidden" name="key_id" value=key.id.clone() />
                 <Field label="Name" name="name" maxlength=100 value=key.name.clone() error=field />
                 <div class="form-actions">
-                    <button type="submit" class="button" disabled=move || action.pending().get()>
-                        {move || if action.pending().get() { "Saving…" } else { "Save name" }}
+                    <button type="submit" class="button" data-busy="Saving…">
+                        "Save name"
                     </button>
                 </div>
             </ActionForm>

@@ -2,19 +2,17 @@
 //! owners add teammates, change roles, remove members, manage invitations.
 
 use super::auth_layout::{action_error, FormAlert};
-use crate::api::members::{
-    list_members, AddMember, ChangeRole, LeaveProject, MembersView, RemoveMember, RevokeInvitation,
-};
-use crate::components::confirm::Confirm;
+use crate::api::members::{list_members, ChangeRole, LeaveProject, MembersView, RemoveMember, RevokeInvitation};
+use crate::components::answer::use_answer;
 use crate::components::copy::CopyField;
 use crate::components::field::Field;
-use crate::components::form::dispatch_in_place;
 use crate::components::shell::{use_project, with_project, RoleBadge};
 use crate::components::table::{Col, DataTable};
 use crate::domain::dates::date_only;
 use crate::domain::form_errors::message_for;
 use crate::domain::{InvitationCreated, Member, Membership, PendingInvitation, Role};
 use crate::error::AppError;
+use crate::islands::confirm::Confirm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -30,29 +28,11 @@ pub fn MembersPage() -> impl IntoView {
 #[component]
 fn Members(project: Membership) -> impl IntoView {
     let ctx = use_project();
-    let add = ServerAction::<AddMember>::new();
     let change = ServerAction::<ChangeRole>::new();
     let remove = ServerAction::<RemoveMember>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
     let leave = ServerAction::<LeaveProject>::new();
-    let view_data = Resource::new(
-        move || {
-            (
-                ctx.slug.get(),
-                add.version().get(),
-                change.version().get(),
-                remove.version().get(),
-                revoke.version().get(),
-            )
-        },
-        |(slug, ..)| list_members(slug),
-    );
-    // A member who changed their own role sees the new one in the top bar.
-    Effect::new(move |_| {
-        if change.version().get() > 0 {
-            ctx.refresh();
-        }
-    });
+    let view_data = Resource::new(move || ctx.slug.get(), list_members);
     let slug = project.slug.clone();
     let is_owner = project.role == Role::Owner;
     let error = Signal::derive(move || {
@@ -71,7 +51,7 @@ fn Members(project: Membership) -> impl IntoView {
                 </p>
             </div>
         </header>
-        {is_owner.then(|| view! { <AddMemberForm slug=slug.clone() action=add /> })}
+        {is_owner.then(|| view! { <AddMemberForm slug=slug.clone() /> })}
         <FormAlert error=error />
         <Transition fallback=|| view! { <div class="skeleton skeleton-block"></div> }>
             {move || {
@@ -99,43 +79,41 @@ fn Members(project: Membership) -> impl IntoView {
     }
 }
 
-/// Adds a teammate. With JavaScript it calls the server function and shows
-/// the invitation link in place; without, it posts to a handler that answers
-/// with the link's one-time page.
+/// Adds a teammate. The form posts to a handler that answers with this
+/// page and the invitation link shown once, or sends it back with
+/// `?error=<code>`.
 #[component]
-fn AddMemberForm(slug: String, action: ServerAction<AddMember>) -> impl IntoView {
+fn AddMemberForm(slug: String) -> impl IntoView {
     let query = use_query_map();
-    let action_err = action_error(action);
-    // A plain post sent back with `?error=<code>`.
     let error = Signal::derive(move || {
-        action_err.get().or_else(|| {
-            let code = query.with(|q| q.get("error"))?;
-            message_for(&code).map(|message| AppError::BadRequest(message.into()))
-        })
+        let code = query.with(|q| q.get("error"))?;
+        message_for(&code).map(|message| AppError::BadRequest(message.into()))
     });
-    let field = move |name: &'static str| Signal::derive(move || action_err.get().and_then(|e| e.field_message(name)));
-    let pending = action.pending();
-    let outcome = move || action.value().get().and_then(Result::ok);
-    let on_submit = dispatch_in_place(action, "add-member");
+    let email_error = query
+        .with_untracked(|q| q.get("error"))
+        .filter(|code| code == "email")
+        .and_then(|code| message_for(&code))
+        .map(String::from);
+    let outcome = use_answer::<InvitationCreated>();
     view! {
         <section class="card form-card" aria-labelledby="add-member-title">
             <h2 id="add-member-title">"Add a teammate"</h2>
-            <form class="form form-row" method="post" action=format!("/projects/{slug}/members/add") on:submit=on_submit>
+            <form class="form form-row" method="post" action=format!("/projects/{slug}/members/add")>
                 <input type="hidden" name="slug" value=slug.clone() />
-                <Field label="Email" name="email" kind="email" maxlength=254 error=field("email") />
+                <Field label="Email" name="email" kind="email" maxlength=254 error=Signal::stored(email_error) />
                 <div class="field">
                     <label for="field-role">"Role"</label>
                     <RoleSelect id="field-role" selected=Role::Developer />
                 </div>
                 <div class="form-actions">
-                    <button type="submit" class="button button-primary" disabled=move || pending.get()>
-                        {move || if pending.get() { "Adding…" } else { "Add" }}
+                    <button type="submit" class="button button-primary" data-busy="Adding…">
+                        "Add"
                     </button>
                 </div>
             </form>
             <FormAlert error=error />
-            {move || {
-                outcome()
+            {
+                outcome
                     .map(|InvitationCreated { email, link, mailed }| view! {
                         <div class="alert alert-success invite-result" role="status">
                             <p>
@@ -149,7 +127,7 @@ fn AddMemberForm(slug: String, action: ServerAction<AddMember>) -> impl IntoView
                             <CopyField label="Invitation link" value=link />
                         </div>
                     })
-            }}
+            }
         </section>
     }
 }

@@ -14,9 +14,9 @@ use leptos_router::hooks::use_query_map;
 pub fn ForgotPasswordPage() -> impl IntoView {
     let action = ServerAction::<ForgotPassword>::new();
     let error = action_error(action);
-    let sent = move || matches!(action.value().get(), Some(Ok(())));
+    let query = use_query_map();
+    let sent = move || query.with(|q| q.get("sent").is_some());
     let mail = Resource::new(|| (), |_| mail_on());
-    let pending = action.pending();
     view! {
         <Title text="Forgot password" />
         <AuthLayout title="Reset your password" subtitle="We will mail you a link to choose a new one.">
@@ -45,8 +45,8 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                                     maxlength=254
                                     error=Signal::derive(move || error.get().and_then(|e| e.field_message("email")))
                                 />
-                                <button type="submit" class="button button-primary button-block" disabled=move || pending.get()>
-                                    {move || if pending.get() { "Sending…" } else { "Send reset link" }}
+                                <button type="submit" class="button button-primary button-block" data-busy="Sending…">
+                                    "Send reset link"
                                 </button>
                             </ActionForm>
                         }
@@ -66,7 +66,6 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let usable = Resource::new(token, check_reset_link);
     let action = ServerAction::<ResetPassword>::new();
     let error = action_error(action);
-    let pending = action.pending();
     view! {
         <Title text="Choose a new password" />
         <AuthLayout title="Choose a new password" subtitle="Every other device signed in to your account will be signed out.">
@@ -93,8 +92,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
                                     hint="At least 8 characters."
                                     error=Signal::derive(move || error.get().and_then(|e| e.field_message("password")))
                                 />
-                                <button type="submit" class="button button-primary button-block" disabled=move || pending.get()>
-                                    {move || if pending.get() { "Saving…" } else { "Set password and sign in" }}
+                                <button type="submit" class="button button-primary button-block" data-busy="Saving…">
+                                    "Set password and sign in"
                                 </button>
                             </ActionForm>
                         }

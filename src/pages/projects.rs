@@ -17,7 +17,6 @@ pub fn ProjectsPage() -> impl IntoView {
     let create = ServerAction::<CreateProject>::new();
     let error = action_error(create);
     let field = move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(name)));
-    let pending = create.pending();
 
     view! {
         <Title text="Projects" />
@@ -73,8 +72,8 @@ pub fn ProjectsPage() -> impl IntoView {
                         error=field("slug")
                     />
                     <div class="form-actions">
-                        <button type="submit" class="button button-primary" disabled=move || pending.get()>
-                            {move || if pending.get() { "Creating…" } else { "Create project" }}
+                        <button type="submit" class="button button-primary" data-busy="Creating…">
+                            "Create project"
                         </button>
                     </div>
                 </ActionForm>

@@ -3,12 +3,12 @@
 
 use super::auth_layout::{action_error, FormAlert};
 use crate::api::account::{list_sessions, ChangePassword, EndOtherSessions, EndSession};
-use crate::components::confirm::Confirm;
 use crate::components::field::Field;
 use crate::components::shell::PlainShell;
 use crate::components::table::{Col, DataTable};
 use crate::domain::dates::to_the_minute;
 use crate::domain::{SessionInfo, PASSWORD_MAX, PASSWORD_MIN};
+use crate::islands::confirm::Confirm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -20,7 +20,7 @@ const SESSION_COLUMNS: &[Col] =
 pub fn SessionsPage() -> impl IntoView {
     let end = ServerAction::<EndSession>::new();
     let end_others = ServerAction::<EndOtherSessions>::new();
-    let sessions = Resource::new(move || (end.version().get(), end_others.version().get()), |_| list_sessions());
+    let sessions = Resource::new(|| (), |_| list_sessions());
     let error = Signal::derive(move || action_error(end).get().or_else(|| action_error(end_others).get()));
 
     view! {
@@ -103,7 +103,6 @@ fn PasswordForm() -> impl IntoView {
         change.value().with(|v| matches!(v, Some(Ok(_))))
             || query.with(|q| q.get("password").as_deref() == Some("changed"))
     };
-    let pending = change.pending();
     view! {
         <section class="card form-card" aria-labelledby="password-title">
             <h2 id="password-title">"Change password"</h2>
@@ -125,8 +124,8 @@ fn PasswordForm() -> impl IntoView {
                     error=field("new_password")
                 />
                 <div class="form-actions">
-                    <button type="submit" class="button button-primary" disabled=move || pending.get()>
-                        {move || if pending.get() { "Changing…" } else { "Change password" }}
+                    <button type="submit" class="button button-primary" data-busy="Changing…">
+                        "Change password"
                     </button>
                 </div>
             </ActionForm>

@@ -4,10 +4,11 @@
 use super::auth_layout::{action_error, FormAlert};
 use crate::api::projects::{ChangeSlug, DeleteProject, RenameProject};
 use crate::components::field::Field;
-use crate::components::shell::{use_project, with_project};
+use crate::components::shell::with_project;
 use crate::domain::{Membership, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -19,21 +20,16 @@ pub fn SettingsPage() -> impl IntoView {
 
 #[component]
 fn Settings(project: Membership) -> impl IntoView {
-    let ctx = use_project();
     let rename = ServerAction::<RenameProject>::new();
     let reslug = ServerAction::<ChangeSlug>::new();
     let delete = ServerAction::<DeleteProject>::new();
-    Effect::new(move |_| {
-        if rename.version().get() > 0 && matches!(rename.value().get(), Some(Ok(()))) {
-            ctx.refresh();
-        }
-    });
     let is_owner = project.role == Role::Owner;
     let field = |action_err: Signal<Option<crate::error::AppError>>, name: &'static str| {
         Signal::derive(move || action_err.get().and_then(|e| e.field_message(name)))
     };
     let (rename_err, reslug_err, delete_err) = (action_error(rename), action_error(reslug), action_error(delete));
-    let renamed = move || matches!(rename.value().get(), Some(Ok(())));
+    let query = use_query_map();
+    let renamed = move || query.with(|q| q.get("saved").is_some()) && rename.value().with(Option::is_none);
     let (slug_a, slug_b, slug_c, name) =
         (project.slug.clone(), project.slug.clone(), project.slug.clone(), project.name.clone());
 
@@ -65,7 +61,7 @@ fn Settings(project: Membership) -> impl IntoView {
                         <input type="hidden" name="slug" value=slug_a.clone() />
                         <Field label="Name" name="name" maxlength=100 value=name.clone() error=field(rename_err, "name") />
                         <div class="form-actions">
-                            <button type="submit" class="button button-primary" disabled=move || rename.pending().get()>
+                            <button type="submit" class="button button-primary">
                                 "Save"
                             </button>
                         </div>
@@ -80,7 +76,7 @@ fn Settings(project: Membership) -> impl IntoView {
                         <input type="hidden" name="slug" value=slug_b.clone() />
                         <Field label="URL name" name="new_slug" maxlength=40 value=slug_b.clone() error=field(reslug_err, "slug") />
                         <div class="form-actions">
-                            <button type="submit" class="button" disabled=move || reslug.pending().get()>
+                            <button type="submit" class="button">
                                 "Change URL name"
                             </button>
                         </div>
@@ -101,7 +97,7 @@ fn Settings(project: Membership) -> impl IntoView {
                             error=field(delete_err, "confirm")
                         />
                         <div class="form-actions">
-                            <button type="submit" class="button button-danger" disabled=move || delete.pending().get()>
+                            <button type="submit" class="button button-danger">
                                 "Delete project"
                             </button>
                         </div>

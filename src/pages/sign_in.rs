@@ -16,7 +16,6 @@ pub fn SignInPage() -> impl IntoView {
         Some(n) => format!("/sign-up?next={}", percent_encode(&n)),
         None => "/sign-up".to_string(),
     };
-    let pending = action.pending();
 
     view! {
         <Title text="Sign in" />
@@ -41,8 +40,8 @@ pub fn SignInPage() -> impl IntoView {
                     maxlength=256
                     error=Signal::derive(move || error.get().and_then(|e| e.field_message("password")))
                 />
-                <button type="submit" class="button button-primary button-block" disabled=move || pending.get()>
-                    {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+                <button type="submit" class="button button-primary button-block" data-busy="Signing in…">
+                    "Sign in"
                 </button>
             </ActionForm>
             <p class="auth-switch"><a href="/forgot-password">"Forgot password?"</a></p>

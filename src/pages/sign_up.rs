@@ -17,7 +17,6 @@ pub fn SignUpPage() -> impl IntoView {
         Some(n) => format!("/sign-in?next={}", percent_encode(&n)),
         None => "/sign-in".to_string(),
     };
-    let pending = action.pending();
     let field = move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(name)));
 
     view! {
@@ -42,8 +41,8 @@ pub fn SignUpPage() -> impl IntoView {
                                     maxlength=256
                                     error=field("password")
                                 />
-                                <button type="submit" class="button button-primary button-block" disabled=move || pending.get()>
-                                    {move || if pending.get() { "Creating account…" } else { "Sign up" }}
+                                <button type="submit" class="button button-primary button-block" data-busy="Creating account…">
+                                    "Sign up"
                                 </button>
                             </ActionForm>
                         }

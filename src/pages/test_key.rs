@@ -2,9 +2,7 @@
 //! which of your projects it belongs to. Troubleshooting for "which key is
 //! deployed where?". The key is sent once and neither logged nor stored.
 
-use super::auth_layout::{action_error, FormAlert};
-use crate::api::keys::TestKey;
-use crate::components::form::dispatch_in_place;
+use crate::components::answer::use_answer;
 use crate::components::shell::with_project;
 use crate::domain::{KeyCheck, KeyVerdict, Membership, Role};
 use leptos::prelude::*;
@@ -32,10 +30,8 @@ pub fn TestKeyPage() -> impl IntoView {
 
 #[component]
 fn TestKeyForm(project: Membership) -> impl IntoView {
-    let action = ServerAction::<TestKey>::new();
-    let error = action_error(action);
-    let result = move || action.value().get().and_then(Result::ok);
-    let on_submit = dispatch_in_place(action, "test-key");
+    // The verdict on the key just sent: the form's handler answers with this page.
+    let result = use_answer::<KeyCheck>();
     view! {
         <header class="page-header">
             <div>
@@ -44,20 +40,19 @@ fn TestKeyForm(project: Membership) -> impl IntoView {
             </div>
         </header>
         <section class="card form-card">
-            <form class="form form-inline" method="post" action=format!("/projects/{}/test-key", project.slug) on:submit=on_submit>
-                <FormAlert error=error />
+            <form class="form form-inline" method="post" action=format!("/projects/{}/test-key", project.slug)>
                 <input type="hidden" name="slug" value=project.slug.clone() />
                 <div class="field">
                     <label for="field-key">"API key"</label>
                     <input id="field-key" name="key" type="password" autocomplete="off" spellcheck="false" required maxlength="200" class="mono" />
                 </div>
                 <div class="form-actions">
-                    <button type="submit" class="button button-primary" disabled=move || action.pending().get()>
-                        {move || if action.pending().get() { "Testing…" } else { "Test" }}
+                    <button type="submit" class="button button-primary" data-busy="Testing…">
+                        "Test"
                     </button>
                 </div>
             </form>
-            {move || result().map(|check| view! { <KeyCheckResult check=check /> })}
+            {result.map(|check| view! { <KeyCheckResult check=check /> })}
         </section>
     }
 }

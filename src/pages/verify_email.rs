@@ -15,7 +15,6 @@ pub fn VerifyEmailPage() -> impl IntoView {
     let done = move || query.read().get("verified").is_some();
     let action = ServerAction::<VerifyEmail>::new();
     let error = action_error(action);
-    let pending = action.pending();
     view! {
         <Title text="Verify email" />
         <AuthLayout title="Verify your email" subtitle="Confirm the address of your Banata account.">
@@ -29,8 +28,8 @@ pub fn VerifyEmailPage() -> impl IntoView {
                     <ActionForm action=action attr:class="form">
                         <FormAlert error=error />
                         <input type="hidden" name="token" value=token() />
-                        <button type="submit" class="button button-primary button-block" disabled=move || pending.get()>
-                            {move || if pending.get() { "Verifying…" } else { "Verify email" }}
+                        <button type="submit" class="button button-primary button-block" data-busy="Verifying…">
+                            "Verify email"
                         </button>
                     </ActionForm>
                     <p class="auth-switch">"A link that no longer works? Sign in: the banner at the top sends a new one."</p>

@@ -109,10 +109,19 @@ async fn the_plain_form_answers_with_the_reveal_page(backend: Backend) {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["cache-control"], "no-store");
     let page = response.text().await.unwrap();
-    let secret = page.split("value=\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap();
+    let field = page.split("id=\"copy-api-key\"").nth(1).expect("the reveal's key field");
+    let secret = field.split("value=\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap();
     assert!(banata::auth::keys::is_well_formed(secret), "the reveal carries the key: {page}");
     assert!(page.contains("won't be shown again"));
     assert!(page.contains(&format!("value=\"{}\"", d.app.base)), "BANATA_AUTH_URL beside the key");
+    // It is the list page, with the new key in it, and the reveal over it.
+    assert!(page.contains("<h1>API Keys</h1>") && page.contains(">no-js</a>"), "{page}");
+    assert!(page.contains("aria-labelledby=\"reveal-title\""), "{page}");
+    assert_eq!(page.matches(secret).count(), 1, "the secret is in the page once (not in island props)");
+    // Its address, opened (a form on that page posted back to it), is the list.
+    let response = d.app.client.get(&url).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], format!("/projects/{}/api-keys", d.slug));
 
     // A bad name sends the form back with the message.
     let response = d.app.client.post(&url).form(&[("name", ""), ("expires", "never")]).send().await.unwrap();

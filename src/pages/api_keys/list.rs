@@ -1,20 +1,15 @@
-//! The keys table: a row per key with its status, usage and the buttons
-//! that open the roll and revoke dialogs; and what shows when there is none.
+//! The keys table: a row per key with its status, usage and the links that
+//! open the roll and revoke dialogs; and what shows when there is none.
 
 use crate::components::key_status::{KeyAccess, KeyExpiry, KeyStatusLabel, Wording};
 use crate::components::table::{Col, DataTable};
 use crate::components::usage_chart::UsageChart;
 use crate::domain::dates::date_only;
 use crate::domain::{ApiKey, KeyStatus};
-use leptos::html;
 use leptos::prelude::*;
 
 #[component]
-pub(super) fn EmptyState(
-    can_write: bool,
-    base: String,
-    open: impl Fn(leptos::ev::MouseEvent) + 'static,
-) -> impl IntoView {
+pub(super) fn EmptyState(can_write: bool, base: String) -> impl IntoView {
     view! {
         <section class="empty-state card">
             <h2>"No API keys yet"</h2>
@@ -29,7 +24,7 @@ pub(super) fn EmptyState(
             {can_write
                 .then(|| {
                     view! {
-                        <a class="button button-primary" href=format!("{base}?new=1") on:click=open>
+                        <a class="button button-primary" href=format!("{base}?new=1")>
                             "Create new key"
                         </a>
                     }
@@ -48,53 +43,25 @@ const KEY_COLUMNS: &[Col] = &[
     Col::actions(),
 ];
 
-/// Which row's key a dialog acts on, and the dialogs the rows open.
-#[derive(Clone, Copy)]
-pub(super) struct RowTargets {
-    pub(super) revoking: RwSignal<Option<ApiKey>>,
-    pub(super) revoke_dialog: NodeRef<html::Dialog>,
-    pub(super) rolling: RwSignal<Option<ApiKey>>,
-    pub(super) roll_dialog: NodeRef<html::Dialog>,
-}
-
-/// Opens `dialog` for `key` (with JavaScript; without, the link's `href`
-/// renders the page with the dialog open).
-fn opener(
-    dialog: NodeRef<html::Dialog>,
-    target: RwSignal<Option<ApiKey>>,
-    key: ApiKey,
-) -> impl Fn(leptos::ev::MouseEvent) + 'static {
-    move |ev| {
-        if let Some(d) = dialog.get() {
-            ev.prevent_default();
-            target.set(Some(key.clone()));
-            let _ = d.show_modal();
-        }
-    }
-}
-
 #[component]
-pub(super) fn KeyTable(keys: Vec<ApiKey>, can_write: bool, base: String, targets: RowTargets) -> impl IntoView {
+pub(super) fn KeyTable(keys: Vec<ApiKey>, can_write: bool, base: String) -> impl IntoView {
     let rows = keys
         .into_iter()
         .map(|key| {
             let confirm_href = format!("{base}?revoke={}", key.id);
             let roll_href = format!("{base}?roll={}", key.id);
-            let open_revoke = opener(targets.revoke_dialog, targets.revoking, key.clone());
-            let open_roll = opener(targets.roll_dialog, targets.rolling, key.clone());
             let rollable = key.status == KeyStatus::Active && key.replaced_by.is_none();
             let action = (can_write && key.status != KeyStatus::Revoked).then(|| {
                 view! {
                     <div class="actions-stack">
                     {rollable.then(|| view! {
-                        <a class="button button-small" href=roll_href on:click=open_roll aria-label=format!("Roll {}", key.name)>
+                        <a class="button button-small" href=roll_href aria-label=format!("Roll {}", key.name)>
                             "Roll"
                         </a>
                     })}
                     <a
                         class="button button-small button-danger-outline"
                         href=confirm_href
-                        on:click=open_revoke
                         aria-label=format!("Revoke {}", key.name)
                     >
                         "Revoke"

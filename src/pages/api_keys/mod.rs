@@ -1,9 +1,9 @@
 //! `/projects/<slug>/api-keys`: the project's keys. List, search and page
 //! through them; create one (shown once); roll or revoke one.
 //!
-//! The page state lives in the URL (`q`, `revoked`, `after`, `new`, `roll`, `revoke`)
-//! so that every control also works as a plain link or form without
-//! JavaScript; with it, the dialogs open in place.
+//! The page state lives in the URL (`q`, `revoked`, `after`, `new`, `roll`, `revoke`):
+//! every control is a plain link or form, and a dialog is this page rendered
+//! with it open (made modal in the browser by `islands::dialog`).
 //!
 //! `list`: the table and its rows; `create`, `roll`, `revoke`: the dialogs;
 //! `dialog`: what the dialogs share.
@@ -14,16 +14,18 @@ mod list;
 mod revoke;
 mod roll;
 
-use crate::api::keys::{list_keys, CreateKey, RevokeKey, RollKey};
-use crate::components::shell::{use_project, with_project};
-use crate::domain::{ApiKey, Membership, Role};
+use crate::api::keys::{list_keys, RevokeKey};
+use crate::components::answer::use_answer;
+use crate::components::shell::with_project;
+use crate::domain::{CreatedKey, Membership, Role};
+use crate::pages::auth_layout::{action_error, FormAlert};
 use create::CreateDialog;
-use leptos::html;
+use dialog::NewKeyReveal;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
-use list::{EmptyState, KeyTable, RowTargets};
+use list::{EmptyState, KeyTable};
 use revoke::RevokeDialog;
 use roll::RollDialog;
 
@@ -39,44 +41,23 @@ pub fn ApiKeysPage() -> impl IntoView {
 fn Keys(project: Membership) -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &str| query.with(|q| q.get(name).filter(|v| !v.is_empty()));
-    let create = ServerAction::<CreateKey>::new();
+    // Reads a refused revoke from the URL (the form posts to it).
     let revoke = ServerAction::<RevokeKey>::new();
-    let roll = ServerAction::<RollKey>::new();
     let slug = project.slug.clone();
-    let keys = Resource::new(
-        move || {
-            let versions = (create.version().get(), revoke.version().get(), roll.version().get());
-            (param("q"), param("revoked").is_some(), param("after"), versions)
-        },
-        {
-            let slug = slug.clone();
-            move |(search, revoked, after, _): (Option<String>, bool, Option<String>, (usize, usize, usize))| {
-                list_keys(slug.clone(), search, Some(revoked), after)
-            }
-        },
-    );
-    // The sidebar's count of keys expiring soon follows every change here.
-    let shell = use_project();
-    Effect::new(move |_| {
-        let changes = create.version().get() + revoke.version().get() + roll.version().get();
-        if changes > 0 {
-            shell.expiring.refetch();
+    let keys = Resource::new(move || (param("q"), param("revoked").is_some(), param("after")), {
+        let slug = slug.clone();
+        move |(search, revoked, after): (Option<String>, bool, Option<String>)| {
+            list_keys(slug.clone(), search, Some(revoked), after)
         }
     });
     let can_write = project.role.allows(Role::Developer);
     let base = format!("/projects/{}/api-keys", project.slug);
-    // The key being revoked, chosen from its row.
-    let revoking = RwSignal::new(None::<ApiKey>);
-    let rolling = RwSignal::new(None::<ApiKey>);
-    let create_dialog = NodeRef::<html::Dialog>::new();
-    let revoke_dialog_ref = NodeRef::<html::Dialog>::new();
-    let roll_dialog_ref = NodeRef::<html::Dialog>::new();
-
-    let open_create = move |ev: leptos::ev::MouseEvent| {
-        if let Some(dialog) = create_dialog.get() {
-            ev.prevent_default();
-            let _ = dialog.show_modal();
-        }
+    // A key created or rolled a moment ago: this page answers that form.
+    let created = use_answer::<CreatedKey>();
+    let dialog = match (can_write, created) {
+        (true, Some(done)) => Some(view! { <NewKeyReveal done=done back=base.clone() /> }.into_any()),
+        (true, None) if param("new").is_some() => Some(view! { <CreateDialog project=project.clone() /> }.into_any()),
+        _ => None,
     };
 
     view! {
@@ -93,7 +74,7 @@ fn Keys(project: Membership) -> impl IntoView {
                     view! {
                         <div class="header-actions">
                             <a class="button" href=format!("/projects/{}/test-key", project.slug)>"Test a key"</a>
-                            <a class="button button-primary" href=format!("{base}?new=1") on:click=open_create>
+                            <a class="button button-primary" href=format!("{base}?new=1")>
                                 "Create new key"
                             </a>
                         </div>
@@ -119,6 +100,7 @@ fn Keys(project: Membership) -> impl IntoView {
             <button type="submit" class="button">"Search"</button>
         </Form>
 
+        <FormAlert error=action_error(revoke) />
         <Transition fallback=|| view! { <div class="skeleton skeleton-block"></div> }>
             {
                 let base = base.clone();
@@ -130,7 +112,7 @@ fn Keys(project: Membership) -> impl IntoView {
                         match keys.await {
                             Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                             Ok(page) if page.keys.is_empty() && param("q").is_none() && param("after").is_none() => {
-                                view! { <EmptyState can_write=can_write base=base open=open_create /> }.into_any()
+                                view! { <EmptyState can_write=can_write base=base /> }.into_any()
                             }
                             Ok(page) if page.keys.is_empty() => view! {
                                 <p class="card empty-inline muted">"No keys match."</p>
@@ -147,15 +129,17 @@ fn Keys(project: Membership) -> impl IntoView {
                                     }
                                     link
                                 });
-                                let dialogs = can_write.then(|| {
-                                    view! {
-                                        <RevokeDialog slug=slug.clone() action=revoke dialog=revoke_dialog_ref revoking=revoking keys=page.keys.clone() />
-                                    }
-                                });
-                                let targets = RowTargets { revoking, revoke_dialog: revoke_dialog_ref, rolling, roll_dialog: roll_dialog_ref };
+                                // The row's dialog the URL asks for (`?revoke=<id>`, `?roll=<id>`).
+                                let listed = |name: &str| param(name).and_then(|id| page.keys.iter().find(|k| k.id == id).cloned());
+                                let dialog = match (listed("revoke"), listed("roll")) {
+                                    _ if !can_write => None,
+                                    (Some(key), _) => Some(view! { <RevokeDialog slug=slug.clone() key=key action=revoke /> }.into_any()),
+                                    (None, Some(key)) => Some(view! { <RollDialog slug=slug.clone() key=key /> }.into_any()),
+                                    (None, None) => None,
+                                };
                                 view! {
-                                    <KeyTable keys=page.keys can_write=can_write base=base.clone() targets=targets />
-                                    {dialogs}
+                                    <KeyTable keys=page.keys can_write=can_write base=base.clone() />
+                                    {dialog}
                                     <nav class="pager" aria-label="Pages">
                                         {param("after").map(|_| view! { <a class="button" href=base.clone()>"First page"</a> })}
                                         {next.map(|href| view! { <a class="button" href=href>"Next page"</a> })}
@@ -169,13 +153,6 @@ fn Keys(project: Membership) -> impl IntoView {
             }
         </Transition>
 
-        {can_write
-            .then(|| {
-                view! {
-                    <CreateDialog project=project.clone() action=create dialog=create_dialog open=param("new").is_some() />
-                    // Outside the list: it must outlive the list's reload to show the new key.
-                    <RollDialog slug=project.slug.clone() action=roll dialog=roll_dialog_ref rolling=rolling keys=keys />
-                }
-            })}
+        {dialog}
     }
 }

@@ -68,8 +68,8 @@ fn AddUser(project: Membership) -> impl IntoView {
                 </label>
                 <div class="form-actions">
                     <a class="button" href=list>"Cancel"</a>
-                    <button type="submit" class="button button-primary" disabled=move || create.pending().get()>
-                        {move || if create.pending().get() { "Adding…" } else { "Add user" }}
+                    <button type="submit" class="button button-primary" data-busy="Adding…">
+                        "Add user"
                     </button>
                 </div>
             </ActionForm>

@@ -7,12 +7,12 @@ use super::status::StatusLabel;
 use crate::api::end_users::{
     get_end_user, BanEndUser, DeleteEndUser, RevokeEndUserSession, RevokeEndUserSessions, UnbanEndUser,
 };
-use crate::components::confirm::Confirm;
 use crate::components::missing::Missing;
 use crate::components::shell::with_project;
 use crate::components::table::{Col, DataTable};
 use crate::domain::dates::to_the_minute;
 use crate::domain::{EndUserDetail, EndUserSessionView, EndUserStatus, EndUserSummary, Membership};
+use crate::islands::confirm::Confirm;
 use crate::pages::auth_layout::{action_error, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -26,7 +26,8 @@ pub fn UserPage() -> impl IntoView {
     }
 }
 
-/// The page's actions; every one reloads the user.
+/// The page's actions: their forms post to them, and a refused one comes
+/// back in the URL for `FormAlert`.
 #[derive(Clone, Copy)]
 struct Actions {
     ban: ServerAction<BanEndUser>,
@@ -48,17 +49,8 @@ fn UserView(project: Membership) -> impl IntoView {
     };
     let slug = project.slug.clone();
     let detail = Resource::new(
-        move || {
-            let a = actions;
-            let versions = (
-                a.ban.version().get(),
-                a.unban.version().get(),
-                a.revoke.version().get(),
-                a.revoke_all.version().get(),
-            );
-            (params.read().get("user_id").unwrap_or_default(), versions)
-        },
-        move |(user_id, _)| get_end_user(slug.clone(), user_id),
+        move || params.read().get("user_id").unwrap_or_default(),
+        move |user_id| get_end_user(slug.clone(), user_id),
     );
     let list = format!("/projects/{}/users", project.slug);
     let error = Signal::derive(move || {

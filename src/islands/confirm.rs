@@ -1,15 +1,15 @@
 //! A confirmation step for destructive actions that works without
 //! JavaScript: a disclosure whose panel names the thing and holds the red
-//! button. Escape closes it and returns focus to the trigger.
+//! button (server-rendered children). The island adds Escape: it closes the
+//! panel and returns focus to the trigger.
 
 use leptos::prelude::*;
-use leptos::wasm_bindgen::JsCast;
-use web_sys;
 
-#[component]
+#[island]
 pub fn Confirm(
     /// The trigger's text, e.g. "Remove".
-    label: &'static str,
+    #[prop(into)]
+    label: String,
     /// The question, naming the thing: "Remove Ada from this project?"
     #[prop(into)]
     question: String,
@@ -17,7 +17,8 @@ pub fn Confirm(
     children: Children,
 ) -> impl IntoView {
     let details = NodeRef::<leptos::html::Details>::new();
-    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        use leptos::wasm_bindgen::JsCast;
         if ev.key() == "Escape" {
             if let Some(el) = details.get() {
                 el.set_open(false);
