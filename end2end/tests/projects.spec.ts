@@ -27,6 +27,26 @@ test("create a second project and switch between the two", async ({ page }) => {
   await expect(rows.filter({ hasText: "Billing service" })).toContainText("Owner");
 });
 
+test("a long project list can be filtered in the switcher", async ({ page }) => {
+  await signUpAndLand(page, newUser("Fil"));
+  // The filter shows from six projects on.
+  for (const name of ["Alpha", "Bravo", "Charlie", "Delta", "Echo"]) {
+    await page.goto("/projects");
+    await page.getByLabel("Name", { exact: true }).fill(`${name} service`);
+    await page.getByRole("button", { name: "Create project" }).click();
+    await expect(page).toHaveURL(new RegExp(`/projects/${name.toLowerCase()}-service/api-keys$`));
+  }
+  await hydrated(page);
+  await projectSwitcher(page).click();
+  const items = page.locator(".switcher .menu-list li");
+  await expect(items).toHaveCount(6);
+  await page.getByLabel("Find a project").fill("delta");
+  await expect(items.filter({ visible: true })).toHaveCount(1);
+  await expect(items.filter({ visible: true })).toContainText("Delta service");
+  await page.getByLabel("Find a project").fill("");
+  await expect(items.filter({ visible: true })).toHaveCount(6);
+});
+
 test("invite a teammate who accepts, sees the project as viewer, and loses access when removed", async ({ page, browser }) => {
   const owner = newUser("Olive");
   const mate = newUser("Tim");

@@ -11,7 +11,7 @@ pub fn ExpiryFields(
 ) -> impl IntoView {
     let custom_date = RwSignal::new(false);
     let invalid = error.is_some().then_some("true");
-    let has_error = error.is_none();
+    let error_hidden = error.is_none();
     view! {
         <div class="field">
             <label for="field-expires">"Expires"</label>
@@ -37,7 +37,7 @@ pub fn ExpiryFields(
                 aria-describedby="field-expires_on-error"
                 aria-invalid=invalid
             />
-            <p class="field-error" id="field-expires_on-error" role="alert" hidden=has_error>
+            <p class="field-error" id="field-expires_on-error" role="alert" hidden=error_hidden>
                 {error}
             </p>
         </div>
