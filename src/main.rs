@@ -21,7 +21,7 @@ async fn main() {
             banata::cli::user::reset_password(&cli.config, &email).await
         }
         Command::Keys(command) => banata::cli::keys::run(command).await,
-        Command::Jwt(JwtCommand::Rotate) => banata::cli::jwt::rotate(&cli.config).await,
+        Command::Jwt(JwtCommand::Rotate { project }) => banata::cli::jwt::rotate(&cli.config, &project).await,
     };
     if let Err(error) = result {
         eprintln!("banata: {error}");

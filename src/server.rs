@@ -2,6 +2,7 @@
 
 use crate::auth::activity::EndUserActivity;
 use crate::auth::cookie_signing::{self, CookieSigner};
+use crate::auth::jwt::JwtIssuer;
 use crate::auth::password::PasswordQueue;
 use crate::auth::rate_limit::{EndUserLimits, FailureLimiter, MailLimits, SignInLimits, SignUpLimits};
 use crate::auth::session_cache::SessionCache;
@@ -66,7 +67,8 @@ pub async fn build_on(config: Config, store: Arc<dyn Store>) -> Result<Server, S
         .build();
     let keys = Arc::new(KeyVerifier::new(store.clone(), usage.clone()));
     let end_user_sessions = Arc::new(SessionCache::default());
-    tokio::spawn(follow_changes(store.clone(), keys.clone(), end_user_sessions.clone()));
+    let jwt = Arc::new(JwtIssuer::default());
+    tokio::spawn(follow_changes(store.clone(), keys.clone(), end_user_sessions.clone(), jwt.clone()));
     let outbox = Arc::new(Outbox::new(config.smtp_url.is_some()));
     if let Some((url, from)) = config.mail_settings()? {
         if url.security == Security::None && !url.is_loopback() {
@@ -84,7 +86,8 @@ pub async fn build_on(config: Config, store: Arc<dyn Store>) -> Result<Server, S
         sign_up_limits: SignUpLimits::new(config.signup_limit),
         password_queue: PasswordQueue::new(config.password_queue as usize),
         end_user_limits: EndUserLimits::default(),
-        jwt: Default::default(),
+        sign_up_quota: Default::default(),
+        jwt,
         end_user_sessions: end_user_sessions.clone(),
         end_user_activity: activity.clone(),
         outbox,
@@ -153,13 +156,20 @@ async fn flush_counters(usage: Arc<KeyUsage>, activity: Arc<EndUserActivity>, ev
     }
 }
 
-/// Keeps the key and session caches in step with what any instance ends.
-async fn follow_changes(store: Arc<dyn Store>, keys: Arc<KeyVerifier>, sessions: Arc<SessionCache>) {
+/// Keeps the key, session and signing-key caches in step with what any
+/// instance changes.
+async fn follow_changes(
+    store: Arc<dyn Store>,
+    keys: Arc<KeyVerifier>,
+    sessions: Arc<SessionCache>,
+    jwt: Arc<JwtIssuer>,
+) {
     let (sender, mut changes) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move { store.watch_key_changes(sender).await });
     while let Some(change) = changes.recv().await {
         keys.apply(&change);
         sessions.apply(&change);
+        jwt.apply(&change);
     }
 }
 

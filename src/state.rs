@@ -4,7 +4,7 @@ use crate::auth::activity::EndUserActivity;
 use crate::auth::cookie_signing::CookieSigner;
 use crate::auth::jwt::JwtIssuer;
 use crate::auth::password::{PasswordQueue, QueueSlot};
-use crate::auth::rate_limit::{EndUserLimits, FailureLimiter, MailLimits, SignInLimits, SignUpLimits};
+use crate::auth::rate_limit::{EndUserLimits, FailureLimiter, MailLimits, SignInLimits, SignUpLimits, SignUpQuota};
 use crate::auth::session_cache::SessionCache;
 use crate::auth::verify::KeyVerifier;
 use crate::config::Config;
@@ -35,10 +35,12 @@ pub struct Shared {
     pub password_queue: PasswordQueue,
     /// Counts failed sign-ins of projects' end users.
     pub end_user_limits: EndUserLimits,
+    /// Counts each project's sign-ups per hour.
+    pub sign_up_quota: SignUpQuota,
     /// Signs and checks end users' session cookies.
     pub cookies: CookieSigner,
-    /// Issues the JWTs apps' backends verify.
-    pub jwt: JwtIssuer,
+    /// Issues the JWTs apps' backends verify, and serves each project's keys.
+    pub jwt: Arc<JwtIssuer>,
     /// End users' live sessions, verified recently.
     pub end_user_sessions: Arc<SessionCache>,
     /// Counts end users' sign-ins and sign-ups per day.

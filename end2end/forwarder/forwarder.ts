@@ -244,6 +244,22 @@ export async function startForwarder(options: ForwarderOptions): Promise<Forward
         });
       } else if (req.method === "GET" && path === "/") {
         done(200, "text/html; charset=utf-8", page);
+      } else if (req.method === "GET" && path === "/another-site-form") {
+        // Another site's page (the tests open it under another host name):
+        // a form that posts the attacker's credentials to the app as
+        // text/plain, which a browser sends cross-site without asking.
+        const params = new URL(req.url ?? "/", "http://x").searchParams;
+        const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+        const json = JSON.stringify({ email: params.get("email"), password: params.get("password"), pad: "" });
+        // text/plain sends `name=value`: the name holds the JSON up to the pad's value.
+        const [name, value] = [json.slice(0, -2), json.slice(-2)];
+        done(
+          200,
+          "text/html; charset=utf-8",
+          `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Another site</title></head><body>
+<form method="post" enctype="text/plain" action="${escape(params.get("action") ?? "")}">
+<input type="hidden" name="${escape(name)}" value="${escape(value)}"><button>Win a prize</button></form></body></html>`,
+        );
       } else if (req.method === "GET" && path === "/client.js") {
         done(200, "text/javascript; charset=utf-8", options.clientBundle);
       } else {

@@ -4,12 +4,13 @@
 use super::error::ApiError;
 use super::types::FieldProblem;
 use crate::actor::RequestSource;
+use crate::auth::app_cookies;
 use crate::auth::verify::VerifiedKey;
 use crate::services::{verified_key, Caller};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ORIGIN};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
@@ -32,21 +33,45 @@ impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Some(presented) = presented_key(&parts.headers) else {
+            return Err(ApiError::Unauthenticated);
+        };
+        if let Some(mark) = browser_mark(&parts.headers) {
+            return Err(ApiError::Forbidden(format!(
+                "Admin requests must come from your server, not from a browser or through your app's route handler \
+                 (this one carries {mark}). Call the admin API directly with `Authorization: Bearer <key>`."
+            )));
+        }
         let ip = state.config.client_ip(&parts.headers, &parts.extensions);
-        match verified_key(state, presented_key(&parts.headers), ip).await? {
+        match verified_key(state, Some(presented), ip).await? {
             Some(key) => Ok(ApiCaller(key)),
             None => Err(ApiError::Unauthenticated),
         }
     }
 }
 
-/// `Authorization: Bearer <key>` (the SDK), else `x-api-key: <key>`.
+/// `Authorization: Bearer <key>`, what the admin SDK sends, and nothing
+/// else: `x-api-key` is what an app's route handler adds to every request a
+/// browser sends through it, so it may select a project on the end-user
+/// paths but never carries admin power.
 fn presented_key(headers: &HeaderMap) -> Option<&str> {
-    if let Some(value) = headers.get(AUTHORIZATION) {
-        let (scheme, key) = value.to_str().ok()?.split_once(' ')?;
-        return scheme.eq_ignore_ascii_case("bearer").then(|| key.trim());
+    let (scheme, key) = headers.get(AUTHORIZATION)?.to_str().ok()?.split_once(' ')?;
+    let key = key.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !key.is_empty()).then_some(key)
+}
+
+/// Defence in depth: what only a browser, or an app's route handler
+/// forwarding one, puts on a request. The admin SDK runs on a server and
+/// sends none of these, so a Bearer key arriving with one has leaked into a
+/// browser (or is being relayed by one) and is refused before it is checked.
+fn browser_mark(headers: &HeaderMap) -> Option<&'static str> {
+    if headers.contains_key(ORIGIN) {
+        return Some("an Origin header");
     }
-    headers.get("x-api-key").and_then(|v| v.to_str().ok()).map(str::trim)
+    if headers.contains_key("x-forwarded-host") {
+        return Some("x-forwarded-host");
+    }
+    app_cookies::carries_session(headers).then_some("an app session cookie")
 }
 
 /// A JSON body: `application/json`, within the body limit, of type `T`.
@@ -140,12 +165,28 @@ mod tests {
     }
 
     #[test]
-    fn keys_come_from_bearer_or_x_api_key() {
+    fn keys_come_from_bearer_only() {
         assert_eq!(presented_key(&headers(&[("authorization", "Bearer sk_1")])), Some("sk_1"));
         assert_eq!(presented_key(&headers(&[("authorization", "bearer  sk_1 ")])), Some("sk_1"));
-        assert_eq!(presented_key(&headers(&[("x-api-key", "sk_2")])), Some("sk_2"));
+        assert_eq!(presented_key(&headers(&[("x-api-key", "sk_2")])), None, "x-api-key grants nothing here");
+        assert_eq!(
+            presented_key(&headers(&[("authorization", "Bearer sk_1"), ("x-api-key", "sk_2")])),
+            Some("sk_1"),
+            "the Bearer key, whatever x-api-key says"
+        );
         assert_eq!(presented_key(&headers(&[("authorization", "Basic abc")])), None);
         assert_eq!(presented_key(&headers(&[("authorization", "Bearer")])), None);
+        assert_eq!(presented_key(&headers(&[("authorization", "Bearer  ")])), None);
         assert_eq!(presented_key(&headers(&[])), None);
+    }
+
+    #[test]
+    fn what_a_browser_or_route_handler_adds_is_a_mark() {
+        assert_eq!(browser_mark(&headers(&[("authorization", "Bearer sk_1"), ("user-agent", "node")])), None);
+        assert!(browser_mark(&headers(&[("origin", "https://app.example")])).is_some());
+        assert!(browser_mark(&headers(&[("x-forwarded-host", "app.example")])).is_some());
+        assert!(browser_mark(&headers(&[("cookie", "a=b; better-auth.session_token=x.y")])).is_some());
+        assert!(browser_mark(&headers(&[("cookie", "__Secure-better-auth.session_token=x.y")])).is_some());
+        assert_eq!(browser_mark(&headers(&[("cookie", "theme=dark")])), None, "other cookies are no mark");
     }
 }

@@ -38,7 +38,7 @@ pub const NEXT_CURSOR: &str = "x-next-cursor";
         (status = 422, description = "Invalid fields", body = ErrorBody),
         (status = 429, description = "Too many failed key checks", body = ErrorBody),
     ),
-    security(("bearer" = []), ("apiKey" = []))
+    security(("bearer" = []))
 )]
 pub async fn create(
     State(state): State<AppState>,
@@ -70,7 +70,7 @@ pub async fn create(
         (status = 422, description = "Missing or invalid `keyId` or `graceSeconds`", body = ErrorBody),
         (status = 429, description = "Too many failed key checks", body = ErrorBody),
     ),
-    security(("bearer" = []), ("apiKey" = []))
+    security(("bearer" = []))
 )]
 pub async fn roll(
     State(state): State<AppState>,
@@ -109,7 +109,7 @@ pub async fn roll(
         (status = 422, description = "Invalid `limit`", body = ErrorBody),
         (status = 429, description = "Too many failed key checks", body = ErrorBody),
     ),
-    security(("bearer" = []), ("apiKey" = []))
+    security(("bearer" = []))
 )]
 pub async fn list(
     State(state): State<AppState>,
@@ -146,7 +146,7 @@ pub async fn list(
         (status = 422, description = "Missing or invalid `keyId`", body = ErrorBody),
         (status = 429, description = "Too many failed key checks", body = ErrorBody),
     ),
-    security(("bearer" = []), ("apiKey" = []))
+    security(("bearer" = []))
 )]
 pub async fn delete(
     State(state): State<AppState>,
@@ -174,7 +174,7 @@ pub async fn delete(
         (status = 403, description = "`projectId` names another project", body = ErrorBody),
         (status = 429, description = "Too many failed key checks", body = ErrorBody),
     ),
-    security(("bearer" = []), ("apiKey" = []))
+    security(("bearer" = []))
 )]
 pub async fn whoami(
     ApiCaller(key): ApiCaller,

@@ -67,7 +67,7 @@ fn wire_fields(error: AppError) -> AppError {
         (status = 422, description = "Invalid fields", body = ErrorBody),
         (status = 429, description = "Too many failed key checks", body = ErrorBody),
     ),
-    security(("bearer" = []), ("apiKey" = []))
+    security(("bearer" = []))
 )]
 pub async fn list_users(
     State(state): State<AppState>,
@@ -98,7 +98,7 @@ pub async fn list_users(
         (status = 422, description = "Missing `userId`", body = ErrorBody),
         (status = 429, description = "Too many failed key checks", body = ErrorBody),
     ),
-    security(("bearer" = []), ("apiKey" = []))
+    security(("bearer" = []))
 )]
 pub async fn get_user(
     State(state): State<AppState>,
@@ -124,7 +124,7 @@ pub async fn get_user(
         (status = 429, description = "Too many failed key checks", body = ErrorBody),
         (status = 503, description = "Too many password checks waiting", body = ErrorBody),
     ),
-    security(("bearer" = []), ("apiKey" = []))
+    security(("bearer" = []))
 )]
 pub async fn create_user(
     State(state): State<AppState>,
@@ -154,7 +154,7 @@ pub async fn create_user(
         (status = 422, description = "Missing `userId`", body = ErrorBody),
         (status = 429, description = "Too many failed key checks", body = ErrorBody),
     ),
-    security(("bearer" = []), ("apiKey" = []))
+    security(("bearer" = []))
 )]
 pub async fn remove_user(
     State(state): State<AppState>,
@@ -180,7 +180,7 @@ pub async fn remove_user(
         (status = 422, description = "Missing `userId`, or invalid fields", body = ErrorBody),
         (status = 429, description = "Too many failed key checks", body = ErrorBody),
     ),
-    security(("bearer" = []), ("apiKey" = []))
+    security(("bearer" = []))
 )]
 pub async fn ban_user(
     State(state): State<AppState>,
@@ -216,7 +216,7 @@ pub async fn ban_user(
         (status = 422, description = "Missing `userId`", body = ErrorBody),
         (status = 429, description = "Too many failed key checks", body = ErrorBody),
     ),
-    security(("bearer" = []), ("apiKey" = []))
+    security(("bearer" = []))
 )]
 pub async fn unban_user(
     State(state): State<AppState>,
@@ -242,7 +242,7 @@ pub async fn unban_user(
         (status = 422, description = "Missing `userId`", body = ErrorBody),
         (status = 429, description = "Too many failed key checks", body = ErrorBody),
     ),
-    security(("bearer" = []), ("apiKey" = []))
+    security(("bearer" = []))
 )]
 pub async fn list_user_sessions(
     State(state): State<AppState>,
@@ -269,7 +269,7 @@ pub async fn list_user_sessions(
         (status = 422, description = "Missing `sessionId`", body = ErrorBody),
         (status = 429, description = "Too many failed key checks", body = ErrorBody),
     ),
-    security(("bearer" = []), ("apiKey" = []))
+    security(("bearer" = []))
 )]
 pub async fn revoke_user_session(
     State(state): State<AppState>,
@@ -295,7 +295,7 @@ pub async fn revoke_user_session(
         (status = 422, description = "Missing `userId`", body = ErrorBody),
         (status = 429, description = "Too many failed key checks", body = ErrorBody),
     ),
-    security(("bearer" = []), ("apiKey" = []))
+    security(("bearer" = []))
 )]
 pub async fn revoke_user_sessions(
     State(state): State<AppState>,
@@ -322,7 +322,7 @@ pub async fn revoke_user_sessions(
         (status = 429, description = "Too many failed key checks", body = ErrorBody),
         (status = 503, description = "Too many password checks waiting", body = ErrorBody),
     ),
-    security(("bearer" = []), ("apiKey" = []))
+    security(("bearer" = []))
 )]
 pub async fn update_user(
     State(state): State<AppState>,
@@ -356,7 +356,7 @@ pub async fn update_user(
         (status = 422, description = "Missing `userId` or `role`, or a role other than user or admin", body = ErrorBody),
         (status = 429, description = "Too many failed key checks", body = ErrorBody),
     ),
-    security(("bearer" = []), ("apiKey" = []))
+    security(("bearer" = []))
 )]
 pub async fn set_role(
     State(state): State<AppState>,
@@ -385,7 +385,7 @@ pub async fn set_role(
         (status = 429, description = "Too many failed key checks", body = ErrorBody),
         (status = 503, description = "Too many password checks waiting", body = ErrorBody),
     ),
-    security(("bearer" = []), ("apiKey" = []))
+    security(("bearer" = []))
 )]
 pub async fn set_user_password(
     State(state): State<AppState>,

@@ -18,6 +18,15 @@ pub async fn get_auth_settings(slug: String) -> Result<AuthSettings, AppError> {
     auth_settings::get(&state, &caller).await
 }
 
+/// The issuer of the project's JWTs (its JWKS is `<issuer>/jwks`), for
+/// whoever verifies tokens themselves.
+#[server(prefix = "/api/dashboard", endpoint = "get_token_issuer")]
+pub async fn get_token_issuer(slug: String) -> Result<String, AppError> {
+    let state = ctx::state()?;
+    let (_, caller) = ctx::member(&state, &slug).await?;
+    Ok(crate::auth::jwt::issuer(&state.config.own_url(), &caller.project_id))
+}
+
 /// The form's fields; a checkbox is sent only when ticked.
 #[server(prefix = "/api/dashboard", endpoint = "save_auth_settings")]
 pub async fn save_auth_settings(
@@ -28,6 +37,8 @@ pub async fn save_auth_settings(
     session_days: String,
     allowed_origins: String,
     mail_sender_name: Option<String>,
+    mail_link_origin: Option<String>,
+    sign_ups_per_hour: Option<String>,
 ) -> Result<AuthSettings, AppError> {
     let state = ctx::state()?;
     let (_, caller) = ctx::member(&state, &slug).await?;
@@ -38,6 +49,8 @@ pub async fn save_auth_settings(
         session_days: &session_days,
         allowed_origins: &allowed_origins,
         mail_sender_name: mail_sender_name.as_deref().unwrap_or_default(),
+        mail_link_origin: mail_link_origin.as_deref().unwrap_or_default(),
+        sign_ups_per_hour: sign_ups_per_hour.as_deref().unwrap_or("1000"),
     };
     let saved = auth_settings::update(&state, &caller, input).await?;
     ctx::back_with("saved");

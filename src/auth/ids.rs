@@ -37,7 +37,29 @@ pub fn project_id() -> String {
     random_id("proj")
 }
 
+/// Whether `id` could be one of ours of this kind (`<prefix>_` and letters
+/// and digits), so that garbage is refused without asking the database.
+pub fn plausible(prefix: &str, id: &str) -> bool {
+    id.strip_prefix(prefix).and_then(|rest| rest.strip_prefix('_')).is_some_and(|rest| {
+        (1..=64).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
+}
+
 /// Short lowercase suffix used to make a slug unique.
 pub fn slug_suffix() -> String {
     Alphanumeric.sample_string(&mut rand::rng(), 6).to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plausible_ids_have_their_prefix_and_nothing_odd() {
+        assert!(plausible("proj", &project_id()));
+        assert!(!plausible("proj", &user_id()));
+        for bad in ["proj_", "proj", "proj_a/b", "proj_a b", "xproj_abc", &format!("proj_{}", "a".repeat(65))] {
+            assert!(!plausible("proj", bad), "{bad}");
+        }
+    }
 }

@@ -1,9 +1,13 @@
 //! The JWT an app's backend asks for (`convex/token`): RS256, with a `kid`
-//! found in the public JWKS, so that any standard verifier accepts it. The
-//! private key is made once and kept in the database (all instances sign
-//! with it); it is never printed.
+//! found in the project's public JWKS, so that any standard verifier accepts
+//! it. Each project has signing keys of its own and an issuer of its own,
+//! so a token of one project never verifies with another's keys, even for a
+//! verifier that forgets to check `aud`. Private keys are made on first use
+//! and kept in the database (all instances sign with them); never printed.
+//! Each project's keys and its rendered JWKS are held in memory: the public
+//! endpoints cost no query and parse no key in steady state.
 
-use crate::store::{Store, StoreError};
+use crate::store::{JwtKey, Store, StoreError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use rsa::pkcs1v15::SigningKey;
@@ -15,26 +19,29 @@ use rsa::RsaPrivateKey;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
 
-/// The stored name of the signing key.
-pub const SECRET_NAME: &str = "jwt_rs256_signing_key";
-/// Keys replaced by a rotation are stored as `<this><time>` and stay in the
-/// JWKS, so tokens they signed still verify until they expire.
-pub const RETIRED_PREFIX: &str = "jwt_rs256_retired:";
-/// How many replaced keys are kept at most.
+/// How many replaced keys a project keeps at most.
 pub const RETIRED_KEPT: u32 = 3;
 /// How long a replaced key stays in the JWKS: longer than any token it
 /// signed lives (issued until every instance reloads, plus reuse and
 /// lifetime), so rotating after a leak stops the old key within the hour.
 pub const RETIRED_PUBLISHED_FOR: time::Duration = time::Duration::hours(1);
-/// How often an instance looks for a rotated key.
-const RELOAD_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+/// How long an instance trusts the keys it holds before reading them again
+/// (on PostgreSQL a rotation also tells every instance at once).
+const RELOAD_EVERY: Duration = Duration::from_secs(60);
+
+/// The issuer (`iss`) of a project's tokens, under our own URL; its JWKS is
+/// `<issuer>/jwks` and its discovery document
+/// `<issuer>/.well-known/openid-configuration`.
+pub fn issuer(own_url: &str, project_id: &str) -> String {
+    format!("{own_url}/api/auth/projects/{project_id}")
+}
 
 pub struct JwtSigner {
     kid: String,
-    /// Tells a reloaded key from the one held without parsing it again.
-    pem_digest: [u8; 32],
     // Signed through `RandomizedSigner`: the RNG blinds the private-key
     // operation, against timing attacks.
     key: SigningKey<Sha256>,
@@ -45,12 +52,8 @@ pub struct JwtSigner {
 pub enum JwtError {
     #[error("could not make an RSA key")]
     Generate,
-    #[error("the stored signing key is unreadable")]
+    #[error("a stored signing key is unreadable")]
     Unreadable,
-}
-
-fn digest(pem: &str) -> [u8; 32] {
-    Sha256::digest(pem.as_bytes()).into()
 }
 
 /// A new 2048-bit key as PKCS#8 PEM (slow: call it off the async workers).
@@ -70,7 +73,7 @@ impl JwtSigner {
             "kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid,
             "n": URL_SAFE_NO_PAD.encode(&n), "e": URL_SAFE_NO_PAD.encode(&e),
         });
-        Ok(Self { kid, pem_digest: digest(pem), key: SigningKey::<Sha256>::new(private), jwk })
+        Ok(Self { kid, key: SigningKey::<Sha256>::new(private), jwk })
     }
 
     /// `header.claims.signature`, each base64url without padding.
@@ -93,13 +96,20 @@ impl JwtSigner {
     }
 }
 
-/// Makes a new signing key the current one, keeping the replaced one in the
-/// JWKS; every instance signs with it within a minute. Returns its `kid`.
-pub async fn rotate(store: &dyn Store) -> Result<String, JwtIssueError> {
+/// A new key for the store, made off the async workers.
+async fn new_key(now: OffsetDateTime) -> Result<JwtKey, JwtError> {
     let pem = tokio::task::spawn_blocking(new_key_pem).await.map_err(|_| JwtError::Generate)??;
     let kid = JwtSigner::from_pem(&pem)?.kid;
-    store.rotate_secret(SECRET_NAME, &pem, RETIRED_PREFIX, RETIRED_KEPT).await?;
-    Ok(kid)
+    Ok(JwtKey { kid, private_pem: pem, created_at: now, retired_at: None })
+}
+
+/// Makes a new signing key the project's current one, keeping the replaced
+/// one in its JWKS for an hour; every instance signs with it within a
+/// minute (at once on PostgreSQL). Returns its `kid`.
+pub async fn rotate(store: &dyn Store, project_id: &str) -> Result<String, JwtIssueError> {
+    let key = new_key(OffsetDateTime::now_utc()).await?;
+    store.add_jwt_key(project_id, &key, true, RETIRED_KEPT).await?;
+    Ok(key.kid)
 }
 
 /// How long a token is good for.
@@ -110,85 +120,101 @@ pub const TOKEN_LIFETIME: i64 = 15 * 60;
 const REUSE_WHILE: i64 = 10 * 60;
 const MAX_REMEMBERED: usize = 100_000;
 
-/// The signer, loaded or made on first use and looked for again every
-/// minute (a rotation), and the tokens issued lately.
+/// A project's keys as held in memory: the one it signs with, and its JWKS
+/// rendered once.
+pub struct ProjectKeys {
+    signer: Arc<JwtSigner>,
+    /// Every published key, by kid, to reuse parsed keys on a reload.
+    parsed: HashMap<String, Arc<JwtSigner>>,
+    jwks: Arc<[u8]>,
+    loaded_at: Instant,
+}
+
+impl ProjectKeys {
+    /// The JWKS document's bytes.
+    pub fn jwks(&self) -> Arc<[u8]> {
+        self.jwks.clone()
+    }
+
+    pub fn signer(&self) -> &JwtSigner {
+        &self.signer
+    }
+}
+
+/// Every project's keys, loaded (or made) on first use, read again every
+/// minute or when a rotation is announced, and the tokens issued lately.
 #[derive(Default)]
 pub struct JwtIssuer {
-    signer: Mutex<Option<(Arc<JwtSigner>, std::time::Instant)>>,
-    /// One load at a time.
+    projects: RwLock<HashMap<String, Arc<ProjectKeys>>>,
+    /// One load at a time (loads are rare: a project's first use, a rotation).
     loading: tokio::sync::Mutex<()>,
     recent: Mutex<HashMap<String, (String, i64)>>,
 }
 
 impl JwtIssuer {
-    /// The shared signing key: the stored one, else a new one stored for
-    /// every instance (if two instances make one at once, the first stored wins).
-    pub async fn signer(&self, store: &dyn Store) -> Result<Arc<JwtSigner>, JwtIssueError> {
-        let fresh = || {
-            let held = self.signer.lock().expect("jwt signer lock");
-            held.as_ref().filter(|(_, at)| at.elapsed() < RELOAD_EVERY).map(|(signer, _)| signer.clone())
-        };
-        if let Some(signer) = fresh() {
-            return Ok(signer);
+    fn held(&self, project_id: &str) -> Option<Arc<ProjectKeys>> {
+        let projects = self.projects.read().expect("jwt keys lock");
+        projects.get(project_id).filter(|keys| keys.loaded_at.elapsed() < RELOAD_EVERY).cloned()
+    }
+
+    /// The project's keys: held, else read from the store (the first key
+    /// made and stored for every instance when the project has none).
+    /// `NotFound` for a project that does not exist.
+    pub async fn keys(&self, store: &dyn Store, project_id: &str) -> Result<Arc<ProjectKeys>, JwtIssueError> {
+        if let Some(keys) = self.held(project_id) {
+            return Ok(keys);
         }
         let _loading = self.loading.lock().await;
-        if let Some(signer) = fresh() {
-            return Ok(signer);
+        if let Some(keys) = self.held(project_id) {
+            return Ok(keys);
         }
-        let pem = match store.load_secret(SECRET_NAME).await? {
-            Some(pem) => pem,
-            None => {
-                let made = tokio::task::spawn_blocking(new_key_pem).await.map_err(|_| JwtError::Generate)??;
-                store.server_secret(SECRET_NAME, &made).await?
-            }
-        };
-        let mut held = self.signer.lock().expect("jwt signer lock");
-        let signer = match held.take() {
-            // Unchanged: keep the parsed key.
-            Some((signer, _)) if signer.pem_digest == digest(&pem) => signer,
-            _ => Arc::new(JwtSigner::from_pem(&pem)?),
-        };
-        *held = Some((signer.clone(), std::time::Instant::now()));
-        Ok(signer)
-    }
-
-    /// Looks for a rotated key on the next use, not a minute later.
-    pub fn reload(&self) {
-        *self.signer.lock().expect("jwt signer lock") = None;
-    }
-
-    /// The public key set verifiers fetch: the current key and the ones it
-    /// replaced within the last hour. All read from the store every time, so
-    /// a key any instance signs with is published by every instance at once.
-    pub async fn jwks(&self, store: &dyn Store) -> Result<Value, JwtIssueError> {
-        let signer = self.signer(store).await?;
-        let current = match store.load_secret(SECRET_NAME).await? {
-            Some(pem) if digest(&pem) != signer.pem_digest => Arc::new(JwtSigner::from_pem(&pem)?),
-            _ => signer,
-        };
-        let cutoff = time::OffsetDateTime::now_utc() - RETIRED_PUBLISHED_FOR;
-        let mut keys = vec![current.jwk.clone()];
-        for (name, pem) in store.secrets_with_prefix(RETIRED_PREFIX).await? {
-            let retired_at = name
-                .strip_prefix(RETIRED_PREFIX)
-                .and_then(|nanos| nanos.parse::<i128>().ok())
-                .and_then(|nanos| time::OffsetDateTime::from_unix_timestamp_nanos(nanos).ok());
-            if retired_at.is_none_or(|at| at < cutoff) {
-                continue;
-            }
-            let retired = JwtSigner::from_pem(&pem)?;
-            if retired.kid != current.kid {
-                keys.push(retired.jwk);
-            }
+        let now = OffsetDateTime::now_utc();
+        let mut stored = store.jwt_keys(project_id, now - RETIRED_PUBLISHED_FOR).await?;
+        if !stored.iter().any(|k| k.retired_at.is_none()) {
+            store.add_jwt_key(project_id, &new_key(now).await?, false, RETIRED_KEPT).await?;
+            stored = store.jwt_keys(project_id, now - RETIRED_PUBLISHED_FOR).await?;
         }
-        Ok(json!({ "keys": keys }))
+        let before = self.projects.read().expect("jwt keys lock").get(project_id).cloned();
+        let mut parsed = HashMap::new();
+        for key in &stored {
+            let signer = match before.as_ref().and_then(|b| b.parsed.get(&key.kid)) {
+                Some(signer) => signer.clone(),
+                None => Arc::new(JwtSigner::from_pem(&key.private_pem)?),
+            };
+            parsed.insert(key.kid.clone(), signer);
+        }
+        let current = stored.iter().find(|k| k.retired_at.is_none()).ok_or(StoreError::NotFound)?;
+        let signer = parsed[&current.kid].clone();
+        let published: Vec<&Value> = stored.iter().map(|k| parsed[&k.kid].jwk()).collect();
+        let jwks = serde_json::to_vec(&json!({ "keys": published })).unwrap_or_default().into();
+        let keys = Arc::new(ProjectKeys { signer, parsed, jwks, loaded_at: Instant::now() });
+        self.projects.write().expect("jwt keys lock").insert(project_id.to_string(), keys.clone());
+        Ok(keys)
     }
 
-    /// A token for this session with `claims` (without `iat`/`exp`): the
-    /// one issued lately while it has most of its life left, else a new one.
+    /// The project's keys changed (a rotation, here or on another
+    /// instance): read them again on next use.
+    pub fn forget(&self, project_id: &str) {
+        self.projects.write().expect("jwt keys lock").remove(project_id);
+    }
+
+    /// Applies a change made here or heard of from another instance.
+    pub fn apply(&self, change: &crate::store::CacheChange) {
+        use crate::store::CacheChange;
+        match change {
+            CacheChange::JwtKeys(project_id) | CacheChange::Project(project_id) => self.forget(project_id),
+            CacheChange::All => self.projects.write().expect("jwt keys lock").clear(),
+            CacheChange::Hash(_) | CacheChange::Session(_) | CacheChange::EndUser(_) => {}
+        }
+    }
+
+    /// A token for this session of `project_id` with `claims` (without
+    /// `iat`/`exp`): the one issued lately while it has most of its life
+    /// left, else a new one.
     pub async fn token(
         &self,
         store: &dyn Store,
+        project_id: &str,
         session_id: &str,
         now: i64,
         claims: impl FnOnce() -> Value,
@@ -201,7 +227,7 @@ impl JwtIssuer {
         let mut claims = claims();
         claims["iat"] = json!(now);
         claims["exp"] = json!(now + TOKEN_LIFETIME);
-        let token = self.signer(store).await?.sign(&claims);
+        let token = self.keys(store, project_id).await?.signer().sign(&claims);
         let mut recent = self.recent.lock().expect("jwt cache lock");
         if recent.len() >= MAX_REMEMBERED {
             recent.retain(|_, (_, exp)| *exp - now >= REUSE_WHILE);

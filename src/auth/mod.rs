@@ -3,11 +3,14 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod app_cookies;
 pub mod cookie_signing;
+pub mod forget_log;
 pub mod ids;
 pub mod jwt;
 pub mod key_cache;
 pub mod keys;
+pub mod known_device;
 pub mod password;
 pub mod rate_limit;
 pub mod session;

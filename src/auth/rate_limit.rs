@@ -175,24 +175,26 @@ impl SignUpLimits {
     }
 }
 
-/// Requests that send mail ("Forgot password?", a new verification link):
-/// per address 5 a minute, then blocks of up to an hour. A project's users'
-/// requests all come from the app server's address: per (project, email) 5
-/// a minute, under a per-project ceiling of 1,000, so nobody can silence a
-/// project's mail by asking for one address over and over. Per account,
-/// the store counts the links made in the last hour.
+/// Requests that send mail ("Forgot password?", a new verification link).
+/// A dashboard visitor: per address 5 a minute, then blocks of up to an
+/// hour. A project's users' requests all come from the app server's
+/// address, so addresses tell nothing: per recipient (project, email) 5 a
+/// minute, and per project a ceiling on mail actually *sent* (1,000 a
+/// minute), so a flood of requests for addresses nobody has never stops
+/// mail to real users. Per account, the store counts the links made in the
+/// last hour.
 pub struct MailLimits {
     addresses: FailureLimiter<IpAddr>,
-    pairs: FailureLimiter<(String, String)>,
-    projects: FailureLimiter<String>,
+    recipients: FailureLimiter<(String, String)>,
+    sent: FailureLimiter<String>,
 }
 
 impl Default for MailLimits {
     fn default() -> Self {
         Self {
             addresses: FailureLimiter::new(5, Duration::from_secs(3600)),
-            pairs: FailureLimiter::new(5, Duration::from_secs(3600)),
-            projects: FailureLimiter::new(1000, Duration::from_secs(300)),
+            recipients: FailureLimiter::new(5, Duration::from_secs(3600)),
+            sent: FailureLimiter::new(1000, Duration::from_secs(300)),
         }
     }
 }
@@ -207,54 +209,104 @@ impl MailLimits {
     }
 
     /// Counts a request of a project's app for `email`, or `Err(seconds to wait)`.
-    pub fn app(&self, project_id: &str, email: &str, now: Instant) -> Result<(), u64> {
-        let pair = (project_id.to_string(), email.to_string());
+    pub fn app_request(&self, project_id: &str, email: &str, now: Instant) -> Result<(), u64> {
+        let recipient = (project_id.to_string(), account(email));
+        self.recipients.check(&recipient, now)?;
+        self.recipients.fail(&recipient, now);
+        Ok(())
+    }
+
+    /// Counts a mail about to be sent to a user of the project, or
+    /// `Err(seconds to wait)` while the project is over its ceiling.
+    pub fn app_send(&self, project_id: &str, now: Instant) -> Result<(), u64> {
         let project = project_id.to_string();
-        self.pairs.check(&pair, now)?;
-        self.projects.check(&project, now)?;
-        self.pairs.fail(&pair, now);
-        self.projects.fail(&project, now);
+        self.sent.check(&project, now)?;
+        self.sent.fail(&project, now);
         Ok(())
     }
 }
 
 /// Failed sign-ins of a project's end users. Every request comes from the
-/// app server's address, so addresses tell nothing: per (project, email), 5
-/// failures a minute then blocks of up to 5 minutes; per project, a ceiling
-/// of 300 a minute, so one busy app never throttles itself on its users'
-/// typos while a guesser spread over many emails is still slowed.
+/// app server's address, so addresses tell nothing, and only failures are
+/// charged, never a correct password:
+/// - from a browser the email has not signed in on before, per (project,
+///   email): 5 failures a minute, then blocks doubling up to 5 minutes, so
+///   a guesser is slowed and the owner is never locked out for longer;
+/// - from a browser the email signed in on before (its known-device
+///   cookie), per that browser: someone guessing elsewhere does not slow
+///   the owner's own browser at all (OWASP's "device cookies").
+///
+/// There is no per-project ceiling: strangers could fill it, and every
+/// user of the project would be refused.
 pub struct EndUserLimits {
-    pairs: FailureLimiter<(String, String)>,
-    projects: FailureLimiter<String>,
+    unknown_clients: FailureLimiter<(String, String)>,
+    known_devices: FailureLimiter<String>,
 }
 
 impl Default for EndUserLimits {
     fn default() -> Self {
         Self {
-            pairs: FailureLimiter::new(5, Duration::from_secs(300)),
-            projects: FailureLimiter::new(300, Duration::from_secs(300)),
+            unknown_clients: FailureLimiter::new(5, Duration::from_secs(300)),
+            known_devices: FailureLimiter::new(5, Duration::from_secs(300)),
         }
     }
 }
 
+/// Who is trying: a browser the email signed in on before (by its device
+/// cookie's nonce, already checked for this project and email), or anyone.
+#[derive(Clone, Copy, Debug)]
+pub enum Client<'a> {
+    Unknown,
+    KnownDevice(&'a str),
+}
+
 impl EndUserLimits {
-    pub fn check(&self, project_id: &str, email: &str, now: Instant) -> Result<(), u64> {
-        let pair = self.pairs.check(&(project_id.to_string(), account(email)), now);
-        let project = self.projects.check(&project_id.to_string(), now);
-        match (pair, project) {
-            (Err(a), Err(b)) => Err(a.max(b)),
-            (Err(a), _) | (_, Err(a)) => Err(a),
-            _ => Ok(()),
+    pub fn check(&self, project_id: &str, email: &str, client: Client<'_>, now: Instant) -> Result<(), u64> {
+        match client {
+            Client::Unknown => self.unknown_clients.check(&(project_id.to_string(), account(email)), now),
+            Client::KnownDevice(nonce) => self.known_devices.check(&nonce.to_string(), now),
         }
     }
 
-    pub fn failed(&self, project_id: &str, email: &str, now: Instant) {
-        self.pairs.fail(&(project_id.to_string(), account(email)), now);
-        self.projects.fail(&project_id.to_string(), now);
+    pub fn failed(&self, project_id: &str, email: &str, client: Client<'_>, now: Instant) {
+        match client {
+            Client::Unknown => self.unknown_clients.fail(&(project_id.to_string(), account(email)), now),
+            Client::KnownDevice(nonce) => self.known_devices.fail(&nonce.to_string(), now),
+        }
     }
 
-    pub fn succeeded(&self, project_id: &str, email: &str) {
-        self.pairs.succeed(&(project_id.to_string(), account(email)));
+    pub fn succeeded(&self, project_id: &str, email: &str, client: Client<'_>) {
+        self.unknown_clients.succeed(&(project_id.to_string(), account(email)));
+        if let Client::KnownDevice(nonce) = client {
+            self.known_devices.succeed(&nonce.to_string());
+        }
+    }
+}
+
+/// Sign-ups per project and hour, up to the project's own setting: each
+/// sign-up can mail an address its requester names, and every request comes
+/// from the app server, so the project is what can be counted. Counted per
+/// instance, in fixed hours.
+#[derive(Default)]
+pub struct SignUpQuota {
+    projects: Mutex<HashMap<String, (Instant, u32)>>,
+}
+
+impl SignUpQuota {
+    const HOUR: Duration = Duration::from_secs(3600);
+
+    /// Counts a sign-up of the project, or `Err(seconds until the hour turns)`.
+    pub fn take(&self, project_id: &str, per_hour: u32, now: Instant) -> Result<(), u64> {
+        let mut projects = self.projects.lock().expect("sign-up quota lock");
+        let (start, count) = projects.entry(project_id.to_string()).or_insert((now, 0));
+        if now.saturating_duration_since(*start) >= Self::HOUR {
+            (*start, *count) = (now, 0);
+        }
+        if *count >= per_hour {
+            return Err((*start + Self::HOUR).saturating_duration_since(now).as_secs().max(1));
+        }
+        *count += 1;
+        Ok(())
     }
 }
 
@@ -354,6 +406,69 @@ mod tests {
             assert!(limits.check("ada@example.com", owner, now).is_ok(), "the owner is not");
             now += Duration::from_secs(300);
         }
+    }
+
+    #[test]
+    fn strangers_failing_for_made_up_emails_never_refuse_a_real_user() {
+        let limits = EndUserLimits::default();
+        let now = Instant::now();
+        for n in 0..1000 {
+            limits.failed("proj_1", &format!("made-up-{n}@example.com"), Client::Unknown, now);
+        }
+        assert!(limits.check("proj_1", "ada@example.com", Client::Unknown, now).is_ok());
+    }
+
+    #[test]
+    fn guessing_an_email_slows_strangers_but_not_the_owners_known_browser() {
+        let limits = EndUserLimits::default();
+        let mut now = Instant::now();
+        for _ in 0..3 {
+            for _ in 0..5 {
+                limits.failed("proj_1", "ada@example.com", Client::Unknown, now);
+            }
+            let wait = limits.check("proj_1", "ada@example.com", Client::Unknown, now).unwrap_err();
+            assert!(wait <= 300, "never locked for good: {wait}");
+            assert!(limits.check("proj_1", "ada@example.com", Client::KnownDevice("n1"), now).is_ok());
+            now += Duration::from_secs(wait);
+            assert!(limits.check("proj_1", "ada@example.com", Client::Unknown, now).is_ok(), "the block ends");
+        }
+        assert!(limits.check("proj_2", "ada@example.com", Client::Unknown, now).is_ok(), "another project");
+        for _ in 0..5 {
+            limits.failed("proj_1", "ada@example.com", Client::KnownDevice("stolen"), now);
+        }
+        assert!(limits.check("proj_1", "ada@example.com", Client::KnownDevice("stolen"), now).is_err());
+        assert!(limits.check("proj_1", "ada@example.com", Client::KnownDevice("n1"), now).is_ok());
+    }
+
+    #[test]
+    fn mail_is_limited_per_recipient_and_by_what_is_sent() {
+        let limits = MailLimits::default();
+        let now = Instant::now();
+        for n in 0..5000 {
+            assert!(limits.app_request("proj_1", &format!("nobody-{n}@example.com"), now).is_ok());
+        }
+        for _ in 0..5 {
+            assert!(limits.app_request("proj_1", "ada@example.com", now).is_ok());
+        }
+        assert!(limits.app_request("proj_1", "ADA@example.com", now).is_err(), "per recipient");
+        assert!(limits.app_send("proj_1", now).is_ok(), "requests for nobody sent nothing");
+        for _ in 0..1000 {
+            let _ = limits.app_send("proj_2", now);
+        }
+        assert!(limits.app_send("proj_2", now).is_err(), "a ceiling on what is sent");
+        assert!(limits.app_send("proj_1", now).is_ok());
+    }
+
+    #[test]
+    fn sign_ups_are_bounded_per_project_and_hour() {
+        let quota = SignUpQuota::default();
+        let now = Instant::now();
+        for _ in 0..3 {
+            assert!(quota.take("proj_1", 3, now).is_ok());
+        }
+        assert_eq!(quota.take("proj_1", 3, now + Duration::from_secs(600)), Err(3000));
+        assert!(quota.take("proj_2", 3, now).is_ok(), "another project");
+        assert!(quota.take("proj_1", 3, now + SignUpQuota::HOUR).is_ok(), "a new hour");
     }
 
     #[test]

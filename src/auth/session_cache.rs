@@ -3,10 +3,12 @@
 //! database query in steady state. Bounded; entries live a minute at most,
 //! the last line of defence should an invalidation ever be missed.
 //!
-//! Ending must win over the cache, as for keys: `forget_*` bumps a
-//! generation, and a lookup that started before it may not store what it
-//! read.
+//! Ending must win over the cache, as for keys: a lookup that raced the
+//! forgetting of its session, its user or its project may not store what it
+//! read (`ForgetLog`). Forgetting one session touches nothing else, so no
+//! tenant's sign-outs cost another tenant its cache.
 
+use super::forget_log::{ForgetLog, Ticket};
 use crate::store::{EndUser, EndUserSession};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,12 +18,18 @@ use std::time::{Duration, Instant};
 const TTL: Duration = Duration::from_secs(60);
 const MAX_ENTRIES: usize = 100_000;
 
-#[derive(Default)]
 pub struct SessionCache {
     /// Token hash → the session and its user.
     entries: RwLock<HashMap<String, Entry>>,
-    generation: AtomicU64,
+    forgotten: ForgetLog,
     lookups: AtomicU64,
+}
+
+impl Default for SessionCache {
+    fn default() -> Self {
+        // A lookup is one or two indexed reads: a minute is far longer.
+        Self { entries: RwLock::default(), forgotten: ForgetLog::new(TTL, MAX_ENTRIES), lookups: AtomicU64::new(0) }
+    }
 }
 
 #[derive(Clone)]
@@ -51,28 +59,47 @@ impl LiveSession {
 }
 
 /// A cache answer: the session and user, or ask the database (passing the
-/// generation to `remember`).
+/// ticket to `remember`).
 pub enum Cached {
     Hit(Arc<LiveSession>),
-    Miss(u64),
+    Miss(Ticket),
+}
+
+fn session_mark(token_hash: &str) -> String {
+    format!("s:{token_hash}")
+}
+fn session_id_mark(session_id: &str) -> String {
+    format!("i:{session_id}")
+}
+fn user_mark(user_id: &str) -> String {
+    format!("u:{user_id}")
+}
+fn project_mark(project_id: &str) -> String {
+    format!("p:{project_id}")
 }
 
 impl SessionCache {
     pub fn get(&self, token_hash: &str, clock: Instant) -> Cached {
-        let generation = self.generation.load(Ordering::Acquire);
+        let ticket = self.forgotten.ticket();
         let entries = self.entries.read().expect("session cache lock");
         match entries.get(token_hash) {
             Some(entry) if clock.duration_since(entry.cached_at) < TTL => Cached::Hit(entry.live.clone()),
             _ => {
                 self.lookups.fetch_add(1, Ordering::Relaxed);
-                Cached::Miss(generation)
+                Cached::Miss(ticket)
             }
         }
     }
 
-    pub fn remember(&self, token_hash: &str, live: Arc<LiveSession>, generation: u64, clock: Instant) {
+    pub fn remember(&self, token_hash: &str, live: Arc<LiveSession>, ticket: Ticket, clock: Instant) {
         let mut entries = self.entries.write().expect("session cache lock");
-        if self.generation.load(Ordering::Acquire) != generation {
+        let marks = [
+            session_mark(token_hash),
+            session_id_mark(&live.session.id),
+            user_mark(&live.user.id),
+            project_mark(&live.user.project_id),
+        ];
+        if !self.forgotten.may_store(ticket, &marks.each_ref().map(String::as_str)) {
             return;
         }
         if entries.len() >= MAX_ENTRIES {
@@ -84,22 +111,24 @@ impl SessionCache {
         entries.insert(token_hash.to_string(), Entry { live, cached_at: clock });
     }
 
-    fn forget_where(&self, matches: impl Fn(&Entry) -> bool) {
+    /// Marks `what` forgotten and drops the entries `matches` picks, under
+    /// the entries' lock (so no `remember` slips between the two).
+    fn forget_where(&self, what: String, matches: impl Fn(&Entry) -> bool) {
         let mut entries = self.entries.write().expect("session cache lock");
-        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.forgotten.forget(what, Instant::now());
         entries.retain(|_, entry| !matches(entry));
     }
 
     /// By its key: no scan (sign-outs are common).
     pub fn forget_session(&self, token_hash: &str) {
         let mut entries = self.entries.write().expect("session cache lock");
-        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.forgotten.forget(session_mark(token_hash), Instant::now());
         entries.remove(token_hash);
     }
 
     /// The session with this id (ended by its handle).
     pub fn forget_session_id(&self, session_id: &str) {
-        self.forget_where(|entry| entry.live.session.id == session_id);
+        self.forget_where(session_id_mark(session_id), |entry| entry.live.session.id == session_id);
     }
 
     /// Applies a change made here or heard of from another instance.
@@ -110,21 +139,23 @@ impl SessionCache {
             CacheChange::EndUser(user_id) => self.forget_user(user_id),
             CacheChange::Project(project_id) => self.forget_project(project_id),
             CacheChange::All => self.forget_all(),
-            CacheChange::Hash(_) => {}
+            CacheChange::Hash(_) | CacheChange::JwtKeys(_) => {}
         }
     }
 
     /// Every cached session of this user (banned, deleted, signed out elsewhere).
     pub fn forget_user(&self, user_id: &str) {
-        self.forget_where(|entry| entry.live.user.id == user_id);
+        self.forget_where(user_mark(user_id), |entry| entry.live.user.id == user_id);
     }
 
     pub fn forget_project(&self, project_id: &str) {
-        self.forget_where(|entry| entry.live.user.project_id == project_id);
+        self.forget_where(project_mark(project_id), |entry| entry.live.user.project_id == project_id);
     }
 
     pub fn forget_all(&self) {
-        self.forget_where(|_| true);
+        let mut entries = self.entries.write().expect("session cache lock");
+        self.forgotten.forget_everything();
+        entries.clear();
     }
 
     /// Times the database had to be asked: in steady state, once per session a minute.
@@ -169,9 +200,9 @@ mod tests {
         LiveSession::new(session, user)
     }
 
-    fn generation(cache: &SessionCache, hash: &str, clock: Instant) -> u64 {
+    fn generation(cache: &SessionCache, hash: &str, clock: Instant) -> Ticket {
         match cache.get(hash, clock) {
-            Cached::Miss(generation) => generation,
+            Cached::Miss(ticket) => ticket,
             Cached::Hit(_) => panic!("expected a miss"),
         }
     }
@@ -196,6 +227,23 @@ mod tests {
         cache.forget_session("h1");
         cache.remember("h1", pair("usr_1"), g, t0);
         assert!(matches!(cache.get("h1", t0), Cached::Miss(_)), "the ending wins");
+    }
+
+    #[test]
+    fn another_sessions_ending_does_not_stop_a_lookup_from_storing() {
+        let cache = SessionCache::default();
+        let t0 = Instant::now();
+        let g = generation(&cache, "h1", t0);
+        for n in 0..1000 {
+            cache.forget_session(&format!("other{n}"));
+        }
+        cache.forget_user("usr_other");
+        cache.remember("h1", pair("usr_1"), g, t0);
+        assert!(matches!(cache.get("h1", t0), Cached::Hit(_)), "stored despite a thousand other sign-outs");
+        let g = generation(&cache, "h2", t0);
+        cache.forget_user("usr_2");
+        cache.remember("h2", pair("usr_2"), g, t0);
+        assert!(matches!(cache.get("h2", t0), Cached::Miss(_)), "its own user's change still wins");
     }
 
     #[test]

@@ -1,46 +1,37 @@
 //! The session cookie as better-auth writes it, on the app's host (no
 //! `Domain`: the app's route handler passes our `Set-Cookie` through).
 
+use crate::auth::app_cookies::{pairs, DONT_REMEMBER, SECURE_SESSION as SECURE_NAME, SESSION as NAME};
 use crate::auth::cookie_signing::CookieSigner;
-use axum::http::header::COOKIE;
+use crate::auth::known_device;
 use axum::http::HeaderMap;
 
-const NAME: &str = "better-auth.session_token";
-const SECURE_NAME: &str = "__Secure-better-auth.session_token";
-const DONT_REMEMBER: &str = "better-auth.dont_remember";
+pub use crate::auth::app_cookies::carries_session as present;
 
 /// The session token of a correctly signed cookie (either spelling).
 pub fn session_token(headers: &HeaderMap, signer: &CookieSigner) -> Option<String> {
-    for header in headers.get_all(COOKIE) {
-        let Ok(text) = header.to_str() else { continue };
-        for pair in text.split(';') {
-            let Some((name, value)) = pair.trim().split_once('=') else { continue };
-            if name != NAME && name != SECURE_NAME {
-                continue;
-            }
-            let value = percent_decode(value);
-            if let Some(token) = signer.verify(&value) {
-                return Some(token.to_string());
-            }
-        }
-    }
-    None
+    pairs(headers)
+        .filter(|(name, _)| *name == NAME || *name == SECURE_NAME)
+        .find_map(|(_, value)| signer.verify(&percent_decode(value)).map(str::to_string))
 }
 
-/// Whether the request carries a session cookie at all (of either
-/// spelling), signed or not.
-pub fn present(headers: &HeaderMap) -> bool {
-    headers.get_all(COOKIE).iter().filter_map(|h| h.to_str().ok()).any(|text| {
-        text.split(';')
-            .any(|pair| pair.trim().split_once('=').is_some_and(|(name, _)| name == NAME || name == SECURE_NAME))
-    })
+/// The known-device cookie's value (see `auth::known_device`), if any.
+pub fn known_device(headers: &HeaderMap) -> Option<String> {
+    pairs(headers).find(|(name, _)| *name == known_device::COOKIE).map(|(_, value)| percent_decode(value))
+}
+
+/// `Set-Cookie` remembering this browser for this project and email (it
+/// lives longer than any session: it is what lets the owner in while
+/// strangers guess). Sent only to our own paths on the app's host.
+pub fn set_known_device(signer: &CookieSigner, project_id: &str, email: &str, secure: bool) -> String {
+    let value = percent_encode(&known_device::issue(signer, project_id, email));
+    let flags = if secure { "; Secure" } else { "" };
+    format!("{}={value}; Max-Age={}; Path=/api/auth; HttpOnly; SameSite=Lax{flags}", known_device::COOKIE, known_device::MAX_AGE)
 }
 
 /// Whether the browser asked not to be remembered at sign-in.
 pub fn dont_remember(headers: &HeaderMap) -> bool {
-    headers.get_all(COOKIE).iter().filter_map(|h| h.to_str().ok()).any(|text| {
-        text.split(';').any(|pair| pair.trim().split_once('=').is_some_and(|(name, _)| name == DONT_REMEMBER))
-    })
+    pairs(headers).any(|(name, _)| name == DONT_REMEMBER)
 }
 
 /// `Set-Cookie` values that start a session (a session cookie only, with no
@@ -102,6 +93,7 @@ fn percent_decode(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::header::COOKIE;
 
     #[test]
     fn a_set_cookie_reads_back_and_a_tampered_one_does_not() {

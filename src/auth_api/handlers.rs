@@ -10,12 +10,13 @@ use super::wire::{
     ChangePasswordBody, EmptyBody, ListedSession, RevokeSessionBody, SessionJson, SignInBody, SignUpBody, UserJson,
 };
 use crate::actor::RequestSource;
+use crate::auth::{ids, jwt};
 use crate::error::AppError;
 use crate::services::end_users::{self, app_actor, Current, Profile, SignedUp, PASSWORD_MAX};
 use crate::state::AppState;
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
-use axum::http::header::{CONTENT_TYPE, LOCATION, SET_COOKIE};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -56,12 +57,14 @@ pub async fn sign_up(
     let profile = Profile { name: &body.name, email: &body.email, image: body.image.as_deref() };
     // The verification mail's link, when one will be sent.
     let link = match key.0.auth.require_email_verification && state.outbox.is_on() {
-        true => Some(mail_handlers::app_link(&headers, &key, body.callback_url.as_deref().or(Some("/")))?),
+        true => Some(mail_handlers::app_link(&key, body.callback_url.as_deref().or(Some("/")))?),
         false => None,
     };
     match end_users::sign_up(&state, &key.0, profile, &body.password, &source, link.as_ref()).await? {
         SignedUp::Started(started) => {
-            let set = session_cookies(&state, &key, &started.token, body.remember_me != Some(false));
+            let mut set = session_cookies(&state, &key, &started.token, body.remember_me != Some(false));
+            let secure = state.config.secure_cookies();
+            set.push(cookies::set_known_device(&state.cookies, key.project_id(), &started.user.email, secure));
             Ok(with_cookies(Json(json!({"token": started.token, "user": UserJson::from(&started.user)})), set))
         }
         // better-auth's answer when verification comes first: no session.
@@ -79,8 +82,11 @@ pub async fn sign_in(
     key.same_project(body.project_id.as_deref())?;
     origin::check_request(&headers, key.allowed_origins())?;
     origin::check_callback(body.callback_url.as_deref(), &headers, key.allowed_origins())?;
-    let started = end_users::sign_in(&state, &key.0, &body.email, &body.password, &source).await?;
-    let set = session_cookies(&state, &key, &started.token, body.remember_me != Some(false));
+    let device = cookies::known_device(&headers);
+    let started = end_users::sign_in(&state, &key.0, &body.email, &body.password, device.as_deref(), &source).await?;
+    let mut set = session_cookies(&state, &key, &started.token, body.remember_me != Some(false));
+    let secure = state.config.secure_cookies();
+    set.push(cookies::set_known_device(&state.cookies, key.project_id(), &started.user.email, secure));
     let url = body.callback_url.filter(|u| !u.trim().is_empty());
     let mut answer = json!({
         "redirect": url.is_some(),
@@ -159,21 +165,80 @@ pub async fn convex_token(
     Ok(Json(json!({"token": end_users::token(&state, &current).await?})).into_response())
 }
 
-/// The public keys, for any verifier; needs no key.
-pub async fn jwks(State(state): State<AppState>) -> Result<Json<Value>, AuthError> {
-    Ok(Json(end_users::jwks(&state).await?))
+/// A project's public keys, at its own URL (`/api/auth/projects/<id>/jwks`),
+/// for any verifier: no key needed. Served from memory; verifiers may keep
+/// it five minutes (a rotated key is published at once and a replaced one
+/// for an hour, and they fetch again when they meet a `kid` they lack).
+pub async fn project_jwks(State(state): State<AppState>, Path(project_id): Path<String>) -> Result<Response, AuthError> {
+    Ok(jwks_answer(public_keys(&state, &project_id).await?))
 }
 
-/// OpenID discovery for verifiers that start from the issuer.
-pub async fn openid_configuration(State(state): State<AppState>) -> Json<Value> {
-    let issuer = state.config.own_url();
-    Json(json!({
+/// OpenID discovery at a project's issuer, for verifiers that start from it.
+pub async fn project_openid_configuration(
+    State(state): State<AppState>,
+    Path(project_id): Path<String>,
+) -> Result<Response, AuthError> {
+    // Looked up here too, so a project that does not exist has no document.
+    public_keys(&state, &project_id).await?;
+    Ok(discovery(&state, &project_id))
+}
+
+/// `convex/jwks`, where Banata's clients look: the keys of the project whose
+/// key is sent. Without one it cannot know the project: every project has
+/// its own keys now, at its own URL, which the answer names.
+pub async fn jwks(State(state): State<AppState>, key: Option<AppKey>) -> Result<Response, AuthError> {
+    let key = key.ok_or_else(|| project_required(&state))?;
+    Ok(jwks_answer(end_users::jwks(&state, key.project_id()).await?))
+}
+
+/// `convex/.well-known/openid-configuration`: the sending key's project's.
+pub async fn openid_configuration(State(state): State<AppState>, key: Option<AppKey>) -> Result<Response, AuthError> {
+    let key = key.ok_or_else(|| project_required(&state))?;
+    Ok(discovery(&state, key.project_id()))
+}
+
+fn jwks_answer(body: std::sync::Arc<[u8]>) -> Response {
+    let headers = [
+        (CONTENT_TYPE, HeaderValue::from_static("application/json")),
+        (CACHE_CONTROL, HeaderValue::from_static("public, max-age=300")),
+    ];
+    (headers, Bytes::from_owner(body)).into_response()
+}
+
+fn discovery(state: &AppState, project_id: &str) -> Response {
+    let issuer = jwt::issuer(&state.config.own_url(), project_id);
+    let answer = Json(json!({
         "issuer": issuer,
-        "jwks_uri": format!("{issuer}/api/auth/convex/jwks"),
+        "jwks_uri": format!("{issuer}/jwks"),
         "id_token_signing_alg_values_supported": ["RS256"],
         "response_types_supported": ["id_token"],
         "subject_types_supported": ["public"],
-    }))
+    }));
+    ([(CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"))], answer).into_response()
+}
+
+/// A project's keys by the id in a public URL: an id that cannot be ours
+/// costs no database query.
+async fn public_keys(state: &AppState, project_id: &str) -> Result<std::sync::Arc<[u8]>, AuthError> {
+    let not_found = || AuthError::new(StatusCode::NOT_FOUND, "NOT_FOUND", "No project with that id.");
+    if !ids::plausible("proj", project_id) {
+        return Err(not_found());
+    }
+    end_users::jwks(state, project_id).await.map_err(|error| match error {
+        AppError::NotFound => not_found(),
+        other => other.into(),
+    })
+}
+
+fn project_required(state: &AppState) -> AuthError {
+    AuthError::new(
+        StatusCode::BAD_REQUEST,
+        "PROJECT_REQUIRED",
+        format!(
+            "Each project signs its tokens with keys of its own: use {} (the project's Authentication page shows it), or send the project's x-api-key.",
+            jwt::issuer(&state.config.own_url(), "<project id>") + "/jwks"
+        ),
+    )
 }
 
 /// The session of this request in the key's project, or 401.

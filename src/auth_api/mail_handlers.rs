@@ -46,13 +46,13 @@ fn mail_error(error: AppError) -> AuthError {
     }
 }
 
-/// Where the mail's link points: one of the project's allowed origins
-/// (the Authentication page), never what a request's headers say alone.
-/// A mail goes to someone else: a forged `x-forwarded-host` must not send
-/// them a link to the forger's site (the route handler passes that header
-/// on from the browser). The app's forwarded origin is used when it is one
-/// of them; else the first. An absolute callback must be one of them too.
-pub(super) fn app_link(headers: &HeaderMap, key: &AppKey, callback: Option<&str>) -> Result<AppLink, AuthError> {
+/// Where the mail's link points: the one origin the project chose for its
+/// mail links (the Authentication page; by default its first allowed
+/// origin), never what a request's headers say. A mail goes to someone
+/// else: neither a forged `x-forwarded-host` nor the pick of the weakest
+/// allowed origin (a staging host, `localhost`) may decide where their
+/// link leads. An absolute callback must be an allowed origin.
+pub(super) fn app_link(key: &AppKey, callback: Option<&str>) -> Result<AppLink, AuthError> {
     let allowed = key.allowed_origins();
     let callback = callback.map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned);
     if let Some(origin) = callback.as_deref().filter(|c| !c.starts_with('/')).and_then(crate::domain::url_origin) {
@@ -64,8 +64,7 @@ pub(super) fn app_link(headers: &HeaderMap, key: &AppKey, callback: Option<&str>
             ));
         }
     }
-    let forwarded = origin::app_origin(headers).filter(|o| allowed.contains(o));
-    let base = forwarded.or_else(|| allowed.first().cloned()).ok_or_else(|| {
+    let base = key.0.auth.mail_origin().map(str::to_owned).ok_or_else(|| {
         AuthError::new(
             StatusCode::BAD_REQUEST,
             "MISSING_APP_ORIGIN",
@@ -102,7 +101,7 @@ pub async fn send_verification_email(
     origin::check_callback(body.callback_url.as_deref(), &headers, key.allowed_origins())?;
     end_user_mail::ensure_mail_on(&state, MailKind::UserVerify).map_err(mail_error)?;
     // As better-auth, the link always says where to go next (the app's home).
-    let link = app_link(&headers, &key, body.callback_url.as_deref().or(Some("/")))?;
+    let link = app_link(&key, body.callback_url.as_deref().or(Some("/")))?;
     end_user_mail::request(&state, &key.0, MailKind::UserVerify, &body.email, link).await.map_err(mail_error)?;
     Ok(Json(json!({"status": true})).into_response())
 }
@@ -153,7 +152,7 @@ pub async fn request_password_reset(
             "redirectTo is required: the page of your app where users choose a new password.",
         ));
     }
-    let link = app_link(&headers, &key, body.redirect_to.as_deref())?;
+    let link = app_link(&key, body.redirect_to.as_deref())?;
     end_user_mail::request(&state, &key.0, MailKind::UserReset, &body.email, link).await.map_err(mail_error)?;
     Ok(Json(json!({
         "status": true,

@@ -48,6 +48,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/auth/convex/jwks", get(handlers::jwks))
         .route("/api/auth/convex/.well-known/openid-configuration", get(handlers::openid_configuration))
         .route("/.well-known/openid-configuration", get(handlers::openid_configuration))
+        .route("/api/auth/projects/{project_id}/jwks", get(handlers::project_jwks))
+        .route(
+            "/api/auth/projects/{project_id}/.well-known/openid-configuration",
+            get(handlers::project_openid_configuration),
+        )
         .route("/api/auth/banata/config/public", post(handlers::public_config).get(handlers::public_config))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))

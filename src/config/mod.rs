@@ -28,17 +28,21 @@ pub enum Command {
     /// from BANATA_API_KEY and the server from BANATA_URL.
     #[command(subcommand)]
     Keys(KeysCommand),
-    /// The signing key of the JWTs apps verify (`convex/token`).
+    /// The signing keys of the JWTs apps verify (`convex/token`), per project.
     #[command(subcommand)]
     Jwt(JwtCommand),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum JwtCommand {
-    /// Make a new signing key the current one. The old one stays in the
-    /// JWKS, so tokens it signed verify until they expire; every running
-    /// instance signs with the new key within a minute.
-    Rotate,
+    /// Make a new signing key a project's current one. The old one stays in
+    /// the project's JWKS for an hour, so tokens it signed verify until they
+    /// expire; every running instance signs with the new key within a minute.
+    Rotate {
+        /// The project, by its URL name (slug) or its id.
+        #[arg(long)]
+        project: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -16,6 +16,8 @@ pub const SESSION_DAYS_RANGE: std::ops::RangeInclusive<u32> = 1..=365;
 pub const SENDER_NAME_MAX: usize = 64;
 /// Most extra origins a project may allow.
 pub const ORIGINS_MAX: usize = 20;
+/// Fewest and most sign-ups a project may allow per hour.
+pub const SIGN_UPS_PER_HOUR_RANGE: std::ops::RangeInclusive<u32> = 1..=1_000_000;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthSettings {
@@ -33,12 +35,31 @@ pub struct AuthSettings {
     /// project's name.
     #[serde(default)]
     pub mail_sender_name: Option<String>,
+    /// The one origin the links in mails to the project's users point at
+    /// (one of `allowed_origins`); `None`: the first of them. Never a
+    /// request's own header: a mail goes to someone else.
+    #[serde(default)]
+    pub mail_link_origin: Option<String>,
+    /// Sign-ups the app may make per hour (each can mail an address it
+    /// names); beyond it, sign-up answers 429 until the hour turns.
+    #[serde(default = "default_sign_ups_per_hour")]
+    pub sign_ups_per_hour: u32,
+}
+
+fn default_sign_ups_per_hour() -> u32 {
+    1000
 }
 
 impl AuthSettings {
     /// The session lifetime in seconds (the cookie's `Max-Age`).
     pub fn session_seconds(&self) -> i64 {
         i64::from(self.session_days) * 86_400
+    }
+
+    /// Where the links in mails to the project's users point: the chosen
+    /// origin, else the first allowed one; `None` when there is none.
+    pub fn mail_origin(&self) -> Option<&str> {
+        self.mail_link_origin.as_deref().or(self.allowed_origins.first().map(String::as_str))
     }
 }
 
@@ -51,6 +72,8 @@ impl Default for AuthSettings {
             session_days: 7,
             allowed_origins: Vec::new(),
             mail_sender_name: None,
+            mail_link_origin: None,
+            sign_ups_per_hour: default_sign_ups_per_hour(),
         }
     }
 }

@@ -16,6 +16,7 @@ mod validate;
 pub use audit::{describe_device, ActorKind, AuditAction, AuditActor, AuditEvent, AuditPage};
 pub use auth_settings::{
     AuthSettings, ORIGINS_MAX, PASSWORD_MIN_RANGE, SENDER_NAME_MAX, SESSION_DAYS_RANGE, SETTINGS_ROLE,
+    SIGN_UPS_PER_HOUR_RANGE,
 };
 pub use end_users::{EndUserDetail, EndUserPage, EndUserSessionView, EndUserStatus, EndUserSummary, ACTIVITY_DAYS};
 pub use mail::{Delivery, DeliveryPage, DeliveryStatus, MailKind};

@@ -4,11 +4,14 @@
 //! members see them. The auth API and `banata/config/public` follow
 //! within a moment of saving (on every instance).
 
-use crate::api::auth_settings::{get_auth_settings, SaveAuthSettings};
+use crate::api::auth_settings::{get_auth_settings, get_token_issuer, SaveAuthSettings};
 use crate::api::mail::mail_on;
 use crate::components::field::Field;
 use crate::components::shell::with_project;
-use crate::domain::{AuthSettings, Membership, PASSWORD_MIN_RANGE, SENDER_NAME_MAX, SESSION_DAYS_RANGE, SETTINGS_ROLE};
+use crate::domain::{
+    AuthSettings, Membership, PASSWORD_MIN_RANGE, SENDER_NAME_MAX, SESSION_DAYS_RANGE, SETTINGS_ROLE,
+    SIGN_UPS_PER_HOUR_RANGE,
+};
 use crate::pages::auth_layout::{action_error, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -27,6 +30,8 @@ fn Authentication(project: Membership) -> impl IntoView {
     let save = ServerAction::<SaveAuthSettings>::new();
     let slug = project.slug.clone();
     let settings = Resource::new(|| (), move |_| get_auth_settings(slug.clone()));
+    let issuer_slug = project.slug.clone();
+    let issuer = Resource::new(|| (), move |_| get_token_issuer(issuer_slug.clone()));
     let mail = Resource::new(|| (), |_| mail_on());
     let can_change = project.role.allows(SETTINGS_ROLE);
     view! {
@@ -45,10 +50,12 @@ fn Authentication(project: Membership) -> impl IntoView {
                 Suspend::new(async move {
                     // Without an answer, no warning: it would only be a guess.
                     let mail_off = matches!(mail.await, Ok(false));
+                    let issuer = issuer.await.ok();
                     match settings.await {
                         Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                         Ok(current) => view! {
                             <SettingsForm current=current slug=slug can_change=can_change mail_off=mail_off action=save />
+                            {issuer.map(|issuer| view! { <TokenVerification issuer=issuer /> })}
                         }
                             .into_any(),
                     }
@@ -92,6 +99,14 @@ fn SettingsForm(
                         "Require email verification"
                     </label>
                     <p class="field-hint">"Unverified users cannot sign in (EMAIL_NOT_VERIFIED) until their email is verified."</p>
+                    <NumberField
+                        label="Sign-ups per hour"
+                        name="sign_ups_per_hour"
+                        range=SIGN_UPS_PER_HOUR_RANGE
+                        value=current.sign_ups_per_hour
+                        hint="Each sign-up can mail a verification link to the address given; beyond this many an hour, sign-up answers 429.".to_string()
+                        error=Signal::derive(field_error("sign_ups_per_hour"))
+                    />
                 </fieldset>
                 <fieldset class="fieldset" disabled=!can_change>
                     <legend>"Passwords and sessions"</legend>
@@ -145,6 +160,11 @@ fn SettingsForm(
                         hint="Who verification and password reset mails to your users are from. Empty: the project's name."
                         error=Signal::derive(field_error("mail_sender_name"))
                     />
+                    <MailOriginField
+                        chosen=current.mail_link_origin.clone()
+                        allowed=current.allowed_origins.clone()
+                        error=Signal::derive(field_error("mail_link_origin"))
+                    />
                 </fieldset>
                 {can_change.then(|| view! {
                     <div class="form-actions">
@@ -155,6 +175,78 @@ fn SettingsForm(
                 })}
             </ActionForm>
             <p class="alert alert-success" role="status" hidden=move || !saved()>"Saved."</p>
+        </section>
+    }
+}
+
+/// Which allowed origin the links in mails point to: a choice among the
+/// saved ones (empty: the first).
+#[component]
+fn MailOriginField(
+    chosen: Option<String>,
+    allowed: Vec<String>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let chosen = chosen.unwrap_or_default();
+    let first = allowed.first().cloned();
+    let options = allowed
+        .iter()
+        .map(|origin| {
+            let selected = *origin == chosen;
+            view! { <option value=origin.clone() selected=selected>{origin.clone()}</option> }
+        })
+        .collect_view();
+    let default_label = match &first {
+        Some(first) => format!("The first allowed origin ({first})"),
+        None => "None yet: add your app's origin above".to_string(),
+    };
+    let described_by = move || match error.with(Option::is_some) {
+        true => "field-mail_link_origin-hint field-mail_link_origin-error",
+        false => "field-mail_link_origin-hint",
+    };
+    view! {
+        <div class="field">
+            <label for="field-mail_link_origin">"Links in mails go to"</label>
+            <select
+                id="field-mail_link_origin"
+                name="mail_link_origin"
+                aria-describedby=described_by
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+            >
+                <option value="" selected=chosen.is_empty()>{default_label}</option>
+                {options}
+            </select>
+            <p class="field-hint" id="field-mail_link_origin-hint">
+                "Verification and password reset links point here, whichever host a request came through."
+            </p>
+            <p class="field-error" id="field-mail_link_origin-error" role="alert" hidden=move || error.with(Option::is_none)>
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+/// Where a backend that verifies the project's JWTs itself finds its keys.
+#[component]
+fn TokenVerification(issuer: String) -> impl IntoView {
+    let jwks = format!("{issuer}/jwks");
+    view! {
+        <section class="card form-card" aria-labelledby="token-verification">
+            <h2 id="token-verification">"Verifying tokens"</h2>
+            <p class="muted">
+                "The JWTs your backend gets from convex/token are signed with this project's own keys. Give a verifier the issuer and the key set; "
+                <code>"aud"</code> " is the project's id."
+            </p>
+            <dl class="facts">
+                <div>
+                    <dt>"Issuer"</dt>
+                    <dd><code class="mono">{issuer}</code></dd>
+                </div>
+                <div>
+                    <dt>"Key set (JWKS)"</dt>
+                    <dd><code class="mono">{jwks}</code></dd>
+                </div>
+            </dl>
         </section>
     }
 }

@@ -7,7 +7,7 @@
 use super::Caller;
 use crate::domain::{
     url_origin, AuthSettings, FieldError, ORIGINS_MAX, PASSWORD_MIN_RANGE, SENDER_NAME_MAX, SESSION_DAYS_RANGE,
-    SETTINGS_ROLE,
+    SETTINGS_ROLE, SIGN_UPS_PER_HOUR_RANGE,
 };
 use crate::error::AppError;
 use crate::state::AppState;
@@ -22,6 +22,9 @@ pub struct SettingsInput<'a> {
     pub allowed_origins: &'a str,
     /// Empty: the project's name.
     pub mail_sender_name: &'a str,
+    /// One of the allowed origins; empty: the first of them.
+    pub mail_link_origin: &'a str,
+    pub sign_ups_per_hour: &'a str,
 }
 
 pub async fn get(state: &AppState, caller: &Caller) -> Result<AuthSettings, AppError> {
@@ -55,6 +58,7 @@ fn parse(input: &SettingsInput<'_>) -> Result<AuthSettings, AppError> {
     };
     let password_min = number("password_min", input.password_min, PASSWORD_MIN_RANGE, "characters");
     let session_days = number("session_days", input.session_days, SESSION_DAYS_RANGE, "days");
+    let sign_ups_per_hour = number("sign_ups_per_hour", input.sign_ups_per_hour, SIGN_UPS_PER_HOUR_RANGE, "sign-ups");
     let allowed_origins = match origins(input.allowed_origins) {
         Ok(origins) => origins,
         Err(error) => {
@@ -73,6 +77,20 @@ fn parse(input: &SettingsInput<'_>) -> Result<AuthSettings, AppError> {
             format!("Use up to {SENDER_NAME_MAX} characters, without quotes, angle brackets or line breaks."),
         ));
     }
+    let link = input.mail_link_origin.trim();
+    let mail_link_origin = match link.strip_suffix('/').unwrap_or(link) {
+        "" => None,
+        bare => match url_origin(bare).filter(|o| o.len() == bare.len() && allowed_origins.contains(o)) {
+            Some(origin) => Some(origin),
+            None => {
+                errors.push(FieldError::new(
+                    "mail_link_origin",
+                    "Choose one of the allowed origins (or leave it empty for the first of them).",
+                ));
+                None
+            }
+        },
+    };
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
@@ -83,6 +101,8 @@ fn parse(input: &SettingsInput<'_>) -> Result<AuthSettings, AppError> {
         session_days,
         allowed_origins,
         mail_sender_name: (!sender.is_empty()).then(|| sender.to_string()),
+        mail_link_origin,
+        sign_ups_per_hour,
     })
 }
 
@@ -126,6 +146,8 @@ mod tests {
             session_days,
             allowed_origins: origins,
             mail_sender_name: "",
+            mail_link_origin: "",
+            sign_ups_per_hour: "1000",
         }
     }
 
@@ -158,5 +180,29 @@ mod tests {
         }
         let many: Vec<String> = (0..=ORIGINS_MAX).map(|i| format!("https://a{i}.example")).collect();
         assert!(parse(&input("8", "7", &many.join("\n"))).is_err());
+    }
+
+    #[test]
+    fn the_mail_link_origin_is_one_of_the_allowed_ones() {
+        let two = "https://app.example.com\nhttp://localhost:3000";
+        let with = |link: &'static str| parse(&SettingsInput { mail_link_origin: link, ..input("8", "7", two) });
+        assert_eq!(with("").unwrap().mail_origin(), Some("https://app.example.com"), "the first by default");
+        assert_eq!(with("").unwrap().mail_link_origin, None);
+        assert_eq!(with("http://localhost:3000/").unwrap().mail_origin(), Some("http://localhost:3000"));
+        for bad in ["https://evil.example", "https://app.example.com/reset", "not an origin"] {
+            assert_eq!(fields(with(bad).unwrap_err()), ["mail_link_origin"], "{bad}");
+        }
+        let none = parse(&input("8", "7", "")).unwrap();
+        assert_eq!(none.mail_origin(), None);
+    }
+
+    #[test]
+    fn sign_ups_per_hour_is_bounded() {
+        let with = |n: &'static str| parse(&SettingsInput { sign_ups_per_hour: n, ..input("8", "7", "") });
+        assert_eq!(with("1").unwrap().sign_ups_per_hour, 1);
+        assert_eq!(with("1000000").unwrap().sign_ups_per_hour, 1_000_000);
+        for bad in ["0", "1000001", "", "many"] {
+            assert_eq!(fields(with(bad).unwrap_err()), ["sign_ups_per_hour"], "{bad}");
+        }
     }
 }

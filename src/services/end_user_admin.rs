@@ -209,7 +209,7 @@ async fn set_password_checked(
     })?;
     drop(slot);
     let now = OffsetDateTime::now_utc();
-    let set = state.store.set_end_user_password(&user.project_id, &user.id, &hash, true, now, &caller.actor).await;
+    let set = state.store.set_end_user_password(&user.project_id, &user.id, &hash, None, now, &caller.actor).await;
     state.end_user_sessions.forget_user(&user.id);
     Ok(set?)
 }

@@ -28,11 +28,14 @@ pub struct AppLink {
     pub callback: Option<String>,
 }
 
-fn data(key: &VerifiedKey, link: &AppLink, name: &str) -> MailData {
+/// What a mail to a project's user says. `name` only for a verified
+/// address: until the address is proven, whoever signed up with it chose
+/// the name, and it must not put words of theirs in a mail to a stranger.
+fn data(key: &VerifiedKey, link: &AppLink, name: Option<&str>) -> MailData {
     let sender = key.auth.mail_sender_name.clone().unwrap_or_else(|| key.project_name.clone());
     MailData {
         base: link.base.clone(),
-        name: Some(name.to_string()),
+        name: name.map(str::to_string),
         project: Some(key.project_name.clone()),
         sender: Some(sender),
         callback: link.callback.clone(),
@@ -48,12 +51,11 @@ pub fn verification_for(
     link: &AppLink,
     user_id: &str,
     email: &str,
-    name: &str,
 ) -> Option<QueuedMail> {
     let outbox = &state.outbox;
     outbox
         .is_on()
-        .then(|| outbox.compose(MailKind::UserVerify, email, user_id, Some(&key.project_id), &data(key, link, name)))
+        .then(|| outbox.compose(MailKind::UserVerify, email, user_id, Some(&key.project_id), &data(key, link, None)))
 }
 
 /// Mail of `kind` can be sent at all: this server has SMTP.
@@ -82,7 +84,7 @@ pub async fn request(
 ) -> Result<(), AppError> {
     ensure_mail_on(state, kind)?;
     let email = normalize_email(email)?;
-    state.mail_limits.app(&key.project_id, &email, Instant::now()).map_err(AppError::RateLimited)?;
+    state.mail_limits.app_request(&key.project_id, &email, Instant::now()).map_err(AppError::RateLimited)?;
     let (state, key) = (state.clone(), key.clone());
     tokio::spawn(async move {
         if let Err(error) = queue(&state, &key, kind, &email, &link).await {
@@ -106,8 +108,15 @@ async fn queue(
     if kind == MailKind::UserVerify && user.email_verified {
         return Ok(());
     }
+    // The project's ceiling counts mail that goes, never requests for
+    // addresses nobody has.
+    if let Err(wait) = state.mail_limits.app_send(&key.project_id, Instant::now()) {
+        tracing::warn!(project = %key.project_id, wait, "project's mail ceiling reached; no mail");
+        return Ok(());
+    }
     let since = OffsetDateTime::now_utc() - Duration::hours(1);
-    let mail = state.outbox.compose(kind, &user.email, &user.id, Some(&key.project_id), &data(key, link, &user.name));
+    let name = user.email_verified.then_some(user.name.as_str());
+    let mail = state.outbox.compose(kind, &user.email, &user.id, Some(&key.project_id), &data(key, link, name));
     match state.store.queue_mail_limited(&mail, LINKS_PER_HOUR, since).await? {
         true => state.outbox.queued(),
         false => tracing::info!(user = %user.id, "end user's mail links limit reached; no mail"),

@@ -7,7 +7,8 @@ use super::end_user_mail::{self, AppLink};
 use crate::actor::{Actor, RequestSource};
 use crate::auth::session_cache::{Cached, LiveSession};
 use crate::auth::verify::VerifiedKey;
-use crate::auth::{ids, password, tokens};
+use crate::auth::rate_limit::Client;
+use crate::auth::{ids, jwt, known_device, password, tokens};
 use crate::domain::{normalize_email, validate_name, AuthSettings, FieldError};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -87,12 +88,15 @@ pub async fn sign_up(
     if !key.auth.sign_ups_open {
         return Err(AppError::SignupClosed);
     }
+    // Each sign-up can mail an address its requester names: bounded per
+    // project (its setting), since every request comes from the app server.
+    let quota = state.sign_up_quota.take(&key.project_id, key.auth.sign_ups_per_hour, Instant::now());
+    quota.map_err(AppError::RateLimited)?;
     let by = app_actor(key, from);
     // Where verification is required, its mail goes in the sign-up's own
     // transaction.
-    let verification = |id: &str, email: &str, name: &str| {
-        link.and_then(|link| end_user_mail::verification_for(state, key, link, id, email, name))
-    };
+    let verification =
+        |id: &str, email: &str, _name: &str| link.and_then(|link| end_user_mail::verification_for(state, key, link, id, email));
     let mail: Option<&Mailer<'_>> = (key.auth.require_email_verification && link.is_some()).then_some(&verification);
     let user = create(state, (&key.project_id, &key.auth), &profile, Some(password), false, &by, mail).await?;
     if mail.is_some() && state.outbox.is_on() {
@@ -169,19 +173,26 @@ pub(super) async fn create(
 }
 
 /// Checks the password and starts a session. An unknown email and a wrong
-/// password cost the same and answer the same; failures are limited per
-/// (project, email), under a high per-project ceiling (every request comes
-/// from the app server's address, so addresses tell nothing here).
+/// password cost the same and answer the same. Only failures are limited,
+/// per (project, email) for browsers the email has not signed in on, and
+/// per browser for one it has (`device`, its known-device cookie): every
+/// request comes from the app server's address, so addresses tell nothing,
+/// and nothing a stranger does can refuse the owner's own browser.
 pub async fn sign_in(
     state: &AppState,
     key: &VerifiedKey,
     email: &str,
     password: &str,
+    device: Option<&str>,
     from: &RequestSource,
 ) -> Result<Started, AppError> {
     let project_id = key.project_id.as_str();
     let email = normalize_email(email).unwrap_or_default();
-    state.end_user_limits.check(project_id, &email, Instant::now()).map_err(AppError::RateLimited)?;
+    let client = match device.and_then(|value| known_device::recognise(&state.cookies, project_id, &email, value)) {
+        Some(nonce) => Client::KnownDevice(nonce),
+        None => Client::Unknown,
+    };
+    state.end_user_limits.check(project_id, &email, client, Instant::now()).map_err(AppError::RateLimited)?;
     let credentials = match email.is_empty() || password.chars().count() > PASSWORD_MAX {
         true => None,
         false => state.store.end_user_credentials(project_id, &email).await?,
@@ -194,10 +205,10 @@ pub async fn sign_in(
     let matches = password::verify(password.to_string(), stored).await;
     drop(slot);
     let Some(user) = user.filter(|_| matches) else {
-        state.end_user_limits.failed(project_id, &email, Instant::now());
+        state.end_user_limits.failed(project_id, &email, client, Instant::now());
         return Err(AppError::InvalidCredentials);
     };
-    state.end_user_limits.succeeded(project_id, &email);
+    state.end_user_limits.succeeded(project_id, &email, client);
     let now = OffsetDateTime::now_utc();
     if is_banned(&user, now) {
         return Err(AppError::Banned);
@@ -220,7 +231,7 @@ pub async fn current(state: &AppState, key: &VerifiedKey, token: &str) -> Result
     let clock = Instant::now();
     let live = match state.end_user_sessions.get(&hash, clock) {
         Cached::Hit(live) => live,
-        Cached::Miss(generation) => {
+        Cached::Miss(ticket) => {
             let Some(session) = state.store.end_user_session(project_id, &hash, now).await? else {
                 return Ok(None);
             };
@@ -228,7 +239,7 @@ pub async fn current(state: &AppState, key: &VerifiedKey, token: &str) -> Result
                 return Ok(None);
             };
             let live = LiveSession::new(session, user);
-            state.end_user_sessions.remember(&hash, live.clone(), generation, clock);
+            state.end_user_sessions.remember(&hash, live.clone(), ticket, clock);
             live
         }
     };
@@ -276,9 +287,10 @@ pub async fn update_profile(
 }
 
 /// Changes the password when `current_password` is right (wrong guesses
-/// count against the sign-in limits). With `revoke_others`, every session
-/// ends, this one too, and a new one is started for this browser; the
-/// caller gets it to set as the cookie.
+/// count against the sign-in limits). Every other session of the user ends
+/// (whoever stole one is out, whatever the client asked); with
+/// `revoke_others` this one ends too and a new one is started for this
+/// browser, which the caller sets as the cookie (better-auth's answer).
 pub async fn change_password(
     state: &AppState,
     key: &VerifiedKey,
@@ -290,11 +302,15 @@ pub async fn change_password(
 ) -> Result<Option<Started>, AppError> {
     let user = current.user();
     check_password(new_password, &key.auth).map_err(|e| e.renamed("password", "newPassword"))?;
-    state.end_user_limits.check(&user.project_id, &user.email, Instant::now()).map_err(AppError::RateLimited)?;
+    // Guesses at the current password with a stolen session count against
+    // that session, not the email (strangers could fill that).
+    let client = Client::KnownDevice(&current.session().id);
+    let limits = &state.end_user_limits;
+    limits.check(&user.project_id, &user.email, client, Instant::now()).map_err(AppError::RateLimited)?;
     let stored = state.store.end_user_credentials(&user.project_id, &user.email).await?.and_then(|c| c.password_hash);
     let slot = state.password_slot()?;
     if !password::verify(current_password.to_string(), stored).await {
-        state.end_user_limits.failed(&user.project_id, &user.email, Instant::now());
+        limits.failed(&user.project_id, &user.email, client, Instant::now());
         return Err(AppError::InvalidCredentials);
     }
     let password_hash = password::hash(new_password.to_string()).await.map_err(|error| {
@@ -304,8 +320,8 @@ pub async fn change_password(
     drop(slot);
     let now = OffsetDateTime::now_utc();
     let by = app_actor(key, from);
-    let changed =
-        state.store.set_end_user_password(&user.project_id, &user.id, &password_hash, revoke_others, now, &by).await;
+    let keep = (!revoke_others).then_some(current.session().id.as_str());
+    let changed = state.store.set_end_user_password(&user.project_id, &user.id, &password_hash, keep, now, &by).await;
     state.end_user_sessions.forget_user(&user.id);
     changed?;
     match revoke_others {
@@ -343,14 +359,15 @@ pub async fn end_sessions(
     Ok(ended?)
 }
 
-/// A JWT saying who is signed in, for the app's backend: `aud` is the
-/// project's id, so a token of one project fails another project's verifier.
+/// A JWT saying who is signed in, for the app's backend, signed with the
+/// project's own key under the project's own issuer; `aud` is the project's
+/// id too, for verifiers that check it.
 pub async fn token(state: &AppState, current: &Current) -> Result<String, AppError> {
     let now = OffsetDateTime::now_utc().unix_timestamp();
     let (user, session) = (current.user(), current.session());
     let claims = || {
         serde_json::json!({
-            "iss": state.config.own_url(),
+            "iss": jwt::issuer(&state.config.own_url(), &user.project_id),
             "aud": user.project_id,
             "sub": user.id,
             "sessionId": session.id,
@@ -360,18 +377,24 @@ pub async fn token(state: &AppState, current: &Current) -> Result<String, AppErr
             "projectId": user.project_id,
         })
     };
-    state.jwt.token(&*state.store, &session.id, now, claims).await.map_err(|error| {
-        tracing::error!(%error, "issuing a JWT");
-        AppError::Internal
-    })
+    state.jwt.token(&*state.store, &user.project_id, &session.id, now, claims).await.map_err(jwt_error)
 }
 
-/// The public keys JWTs are verified with.
-pub async fn jwks(state: &AppState) -> Result<serde_json::Value, AppError> {
-    state.jwt.jwks(&*state.store).await.map_err(|error| {
-        tracing::error!(%error, "loading the JWT signing keys");
-        AppError::Internal
-    })
+/// The project's public keys (its JWKS document, rendered once), for any
+/// verifier. `NotFound` for a project that does not exist.
+pub async fn jwks(state: &AppState, project_id: &str) -> Result<Arc<[u8]>, AppError> {
+    Ok(state.jwt.keys(&*state.store, project_id).await.map_err(jwt_error)?.jwks())
+}
+
+fn jwt_error(error: jwt::JwtIssueError) -> AppError {
+    match error {
+        jwt::JwtIssueError::Store(StoreError::NotFound) => AppError::NotFound,
+        jwt::JwtIssueError::Store(other) => other.into(),
+        other => {
+            tracing::error!(error = %other, "JWT signing keys");
+            AppError::Internal
+        }
+    }
 }
 
 /// Ends the session behind `token`, if it is this project's.

@@ -51,6 +51,9 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_project(&self, project_id: &str, by: &Actor) -> Result<(), StoreError>;
 
     /// Remembers the project a user last opened; `None` if they have none.
+    /// The project with this slug or id, for the command line.
+    async fn find_project(&self, slug_or_id: &str) -> Result<Option<ProjectRef>, StoreError>;
+
     async fn set_last_project(&self, user_id: &str, project_id: &str) -> Result<(), StoreError>;
     async fn last_project(&self, user_id: &str) -> Result<Option<String>, StoreError>;
 
@@ -289,14 +292,15 @@ pub trait Store: Send + Sync + 'static {
         by: &Actor,
     ) -> Result<EndUser, StoreError>;
 
-    /// Replaces the password and, with `end_sessions`, ends every session of
-    /// the user in the same transaction.
+    /// Replaces the password and ends every session of the user but `keep`
+    /// (the one making the change, if any) in the same transaction: a new
+    /// password must end a stolen session.
     async fn set_end_user_password(
         &self,
         project_id: &str,
         user_id: &str,
         password_hash: &str,
-        end_sessions: bool,
+        keep: Option<&str>,
         at: OffsetDateTime,
         by: &Actor,
     ) -> Result<(), StoreError>;
@@ -344,13 +348,17 @@ pub trait Store: Send + Sync + 'static {
     /// days without activity are left out.
     async fn end_user_activity(&self, project_id: &str, since: &str) -> Result<Vec<ActivityDay>, StoreError>;
 
-    /// Makes `value` the secret `name` and keeps the one it replaces as
-    /// `<retired_prefix><time>`, with at most `keep` retired ones, in one
-    /// transaction (rotating the JWT signing key).
-    async fn rotate_secret(&self, name: &str, value: &str, retired_prefix: &str, keep: u32) -> Result<(), StoreError>;
+    /// The project's JWT signing keys still published: the current one and
+    /// those retired at or after `since`, newest first (none yet: empty).
+    /// `NotFound` for a project that does not exist.
+    async fn jwt_keys(&self, project_id: &str, since: OffsetDateTime) -> Result<Vec<JwtKey>, StoreError>;
 
-    /// The secrets whose names start with `prefix` as (name, value), newest first.
-    async fn secrets_with_prefix(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError>;
+    /// Makes `key` the project's current signing key. With `replace`, the
+    /// current one is retired at the new one's time (at most `keep` retired
+    /// ones are kept); without it, nothing changes when the project already
+    /// has one (two instances making the first key at once: the first
+    /// stored wins). `NotFound` for a project that does not exist.
+    async fn add_jwt_key(&self, project_id: &str, key: &JwtKey, replace: bool, keep: u32) -> Result<(), StoreError>;
 
     /// Queues a mail (and the token its link will carry) on its own, for
     /// requests that change nothing else (a reset, a new verification link).

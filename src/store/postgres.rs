@@ -71,6 +71,7 @@ fn key_change(payload: &str) -> CacheChange {
         "project" => CacheChange::Project(rest.to_string()),
         "session" => CacheChange::Session(rest.to_string()),
         "user" => CacheChange::EndUser(rest.to_string()),
+        "jwt" => CacheChange::JwtKeys(rest.to_string()),
         _ => CacheChange::Hash(payload.to_string()),
     }
 }
@@ -135,5 +136,6 @@ mod tests {
         assert_eq!(key_change("*"), CacheChange::All);
         assert_eq!(key_change("session:abc"), CacheChange::Session("abc".into()));
         assert_eq!(key_change("user:usr_1"), CacheChange::EndUser("usr_1".into()));
+        assert_eq!(key_change("jwt:proj_1"), CacheChange::JwtKeys("proj_1".into()));
     }
 }

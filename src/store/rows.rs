@@ -1,7 +1,7 @@
 //! Database rows and their conversion into domain types, shared by both
 //! backends. A value the schema should have kept out is `Corrupt`.
 
-use super::{Credentials, InvitationRecord, StoreError};
+use super::{AuthColumns, Credentials, InvitationRecord, StoreError};
 use crate::actor::Actor;
 use crate::domain::{
     ActorKind, ApiKey, AuditAction, AuditActor, AuditEvent, AuthSettings, KeyStatus, Member, Membership,
@@ -291,50 +291,25 @@ pub(super) struct EndUserCredentialsRow {
     pub(super) password_hash: Option<String>,
 }
 
-#[derive(sqlx::FromRow)]
-pub(super) struct AuthSettingsRow {
-    auth_sign_ups_open: bool,
-    auth_password_min: i64,
-    auth_require_email_verification: bool,
-    auth_session_days: i64,
-    auth_allowed_origins: String,
-    auth_mail_sender_name: Option<String>,
-}
-
-impl TryFrom<AuthSettingsRow> for AuthSettings {
+/// The settings from their columns. Out-of-range numbers are corrupt, never
+/// clamped quietly.
+impl TryFrom<AuthColumns> for AuthSettings {
     type Error = StoreError;
 
-    fn try_from(row: AuthSettingsRow) -> Result<Self, StoreError> {
-        auth_settings(
-            row.auth_sign_ups_open,
-            row.auth_password_min,
-            row.auth_require_email_verification,
-            row.auth_session_days,
-            &row.auth_allowed_origins,
-            row.auth_mail_sender_name,
-        )
+    fn try_from(row: AuthColumns) -> Result<Self, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("project auth setting {what}"));
+        Ok(AuthSettings {
+            sign_ups_open: row.auth_sign_ups_open,
+            password_min: u32::try_from(row.auth_password_min).map_err(|_| corrupt("password_min"))?,
+            require_email_verification: row.auth_require_email_verification,
+            session_days: u32::try_from(row.auth_session_days).map_err(|_| corrupt("session_days"))?,
+            allowed_origins: serde_json::from_str(&row.auth_allowed_origins)
+                .map_err(|_| corrupt("allowed_origins"))?,
+            mail_sender_name: row.auth_mail_sender_name,
+            mail_link_origin: row.auth_mail_link_origin,
+            sign_ups_per_hour: u32::try_from(row.auth_sign_ups_per_hour).map_err(|_| corrupt("sign_ups_per_hour"))?,
+        })
     }
-}
-
-/// The settings from their columns (on the project row, and carried by a
-/// key's record). Out-of-range numbers are corrupt, never clamped quietly.
-pub(super) fn auth_settings(
-    sign_ups_open: bool,
-    password_min: i64,
-    require_email_verification: bool,
-    session_days: i64,
-    allowed_origins: &str,
-    mail_sender_name: Option<String>,
-) -> Result<AuthSettings, StoreError> {
-    let corrupt = |what: &str| StoreError::Corrupt(format!("project auth setting {what}"));
-    Ok(AuthSettings {
-        sign_ups_open,
-        password_min: u32::try_from(password_min).map_err(|_| corrupt("password_min"))?,
-        require_email_verification,
-        session_days: u32::try_from(session_days).map_err(|_| corrupt("session_days"))?,
-        allowed_origins: serde_json::from_str(allowed_origins).map_err(|_| corrupt("allowed_origins"))?,
-        mail_sender_name,
-    })
 }
 
 #[derive(sqlx::FromRow)]

@@ -195,6 +195,10 @@ impl Store for Backend {
         Ok(())
     }
 
+    async fn find_project(&self, slug_or_id: &str) -> Result<Option<ProjectRef>, StoreError> {
+        Ok(sqlx::query_as(queries::projects::FIND).bind(slug_or_id).fetch_optional(&self.pool).await?)
+    }
+
     async fn set_last_project(&self, user_id: &str, project_id: &str) -> Result<(), StoreError> {
         sqlx::query(SET_LAST_PROJECT).bind(user_id).bind(project_id).execute(&self.pool).await?;
         Ok(())
@@ -960,7 +964,7 @@ impl Store for Backend {
         project_id: &str,
         user_id: &str,
         password_hash: &str,
-        end_sessions: bool,
+        keep: Option<&str>,
         at: OffsetDateTime,
         by: &Actor,
     ) -> Result<(), StoreError> {
@@ -976,17 +980,15 @@ impl Store for Backend {
             .execute(&mut *tx)
             .await?;
         found(changed.rows_affected())?;
-        let detail = match end_sessions {
-            true => {
-                let ended = sqlx::query(queries::end_users::DELETE_SESSIONS_OF_USER)
-                    .bind(project_id)
-                    .bind(user_id)
-                    .bind(None::<&str>)
-                    .execute(&mut *tx)
-                    .await?;
-                format!("{} ended", audit_text::sessions(ended.rows_affected()))
-            }
-            false => String::new(),
+        let ended = sqlx::query(queries::end_users::DELETE_SESSIONS_OF_USER)
+            .bind(project_id)
+            .bind(user_id)
+            .bind(keep)
+            .execute(&mut *tx)
+            .await?;
+        let detail = match ended.rows_affected() {
+            0 => String::new(),
+            n => format!("{} ended", audit_text::sessions(n)),
         };
         let record =
             AuditRecord::new(project_id, AuditAction::EndUserPasswordChanged, by, (user_id, &email), detail, at);
@@ -1063,7 +1065,7 @@ impl Store for Backend {
     }
 
     async fn auth_settings(&self, project_id: &str) -> Result<AuthSettings, StoreError> {
-        let row = sqlx::query_as::<_, AuthSettingsRow>(queries::projects::AUTH_SETTINGS)
+        let row = sqlx::query_as::<_, AuthColumns>(queries::projects::AUTH_SETTINGS)
             .bind(project_id)
             .fetch_optional(&self.pool)
             .await?
@@ -1074,7 +1076,7 @@ impl Store for Backend {
     async fn set_auth_settings(&self, project_id: &str, settings: &AuthSettings, by: &Actor) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let (name, _) = Self::locked_project(&mut tx, project_id).await?;
-        let before: AuthSettings = sqlx::query_as::<_, AuthSettingsRow>(queries::projects::AUTH_SETTINGS)
+        let before: AuthSettings = sqlx::query_as::<_, AuthColumns>(queries::projects::AUTH_SETTINGS)
             .bind(project_id)
             .fetch_one(&mut *tx)
             .await?
@@ -1089,6 +1091,8 @@ impl Store for Backend {
             .bind(i64::from(settings.session_days))
             .bind(origins)
             .bind(settings.mail_sender_name.as_deref())
+            .bind(settings.mail_link_origin.as_deref())
+            .bind(i64::from(settings.sign_ups_per_hour))
             .execute(&mut *tx)
             .await?;
         let detail = audit_text::settings_change(&before, settings);
@@ -1128,34 +1132,43 @@ impl Store for Backend {
             .await?)
     }
 
-    async fn rotate_secret(&self, name: &str, value: &str, retired_prefix: &str, keep: u32) -> Result<(), StoreError> {
-        let now = OffsetDateTime::now_utc();
-        let mut tx = self.pool.begin().await?;
-        // A write first, for the write lock (see above); also serialises rotations.
-        sqlx::query(queries::end_users::TOUCH_SECRET).bind(name).execute(&mut *tx).await?;
-        let current: Option<(String,)> =
-            sqlx::query_as(queries::end_users::SECRET).bind(name).fetch_optional(&mut *tx).await?;
-        if let Some((old,)) = current {
-            let retired = format!("{retired_prefix}{}", now.unix_timestamp_nanos());
-            sqlx::query(queries::end_users::INSERT_SECRET)
-                .bind(&retired)
-                .bind(&old)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(queries::end_users::REPLACE_SECRET).bind(name).bind(value).bind(now).execute(&mut *tx).await?;
-        } else {
-            sqlx::query(queries::end_users::INSERT_SECRET).bind(name).bind(value).bind(now).execute(&mut *tx).await?;
+    async fn jwt_keys(&self, project_id: &str, since: OffsetDateTime) -> Result<Vec<JwtKey>, StoreError> {
+        let keys: Vec<JwtKey> =
+            sqlx::query_as(queries::jwt_keys::PUBLISHED).bind(project_id).bind(since).fetch_all(&self.pool).await?;
+        if keys.is_empty() {
+            let exists = sqlx::query(queries::projects::NAME_AND_SLUG).bind(project_id).fetch_optional(&self.pool);
+            exists.await?.ok_or(StoreError::NotFound)?;
         }
-        let pattern = format!("{}%", queries::keys::like_escaped(retired_prefix));
-        sqlx::query(queries::end_users::PRUNE_SECRETS).bind(&pattern).bind(i64::from(keep)).execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(())
+        Ok(keys)
     }
 
-    async fn secrets_with_prefix(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError> {
-        let pattern = format!("{}%", queries::keys::like_escaped(prefix));
-        Ok(sqlx::query_as(queries::end_users::SECRETS_LIKE).bind(&pattern).fetch_all(&self.pool).await?)
+    async fn add_jwt_key(&self, project_id: &str, key: &JwtKey, replace: bool, keep: u32) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // The write lock first (it also serialises two instances' first keys).
+        found(sqlx::query(LOCK_PROJECT).bind(project_id).execute(&mut *tx).await?.rows_affected())?;
+        if replace {
+            sqlx::query(queries::jwt_keys::RETIRE_CURRENT)
+                .bind(project_id)
+                .bind(key.created_at)
+                .execute(&mut *tx)
+                .await?;
+        } else {
+            let (current,): (i64,) =
+                sqlx::query_as(queries::jwt_keys::HAS_CURRENT).bind(project_id).fetch_one(&mut *tx).await?;
+            if current > 0 {
+                return Ok(());
+            }
+        }
+        sqlx::query(queries::jwt_keys::INSERT)
+            .bind(&key.kid)
+            .bind(project_id)
+            .bind(&key.private_pem)
+            .bind(key.created_at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(queries::jwt_keys::PRUNE).bind(project_id).bind(i64::from(keep)).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn queue_mail(&self, mail: &QueuedMail) -> Result<(), StoreError> {

@@ -144,6 +144,8 @@ pub enum CacheChange {
     Session(String),
     /// The end user with this id changed (banned, renamed) or was deleted.
     EndUser(String),
+    /// The project with this id has a new JWT signing key.
+    JwtKeys(String),
     /// Anything may have changed (notices were missed).
     All,
 }
@@ -163,6 +165,14 @@ pub struct KeyRecord {
     pub revoked_at: Option<OffsetDateTime>,
     /// The project's Authentication settings, carried with the key so that
     /// the auth API never asks for them.
+    #[sqlx(flatten)]
+    pub auth: AuthColumns,
+}
+
+/// A project's Authentication settings as their columns hold them (on the
+/// project row, and joined into every key's record).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AuthColumns {
     pub auth_sign_ups_open: bool,
     pub auth_password_min: i64,
     pub auth_require_email_verification: bool,
@@ -170,19 +180,38 @@ pub struct KeyRecord {
     /// JSON array of origins.
     pub auth_allowed_origins: String,
     pub auth_mail_sender_name: Option<String>,
+    pub auth_mail_link_origin: Option<String>,
+    pub auth_sign_ups_per_hour: i64,
 }
 
 impl KeyRecord {
     /// The project's Authentication settings this record carries.
     pub fn auth_settings(&self) -> Result<crate::domain::AuthSettings, super::StoreError> {
-        super::rows::auth_settings(
-            self.auth_sign_ups_open,
-            self.auth_password_min,
-            self.auth_require_email_verification,
-            self.auth_session_days,
-            &self.auth_allowed_origins,
-            self.auth_mail_sender_name.clone(),
-        )
+        self.auth.clone().try_into()
+    }
+}
+
+/// A project by its id, name and URL name.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct ProjectRef {
+    pub id: String,
+    pub name: String,
+    pub slug: String,
+}
+
+/// A project's JWT signing key as stored (the private key: never printed).
+#[derive(Clone, sqlx::FromRow)]
+pub struct JwtKey {
+    pub kid: String,
+    pub private_pem: String,
+    pub created_at: OffsetDateTime,
+    /// `None`: the key the project signs with now.
+    pub retired_at: Option<OffsetDateTime>,
+}
+
+impl std::fmt::Debug for JwtKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtKey").field("kid", &self.kid).field("retired_at", &self.retired_at).finish_non_exhaustive()
     }
 }
 

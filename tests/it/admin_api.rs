@@ -174,6 +174,9 @@ async fn every_refused_key_gets_the_same_bytes(backend: Backend) {
         ("expired", vec![("authorization", format!("Bearer {expired}"))]),
         ("empty x-api-key", vec![("x-api-key", String::new())]),
         ("revoked x-api-key", vec![("x-api-key", revoked.key.clone())]),
+        // What an app's route handler adds to every browser request: it
+        // selects a project on the end-user paths and grants nothing here.
+        ("working x-api-key alone", vec![("x-api-key", tenant.key.clone())]),
     ];
     let mut bodies = Vec::new();
     for (what, pairs) in &headers {
@@ -195,8 +198,14 @@ async fn every_refused_key_gets_the_same_bytes(backend: Backend) {
     let body: ErrorBody = serde_json::from_slice(first).unwrap();
     assert_eq!(body.code, "authentication_required");
 
-    // The x-api-key header works like Bearer.
-    let response = app.client.get(app.url("/api/auth/api-key/whoami")).header("x-api-key", &tenant.key).send().await;
+    // Bearer works, whatever x-api-key says beside it.
+    let response = app
+        .client
+        .get(app.url("/api/auth/api-key/whoami"))
+        .bearer_auth(&tenant.key)
+        .header("x-api-key", revoked.key.clone())
+        .send()
+        .await;
     assert_eq!(response.unwrap().status(), StatusCode::OK);
 }
 

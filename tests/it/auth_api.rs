@@ -379,8 +379,8 @@ async fn the_apps_backend_gets_a_verifiable_token(backend: Backend) {
     assert_eq!(got.status, StatusCode::OK, "{}", got.text);
     let token = got.body["token"].as_str().unwrap().to_string();
     // Public, with no key: verifiers fetch these on their own.
-    let jwks: Value =
-        support::client().get(app.url("/api/auth/convex/jwks")).send().await.unwrap().json().await.unwrap();
+    let jwks_url = app.url(&format!("/api/auth/projects/{}/jwks", a.project_id));
+    let jwks: Value = support::client().get(&jwks_url).send().await.unwrap().json().await.unwrap();
     let claims = verified_claims(&token, &jwks);
     assert_eq!(claims["sub"], user["id"]);
     assert_eq!(claims["aud"], a.project_id.as_str());
@@ -388,16 +388,9 @@ async fn the_apps_backend_gets_a_verifiable_token(backend: Backend) {
     assert_eq!(claims["email"], user["email"]);
     assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 900);
     assert!(claims["sessionId"].as_str().unwrap().starts_with("ses_"));
-    let discovery: Value = support::client()
-        .get(app.url("/api/auth/convex/.well-known/openid-configuration"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let discovery = browser.get("/convex/.well-known/openid-configuration").await.body;
     assert_eq!(discovery["issuer"], claims["iss"], "the issuer is the one tokens name");
-    assert!(discovery["jwks_uri"].as_str().unwrap().ends_with("/api/auth/convex/jwks"));
+    assert!(discovery["jwks_uri"].as_str().unwrap().ends_with(&format!("/api/auth/projects/{}/jwks", a.project_id)));
 
     // Asked again soon, the same token (no signature per page view).
     assert_eq!(browser.get("/convex/token").await.body["token"], token.as_str());
@@ -409,8 +402,8 @@ async fn the_apps_backend_gets_a_verifiable_token(backend: Backend) {
 
     // Every instance signs with the same stored key.
     let second = TestApp::beside(&app, &[]).await;
-    let theirs: Value =
-        support::client().get(second.url("/api/auth/convex/jwks")).send().await.unwrap().json().await.unwrap();
+    let theirs_url = second.url(&format!("/api/auth/projects/{}/jwks", a.project_id));
+    let theirs: Value = support::client().get(&theirs_url).send().await.unwrap().json().await.unwrap();
     assert_eq!(theirs, jwks);
 }
 

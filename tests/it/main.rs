@@ -23,6 +23,8 @@ mod key_cache;
 mod key_lifecycle;
 mod layers;
 mod mail;
+mod project_tokens;
 mod security;
 mod sessions;
 mod store;
+mod through_the_app;

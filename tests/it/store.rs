@@ -4,7 +4,9 @@ use crate::support;
 use crate::support::{actor as as_, Backend, TestDb};
 use banata::auth::accounts;
 use banata::domain::Role;
-use banata::store::{KeyQuery, KeyUse, NewInvitation, NewKey, NewProject, NewUser, StoreError};
+use banata::store::{JwtKey, KeyQuery, KeyUse, NewInvitation, NewKey, NewProject, NewUser, Store, StoreError};
+use std::sync::Arc;
+use support::Tenant;
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
@@ -652,6 +654,8 @@ async fn auth_settings_are_stored_and_carried_by_keys(backend: Backend) {
         session_days: 30,
         allowed_origins: vec!["https://admin.example.com".into()],
         mail_sender_name: Some("Acme".into()),
+        mail_link_origin: Some("https://admin.example.com".into()),
+        sign_ups_per_hour: 25,
     };
     store.set_auth_settings(&a, &changed, &as_(&owner.id)).await.unwrap();
     assert_eq!(store.auth_settings(&a).await.unwrap(), changed);
@@ -698,28 +702,51 @@ async fn end_user_activity_adds_up(backend: Backend) {
     assert!(store.end_user_activity("proj_gone", "2026-01-01").await.unwrap().is_empty());
 }
 
-/// Rotating a secret keeps the replaced values, newest first, up to `keep`.
-async fn rotated_secrets_keep_the_last_few(backend: Backend) {
+/// A project's signing keys: the first stored wins, a rotation retires the
+/// current one, at most `keep` retired ones stay, and old ones stop being
+/// published; another project's keys are its own.
+async fn jwt_keys_rotate_per_project(backend: Backend) {
     let db = TestDb::new(backend).await;
     let store = db.store().await;
-    store.rotate_secret("signing", "v1", "signing_old:", 2).await.unwrap();
-    assert_eq!(store.load_secret("signing").await.unwrap().as_deref(), Some("v1"));
-    assert!(store.secrets_with_prefix("signing_old:").await.unwrap().is_empty(), "nothing replaced yet");
-    for value in ["v2", "v3", "v4"] {
-        store.rotate_secret("signing", value, "signing_old:", 2).await.unwrap();
+    let (a, b) = (Tenant::new(&store, "A").await, Tenant::new(&store, "B").await);
+    let t0 = OffsetDateTime::now_utc();
+    let key = |kid: &str, at: OffsetDateTime| JwtKey {
+        kid: kid.into(),
+        private_pem: format!("pem of {kid}"),
+        created_at: at,
+        retired_at: None,
+    };
+    let published = |store: Arc<dyn Store>, project: String, since: OffsetDateTime| async move {
+        store.jwt_keys(&project, since).await.unwrap().into_iter().map(|k| k.kid).collect::<Vec<_>>()
+    };
+    assert!(published(store.clone(), a.project_id.clone(), t0).await.is_empty(), "none until first use");
+    store.add_jwt_key(&a.project_id, &key("k1", t0), false, 2).await.unwrap();
+    store.add_jwt_key(&a.project_id, &key("k1b", t0), false, 2).await.unwrap();
+    assert_eq!(published(store.clone(), a.project_id.clone(), t0).await, ["k1"], "the first stored wins");
+    for (n, kid) in ["k2", "k3", "k4"].iter().enumerate() {
+        let at = t0 + time::Duration::minutes(n as i64 + 1);
+        store.add_jwt_key(&a.project_id, &key(kid, at), true, 2).await.unwrap();
     }
-    assert_eq!(store.load_secret("signing").await.unwrap().as_deref(), Some("v4"));
-    let kept: Vec<String> =
-        store.secrets_with_prefix("signing_old:").await.unwrap().into_iter().map(|(_, v)| v).collect();
-    assert_eq!(kept, ["v3", "v2"]);
-    assert!(store.secrets_with_prefix("signing_%").await.unwrap().is_empty(), "a wildcard is text");
+    let all = store.jwt_keys(&a.project_id, t0 - time::Duration::hours(1)).await.unwrap();
+    assert_eq!(all.iter().map(|k| k.kid.as_str()).collect::<Vec<_>>(), ["k4", "k3", "k2"], "two retired kept");
+    assert_eq!((all[0].retired_at, all[0].private_pem.as_str()), (None, "pem of k4"));
+    assert!(all[1..].iter().all(|k| k.retired_at.is_some()));
+    let recent = t0 + time::Duration::minutes(3);
+    assert_eq!(published(store.clone(), a.project_id.clone(), recent).await, ["k4", "k3"], "older ones unpublished");
+    assert!(published(store.clone(), b.project_id.clone(), t0).await.is_empty(), "B's keys are its own");
+    assert!(matches!(store.jwt_keys("proj_missing", t0).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.add_jwt_key("proj_missing", &key("k9", t0), false, 2).await, Err(StoreError::NotFound)));
+    let found = store.find_project(&a.slug).await.unwrap().unwrap();
+    assert_eq!((found.id.as_str(), found.slug.as_str()), (a.project_id.as_str(), a.slug.as_str()));
+    assert_eq!(store.find_project(&a.project_id).await.unwrap(), Some(found));
+    assert_eq!(store.find_project("no-such-slug").await.unwrap(), None);
 }
 
 on_both_backends!(
     users_are_paged_by_cursor_newest_first,
     auth_settings_are_stored_and_carried_by_keys,
     end_user_activity_adds_up,
-    rotated_secrets_keep_the_last_few,
+    jwt_keys_rotate_per_project,
     requests_per_day_add_up,
     end_users_and_their_sessions_stay_in_their_project,
     users_are_found_by_id_and_by_email_in_any_case,

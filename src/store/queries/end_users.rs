@@ -146,16 +146,3 @@ pub(in crate::store) const INSERT_SECRET: &str =
 
 pub(in crate::store) const SECRET: &str = "SELECT value FROM server_secrets WHERE name = $1";
 
-pub(in crate::store) const TOUCH_SECRET: &str = "UPDATE server_secrets SET name = name WHERE name = $1";
-
-pub(in crate::store) const REPLACE_SECRET: &str =
-    "UPDATE server_secrets SET value = $2, created_at = $3 WHERE name = $1";
-
-/// Secrets named `$1…` ($1 a LIKE prefix pattern), newest first.
-pub(in crate::store) const SECRETS_LIKE: &str =
-    "SELECT name, value FROM server_secrets WHERE name LIKE $1 ESCAPE '\\' ORDER BY created_at DESC, name DESC";
-
-/// Retired secrets beyond the newest $2 of prefix pattern $1.
-pub(in crate::store) const PRUNE_SECRETS: &str = "DELETE FROM server_secrets WHERE name LIKE $1 ESCAPE '\\'
-    AND name NOT IN (SELECT name FROM server_secrets WHERE name LIKE $1 ESCAPE '\\'
-        ORDER BY created_at DESC, name DESC LIMIT $2)";

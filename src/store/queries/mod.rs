@@ -7,6 +7,7 @@ pub(super) mod audit;
 pub(super) mod end_users;
 pub(super) mod health;
 pub(super) mod invitations;
+pub(super) mod jwt_keys;
 pub(super) mod keys;
 pub(super) mod mail;
 pub(super) mod members;

@@ -82,6 +82,10 @@ impl Store for LostAnswers {
         self.inner.delete_project(project_id, by).await
     }
 
+    async fn find_project(&self, slug_or_id: &str) -> Result<Option<ProjectRef>, StoreError> {
+        self.inner.find_project(slug_or_id).await
+    }
+
     async fn set_last_project(&self, user_id: &str, project_id: &str) -> Result<(), StoreError> {
         self.inner.set_last_project(user_id, project_id).await
     }
@@ -350,11 +354,11 @@ impl Store for LostAnswers {
         project_id: &str,
         user_id: &str,
         password_hash: &str,
-        end_sessions: bool,
+        keep: Option<&str>,
         at: OffsetDateTime,
         by: &Actor,
     ) -> Result<(), StoreError> {
-        self.inner.set_end_user_password(project_id, user_id, password_hash, end_sessions, at, by).await
+        self.inner.set_end_user_password(project_id, user_id, password_hash, keep, at, by).await
     }
 
     async fn end_user_sessions(
@@ -402,12 +406,12 @@ impl Store for LostAnswers {
         self.inner.end_user_activity(project_id, since).await
     }
 
-    async fn rotate_secret(&self, name: &str, value: &str, retired_prefix: &str, keep: u32) -> Result<(), StoreError> {
-        self.inner.rotate_secret(name, value, retired_prefix, keep).await
+    async fn jwt_keys(&self, project_id: &str, since: OffsetDateTime) -> Result<Vec<JwtKey>, StoreError> {
+        self.inner.jwt_keys(project_id, since).await
     }
 
-    async fn secrets_with_prefix(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError> {
-        self.inner.secrets_with_prefix(prefix).await
+    async fn add_jwt_key(&self, project_id: &str, key: &JwtKey, replace: bool, keep: u32) -> Result<(), StoreError> {
+        self.inner.add_jwt_key(project_id, key, replace, keep).await
     }
 
     async fn sweep_end_user_sessions(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
