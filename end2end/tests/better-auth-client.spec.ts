@@ -1,7 +1,6 @@
 import { expect, test, type Response } from "@playwright/test";
-import { buildClientBundle } from "../forwarder/bundle";
-import { startForwarder, type Forwarder } from "../forwarder/forwarder";
-import { createKey, newUser, signUpAndLand } from "./support";
+import type { Forwarder } from "../forwarder/forwarder";
+import { appWithKey, newUser } from "./support";
 
 // better-auth's own browser client (better-auth 1.4.21, `createAuthClient`
 // from "better-auth/client", no plugins) in Chromium, on a customer app's
@@ -13,24 +12,12 @@ const SESSION_COOKIE = "better-auth.session_token";
 let banata: string;
 let apiKey: string;
 let forwarder: Forwarder | undefined;
-// The app's own name: cookies ignore ports, so 127.0.0.1:<port> could not be
-// told apart from Banata's 127.0.0.1:3107. Chromium resolves *.localhost to
-// loopback by itself, and the forwarder listens on 127.0.0.1.
 let app: string;
 
 test.beforeAll(async ({ browser }, testInfo) => {
   test.setTimeout(60_000);
   banata = String(testInfo.project.use.baseURL);
-
-  // A dashboard account, its project and a key, as a developer makes them.
-  const dashboard = await browser.newContext({ baseURL: banata });
-  const page = await dashboard.newPage();
-  await signUpAndLand(page, newUser("Bea"));
-  apiKey = await createKey(page, "nextjs-app");
-  await dashboard.close();
-
-  forwarder = await startForwarder({ banataUrl: banata, apiKey, clientBundle: await buildClientBundle() });
-  app = `http://app.localhost:${forwarder.port}`;
+  ({ apiKey, forwarder, app } = await appWithKey(browser, banata, "Bea"));
 });
 
 test.afterAll(async () => {

@@ -1,7 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { buildClientBundle } from "../forwarder/bundle";
-import { startForwarder, type Forwarder } from "../forwarder/forwarder";
-import { createKey, newUser, signUpAndLand } from "./support";
+import type { Forwarder } from "../forwarder/forwarder";
+import { appWithKey, newUser } from "./support";
 
 // A stranger in front of a customer's app, through a forwarder that does
 // what @banata-auth/nextjs's route handler does (it adds the project's key
@@ -16,13 +15,7 @@ let app: string;
 test.beforeAll(async ({ browser }, testInfo) => {
   test.setTimeout(60_000);
   banata = String(testInfo.project.use.baseURL);
-  const dashboard = await browser.newContext({ baseURL: banata });
-  const page = await dashboard.newPage();
-  await signUpAndLand(page, newUser("Owner"));
-  apiKey = await createKey(page, "nextjs-app");
-  await dashboard.close();
-  forwarder = await startForwarder({ banataUrl: banata, apiKey, clientBundle: await buildClientBundle() });
-  app = `http://app.localhost:${forwarder.port}`;
+  ({ apiKey, forwarder, app } = await appWithKey(browser, banata, "Owner"));
 });
 
 test.afterAll(async () => {
@@ -40,8 +33,9 @@ test("the admin API answers 401 through the app, and nothing changes", async ({ 
   const userId = (await created.json()).user.id as string;
   const keysBefore = await (await direct.get("/api/auth/api-key/list", asAdmin())).json();
 
-  // The stranger: no key, no account, only the app's address.
-  const stranger = await playwright.request.newContext({ baseURL: app });
+  // The stranger: no key, no account, only the app's address (by IP: only
+  // Chromium resolves *.localhost, and the forwarder serves any host name).
+  const stranger = await playwright.request.newContext({ baseURL: `http://127.0.0.1:${forwarder!.port}` });
   const attempts: [string, "get" | "post", unknown][] = [
     ["admin/list-users", "post", {}],
     ["api-key/list", "get", undefined],

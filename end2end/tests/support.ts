@@ -1,4 +1,6 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
+import { buildClientBundle } from "../forwarder/bundle";
+import { startForwarder, type Forwarder } from "../forwarder/forwarder";
 import AxeBuilder from "@axe-core/playwright";
 
 export type User = { name: string; email: string; password: string };
@@ -68,3 +70,18 @@ export async function expectNoAxeViolations(page: Page, label: string) {
 // named by what it shows and then, for screen readers, what it is.
 export const projectSwitcher = (page: Page) => page.locator("summary", { hasText: /, switch project/ });
 export const accountMenu = (page: Page) => page.locator("summary", { hasText: /, account menu/ });
+
+// A customer's app in front of Banata: a dashboard account made in a
+// context of its own, a key of its project, and the forwarder serving
+// better-auth's client with that key. `app` is the app's origin: cookies
+// ignore ports, so it is app.localhost (Chromium resolves *.localhost to
+// loopback by itself), never 127.0.0.1 like Banata.
+export async function appWithKey(browser: Browser, banata: string, owner: string) {
+  const dashboard = await browser.newContext({ baseURL: banata });
+  const page = await dashboard.newPage();
+  await signUpAndLand(page, newUser(owner));
+  const apiKey = await createKey(page, "nextjs-app");
+  await dashboard.close();
+  const forwarder: Forwarder = await startForwarder({ banataUrl: banata, apiKey, clientBundle: await buildClientBundle() });
+  return { apiKey, forwarder, app: `http://app.localhost:${forwarder.port}` };
+}

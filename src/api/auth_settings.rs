@@ -27,30 +27,36 @@ pub async fn get_token_issuer(slug: String) -> Result<String, AppError> {
     Ok(crate::auth::jwt::issuer(&state.config.own_url(), &caller.project_id))
 }
 
-/// The form's fields; a checkbox is sent only when ticked.
+/// The settings form's fields, as a form posts them: text, and a checkbox
+/// only when ticked.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct AuthSettingsForm {
+    pub sign_ups_open: Option<String>,
+    pub password_min: String,
+    pub require_email_verification: Option<String>,
+    pub session_days: String,
+    pub allowed_origins: String,
+    pub mail_sender_name: Option<String>,
+    pub mail_link_origin: Option<String>,
+    pub sign_ups_per_hour: Option<String>,
+}
+
 #[server(prefix = "/api/dashboard", endpoint = "save_auth_settings")]
 pub async fn save_auth_settings(
     slug: String,
-    sign_ups_open: Option<String>,
-    password_min: String,
-    require_email_verification: Option<String>,
-    session_days: String,
-    allowed_origins: String,
-    mail_sender_name: Option<String>,
-    mail_link_origin: Option<String>,
-    sign_ups_per_hour: Option<String>,
+    #[server(flatten)] form: AuthSettingsForm,
 ) -> Result<AuthSettings, AppError> {
     let state = ctx::state()?;
     let (_, caller) = ctx::member(&state, &slug).await?;
     let input = SettingsInput {
-        sign_ups_open: sign_ups_open.is_some(),
-        password_min: &password_min,
-        require_email_verification: require_email_verification.is_some(),
-        session_days: &session_days,
-        allowed_origins: &allowed_origins,
-        mail_sender_name: mail_sender_name.as_deref().unwrap_or_default(),
-        mail_link_origin: mail_link_origin.as_deref().unwrap_or_default(),
-        sign_ups_per_hour: sign_ups_per_hour.as_deref().unwrap_or("1000"),
+        sign_ups_open: form.sign_ups_open.is_some(),
+        password_min: &form.password_min,
+        require_email_verification: form.require_email_verification.is_some(),
+        session_days: &form.session_days,
+        allowed_origins: &form.allowed_origins,
+        mail_sender_name: form.mail_sender_name.as_deref().unwrap_or_default(),
+        mail_link_origin: form.mail_link_origin.as_deref().unwrap_or_default(),
+        sign_ups_per_hour: form.sign_ups_per_hour.as_deref().unwrap_or("1000"),
     };
     let saved = auth_settings::update(&state, &caller, input).await?;
     ctx::back_with("saved");

@@ -40,9 +40,9 @@ pub fn project_id() -> String {
 /// Whether `id` could be one of ours of this kind (`<prefix>_` and letters
 /// and digits), so that garbage is refused without asking the database.
 pub fn plausible(prefix: &str, id: &str) -> bool {
-    id.strip_prefix(prefix).and_then(|rest| rest.strip_prefix('_')).is_some_and(|rest| {
-        (1..=64).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_alphanumeric())
-    })
+    id.strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('_'))
+        .is_some_and(|rest| (1..=64).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// Short lowercase suffix used to make a slug unique.

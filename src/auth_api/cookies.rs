@@ -26,7 +26,11 @@ pub fn known_device(headers: &HeaderMap) -> Option<String> {
 pub fn set_known_device(signer: &CookieSigner, project_id: &str, email: &str, secure: bool) -> String {
     let value = percent_encode(&known_device::issue(signer, project_id, email));
     let flags = if secure { "; Secure" } else { "" };
-    format!("{}={value}; Max-Age={}; Path=/api/auth; HttpOnly; SameSite=Lax{flags}", known_device::COOKIE, known_device::MAX_AGE)
+    format!(
+        "{}={value}; Max-Age={}; Path=/api/auth; HttpOnly; SameSite=Lax{flags}",
+        known_device::COOKIE,
+        known_device::MAX_AGE
+    )
 }
 
 /// Whether the browser asked not to be remembered at sign-in.

@@ -169,7 +169,10 @@ pub async fn convex_token(
 /// for any verifier: no key needed. Served from memory; verifiers may keep
 /// it five minutes (a rotated key is published at once and a replaced one
 /// for an hour, and they fetch again when they meet a `kid` they lack).
-pub async fn project_jwks(State(state): State<AppState>, Path(project_id): Path<String>) -> Result<Response, AuthError> {
+pub async fn project_jwks(
+    State(state): State<AppState>,
+    Path(project_id): Path<String>,
+) -> Result<Response, AuthError> {
     Ok(jwks_answer(public_keys(&state, &project_id).await?))
 }
 

@@ -110,10 +110,8 @@ pub fn settings_change(before: &AuthSettings, after: &AuthSettings) -> String {
         parts.push(format!("mail sender {}", after.mail_sender_name.as_deref().unwrap_or("the project's name")));
     }
     if before.mail_link_origin != after.mail_link_origin {
-        parts.push(format!(
-            "mail links to {}",
-            after.mail_link_origin.as_deref().unwrap_or("the first allowed origin")
-        ));
+        parts
+            .push(format!("mail links to {}", after.mail_link_origin.as_deref().unwrap_or("the first allowed origin")));
     }
     if before.sign_ups_per_hour != after.sign_ups_per_hour {
         parts.push(format!(

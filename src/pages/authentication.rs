@@ -182,11 +182,7 @@ fn SettingsForm(
 /// Which allowed origin the links in mails point to: a choice among the
 /// saved ones (empty: the first).
 #[component]
-fn MailOriginField(
-    chosen: Option<String>,
-    allowed: Vec<String>,
-    error: Signal<Option<String>>,
-) -> impl IntoView {
+fn MailOriginField(chosen: Option<String>, allowed: Vec<String>, error: Signal<Option<String>>) -> impl IntoView {
     let chosen = chosen.unwrap_or_default();
     let first = allowed.first().cloned();
     let options = allowed
@@ -210,6 +206,7 @@ fn MailOriginField(
             <select
                 id="field-mail_link_origin"
                 name="mail_link_origin"
+                class="select"
                 aria-describedby=described_by
                 aria-invalid=move || error.with(Option::is_some).then_some("true")
             >
@@ -237,7 +234,7 @@ fn TokenVerification(issuer: String) -> impl IntoView {
                 "The JWTs your backend gets from convex/token are signed with this project's own keys. Give a verifier the issuer and the key set; "
                 <code>"aud"</code> " is the project's id."
             </p>
-            <dl class="facts">
+            <dl class="facts facts-inline">
                 <div>
                     <dt>"Issuer"</dt>
                     <dd><code class="mono">{issuer}</code></dd>

@@ -5,9 +5,9 @@
 
 use super::end_user_mail::{self, AppLink};
 use crate::actor::{Actor, RequestSource};
+use crate::auth::rate_limit::Client;
 use crate::auth::session_cache::{Cached, LiveSession};
 use crate::auth::verify::VerifiedKey;
-use crate::auth::rate_limit::Client;
 use crate::auth::{ids, jwt, known_device, password, tokens};
 use crate::domain::{normalize_email, validate_name, AuthSettings, FieldError};
 use crate::error::AppError;
@@ -95,8 +95,9 @@ pub async fn sign_up(
     let by = app_actor(key, from);
     // Where verification is required, its mail goes in the sign-up's own
     // transaction.
-    let verification =
-        |id: &str, email: &str, _name: &str| link.and_then(|link| end_user_mail::verification_for(state, key, link, id, email));
+    let verification = |id: &str, email: &str, _name: &str| {
+        link.and_then(|link| end_user_mail::verification_for(state, key, link, id, email))
+    };
     let mail: Option<&Mailer<'_>> = (key.auth.require_email_verification && link.is_some()).then_some(&verification);
     let user = create(state, (&key.project_id, &key.auth), &profile, Some(password), false, &by, mail).await?;
     if mail.is_some() && state.outbox.is_on() {

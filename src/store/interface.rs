@@ -50,10 +50,10 @@ pub trait Store: Send + Sync + 'static {
     /// therefore stop working).
     async fn delete_project(&self, project_id: &str, by: &Actor) -> Result<(), StoreError>;
 
-    /// Remembers the project a user last opened; `None` if they have none.
     /// The project with this slug or id, for the command line.
     async fn find_project(&self, slug_or_id: &str) -> Result<Option<ProjectRef>, StoreError>;
 
+    /// Remembers the project a user last opened; `None` if they have none.
     async fn set_last_project(&self, user_id: &str, project_id: &str) -> Result<(), StoreError>;
     async fn last_project(&self, user_id: &str) -> Result<Option<String>, StoreError>;
 

@@ -303,8 +303,7 @@ impl TryFrom<AuthColumns> for AuthSettings {
             password_min: u32::try_from(row.auth_password_min).map_err(|_| corrupt("password_min"))?,
             require_email_verification: row.auth_require_email_verification,
             session_days: u32::try_from(row.auth_session_days).map_err(|_| corrupt("session_days"))?,
-            allowed_origins: serde_json::from_str(&row.auth_allowed_origins)
-                .map_err(|_| corrupt("allowed_origins"))?,
+            allowed_origins: serde_json::from_str(&row.auth_allowed_origins).map_err(|_| corrupt("allowed_origins"))?,
             mail_sender_name: row.auth_mail_sender_name,
             mail_link_origin: row.auth_mail_link_origin,
             sign_ups_per_hour: u32::try_from(row.auth_sign_ups_per_hour).map_err(|_| corrupt("sign_ups_per_hour"))?,

@@ -220,8 +220,14 @@ async fn bad_input_is_refused_and_changes_nothing(backend: Backend) {
         assert_eq!((got.status, got.body["code"].as_str()), (status, Some(code)), "{body}: {}", got.text);
         assert!(got.cookies.is_empty(), "no session for a refused sign-up");
     }
-    let not_json = answer(browser.request(reqwest::Method::POST, "/sign-up/email").body("{not json")).await;
-    assert_eq!(not_json.status, StatusCode::BAD_REQUEST);
+    let not_json = browser.request(reqwest::Method::POST, "/sign-up/email").header("content-type", "application/json");
+    assert_eq!(answer(not_json.body("{not json")).await.status, StatusCode::BAD_REQUEST);
+    let untyped = answer(browser.request(reqwest::Method::POST, "/sign-up/email").body("{\"name\": \"N\"}")).await;
+    assert_eq!(
+        (untyped.status, untyped.body["code"].as_str()),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("UNSUPPORTED_MEDIA_TYPE")),
+        "a body not sent as JSON"
+    );
     let huge = json!({"name": "N", "email": email, "password": "x".repeat(200_000)});
     assert_eq!(browser.post("/sign-up/email", huge).await.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(store.end_user_credentials(&tenant.project_id, &email).await.unwrap().is_none(), "nothing was created");
@@ -480,7 +486,10 @@ async fn an_account_page_manages_its_own_user(backend: Backend) {
         .post("/change-password", json!({"currentPassword": "correct horse", "newPassword": "battery staple"}))
         .await;
     assert_eq!((kept.status, &kept.body["token"]), (StatusCode::OK, &Value::Null));
-    assert!(phone.session().await["user"].is_object(), "other sessions kept unless asked");
+    assert_eq!(phone.session().await, Value::Null, "a password change ends the other sessions, asked or not");
+    assert!(laptop.session().await["user"].is_object(), "this browser stays signed in");
+    let phone_back = phone.post("/sign-in/email", json!({"email": email, "password": "battery staple"})).await;
+    assert_eq!(phone_back.status, StatusCode::OK);
     let changed = laptop
         .post(
             "/change-password",

@@ -137,6 +137,7 @@ fn project_scoped(t: &Team, invitation_id: &str, key_id: &str) -> Vec<Case> {
         ),
         ("revoke_end_user_sessions", Role::Developer, vec![("slug", slug.clone()), ("user_id", "usr_someone".into())]),
         ("get_auth_settings", Role::Viewer, vec![("slug", slug.clone())]),
+        ("get_token_issuer", Role::Viewer, vec![("slug", slug.clone())]),
         ("get_deliveries", Role::Viewer, vec![("slug", slug.clone())]),
         (
             "save_auth_settings",

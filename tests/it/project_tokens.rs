@@ -79,12 +79,17 @@ async fn a_projects_token_verifies_only_with_its_own_keys(backend: Backend) {
     let keyed = Browser::new(&app, &b.key).get("/convex/.well-known/openid-configuration").await;
     assert!(keyed.body["issuer"].as_str().unwrap().ends_with(&format!("/api/auth/projects/{}", b.project_id)));
     // Without a key there is no telling which project: the answer says where to look.
-    for path in ["/api/auth/convex/jwks", "/api/auth/convex/.well-known/openid-configuration", "/.well-known/openid-configuration"] {
+    for path in [
+        "/api/auth/convex/jwks",
+        "/api/auth/convex/.well-known/openid-configuration",
+        "/.well-known/openid-configuration",
+    ] {
         let (status, _, body) = public(&app, path).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("PROJECT_REQUIRED")), "{path}");
         assert!(body["message"].as_str().unwrap().contains("/api/auth/projects/"), "{body}");
     }
-    let bad_key = answer(support::client().get(app.url("/api/auth/convex/jwks")).header("x-api-key", "sk_live_nope")).await;
+    let bad_key =
+        answer(support::client().get(app.url("/api/auth/convex/jwks")).header("x-api-key", "sk_live_nope")).await;
     assert_eq!(bad_key.status, StatusCode::UNAUTHORIZED);
     for missing in ["proj_AAAAAAAAAAAAAAAAAAAA", "proj_", "not-a-project", "proj_a%2Fb"] {
         let (status, _, _) = public(&app, &format!("/api/auth/projects/{missing}/jwks")).await;

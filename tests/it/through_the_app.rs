@@ -64,7 +64,8 @@ async fn strangers_get_no_admin_power_through_the_app(backend: Backend) {
     ];
     for (method, path, body) in &attempts {
         let through_app = browser.request(method.clone(), path);
-        let key_only = app.client.request(method.clone(), app.url(&format!("/api/auth{path}"))).header("x-api-key", &tenant.key);
+        let key_only =
+            app.client.request(method.clone(), app.url(&format!("/api/auth{path}"))).header("x-api-key", &tenant.key);
         for (how, request) in [("through the app", through_app), ("x-api-key alone", key_only)] {
             let request = if body.is_null() { request } else { request.json(body) };
             let got = answer(request).await;
@@ -201,8 +202,12 @@ async fn a_flood_of_resets_for_nobody_does_not_stop_real_mail(backend: Backend) 
     let app = start_with_mail(backend, &sink).await;
     let store = app.db.store().await;
     let tenant = Tenant::new(&store, "Mailer").await;
-    settings(&store, &tenant.project_id, AuthSettings { allowed_origins: vec![APP_ORIGIN.into()], ..Default::default() })
-        .await;
+    settings(
+        &store,
+        &tenant.project_id,
+        AuthSettings { allowed_origins: vec![APP_ORIGIN.into()], ..Default::default() },
+    )
+    .await;
     let ada = support::email();
     user(&app, &tenant, &ada).await;
     let attacker = stranger(&app, &tenant);
@@ -216,7 +221,8 @@ async fn a_flood_of_resets_for_nobody_does_not_stop_real_mail(backend: Backend) 
             assert_eq!(status, StatusCode::OK, "the same answer for every address");
         }
     }
-    let asked = stranger(&app, &tenant).post("/request-password-reset", json!({"email": ada, "redirectTo": "/reset"})).await;
+    let asked =
+        stranger(&app, &tenant).post("/request-password-reset", json!({"email": ada, "redirectTo": "/reset"})).await;
     assert_eq!(asked.status, StatusCode::OK, "{}", asked.text);
     let mails = mails_to(&sink, &ada, 1).await;
     assert!(mails[0].subject.starts_with("Reset your password for"), "{}", mails[0].subject);
@@ -290,7 +296,8 @@ async fn another_site_cannot_sign_a_visitor_in(backend: Backend) {
     let sign_up = visitor.http.post(app.url("/api/auth/sign-up/email")).header("x-api-key", &tenant.key);
     let planted = support::email();
     let body = sign_up_body(&planted, PASSWORD).to_string();
-    let got = answer(sign_up.header("origin", "https://evil.example").header("content-type", "text/plain").body(body)).await;
+    let got =
+        answer(sign_up.header("origin", "https://evil.example").header("content-type", "text/plain").body(body)).await;
     assert_eq!(got.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let (_, listed) = admin_post(&app, &tenant.key, "list-users", json!({"email": planted})).await;
     assert_eq!(listed["total"], 0, "no user made");
@@ -334,7 +341,10 @@ async fn sign_outs_in_one_project_cost_another_nothing(backend: Backend) {
     let cookie = signed_up.cookies.iter().find(|c| c.starts_with("better-auth.session_token=")).unwrap();
     let cookie = cookie.split(';').next().unwrap().to_string();
     let bystander = stranger(&app, &quiet);
-    assert_eq!(bystander.post("/sign-up/email", sign_up_body(&support::email(), PASSWORD)).await.status, StatusCode::OK);
+    assert_eq!(
+        bystander.post("/sign-up/email", sign_up_body(&support::email(), PASSWORD)).await.status,
+        StatusCode::OK
+    );
 
     let before = app.end_user_sessions.lookups();
     let done = std::sync::atomic::AtomicBool::new(false);

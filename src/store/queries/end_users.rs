@@ -145,4 +145,3 @@ pub(in crate::store) const INSERT_SECRET: &str =
     "INSERT INTO server_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING";
 
 pub(in crate::store) const SECRET: &str = "SELECT value FROM server_secrets WHERE name = $1";
-
