@@ -146,10 +146,12 @@ def timed_gets(client, path, requests, check):
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url, seconds=10, threads=2, connections=32, header=None):
+def wrk(url, seconds=10, threads=2, connections=32, header=None, script=None):
     """Runs wrk; returns (requests/s, p50 ms, p99 ms, non-2xx count).
-    `header` is one header line or a list of them."""
+    `header` is one header line or a list of them; `script` a Lua file."""
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if script:
+        command[1:1] = ["-s", script]
     for line in ([header] if isinstance(header, str) else header or []):
         command[1:1] = ["-H", line]
     out = subprocess.check_output(command, text=True)

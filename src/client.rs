@@ -1,7 +1,7 @@
 //! A typed client for the admin API, for Rust programs, the `banata keys`
 //! command and our tests. Errors keep the server's `code` and field errors.
 
-use crate::admin::types::{
+use crate::admin::key_types::{
     ApiKeyObject, CreateKeyRequest, CreatedApiKey, DeleteKeyRequest, ErrorBody, FieldProblem, RollKeyRequest, Success,
     Whoami,
 };

@@ -1,7 +1,7 @@
 //! The error of the dashboard's server functions. It travels to the browser,
 //! so it carries user-facing messages only; details go to the server log.
 
-use crate::domain::FieldError;
+use crate::domain::{FieldError, Resource};
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
@@ -27,8 +27,10 @@ pub enum AppError {
     EmailNotVerified,
     #[error("{0}")]
     Forbidden(String),
-    #[error("Not found.")]
-    NotFound,
+    /// Nothing of this kind with that id in the caller's project (another
+    /// project's is "not found" too, never a hint that it exists).
+    #[error("No such {}.", .0.noun())]
+    NotFound(Resource),
     /// The request clashes with the current state (a taken slug, the last owner).
     #[error("{0}")]
     Conflict(String),
@@ -91,7 +93,7 @@ impl AppError {
             AppError::SignupClosed | AppError::Forbidden(_) | AppError::Banned | AppError::EmailNotVerified => {
                 StatusCode::FORBIDDEN
             }
-            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Gone(_) => StatusCode::GONE,
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -129,7 +131,7 @@ impl From<crate::store::StoreError> for AppError {
     fn from(error: crate::store::StoreError) -> Self {
         use crate::store::StoreError;
         match error {
-            StoreError::NotFound => AppError::NotFound,
+            StoreError::NotFound(what) => AppError::NotFound(what),
             StoreError::LastOwner => {
                 AppError::Conflict("A project needs at least one owner. Make someone else an owner first.".into())
             }

@@ -93,7 +93,7 @@ pub async fn build_on(config: Config, store: Arc<dyn Store>) -> Result<Server, S
         outbox,
         mail_limits: MailLimits::default(),
         cookies: CookieSigner::new(
-            &store.server_secret(cookie_signing::SECRET_NAME, &cookie_signing::new_secret()).await?,
+            &store.secrets().get_or_insert(cookie_signing::SECRET_NAME, &cookie_signing::new_secret()).await?,
         ),
         store,
         config: Arc::new(config),
@@ -165,7 +165,7 @@ async fn follow_changes(
     jwt: Arc<JwtIssuer>,
 ) {
     let (sender, mut changes) = tokio::sync::mpsc::unbounded_channel();
-    tokio::spawn(async move { store.watch_key_changes(sender).await });
+    tokio::spawn(async move { store.watch_changes(sender).await });
     while let Some(change) = changes.recv().await {
         keys.apply(&change);
         sessions.apply(&change);
@@ -178,7 +178,7 @@ async fn follow_changes(
 /// and a browser, so they are not kept longer than their session), and
 /// apps' end-user sessions past their expiry.
 async fn delete_expired_sessions(store: Arc<dyn Store>, idle: time::Duration, absolute: time::Duration) {
-    let sessions = store.sessions();
+    let sessions = store.session_backend();
     let mut every = tokio::time::interval(Duration::from_secs(60));
     loop {
         every.tick().await;
@@ -186,13 +186,13 @@ async fn delete_expired_sessions(store: Arc<dyn Store>, idle: time::Duration, ab
             tracing::warn!(%error, "could not delete expired sessions");
         }
         let now = time::OffsetDateTime::now_utc();
-        if let Err(error) = store.sweep_sessions(now - idle, now - absolute).await {
+        if let Err(error) = store.dashboard_sessions().sweep(now - idle, now - absolute).await {
             tracing::warn!(%error, "could not delete the rows of ended sessions");
         }
-        if let Err(error) = store.sweep_end_user_sessions(now).await {
+        if let Err(error) = store.end_user_sessions().sweep(now).await {
             tracing::warn!(%error, "could not delete expired end-user sessions");
         }
-        if let Err(error) = store.sweep_mail(now - MAIL_KEPT).await {
+        if let Err(error) = store.mail().sweep(now - MAIL_KEPT).await {
             tracing::warn!(%error, "could not delete old mail");
         }
     }

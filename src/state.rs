@@ -57,6 +57,13 @@ impl Shared {
     pub fn password_slot(&self) -> Result<QueueSlot, AppError> {
         self.password_queue.admit().map_err(|_| AppError::Busy(1))
     }
+
+    /// The hash of a new password, made in a place in the bounded queue
+    /// (`Busy` at once when it is full).
+    pub async fn hash_new_password(&self, password: &str) -> Result<String, AppError> {
+        let _slot = self.password_slot()?;
+        crate::auth::password::hash_new(password).await
+    }
 }
 
 impl AppState {

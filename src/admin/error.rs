@@ -1,7 +1,8 @@
 //! The admin API's error: the contract's status codes and `{ message, code }`
 //! bodies. Messages are for the caller; internals go to the log only.
 
-use super::types::{ErrorBody, FieldProblem};
+use super::key_types::{ErrorBody, FieldProblem};
+use crate::domain::Resource;
 use crate::error::AppError;
 use crate::store::StoreError;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -13,7 +14,7 @@ pub enum ApiError {
     /// Any key that does not work, for whatever reason: one answer for all.
     Unauthenticated,
     Forbidden(String),
-    NotFound(&'static str),
+    NotFound(String),
     Conflict(String),
     MethodNotAllowed,
     PayloadTooLarge,
@@ -28,6 +29,11 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// Nothing of this kind in the key's project.
+    pub fn no_such(what: Resource) -> Self {
+        ApiError::NotFound(format!("No {} with that id in this project.", what.noun()))
+    }
+
     pub fn field(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
         ApiError::Validation(vec![FieldProblem::new(field, code, message)])
     }
@@ -69,7 +75,7 @@ impl ApiError {
             ApiError::Unauthenticated => {
                 "A valid API key is required: send it as `Authorization: Bearer <key>`.".into()
             }
-            ApiError::NotFound(message) => (*message).into(),
+            ApiError::NotFound(message) => message.clone(),
             ApiError::Forbidden(message) | ApiError::Conflict(message) => message.clone(),
             ApiError::MethodNotAllowed => "This endpoint does not take that HTTP method.".into(),
             ApiError::PayloadTooLarge => "The request body is larger than 64 KiB.".into(),
@@ -93,7 +99,7 @@ impl ApiError {
     pub fn for_status(status: StatusCode) -> ApiError {
         match status {
             StatusCode::UNAUTHORIZED => ApiError::Unauthenticated,
-            StatusCode::NOT_FOUND => ApiError::NotFound("No such endpoint."),
+            StatusCode::NOT_FOUND => ApiError::NotFound("No such endpoint.".into()),
             StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
             StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
             StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
@@ -107,7 +113,7 @@ impl ApiError {
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
-            StoreError::NotFound => ApiError::NotFound("No key with that id in this project."),
+            StoreError::NotFound(what) => ApiError::no_such(what),
             StoreError::Conflict(_) => ApiError::Conflict("That conflicts with an existing record.".into()),
             StoreError::Unavailable(error) => {
                 tracing::warn!(%error, "database unavailable");
@@ -121,28 +127,35 @@ impl From<StoreError> for ApiError {
     }
 }
 
-/// A service's answer in the contract's terms. `NotFound` names a key: keys
-/// are the only resource this API serves.
+/// A service's answer in the contract's terms; "not found" names what was
+/// looked for.
 impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
         match error {
             AppError::Invalid(problems) => ApiError::Validation(
-                problems
-                    .into_iter()
-                    .map(|p| FieldProblem::new(super::input::wire_field(&p.field), &p.code, p.message))
-                    .collect(),
+                problems.into_iter().map(|p| FieldProblem::new(wire_field(&p.field), &p.code, p.message)).collect(),
             ),
             AppError::Unauthenticated | AppError::InvalidCredentials => ApiError::Unauthenticated,
             AppError::Forbidden(message) => ApiError::Forbidden(message),
             AppError::Banned => ApiError::Forbidden("This account is banned.".into()),
             AppError::EmailNotVerified => ApiError::Forbidden("Verify your email address first.".into()),
-            AppError::NotFound => ApiError::NotFound("No key with that id in this project."),
+            AppError::NotFound(what) => ApiError::no_such(what),
             AppError::Conflict(message) | AppError::Gone(message) => ApiError::Conflict(message),
             AppError::RateLimited(retry_after) => ApiError::RateLimited { retry_after },
             AppError::BadRequest(message) => ApiError::field("body", "invalid", message),
             AppError::Unavailable | AppError::Busy(_) => ApiError::Unavailable,
             AppError::SignupClosed | AppError::Internal => ApiError::Internal,
         }
+    }
+}
+
+/// The contract's name for a field the services name in their own words.
+fn wire_field(field: &str) -> String {
+    match field {
+        "expires_at" => "expiresAt".into(),
+        "grace" => "graceSeconds".into(),
+        "new_password" => "newPassword".into(),
+        other => other.into(),
     }
 }
 
@@ -187,4 +200,18 @@ pub async fn contract_errors(response: Response) -> Response {
         fresh.headers_mut().insert(header::ALLOW, allow.clone());
     }
     fresh
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_field_names_become_the_contracts() {
+        assert_eq!(wire_field("expires_at"), "expiresAt");
+        assert_eq!(wire_field("new_password"), "newPassword");
+        assert_eq!(wire_field("permissions[0]"), "permissions[0]");
+        let error = ApiError::from(AppError::NotFound(Resource::User));
+        assert_eq!(error.message(), "No user with that id in this project.");
+    }
 }

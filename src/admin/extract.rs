@@ -1,11 +1,13 @@
-//! Extractors every admin API handler uses: who is calling (their key), the
-//! JSON body and the query string, each failing with the contract's errors.
+//! Extractors every admin API handler uses: who is calling (their key, and
+//! any project the query names checked against it), the JSON body (and the
+//! project it names), the query string, each failing with the contract's
+//! errors. A handler with a body takes an `AdminCall`, which does all of it.
 
 use super::error::ApiError;
-use super::types::FieldProblem;
+use super::key_types::FieldProblem;
 use crate::actor::RequestSource;
 use crate::auth::app_cookies;
-use crate::auth::verify::VerifiedKey;
+use crate::auth::verified_key::VerifiedKey;
 use crate::services::{verified_key, Caller};
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -14,6 +16,7 @@ use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ORIGIN};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use std::sync::Arc;
 
 /// The verified key of the request. Its project is the only one the request
@@ -43,10 +46,45 @@ impl FromRequestParts<AppState> for ApiCaller {
             )));
         }
         let ip = state.config.client_ip(&parts.headers, &parts.extensions);
-        match verified_key(state, Some(presented), ip).await? {
-            Some(key) => Ok(ApiCaller(key)),
-            None => Err(ApiError::Unauthenticated),
+        let Some(key) = verified_key(state, Some(presented), ip).await? else {
+            return Err(ApiError::Unauthenticated);
+        };
+        let query = form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes());
+        same_project(&key, query.into_iter().find(|(name, _)| name == "projectId").map(|(_, v)| v).as_deref())?;
+        Ok(ApiCaller(key))
+    }
+}
+
+/// The key decides the project; a `projectId` the caller sends may only
+/// agree with it.
+fn same_project(key: &VerifiedKey, claimed: Option<&str>) -> Result<(), ApiError> {
+    match claimed {
+        Some(project) if project != key.project_id => {
+            Err(ApiError::Forbidden("This key belongs to another project than `projectId` names.".into()))
         }
+        _ => Ok(()),
+    }
+}
+
+/// A call with a JSON body: the caller the services see (the Bearer key,
+/// acting from where the request came), and a body naming no project but
+/// the key's.
+pub struct AdminCall<T> {
+    pub caller: Caller,
+    pub body: T,
+}
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for AdminCall<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        let (mut parts, body) = request.into_parts();
+        let ApiCaller(key) = ApiCaller::from_request_parts(&mut parts, state).await?;
+        let source = RequestSource::from_request_parts(&mut parts, state).await.unwrap_or_else(|never| match never {});
+        let (body, named) = read_json::<T, _>(Request::from_parts(parts, body), state).await?;
+        same_project(&key, named.as_deref())?;
+        let caller = Caller::api_key(source, &key);
+        Ok(AdminCall { caller, body })
     }
 }
 
@@ -74,42 +112,52 @@ fn browser_mark(headers: &HeaderMap) -> Option<&'static str> {
     app_cookies::carries_session(headers).then_some("an app session cookie")
 }
 
-/// A JSON body: `application/json`, within the body limit, of type `T`.
-/// Unknown fields are ignored; a wrong type names its field.
-pub struct ApiJson<T>(pub T);
+/// Any JSON body's `projectId`, whatever else it holds.
+#[derive(Deserialize)]
+struct NamedProject {
+    #[serde(rename = "projectId")]
+    project_id: Option<serde_json::Value>,
+}
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let is_json = request
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"));
-        if !is_json {
-            return Err(ApiError::UnsupportedMediaType);
-        }
-        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge
-            } else {
-                ApiError::field("body", "invalid", "The request body could not be read.")
-            }
-        })?;
-        // serde would read a struct from an array too; the contract says object.
-        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-            return Err(match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
-                Ok(_) => not_an_object(),
-                Err(_) => not_json(),
-            });
-        }
-        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
-        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_problem)?;
-        deserializer.end().map_err(|_| not_json())?;
-        Ok(ApiJson(value))
+/// A JSON body: `application/json`, within the body limit, of type `T`, and
+/// the project it names. Unknown fields are ignored; a wrong type names its
+/// field.
+async fn read_json<T: DeserializeOwned, S: Send + Sync>(
+    request: Request,
+    state: &S,
+) -> Result<(T, Option<String>), ApiError> {
+    let is_json = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return Err(ApiError::UnsupportedMediaType);
     }
+    let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge
+        } else {
+            ApiError::field("body", "invalid", "The request body could not be read.")
+        }
+    })?;
+    // serde would read a struct from an array too; the contract says object.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+            Ok(_) => not_an_object(),
+            Err(_) => not_json(),
+        });
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_problem)?;
+    deserializer.end().map_err(|_| not_json())?;
+    let named = match serde_json::from_slice::<NamedProject>(&bytes).ok().and_then(|n| n.project_id) {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(named)) => Some(named),
+        Some(other) => Some(other.to_string()),
+    };
+    Ok((value, named))
 }
 
 fn not_json() -> ApiError {

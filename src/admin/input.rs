@@ -3,8 +3,7 @@
 //! who may change keys) are in `services::keys`, shared with the dashboard.
 
 use super::error::ApiError;
-use super::types::CreateKeyRequest;
-use crate::auth::verify::VerifiedKey;
+use super::key_types::CreateKeyRequest;
 use crate::domain::FieldError;
 use crate::services::keys::NewKeyRequest;
 use time::format_description::well_known::Rfc3339;
@@ -55,26 +54,6 @@ pub fn key_id(raw: Option<&str>) -> Result<&str, ApiError> {
     }
 }
 
-/// The key decides the project; a `projectId` the caller sends may only
-/// agree with it.
-pub fn same_project(key: &VerifiedKey, claimed: Option<&str>) -> Result<(), ApiError> {
-    match claimed {
-        Some(project) if project != key.project_id => {
-            Err(ApiError::Forbidden("This key belongs to another project than `projectId` names.".into()))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// The contract's name for a field the services name in their own words.
-pub fn wire_field(field: &str) -> String {
-    match field {
-        "expires_at" => "expiresAt".into(),
-        "grace" => "graceSeconds".into(),
-        other => other.into(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,8 +65,6 @@ mod tests {
         assert_eq!(at.hour(), 12);
         assert_eq!(expiry(" 2020-06-30 ").unwrap().hour(), 0);
         assert_eq!(expiry("soon").unwrap_err().field, "expires_at");
-        assert_eq!(wire_field("expires_at"), "expiresAt");
-        assert_eq!(wire_field("permissions[0]"), "permissions[0]");
     }
 
     #[test]

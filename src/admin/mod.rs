@@ -7,15 +7,15 @@
 
 mod error;
 mod extract;
-mod handlers;
 mod input;
+mod key_handlers;
+pub mod key_types;
 mod openapi;
-pub mod types;
 mod user_handlers;
 pub mod user_types;
 
 pub use error::ApiError;
-pub use handlers::NEXT_CURSOR;
+pub use key_handlers::NEXT_CURSOR;
 pub use openapi::ApiDoc;
 
 use crate::config::BODY_LIMIT;
@@ -28,11 +28,11 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/auth/api-key/create", post(handlers::create))
-        .route("/api/auth/api-key/list", get(handlers::list))
-        .route("/api/auth/api-key/delete", post(handlers::delete))
-        .route("/api/auth/api-key/roll", post(handlers::roll))
-        .route("/api/auth/api-key/whoami", get(handlers::whoami))
+        .route("/api/auth/api-key/create", post(key_handlers::create))
+        .route("/api/auth/api-key/list", get(key_handlers::list))
+        .route("/api/auth/api-key/delete", post(key_handlers::delete))
+        .route("/api/auth/api-key/roll", post(key_handlers::roll))
+        .route("/api/auth/api-key/whoami", get(key_handlers::whoami))
         .route("/api/auth/admin/list-users", post(user_handlers::list_users))
         .route("/api/auth/admin/get-user", post(user_handlers::get_user))
         .route("/api/auth/admin/create-user", post(user_handlers::create_user))
@@ -45,7 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/auth/admin/update-user", post(user_handlers::update_user))
         .route("/api/auth/admin/set-role", post(user_handlers::set_role))
         .route("/api/auth/admin/set-user-password", post(user_handlers::set_user_password))
-        .route("/api/auth/{*rest}", any(handlers::unknown))
+        .route("/api/auth/{*rest}", any(key_handlers::unknown))
         .route("/api/openapi.json", get(openapi::document))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // 413 up front for a declared or streamed body over the limit.

@@ -1,8 +1,8 @@
 //! The OpenAPI 3.1 document of the admin API, generated from the handlers'
 //! annotations and the wire types, served at `/api/openapi.json`.
 
-use super::handlers;
-use super::types::{
+use super::key_handlers;
+use super::key_types::{
     ApiKeyObject, CreateKeyRequest, CreatedApiKey, DeleteKeyRequest, ErrorBody, FieldProblem, RollKeyRequest, Success,
     Whoami, WhoamiKey, WhoamiProject,
 };
@@ -24,11 +24,11 @@ use utoipa::{Modify, OpenApi};
         description = "Manage a project's API keys and end users with one of its keys. The key alone decides the project."
     ),
     paths(
-        handlers::create,
-        handlers::list,
-        handlers::roll,
-        handlers::delete,
-        handlers::whoami,
+        key_handlers::create,
+        key_handlers::list,
+        key_handlers::roll,
+        key_handlers::delete,
+        key_handlers::whoami,
         user_handlers::list_users,
         user_handlers::get_user,
         user_handlers::create_user,

@@ -3,14 +3,12 @@
 //! `services::end_user_admin`, which decides.
 
 use super::error::ApiError;
-use super::extract::{ApiCaller, ApiJson};
-use super::input::same_project;
-use super::types::{ErrorBody, Success};
+use super::extract::AdminCall;
+use super::key_types::{ErrorBody, Success};
 use super::user_types::{
     BanUserRequest, CreateUserRequest, ListUsersRequest, SessionIdRequest, SessionList, SessionObject,
     SetPasswordRequest, SetRoleRequest, Status, UpdateUserRequest, UserEnvelope, UserIdRequest, UserList, UserObject,
 };
-use crate::actor::RequestSource;
 use crate::error::AppError;
 use crate::services::end_user_admin as users;
 use crate::services::end_users::Profile;
@@ -26,20 +24,6 @@ fn required<'a>(raw: Option<&'a str>, field: &str, what: &str) -> Result<&'a str
     match raw.map(str::trim) {
         Some(value) if !value.is_empty() => Ok(value),
         _ => Err(ApiError::field(field, "required", format!("Give the {what}."))),
-    }
-}
-
-fn no_such_user(error: AppError) -> ApiError {
-    match error {
-        AppError::NotFound => ApiError::NotFound("No user with that id in this project."),
-        other => other.into(),
-    }
-}
-
-fn no_such_session(error: AppError) -> ApiError {
-    match error {
-        AppError::NotFound => ApiError::NotFound("No session with that id in this project."),
-        other => other.into(),
     }
 }
 
@@ -71,17 +55,14 @@ fn wire_fields(error: AppError) -> AppError {
 )]
 pub async fn list_users(
     State(state): State<AppState>,
-    source: RequestSource,
-    key: ApiCaller,
-    ApiJson(request): ApiJson<ListUsersRequest>,
+    AdminCall { caller, body: request }: AdminCall<ListUsersRequest>,
 ) -> Result<Json<UserList>, ApiError> {
-    same_project(&key.0, request.project_id.as_deref())?;
     let limit = request.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=users::PAGE_MAX).contains(&limit) {
         return Err(ApiError::field("limit", "invalid", format!("Use a whole number from 1 to {}.", users::PAGE_MAX)));
     }
     let offset = request.offset.unwrap_or(0);
-    let (page, total) = users::list(&state, &key.acting_from(source), request.email.as_deref(), limit, offset).await?;
+    let (page, total) = users::list(&state, &caller, request.email.as_deref(), limit, offset).await?;
     let listed: Vec<UserObject> = page.iter().map(UserObject::from).collect();
     Ok(Json(UserList { users: listed.clone(), data: listed, total, limit, offset }))
 }
@@ -102,13 +83,10 @@ pub async fn list_users(
 )]
 pub async fn get_user(
     State(state): State<AppState>,
-    source: RequestSource,
-    key: ApiCaller,
-    ApiJson(request): ApiJson<UserIdRequest>,
+    AdminCall { caller, body: request }: AdminCall<UserIdRequest>,
 ) -> Result<Json<UserObject>, ApiError> {
-    same_project(&key.0, request.project_id.as_deref())?;
     let user_id = required(request.user_id.as_deref(), "userId", "id of the user")?;
-    let user = users::get(&state, &key.acting_from(source), user_id).await.map_err(no_such_user)?;
+    let user = users::get(&state, &caller, user_id).await?;
     Ok(Json(UserObject::from(&user)))
 }
 
@@ -128,15 +106,11 @@ pub async fn get_user(
 )]
 pub async fn create_user(
     State(state): State<AppState>,
-    source: RequestSource,
-    key: ApiCaller,
-    ApiJson(request): ApiJson<CreateUserRequest>,
+    AdminCall { caller, body: request }: AdminCall<CreateUserRequest>,
 ) -> Result<Json<UserEnvelope>, ApiError> {
-    same_project(&key.0, request.project_id.as_deref())?;
     let email = required(request.email.as_deref(), "email", "user's email")?;
     let name = required(request.name.as_deref(), "name", "user's name")?;
     let profile = Profile { name, email, image: request.image.as_deref() };
-    let caller = key.acting_from(source);
     let verified = request.email_verified.unwrap_or(false);
     let user = users::create(&state, &caller, profile, request.password.as_deref(), verified).await?;
     Ok(Json(UserEnvelope { user: UserObject::from(&user) }))
@@ -158,13 +132,10 @@ pub async fn create_user(
 )]
 pub async fn remove_user(
     State(state): State<AppState>,
-    source: RequestSource,
-    key: ApiCaller,
-    ApiJson(request): ApiJson<UserIdRequest>,
+    AdminCall { caller, body: request }: AdminCall<UserIdRequest>,
 ) -> Result<Json<Success>, ApiError> {
-    same_project(&key.0, request.project_id.as_deref())?;
     let user_id = required(request.user_id.as_deref(), "userId", "id of the user")?;
-    users::delete(&state, &key.acting_from(source), user_id).await.map_err(no_such_user)?;
+    users::delete(&state, &caller, user_id).await?;
     Ok(Json(Success { success: true }))
 }
 
@@ -184,11 +155,8 @@ pub async fn remove_user(
 )]
 pub async fn ban_user(
     State(state): State<AppState>,
-    source: RequestSource,
-    key: ApiCaller,
-    ApiJson(request): ApiJson<BanUserRequest>,
+    AdminCall { caller, body: request }: AdminCall<BanUserRequest>,
 ) -> Result<Json<UserEnvelope>, ApiError> {
-    same_project(&key.0, request.project_id.as_deref())?;
     let user_id = required(request.user_id.as_deref(), "userId", "id of the user")?;
     let expires = match request.ban_expires {
         Some(ms) => Some(
@@ -197,10 +165,8 @@ pub async fn ban_user(
         ),
         None => None,
     };
-    let caller = key.acting_from(source);
-    let user = users::ban(&state, &caller, user_id, request.ban_reason.as_deref(), expires)
-        .await
-        .map_err(|e| no_such_user(wire_fields(e)))?;
+    let user =
+        users::ban(&state, &caller, user_id, request.ban_reason.as_deref(), expires).await.map_err(wire_fields)?;
     Ok(Json(UserEnvelope { user: UserObject::from(&user) }))
 }
 
@@ -220,13 +186,10 @@ pub async fn ban_user(
 )]
 pub async fn unban_user(
     State(state): State<AppState>,
-    source: RequestSource,
-    key: ApiCaller,
-    ApiJson(request): ApiJson<UserIdRequest>,
+    AdminCall { caller, body: request }: AdminCall<UserIdRequest>,
 ) -> Result<Json<UserEnvelope>, ApiError> {
-    same_project(&key.0, request.project_id.as_deref())?;
     let user_id = required(request.user_id.as_deref(), "userId", "id of the user")?;
-    let user = users::unban(&state, &key.acting_from(source), user_id).await.map_err(no_such_user)?;
+    let user = users::unban(&state, &caller, user_id).await?;
     Ok(Json(UserEnvelope { user: UserObject::from(&user) }))
 }
 
@@ -246,13 +209,10 @@ pub async fn unban_user(
 )]
 pub async fn list_user_sessions(
     State(state): State<AppState>,
-    source: RequestSource,
-    key: ApiCaller,
-    ApiJson(request): ApiJson<UserIdRequest>,
+    AdminCall { caller, body: request }: AdminCall<UserIdRequest>,
 ) -> Result<Json<SessionList>, ApiError> {
-    same_project(&key.0, request.project_id.as_deref())?;
     let user_id = required(request.user_id.as_deref(), "userId", "id of the user")?;
-    let sessions = users::sessions(&state, &key.acting_from(source), user_id).await.map_err(no_such_user)?;
+    let sessions = users::sessions(&state, &caller, user_id).await?;
     let listed: Vec<SessionObject> = sessions.iter().map(SessionObject::from).collect();
     Ok(Json(SessionList { sessions: listed.clone(), data: listed }))
 }
@@ -273,13 +233,10 @@ pub async fn list_user_sessions(
 )]
 pub async fn revoke_user_session(
     State(state): State<AppState>,
-    source: RequestSource,
-    key: ApiCaller,
-    ApiJson(request): ApiJson<SessionIdRequest>,
+    AdminCall { caller, body: request }: AdminCall<SessionIdRequest>,
 ) -> Result<Json<Success>, ApiError> {
-    same_project(&key.0, request.project_id.as_deref())?;
     let session_id = required(request.session_id.as_deref(), "sessionId", "id of the session")?;
-    users::end_session(&state, &key.acting_from(source), session_id).await.map_err(no_such_session)?;
+    users::end_session(&state, &caller, session_id).await?;
     Ok(Json(Success { success: true }))
 }
 
@@ -299,13 +256,10 @@ pub async fn revoke_user_session(
 )]
 pub async fn revoke_user_sessions(
     State(state): State<AppState>,
-    source: RequestSource,
-    key: ApiCaller,
-    ApiJson(request): ApiJson<UserIdRequest>,
+    AdminCall { caller, body: request }: AdminCall<UserIdRequest>,
 ) -> Result<Json<Success>, ApiError> {
-    same_project(&key.0, request.project_id.as_deref())?;
     let user_id = required(request.user_id.as_deref(), "userId", "id of the user")?;
-    users::end_sessions(&state, &key.acting_from(source), user_id).await.map_err(no_such_user)?;
+    users::end_sessions(&state, &caller, user_id).await?;
     Ok(Json(Success { success: true }))
 }
 
@@ -326,11 +280,8 @@ pub async fn revoke_user_sessions(
 )]
 pub async fn update_user(
     State(state): State<AppState>,
-    source: RequestSource,
-    key: ApiCaller,
-    ApiJson(request): ApiJson<UpdateUserRequest>,
+    AdminCall { caller, body: request }: AdminCall<UpdateUserRequest>,
 ) -> Result<Json<UserObject>, ApiError> {
-    same_project(&key.0, request.project_id.as_deref())?;
     let user_id = required(request.user_id.as_deref(), "userId", "id of the user")?;
     let changes = users::Changes {
         name: request.name.as_deref(),
@@ -340,7 +291,7 @@ pub async fn update_user(
         metadata: request.metadata.as_ref(),
         password: request.password.as_deref(),
     };
-    let user = users::update(&state, &key.acting_from(source), user_id, changes).await.map_err(no_such_user)?;
+    let user = users::update(&state, &caller, user_id, changes).await?;
     Ok(Json(UserObject::from(&user)))
 }
 
@@ -360,15 +311,12 @@ pub async fn update_user(
 )]
 pub async fn set_role(
     State(state): State<AppState>,
-    source: RequestSource,
-    key: ApiCaller,
-    ApiJson(request): ApiJson<SetRoleRequest>,
+    AdminCall { caller, body: request }: AdminCall<SetRoleRequest>,
 ) -> Result<Json<UserEnvelope>, ApiError> {
-    same_project(&key.0, request.project_id.as_deref())?;
     let user_id = required(request.user_id.as_deref(), "userId", "id of the user")?;
     let role = required(request.role.as_deref(), "role", "role: user or admin")?;
     let changes = users::Changes { role: Some(role), ..Default::default() };
-    let user = users::update(&state, &key.acting_from(source), user_id, changes).await.map_err(no_such_user)?;
+    let user = users::update(&state, &caller, user_id, changes).await?;
     Ok(Json(UserEnvelope { user: UserObject::from(&user) }))
 }
 
@@ -389,16 +337,13 @@ pub async fn set_role(
 )]
 pub async fn set_user_password(
     State(state): State<AppState>,
-    source: RequestSource,
-    key: ApiCaller,
-    ApiJson(request): ApiJson<SetPasswordRequest>,
+    AdminCall { caller, body: request }: AdminCall<SetPasswordRequest>,
 ) -> Result<Json<Status>, ApiError> {
-    same_project(&key.0, request.project_id.as_deref())?;
     let user_id = required(request.user_id.as_deref(), "userId", "id of the user")?;
     let password = request
         .new_password
         .as_deref()
         .ok_or_else(|| ApiError::field("newPassword", "required", "Give the new password."))?;
-    users::set_password(&state, &key.acting_from(source), user_id, password).await.map_err(no_such_user)?;
+    users::set_password(&state, &caller, user_id, password).await?;
     Ok(Json(Status { status: true }))
 }

@@ -27,7 +27,8 @@ pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
     let format = |at: OffsetDateTime| at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     let mut sessions: Vec<SessionInfo> = state
         .store
-        .user_sessions(&me.user.id, seen_after)
+        .dashboard_sessions()
+        .of_account(&me.user.id, seen_after)
         .await?
         .into_iter()
         .map(|s| SessionInfo {
@@ -53,7 +54,7 @@ pub async fn end_session(session_id: String) -> Result<(), AppError> {
         leptos_axum::redirect("/sign-in");
         return Ok(());
     }
-    state.store.end_session(&me.user.id, &session_id).await?;
+    state.store.dashboard_sessions().end(&me.user.id, &session_id).await?;
     tracing::info!(user = %me.user.id, "signed out another session");
     leptos_axum::redirect(PAGE);
     Ok(())
@@ -64,7 +65,7 @@ pub async fn end_session(session_id: String) -> Result<(), AppError> {
 pub async fn end_other_sessions() -> Result<u64, AppError> {
     let state = ctx::state()?;
     let me = ctx::signed_in(&state).await?;
-    let ended = state.store.end_other_sessions(&me.user.id, &me.session_id).await?;
+    let ended = state.store.dashboard_sessions().end_others(&me.user.id, &me.session_id).await?;
     tracing::info!(user = %me.user.id, ended, "signed out other sessions");
     leptos_axum::redirect(PAGE);
     Ok(ended)

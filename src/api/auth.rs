@@ -85,8 +85,8 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub async fn get_viewer() -> Result<SignedInUser, AppError> {
     let state = ctx::state()?;
     let user = ctx::user(&state).await?;
-    let projects = state.store.memberships(&user.id).await?;
-    let needs_verification = state.outbox.is_on() && !state.store.account_verified(&user.id).await?;
+    let projects = state.store.project_members().of_account(&user.id).await?;
+    let needs_verification = state.outbox.is_on() && !state.store.accounts().is_verified(&user.id).await?;
     Ok(SignedInUser { user, projects, needs_verification })
 }
 

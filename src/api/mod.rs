@@ -6,10 +6,10 @@ pub mod audit;
 pub mod auth;
 pub mod auth_settings;
 pub mod end_users;
-pub mod invitations;
 pub mod keys;
 pub mod mail;
-pub mod members;
+pub mod project_invitations;
+pub mod project_members;
 pub mod projects;
 
 #[cfg(feature = "ssr")]

@@ -13,7 +13,7 @@ use {super::ctx, crate::services::projects};
 pub async fn list_projects() -> Result<Vec<ProjectSummary>, AppError> {
     let state = ctx::state()?;
     let user = ctx::user(&state).await?;
-    Ok(state.store.project_summaries(&user.id).await?)
+    Ok(state.store.projects().summaries(&user.id).await?)
 }
 
 /// Creates a project owned by the caller. Without a slug, one is derived
@@ -32,8 +32,13 @@ pub async fn create_project(name: String, slug: Option<String>) -> Result<Member
 pub async fn open_project(slug: String) -> Result<Membership, AppError> {
     let state = ctx::state()?;
     let user = ctx::user(&state).await?;
-    let membership = state.store.membership(&user.id, &slug).await?.ok_or(AppError::NotFound)?;
-    state.store.set_last_project(&user.id, &membership.project_id).await?;
+    let membership = state
+        .store
+        .project_members()
+        .find(&user.id, &slug)
+        .await?
+        .ok_or(AppError::NotFound(crate::domain::Resource::Project))?;
+    state.store.accounts().set_last_project(&user.id, &membership.project_id).await?;
     Ok(membership)
 }
 

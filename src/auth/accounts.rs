@@ -3,7 +3,7 @@
 
 use super::{ids, password};
 use crate::domain::{
-    normalize_email, validate_name, validate_password, FieldError, Membership, Role, User, PASSWORD_MAX,
+    normalize_email, validate_name, validate_password, FieldError, Membership, User, ACCOUNT_PASSWORD_MAX,
 };
 use crate::error::AppError;
 use crate::store::{NewProject, NewUser, QueuedMail, Store, StoreError};
@@ -30,14 +30,11 @@ pub async fn sign_up(
         return Err(AppError::Invalid(errors));
     };
 
-    let password_hash = password::hash(password.to_string()).await.map_err(|error| {
-        tracing::error!(%error, "hashing a new password");
-        AppError::Internal
-    })?;
+    let password_hash = password::hash_new(password).await?;
     let id = ids::user_id();
     let mail = mail.and_then(|compose| compose(&id, &name, &email));
     let new = NewUser { id, name, email, password_hash, created_at: OffsetDateTime::now_utc(), mail };
-    let user = store.insert_user(&new).await.map_err(|e| match e {
+    let user = store.accounts().insert(&new).await.map_err(|e| match e {
         StoreError::Conflict(_) => {
             AppError::from(FieldError::new("email", "An account with this email already exists. Sign in instead."))
         }
@@ -50,11 +47,11 @@ pub async fn sign_up(
 /// Returns the user when email and password match. Every failure, including
 /// an unknown email, costs one argon2 verification and gives the same error.
 pub async fn authenticate(store: &dyn Store, email: &str, password: &str) -> Result<User, AppError> {
-    if password.chars().count() > PASSWORD_MAX {
+    if password.chars().count() > ACCOUNT_PASSWORD_MAX {
         return Err(AppError::InvalidCredentials);
     }
     let credentials = match normalize_email(email) {
-        Ok(email) => store.credentials_by_email(&email).await?,
+        Ok(email) => store.accounts().credentials(&email).await?,
         Err(_) => None,
     };
     let (user, stored) = match credentials {
@@ -79,16 +76,13 @@ pub async fn change_password(
 ) -> Result<u64, AppError> {
     authenticate(store, &user.email, current).await?;
     validate_password(new).map_err(|e| FieldError::new("new_password", e.message))?;
-    let password_hash = password::hash(new.to_string()).await.map_err(|error| {
-        tracing::error!(%error, "hashing a new password");
-        AppError::Internal
-    })?;
-    Ok(store.change_password(&user.id, &password_hash, keep_session).await?)
+    let password_hash = password::hash_new(new).await?;
+    Ok(store.accounts().change_password(&user.id, &password_hash, keep_session).await?)
 }
 
 /// The user's projects; a user with none gets "<Name>'s project", as Banata does.
 pub async fn ensure_default_project(store: &dyn Store, user: &User) -> Result<Vec<Membership>, AppError> {
-    let existing = store.memberships(&user.id).await?;
+    let existing = store.project_members().of_account(&user.id).await?;
     if !existing.is_empty() {
         return Ok(existing);
     }
@@ -103,7 +97,7 @@ pub async fn ensure_default_project(store: &dyn Store, user: &User) -> Result<Ve
             owner_id: user.id.clone(),
             created_at: OffsetDateTime::now_utc(),
         };
-        match store.insert_project(&project).await {
+        match store.projects().insert(&project).await {
             Ok(membership) => return Ok(vec![membership]),
             Err(StoreError::Conflict(_)) => continue,
             Err(other) => return Err(other.into()),
@@ -117,23 +111,9 @@ pub async fn ensure_default_project(store: &dyn Store, user: &User) -> Result<Ve
 /// belong to it, else their first (made now if they have none).
 pub async fn home_project(store: &dyn Store, user: &User) -> Result<Membership, AppError> {
     let projects = ensure_default_project(store, user).await?;
-    let last = store.last_project(&user.id).await?;
+    let last = store.accounts().last_project(&user.id).await?;
     let home = last.and_then(|id| projects.iter().find(|p| p.project_id == id)).or(projects.first());
     home.cloned().ok_or(AppError::Internal)
-}
-
-/// The user's membership of the project at `slug`, resolved in one lookup.
-/// A project they do not belong to is `NotFound`, exactly like one that does
-/// not exist; a role below `needed` is `Forbidden`, naming the role.
-pub async fn membership(store: &dyn Store, user_id: &str, slug: &str, needed: Role) -> Result<Membership, AppError> {
-    let membership = store.membership(user_id, slug).await?.ok_or(AppError::NotFound)?;
-    if !membership.role.allows(needed) {
-        return Err(AppError::Forbidden(match needed {
-            Role::Owner => "Only the project's owners can do this.".into(),
-            _ => format!("This needs the {} role or higher.", needed.label()),
-        }));
-    }
-    Ok(membership)
 }
 
 /// Lowercase ASCII letters, digits and single dashes, at most 40 characters.

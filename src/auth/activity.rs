@@ -51,7 +51,7 @@ impl EndUserActivity {
                 sign_ups: *sign_ups,
             })
             .collect();
-        match self.store.record_end_user_activity(&days).await {
+        match self.store.end_users().record_activity(&days).await {
             Ok(()) => Ok(days.len()),
             Err(error) => {
                 let mut pending = self.pending.lock().expect("activity lock");

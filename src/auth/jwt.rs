@@ -19,7 +19,7 @@ use rsa::RsaPrivateKey;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
@@ -108,7 +108,7 @@ async fn new_key(now: OffsetDateTime) -> Result<JwtKey, JwtError> {
 /// minute (at once on PostgreSQL). Returns its `kid`.
 pub async fn rotate(store: &dyn Store, project_id: &str) -> Result<String, JwtIssueError> {
     let key = new_key(OffsetDateTime::now_utc()).await?;
-    store.add_jwt_key(project_id, &key, true, RETIRED_KEPT).await?;
+    store.secrets().add_jwt_key(project_id, &key, true, RETIRED_KEPT).await?;
     Ok(key.kid)
 }
 
@@ -118,7 +118,8 @@ pub const TOKEN_LIFETIME: i64 = 15 * 60;
 /// an app asking on every page view costs one signature per session every
 /// five minutes, not one per request (a signature costs about a millisecond).
 const REUSE_WHILE: i64 = 10 * 60;
-const MAX_REMEMBERED: usize = 100_000;
+/// Sessions whose latest token is kept for reuse, at most.
+const MAX_REMEMBERED: u64 = 100_000;
 
 /// A project's keys as held in memory: the one it signs with, and its JWKS
 /// rendered once.
@@ -143,12 +144,24 @@ impl ProjectKeys {
 
 /// Every project's keys, loaded (or made) on first use, read again every
 /// minute or when a rotation is announced, and the tokens issued lately.
-#[derive(Default)]
 pub struct JwtIssuer {
     projects: RwLock<HashMap<String, Arc<ProjectKeys>>>,
     /// One load at a time (loads are rare: a project's first use, a rotation).
     loading: tokio::sync::Mutex<()>,
-    recent: Mutex<HashMap<String, (String, i64)>>,
+    /// Session id → its latest token and when it expires; kept no longer
+    /// than a token is handed out again.
+    recent: moka::sync::Cache<String, (String, i64)>,
+}
+
+impl Default for JwtIssuer {
+    fn default() -> Self {
+        let reused_for = std::time::Duration::from_secs((TOKEN_LIFETIME - REUSE_WHILE).unsigned_abs());
+        Self {
+            projects: RwLock::default(),
+            loading: tokio::sync::Mutex::default(),
+            recent: moka::sync::Cache::builder().max_capacity(MAX_REMEMBERED).time_to_live(reused_for).build(),
+        }
+    }
 }
 
 impl JwtIssuer {
@@ -169,10 +182,10 @@ impl JwtIssuer {
             return Ok(keys);
         }
         let now = OffsetDateTime::now_utc();
-        let mut stored = store.jwt_keys(project_id, now - RETIRED_PUBLISHED_FOR).await?;
+        let mut stored = store.secrets().jwt_keys(project_id, now - RETIRED_PUBLISHED_FOR).await?;
         if !stored.iter().any(|k| k.retired_at.is_none()) {
-            store.add_jwt_key(project_id, &new_key(now).await?, false, RETIRED_KEPT).await?;
-            stored = store.jwt_keys(project_id, now - RETIRED_PUBLISHED_FOR).await?;
+            store.secrets().add_jwt_key(project_id, &new_key(now).await?, false, RETIRED_KEPT).await?;
+            stored = store.secrets().jwt_keys(project_id, now - RETIRED_PUBLISHED_FOR).await?;
         }
         let before = self.projects.read().expect("jwt keys lock").get(project_id).cloned();
         let mut parsed = HashMap::new();
@@ -183,7 +196,10 @@ impl JwtIssuer {
             };
             parsed.insert(key.kid.clone(), signer);
         }
-        let current = stored.iter().find(|k| k.retired_at.is_none()).ok_or(StoreError::NotFound)?;
+        let current = stored
+            .iter()
+            .find(|k| k.retired_at.is_none())
+            .ok_or(StoreError::NotFound(crate::domain::Resource::Project))?;
         let signer = parsed[&current.kid].clone();
         let published: Vec<&Value> = stored.iter().map(|k| parsed[&k.kid].jwk()).collect();
         let jwks = serde_json::to_vec(&json!({ "keys": published })).unwrap_or_default().into();
@@ -219,23 +235,16 @@ impl JwtIssuer {
         now: i64,
         claims: impl FnOnce() -> Value,
     ) -> Result<String, JwtIssueError> {
-        if let Some((token, exp)) = self.recent.lock().expect("jwt cache lock").get(session_id) {
+        if let Some((token, exp)) = self.recent.get(session_id) {
             if exp - now >= REUSE_WHILE {
-                return Ok(token.clone());
+                return Ok(token);
             }
         }
         let mut claims = claims();
         claims["iat"] = json!(now);
         claims["exp"] = json!(now + TOKEN_LIFETIME);
         let token = self.keys(store, project_id).await?.signer().sign(&claims);
-        let mut recent = self.recent.lock().expect("jwt cache lock");
-        if recent.len() >= MAX_REMEMBERED {
-            recent.retain(|_, (_, exp)| *exp - now >= REUSE_WHILE);
-            if recent.len() >= MAX_REMEMBERED {
-                recent.clear();
-            }
-        }
-        recent.insert(session_id.to_string(), (token.clone(), now + TOKEN_LIFETIME));
+        self.recent.insert(session_id.to_string(), (token.clone(), now + TOKEN_LIFETIME));
         Ok(token)
     }
 }

@@ -9,6 +9,15 @@ use rand::RngCore;
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex, OnceLock};
 
+/// The hash of a new password (sign-up, a change, a reset), or `Internal`
+/// with the cause in the log: one place for the work and its error.
+pub async fn hash_new(password: &str) -> Result<String, crate::error::AppError> {
+    hash(password.to_string()).await.map_err(|error| {
+        tracing::error!(%error, "hashing a new password");
+        crate::error::AppError::Internal
+    })
+}
+
 type Job = Box<dyn FnOnce() + Send>;
 
 /// The queue of the hashing threads, started on first use.

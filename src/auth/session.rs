@@ -44,7 +44,7 @@ pub async fn sign_in(
     from: RequestSource,
 ) -> Result<(), AppError> {
     if let Some(previous) = session.get::<String>(SESSION_ID).await.map_err(internal)? {
-        store.forget_session(&previous).await?;
+        store.dashboard_sessions().forget(&previous).await?;
     }
     session.cycle_id().await.map_err(internal)?;
     let now = OffsetDateTime::now_utc();
@@ -55,7 +55,7 @@ pub async fn sign_in(
         user_agent: from.user_agent,
         at: now,
     };
-    store.insert_session(&record, now - config.session_idle_timeout).await?;
+    store.dashboard_sessions().insert(&record, now - config.session_idle_timeout).await?;
     session.insert(SESSION_ID, &record.id).await.map_err(internal)?;
     session.insert(SIGNED_IN_AT, now.unix_timestamp()).await.map_err(internal)?;
     session.insert(SEEN_AT, now.unix_timestamp()).await.map_err(internal)?;
@@ -66,7 +66,7 @@ pub async fn sign_in(
 pub async fn sign_out(session: &Session, store: &dyn Store) -> Result<(), AppError> {
     if let Some(id) = session.get::<String>(SESSION_ID).await.map_err(internal)? {
         // Already ended elsewhere is fine: the user wants it ended.
-        store.forget_session(&id).await?;
+        store.dashboard_sessions().forget(&id).await?;
     }
     session.flush().await.map_err(internal)
 }
@@ -89,14 +89,14 @@ pub async fn current(
         sign_out(session, store).await?;
         return Ok(None);
     }
-    let Some(user) = store.session_user(&session_id).await? else {
+    let Some(user) = store.dashboard_sessions().account_of(&session_id).await? else {
         session.flush().await.map_err(internal)?;
         return Ok(None);
     };
     let seen_at = session.get::<i64>(SEEN_AT).await.map_err(internal)?.unwrap_or(0);
     if now.unix_timestamp() - seen_at >= TOUCH_EVERY.whole_seconds() {
         session.insert(SEEN_AT, now.unix_timestamp()).await.map_err(internal)?;
-        store.touch_session(&session_id, now, ip.as_deref()).await?;
+        store.dashboard_sessions().touch(&session_id, now, ip.as_deref()).await?;
     }
     Ok(Some(SignedIn { user, session_id }))
 }

@@ -8,34 +8,24 @@
 //! read (`ForgetLog`). Forgetting one session touches nothing else, so no
 //! tenant's sign-outs cost another tenant its cache.
 
-use super::forget_log::{ForgetLog, Ticket};
+use super::forget_log::Ticket;
+use super::forgetting_cache::{ForgettingCache, Found};
 use crate::store::{EndUser, EndUserSession};
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 const TTL: Duration = Duration::from_secs(60);
-const MAX_ENTRIES: usize = 100_000;
+const MAX_ENTRIES: u64 = 100_000;
 
+/// Token hash → the live session and its user.
 pub struct SessionCache {
-    /// Token hash → the session and its user.
-    entries: RwLock<HashMap<String, Entry>>,
-    forgotten: ForgetLog,
-    lookups: AtomicU64,
+    sessions: ForgettingCache<Arc<LiveSession>>,
 }
 
 impl Default for SessionCache {
     fn default() -> Self {
-        // A lookup is one or two indexed reads: a minute is far longer.
-        Self { entries: RwLock::default(), forgotten: ForgetLog::new(TTL, MAX_ENTRIES), lookups: AtomicU64::new(0) }
+        Self::with_capacity(MAX_ENTRIES)
     }
-}
-
-#[derive(Clone)]
-struct Entry {
-    live: Arc<LiveSession>,
-    cached_at: Instant,
 }
 
 /// A live session and its user, shared by every request that presents it,
@@ -79,56 +69,37 @@ fn project_mark(project_id: &str) -> String {
 }
 
 impl SessionCache {
-    pub fn get(&self, token_hash: &str, clock: Instant) -> Cached {
-        let ticket = self.forgotten.ticket();
-        let entries = self.entries.read().expect("session cache lock");
-        match entries.get(token_hash) {
-            Some(entry) if clock.duration_since(entry.cached_at) < TTL => Cached::Hit(entry.live.clone()),
-            _ => {
-                self.lookups.fetch_add(1, Ordering::Relaxed);
-                Cached::Miss(ticket)
-            }
+    /// At most `capacity` sessions (the benches try small ones).
+    pub fn with_capacity(capacity: u64) -> Self {
+        Self { sessions: ForgettingCache::new(capacity, TTL) }
+    }
+
+    pub fn get(&self, token_hash: &str) -> Cached {
+        match self.sessions.get(token_hash) {
+            Found::Hit(live) => Cached::Hit(live),
+            Found::Miss(ticket) => Cached::Miss(ticket),
         }
     }
 
-    pub fn remember(&self, token_hash: &str, live: Arc<LiveSession>, ticket: Ticket, clock: Instant) {
-        let mut entries = self.entries.write().expect("session cache lock");
+    pub fn remember(&self, token_hash: &str, live: Arc<LiveSession>, ticket: Ticket) {
         let marks = [
             session_mark(token_hash),
             session_id_mark(&live.session.id),
             user_mark(&live.user.id),
             project_mark(&live.user.project_id),
         ];
-        if !self.forgotten.may_store(ticket, &marks.each_ref().map(String::as_str)) {
-            return;
-        }
-        if entries.len() >= MAX_ENTRIES {
-            entries.retain(|_, e| clock.duration_since(e.cached_at) < TTL);
-            if entries.len() >= MAX_ENTRIES {
-                entries.clear();
-            }
-        }
-        entries.insert(token_hash.to_string(), Entry { live, cached_at: clock });
-    }
-
-    /// Marks `what` forgotten and drops the entries `matches` picks, under
-    /// the entries' lock (so no `remember` slips between the two).
-    fn forget_where(&self, what: String, matches: impl Fn(&Entry) -> bool) {
-        let mut entries = self.entries.write().expect("session cache lock");
-        self.forgotten.forget(what, Instant::now());
-        entries.retain(|_, entry| !matches(entry));
+        self.sessions.remember(token_hash, live, ticket, &marks.each_ref().map(String::as_str));
     }
 
     /// By its key: no scan (sign-outs are common).
     pub fn forget_session(&self, token_hash: &str) {
-        let mut entries = self.entries.write().expect("session cache lock");
-        self.forgotten.forget(session_mark(token_hash), Instant::now());
-        entries.remove(token_hash);
+        self.sessions.forget_key(token_hash, session_mark(token_hash));
     }
 
     /// The session with this id (ended by its handle).
     pub fn forget_session_id(&self, session_id: &str) {
-        self.forget_where(session_id_mark(session_id), |entry| entry.live.session.id == session_id);
+        let id = session_id.to_string();
+        self.sessions.forget_where(session_id_mark(session_id), move |live| live.session.id == id);
     }
 
     /// Applies a change made here or heard of from another instance.
@@ -145,22 +116,22 @@ impl SessionCache {
 
     /// Every cached session of this user (banned, deleted, signed out elsewhere).
     pub fn forget_user(&self, user_id: &str) {
-        self.forget_where(user_mark(user_id), |entry| entry.live.user.id == user_id);
+        let id = user_id.to_string();
+        self.sessions.forget_where(user_mark(user_id), move |live| live.user.id == id);
     }
 
     pub fn forget_project(&self, project_id: &str) {
-        self.forget_where(project_mark(project_id), |entry| entry.live.user.project_id == project_id);
+        let id = project_id.to_string();
+        self.sessions.forget_where(project_mark(project_id), move |live| live.user.project_id == id);
     }
 
     pub fn forget_all(&self) {
-        let mut entries = self.entries.write().expect("session cache lock");
-        self.forgotten.forget_everything();
-        entries.clear();
+        self.sessions.forget_all();
     }
 
     /// Times the database had to be asked: in steady state, once per session a minute.
     pub fn lookups(&self) -> u64 {
-        self.lookups.load(Ordering::Relaxed)
+        self.sessions.misses()
     }
 }
 
@@ -200,50 +171,46 @@ mod tests {
         LiveSession::new(session, user)
     }
 
-    fn generation(cache: &SessionCache, hash: &str, clock: Instant) -> Ticket {
-        match cache.get(hash, clock) {
+    fn generation(cache: &SessionCache, hash: &str) -> Ticket {
+        match cache.get(hash) {
             Cached::Miss(ticket) => ticket,
             Cached::Hit(_) => panic!("expected a miss"),
         }
     }
 
     #[test]
-    fn hits_until_forgotten_or_stale() {
+    fn hits_until_forgotten() {
         let cache = SessionCache::default();
-        let t0 = Instant::now();
-        let g = generation(&cache, "h1", t0);
-        cache.remember("h1", pair("usr_1"), g, t0);
-        assert!(matches!(cache.get("h1", t0), Cached::Hit(_)));
-        assert!(matches!(cache.get("h1", t0 + TTL), Cached::Miss(_)), "a minute at most");
+        let g = generation(&cache, "h1");
+        cache.remember("h1", pair("usr_1"), g);
+        assert!(matches!(cache.get("h1"), Cached::Hit(_)));
         cache.forget_user("usr_1");
-        assert!(matches!(cache.get("h1", t0), Cached::Miss(_)));
+        assert!(matches!(cache.get("h1"), Cached::Miss(_)));
     }
 
     #[test]
     fn a_lookup_that_began_before_a_forget_stores_nothing() {
         let cache = SessionCache::default();
-        let t0 = Instant::now();
-        let g = generation(&cache, "h1", t0);
+        let g = generation(&cache, "h1");
         cache.forget_session("h1");
-        cache.remember("h1", pair("usr_1"), g, t0);
-        assert!(matches!(cache.get("h1", t0), Cached::Miss(_)), "the ending wins");
+        cache.remember("h1", pair("usr_1"), g);
+        assert!(matches!(cache.get("h1"), Cached::Miss(_)), "the ending wins");
     }
 
     #[test]
     fn another_sessions_ending_does_not_stop_a_lookup_from_storing() {
         let cache = SessionCache::default();
-        let t0 = Instant::now();
-        let g = generation(&cache, "h1", t0);
+        let g = generation(&cache, "h1");
         for n in 0..1000 {
             cache.forget_session(&format!("other{n}"));
         }
         cache.forget_user("usr_other");
-        cache.remember("h1", pair("usr_1"), g, t0);
-        assert!(matches!(cache.get("h1", t0), Cached::Hit(_)), "stored despite a thousand other sign-outs");
-        let g = generation(&cache, "h2", t0);
+        cache.remember("h1", pair("usr_1"), g);
+        assert!(matches!(cache.get("h1"), Cached::Hit(_)), "stored despite a thousand other sign-outs");
+        let g = generation(&cache, "h2");
         cache.forget_user("usr_2");
-        cache.remember("h2", pair("usr_2"), g, t0);
-        assert!(matches!(cache.get("h2", t0), Cached::Miss(_)), "its own user's change still wins");
+        cache.remember("h2", pair("usr_2"), g);
+        assert!(matches!(cache.get("h2"), Cached::Miss(_)), "its own user's change still wins");
     }
 
     #[test]

@@ -70,7 +70,7 @@ impl KeyUsage {
                 days: p.days.iter().map(|(day, n)| (day_text(*day), *n)).collect(),
             })
             .collect();
-        match self.store.record_key_use(&uses).await {
+        match self.store.keys().record_use(&uses).await {
             Ok(()) => Ok(uses.len()),
             Err(error) => {
                 let mut pending = self.pending.lock().expect("usage lock");

@@ -5,27 +5,11 @@
 use crate::auth::key_cache::{KeyCache, Lookup};
 use crate::auth::keys;
 use crate::auth::usage::KeyUsage;
-use crate::domain::AuthSettings;
+use crate::auth::verified_key::VerifiedKey;
 use crate::store::{CacheChange, KeyRecord, Store, StoreError};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
 use time::OffsetDateTime;
-
-/// A key that works, and the project it acts on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct VerifiedKey {
-    pub id: String,
-    pub name: String,
-    pub prefix: String,
-    pub project_id: String,
-    pub project_name: String,
-    pub project_slug: String,
-    pub permissions: Vec<String>,
-    /// The project's Authentication settings, as they were when the key was
-    /// looked up (a change forgets the project's cached keys).
-    pub auth: AuthSettings,
-}
 
 pub struct KeyVerifier {
     store: Arc<dyn Store>,
@@ -45,24 +29,24 @@ impl KeyVerifier {
             return Ok(None);
         }
         let hash = keys::hash(presented);
-        let key = match self.cache.lookup(&hash, now, Instant::now()) {
+        let key = match self.cache.lookup(&hash, now) {
             Lookup::Valid(key) => key,
             Lookup::Invalid => return Ok(None),
             Lookup::Unknown(generation) => {
                 self.lookups.fetch_add(1, Ordering::Relaxed);
-                let record = self.store.key_by_hash(&hash).await?;
+                let record = self.store.keys().by_hash(&hash).await?;
                 match record.filter(|r| r.revoked_at.is_none()) {
                     Some(record) => {
                         let expires_at = record.expires_at;
                         let key = Arc::new(verified(record)?);
-                        self.cache.remember_valid(&hash, key.clone(), expires_at, generation, Instant::now());
+                        self.cache.remember_valid(&hash, key.clone(), expires_at, generation);
                         if expires_at.is_some_and(|at| at <= now) {
                             return Ok(None);
                         }
                         key
                     }
                     None => {
-                        self.cache.remember_invalid(&hash, generation, Instant::now());
+                        self.cache.remember_invalid(&hash, generation);
                         return Ok(None);
                     }
                 }

@@ -54,8 +54,8 @@ impl From<AppError> for AuthError {
                         )
                     }
                     ("email", _) => "INVALID_EMAIL",
-                    ("password" | "newPassword", "too_short") => "PASSWORD_TOO_SHORT",
-                    ("password" | "newPassword", "too_long") => "PASSWORD_TOO_LONG",
+                    ("password" | "new_password", "too_short") => "PASSWORD_TOO_SHORT",
+                    ("password" | "new_password", "too_long") => "PASSWORD_TOO_LONG",
                     _ => "VALIDATION_ERROR",
                 };
                 let message = match code {
@@ -77,7 +77,9 @@ impl From<AppError> for AuthError {
                 "EMAIL_PASSWORD_SIGN_UP_DISABLED",
                 "Email and password sign up is not enabled",
             ),
-            AppError::NotFound => AuthError::new(S::NOT_FOUND, "NOT_FOUND", "Not found."),
+            AppError::NotFound(what) => {
+                AuthError::new(S::NOT_FOUND, "NOT_FOUND", format!("No {} with that id.", what.noun()))
+            }
             AppError::Conflict(message) | AppError::Gone(message) => AuthError::new(S::CONFLICT, "CONFLICT", message),
             AppError::BadRequest(message) => AuthError::bad_body(message),
             AppError::RateLimited(seconds) => AuthError {

@@ -3,19 +3,19 @@
 
 use super::cookies;
 use super::error::AuthError;
-use super::extract::{AppKey, AuthJson};
+use super::extract::{signed_in, AppCall, AppKey, SignedInCall};
 use super::mail_handlers;
 use super::origin;
 use super::wire::{
     ChangePasswordBody, EmptyBody, ListedSession, RevokeSessionBody, SessionJson, SignInBody, SignUpBody, UserJson,
 };
-use crate::actor::RequestSource;
 use crate::auth::{ids, jwt};
+use crate::domain::END_USER_PASSWORD_MAX;
 use crate::error::AppError;
-use crate::services::end_users::{self, app_actor, Current, Profile, SignedUp, PASSWORD_MAX};
+use crate::services::end_users::{self, Profile, SignedUp};
 use crate::state::AppState;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -37,22 +37,10 @@ fn session_cookies(state: &AppState, key: &AppKey, token: &str, remember: bool) 
     cookies::set(token, &state.cookies, state.config.secure_cookies(), remember, key.0.auth.session_seconds())
 }
 
-/// The `projectId` of a query string, if any.
-fn query_project(query: Option<&str>) -> Option<String> {
-    form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .find(|(name, _)| name == "projectId")
-        .map(|(_, value)| value.into_owned())
-}
-
 pub async fn sign_up(
     State(state): State<AppState>,
-    key: AppKey,
-    source: RequestSource,
-    headers: HeaderMap,
-    AuthJson(body): AuthJson<SignUpBody>,
+    AppCall { key, source, headers, body }: AppCall<SignUpBody>,
 ) -> Result<Response, AuthError> {
-    key.same_project(body.project_id.as_deref())?;
-    origin::check_request(&headers, key.allowed_origins())?;
     origin::check_callback(body.callback_url.as_deref(), &headers, key.allowed_origins())?;
     let profile = Profile { name: &body.name, email: &body.email, image: body.image.as_deref() };
     // The verification mail's link, when one will be sent.
@@ -74,13 +62,8 @@ pub async fn sign_up(
 
 pub async fn sign_in(
     State(state): State<AppState>,
-    key: AppKey,
-    source: RequestSource,
-    headers: HeaderMap,
-    AuthJson(body): AuthJson<SignInBody>,
+    AppCall { key, source, headers, body }: AppCall<SignInBody>,
 ) -> Result<Response, AuthError> {
-    key.same_project(body.project_id.as_deref())?;
-    origin::check_request(&headers, key.allowed_origins())?;
     origin::check_callback(body.callback_url.as_deref(), &headers, key.allowed_origins())?;
     let device = cookies::known_device(&headers);
     let started = end_users::sign_in(&state, &key.0, &body.email, &body.password, device.as_deref(), &source).await?;
@@ -110,9 +93,7 @@ pub async fn get_session(
     State(state): State<AppState>,
     key: AppKey,
     headers: HeaderMap,
-    RawQuery(query): RawQuery,
 ) -> Result<Response, AuthError> {
-    key.same_project(query_project(query.as_deref()).as_deref())?;
     let secure = state.config.secure_cookies();
     let Some(token) = cookies::session_token(&headers, &state.cookies) else {
         // A session cookie whose signature is wrong is cleared.
@@ -142,12 +123,8 @@ pub async fn get_session(
 /// Ends the session, if any, and clears the cookies either way.
 pub async fn sign_out(
     State(state): State<AppState>,
-    key: AppKey,
-    headers: HeaderMap,
-    AuthJson(body): AuthJson<EmptyBody>,
+    AppCall { key, headers, .. }: AppCall<EmptyBody>,
 ) -> Result<Response, AuthError> {
-    key.same_project(body.project_id.as_deref())?;
-    origin::check_request(&headers, key.allowed_origins())?;
     if let Some(token) = cookies::session_token(&headers, &state.cookies) {
         end_users::sign_out(&state, key.project_id(), &token).await?;
     }
@@ -228,7 +205,7 @@ async fn public_keys(state: &AppState, project_id: &str) -> Result<std::sync::Ar
         return Err(not_found());
     }
     end_users::jwks(state, project_id).await.map_err(|error| match error {
-        AppError::NotFound => not_found(),
+        AppError::NotFound(_) => not_found(),
         other => other.into(),
     })
 }
@@ -244,12 +221,6 @@ fn project_required(state: &AppState) -> AuthError {
     )
 }
 
-/// The session of this request in the key's project, or 401.
-async fn signed_in(state: &AppState, key: &AppKey, headers: &HeaderMap) -> Result<Current, AuthError> {
-    let token = cookies::session_token(headers, &state.cookies).ok_or_else(AuthError::unauthorized)?;
-    end_users::current(state, &key.0, &token).await?.ok_or_else(AuthError::unauthorized)
-}
-
 fn status_true() -> Response {
     Json(json!({"status": true})).into_response()
 }
@@ -257,14 +228,9 @@ fn status_true() -> Response {
 /// `{name?, image?}`: the email cannot be changed here.
 pub async fn update_user(
     State(state): State<AppState>,
-    key: AppKey,
-    source: RequestSource,
-    headers: HeaderMap,
-    AuthJson(body): AuthJson<serde_json::Map<String, Value>>,
+    SignedInCall { call, current }: SignedInCall<serde_json::Map<String, Value>>,
 ) -> Result<Response, AuthError> {
-    key.same_project(body.get("projectId").and_then(Value::as_str))?;
-    origin::check_request(&headers, key.allowed_origins())?;
-    let current = signed_in(&state, &key, &headers).await?;
+    let body = &call.body;
     if body.contains_key("email") {
         return Err(AuthError::new(
             StatusCode::BAD_REQUEST,
@@ -283,7 +249,7 @@ pub async fn update_user(
         Some(Value::String(image)) => Some(Some(image.as_str())),
         Some(_) => return Err(AuthError::bad_body("image: wrong type.")),
     };
-    end_users::update_profile(&state, &current, name, image, &app_actor(&key.0, &source)).await?;
+    end_users::update_profile(&state, &current, name, image, &call.actor()).await?;
     Ok(status_true())
 }
 
@@ -291,14 +257,9 @@ pub async fn update_user(
 /// `token` being a new session's when the others were ended.
 pub async fn change_password(
     State(state): State<AppState>,
-    key: AppKey,
-    source: RequestSource,
-    headers: HeaderMap,
-    AuthJson(body): AuthJson<ChangePasswordBody>,
+    SignedInCall { call, current }: SignedInCall<ChangePasswordBody>,
 ) -> Result<Response, AuthError> {
-    key.same_project(body.project_id.as_deref())?;
-    origin::check_request(&headers, key.allowed_origins())?;
-    let current = signed_in(&state, &key, &headers).await?;
+    let AppCall { key, source, headers, body } = call;
     let revoke = body.revoke_other_sessions == Some(true);
     let (current_password, new_password) = (&body.current_password, &body.new_password);
     let started = end_users::change_password(&state, &key.0, &current, current_password, new_password, revoke, &source)
@@ -324,9 +285,7 @@ pub async fn list_sessions(
     State(state): State<AppState>,
     key: AppKey,
     headers: HeaderMap,
-    RawQuery(query): RawQuery,
 ) -> Result<Json<Vec<ListedSession>>, AuthError> {
-    key.same_project(query_project(query.as_deref()).as_deref())?;
     let current = signed_in(&state, &key, &headers).await?;
     let sessions = end_users::sessions(&state, &current).await?;
     Ok(Json(sessions.iter().map(|s| ListedSession { session: SessionJson::from(s), token: s.id.clone() }).collect()))
@@ -335,55 +294,28 @@ pub async fn list_sessions(
 /// Ends one of the user's sessions by its listed handle.
 pub async fn revoke_session(
     State(state): State<AppState>,
-    key: AppKey,
-    source: RequestSource,
-    headers: HeaderMap,
-    AuthJson(body): AuthJson<RevokeSessionBody>,
+    SignedInCall { call, current }: SignedInCall<RevokeSessionBody>,
 ) -> Result<Response, AuthError> {
-    key.same_project(body.project_id.as_deref())?;
-    origin::check_request(&headers, key.allowed_origins())?;
-    let current = signed_in(&state, &key, &headers).await?;
-    end_users::end_session(&state, &current, &body.token, &app_actor(&key.0, &source)).await?;
+    end_users::end_session(&state, &current, &call.body.token, &call.actor()).await?;
     Ok(status_true())
 }
 
 /// Ends every session of the user, this one too.
 pub async fn revoke_sessions(
     State(state): State<AppState>,
-    key: AppKey,
-    source: RequestSource,
-    headers: HeaderMap,
-    AuthJson(body): AuthJson<EmptyBody>,
+    SignedInCall { call, current }: SignedInCall<EmptyBody>,
 ) -> Result<Response, AuthError> {
-    end_sessions(&state, &key, &source, &headers, &body, false).await?;
+    end_users::end_sessions(&state, &current, false, &call.actor()).await?;
     Ok(with_cookies(status_true(), cookies::clear(state.config.secure_cookies())))
 }
 
 /// Ends every session of the user but this one.
 pub async fn revoke_other_sessions(
     State(state): State<AppState>,
-    key: AppKey,
-    source: RequestSource,
-    headers: HeaderMap,
-    AuthJson(body): AuthJson<EmptyBody>,
+    SignedInCall { call, current }: SignedInCall<EmptyBody>,
 ) -> Result<Response, AuthError> {
-    end_sessions(&state, &key, &source, &headers, &body, true).await?;
+    end_users::end_sessions(&state, &current, true, &call.actor()).await?;
     Ok(status_true())
-}
-
-async fn end_sessions(
-    state: &AppState,
-    key: &AppKey,
-    source: &RequestSource,
-    headers: &HeaderMap,
-    body: &EmptyBody,
-    keep_this_one: bool,
-) -> Result<(), AuthError> {
-    key.same_project(body.project_id.as_deref())?;
-    origin::check_request(headers, key.allowed_origins())?;
-    let current = signed_in(state, key, headers).await?;
-    end_users::end_sessions(state, &current, keep_this_one, &app_actor(&key.0, source)).await?;
-    Ok(())
 }
 
 /// What the app's sign-in page reads to decide which form to show.
@@ -401,7 +333,7 @@ pub async fn public_config(key: AppKey) -> Json<Value> {
             // Signed in at sign-up, unless the email must be verified first.
             "autoSignIn": !settings.require_email_verification,
             "minPasswordLength": settings.password_min,
-            "maxPasswordLength": PASSWORD_MAX,
+            "maxPasswordLength": END_USER_PASSWORD_MAX,
         },
         "socialProviders": {},
         "features": {"signUp": settings.sign_ups_open, "hostedUi": off, "mfa": off},

@@ -4,7 +4,7 @@
 //! Rules in `services::end_user_mail`.
 
 use super::error::AuthError;
-use super::extract::{AppKey, AuthJson};
+use super::extract::{AppCall, AppKey};
 use super::origin;
 use super::wire::{PasswordResetBody, RequestResetBody, SendVerificationBody};
 use crate::actor::RequestSource;
@@ -92,12 +92,8 @@ fn redirect(url: &str) -> Response {
 
 pub async fn send_verification_email(
     State(state): State<AppState>,
-    key: AppKey,
-    headers: HeaderMap,
-    AuthJson(body): AuthJson<SendVerificationBody>,
+    AppCall { key, headers, body, .. }: AppCall<SendVerificationBody>,
 ) -> Result<Response, AuthError> {
-    key.same_project(body.project_id.as_deref())?;
-    origin::check_request(&headers, key.allowed_origins())?;
     origin::check_callback(body.callback_url.as_deref(), &headers, key.allowed_origins())?;
     end_user_mail::ensure_mail_on(&state, MailKind::UserVerify).map_err(mail_error)?;
     // As better-auth, the link always says where to go next (the app's home).
@@ -138,12 +134,8 @@ pub async fn verify_email(
 
 pub async fn request_password_reset(
     State(state): State<AppState>,
-    key: AppKey,
-    headers: HeaderMap,
-    AuthJson(body): AuthJson<RequestResetBody>,
+    AppCall { key, headers, body, .. }: AppCall<RequestResetBody>,
 ) -> Result<Response, AuthError> {
-    key.same_project(body.project_id.as_deref())?;
-    origin::check_request(&headers, key.allowed_origins())?;
     origin::check_callback(body.redirect_to.as_deref(), &headers, key.allowed_origins())?;
     end_user_mail::ensure_mail_on(&state, MailKind::UserReset).map_err(mail_error)?;
     // Without it the mail's link would lead nowhere: refused now, not then.
@@ -183,14 +175,9 @@ pub async fn reset_password_link(
 
 pub async fn reset_password(
     State(state): State<AppState>,
-    key: AppKey,
-    source: RequestSource,
-    headers: HeaderMap,
     Query(query): Query<TokenQuery>,
-    AuthJson(body): AuthJson<PasswordResetBody>,
+    AppCall { key, source, body, .. }: AppCall<PasswordResetBody>,
 ) -> Result<Response, AuthError> {
-    key.same_project(body.project_id.as_deref())?;
-    origin::check_request(&headers, key.allowed_origins())?;
     let token = body.token.or(query.token).filter(|t| !t.is_empty()).ok_or_else(invalid_token)?;
     end_user_mail::reset(&state, &key.0, &token, &body.new_password, &source).await.map_err(mail_error)?;
     Ok(Json(json!({"status": true})).into_response())

@@ -43,7 +43,6 @@ pub struct SignUpBody {
     #[serde(rename = "callbackURL")]
     pub callback_url: Option<String>,
     pub remember_me: Option<bool>,
-    pub project_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -54,7 +53,6 @@ pub struct SignInBody {
     #[serde(rename = "callbackURL")]
     pub callback_url: Option<String>,
     pub remember_me: Option<bool>,
-    pub project_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -63,7 +61,6 @@ pub struct ChangePasswordBody {
     pub current_password: String,
     pub new_password: String,
     pub revoke_other_sessions: Option<bool>,
-    pub project_id: Option<String>,
 }
 
 /// `token` is the listed handle of a session (its id), never its secret.
@@ -71,7 +68,6 @@ pub struct ChangePasswordBody {
 #[serde(rename_all = "camelCase")]
 pub struct RevokeSessionBody {
     pub token: String,
-    pub project_id: Option<String>,
 }
 
 /// A session as `list-sessions` shows it: `token` is a handle that
@@ -90,7 +86,6 @@ pub struct SendVerificationBody {
     pub email: String,
     #[serde(rename = "callbackURL")]
     pub callback_url: Option<String>,
-    pub project_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -98,7 +93,6 @@ pub struct SendVerificationBody {
 pub struct RequestResetBody {
     pub email: String,
     pub redirect_to: Option<String>,
-    pub project_id: Option<String>,
 }
 
 /// The token may come in the query instead, as better-auth allows.
@@ -107,15 +101,12 @@ pub struct RequestResetBody {
 pub struct PasswordResetBody {
     pub new_password: String,
     pub token: Option<String>,
-    pub project_id: Option<String>,
 }
 
-/// A body whose only field we read is `projectId`.
+/// A body with nothing to read (its `projectId`, if any, is checked by the
+/// extractor, like every body's).
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct EmptyBody {
-    pub project_id: Option<String>,
-}
+pub struct EmptyBody {}
 
 #[cfg(test)]
 mod tests {

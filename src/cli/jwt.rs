@@ -8,7 +8,7 @@ use crate::store;
 
 pub async fn rotate(config: &Config, project: &str) -> Result<(), StartError> {
     let store = store::connect(&config.database_url).await?;
-    let Some(project) = store.find_project(project.trim()).await? else {
+    let Some(project) = store.projects().find(project.trim()).await? else {
         return Err(format!("no project with the URL name or id {:?}", project.trim()).into());
     };
     let kid = jwt::rotate(&*store, &project.id).await.map_err(|e| e.to_string())?;

@@ -2,7 +2,7 @@
 //! The key comes from `BANATA_API_KEY` (never argv, which other users of the
 //! machine can read), the server from `BANATA_URL`.
 
-use crate::admin::types::{ApiKeyObject, CreateKeyRequest, CreatedApiKey};
+use crate::admin::key_types::{ApiKeyObject, CreateKeyRequest, CreatedApiKey};
 use crate::client::Client;
 use crate::config::KeysCommand;
 use crate::domain::{dates, READ_KEYS};

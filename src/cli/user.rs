@@ -32,7 +32,7 @@ pub async fn reset_password(config: &Config, email: &str) -> Result<(), StartErr
             eprintln!("This link sets a new password for {email} once, within one hour.");
             Ok(())
         }
-        Err(AppError::NotFound) => Err(format!("no account has the email {email}").into()),
+        Err(AppError::NotFound(_)) => Err(format!("no account has the email {email}").into()),
         Err(error) => Err(error.to_string().into()),
     }
 }

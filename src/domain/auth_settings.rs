@@ -1,12 +1,7 @@
 //! What a project's app lets its users do: the Authentication page's
 //! settings, read by the auth API with every key.
 
-use super::Role;
 use serde::{Deserialize, Serialize};
-
-/// Who may change them (extra origins widen who may act with a user's
-/// cookie, so they are a project setting).
-pub const SETTINGS_ROLE: Role = Role::Owner;
 
 /// Shortest and longest minimum password length a project may require.
 pub const PASSWORD_MIN_RANGE: std::ops::RangeInclusive<u32> = 8..=128;

@@ -9,21 +9,27 @@ pub mod dates;
 mod end_users;
 pub mod form_errors;
 pub mod mail;
+mod permissions;
 #[cfg(feature = "ssr")]
 pub mod rules;
 mod validate;
 
 pub use audit::{describe_device, ActorKind, AuditAction, AuditActor, AuditEvent, AuditPage};
 pub use auth_settings::{
-    AuthSettings, ORIGINS_MAX, PASSWORD_MIN_RANGE, SENDER_NAME_MAX, SESSION_DAYS_RANGE, SETTINGS_ROLE,
-    SIGN_UPS_PER_HOUR_RANGE,
+    AuthSettings, ORIGINS_MAX, PASSWORD_MIN_RANGE, SENDER_NAME_MAX, SESSION_DAYS_RANGE, SIGN_UPS_PER_HOUR_RANGE,
 };
-pub use end_users::{EndUserDetail, EndUserPage, EndUserSessionView, EndUserStatus, EndUserSummary, ACTIVITY_DAYS};
+#[cfg(feature = "ssr")]
+pub use end_users::ban_in_force;
+pub use end_users::{
+    check_end_user_password, check_image, EndUserDetail, EndUserPage, EndUserSessionView, EndUserStatus,
+    EndUserSummary, ACTIVITY_DAYS, END_USER_PASSWORD_MAX, IMAGE_URL_MAX,
+};
 pub use mail::{Delivery, DeliveryPage, DeliveryStatus, MailKind};
+pub use permissions::{key_grants, Permission};
 
 pub use validate::{
     normalize_email, percent_encode, safe_next, url_origin, validate_name, validate_password, validate_slug,
-    FieldError, PASSWORD_MAX, PASSWORD_MIN,
+    FieldError, ACCOUNT_PASSWORD_MAX, ACCOUNT_PASSWORD_MIN,
 };
 
 use serde::{Deserialize, Serialize};
@@ -156,6 +162,38 @@ pub struct InvitationView {
     pub email: String,
     /// The signed-in user's email, if anyone is signed in.
     pub signed_in_as: Option<String>,
+}
+
+/// What a request names by id, so that "not found" can say what it looked
+/// for (and never that it exists elsewhere).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Resource {
+    Account,
+    Project,
+    Member,
+    Invitation,
+    Key,
+    User,
+    Session,
+    Mail,
+    /// Something looked up by a value no row can hold.
+    Record,
+}
+
+impl Resource {
+    pub fn noun(self) -> &'static str {
+        match self {
+            Resource::Account => "account",
+            Resource::Project => "project",
+            Resource::Member => "member",
+            Resource::Invitation => "invitation",
+            Resource::Key => "key",
+            Resource::User => "user",
+            Resource::Session => "session",
+            Resource::Mail => "mail",
+            Resource::Record => "record",
+        }
+    }
 }
 
 /// The one narrower right a key may have: list the project's keys and ask

@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-pub const PASSWORD_MIN: usize = 8;
+pub const ACCOUNT_PASSWORD_MIN: usize = 8;
 /// Longer passwords are refused before hashing, so a huge one costs us nothing.
-pub const PASSWORD_MAX: usize = 256;
+pub const ACCOUNT_PASSWORD_MAX: usize = 256;
 const NAME_MAX: usize = 100;
 const EMAIL_MAX: usize = 254;
 
@@ -103,11 +103,11 @@ pub fn normalize_email(raw: &str) -> Result<String, FieldError> {
 /// Checks a new password's length (in characters, as people count them).
 pub fn validate_password(password: &str) -> Result<(), FieldError> {
     let len = password.chars().count();
-    if len < PASSWORD_MIN {
-        return Err(FieldError::new("password", format!("Use at least {PASSWORD_MIN} characters.")));
+    if len < ACCOUNT_PASSWORD_MIN {
+        return Err(FieldError::new("password", format!("Use at least {ACCOUNT_PASSWORD_MIN} characters.")));
     }
-    if len > PASSWORD_MAX {
-        return Err(FieldError::new("password", format!("Use at most {PASSWORD_MAX} characters.")));
+    if len > ACCOUNT_PASSWORD_MAX {
+        return Err(FieldError::new("password", format!("Use at most {ACCOUNT_PASSWORD_MAX} characters.")));
     }
     Ok(())
 }

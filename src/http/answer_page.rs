@@ -36,7 +36,7 @@ pub async fn render<T: Clone + Send + Sync + 'static>(
     let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(context_state.clone());
-            super::use_request_nonce();
+            super::security_headers::use_request_nonce();
             provide_context(Answer(answer.clone()));
             provide_context(AnswerPage(page.clone()));
         },

@@ -95,7 +95,7 @@ fn batches(
         let project_id = project_id.clone();
         async move {
             let query = next?;
-            match state.store.audit_events(&project_id, &query).await {
+            match state.store.audit().events(&project_id, &query).await {
                 Ok(events) if events.is_empty() => None,
                 Ok(events) => {
                     let more = (events.len() == query.limit as usize)

@@ -33,7 +33,7 @@ pub const SESSION_COOKIE: &str = "banata_session";
 
 pub fn router(state: AppState) -> Router {
     let config = &state.config;
-    let sessions = SessionManagerLayer::new(state.store.sessions())
+    let sessions = SessionManagerLayer::new(state.store.session_backend())
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -47,8 +47,11 @@ pub fn router(state: AppState) -> Router {
     project_routes
         .fold(Router::new(), |router, (_, path, route)| router.route(path, route))
         .route("/", get(home::home))
-        .leptos_routes_with_context(&state, routes, use_request_nonce, move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(use_request_nonce, shell))
+        .leptos_routes_with_context(&state, routes, security_headers::use_request_nonce, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            security_headers::use_request_nonce,
+            shell,
+        ))
         .layer(from_fn(server_fn_status::layer))
         .layer(from_fn_with_state(state.clone(), guard::layer))
         .layer(sessions)
@@ -88,17 +91,6 @@ fn project_routes() -> Vec<ProjectRoute> {
 /// that their tables cover every one.
 pub fn project_route_list() -> Vec<(&'static str, &'static str)> {
     project_routes().into_iter().map(|(method, path, _)| (method, path)).collect()
-}
-
-/// Renders the nonce `security_headers` chose for this request (and named in
-/// its Content-Security-Policy) into the page's inline scripts.
-fn use_request_nonce() {
-    use leptos::prelude::{provide_context, use_context};
-    let nonce = use_context::<axum::http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<security_headers::CspNonce>().cloned());
-    if let Some(security_headers::CspNonce(nonce)) = nonce {
-        provide_context(leptos::nonce::Nonce::from_value(nonce));
-    }
 }
 
 /// Where a request came from, for handlers that act on someone's behalf.

@@ -7,7 +7,7 @@ use super::guard::member;
 use crate::actor::RequestSource;
 use crate::api::keys::{grace_choice, NewKeyForm};
 use crate::error::AppError;
-use crate::services::{keys, members};
+use crate::services::{keys, project_members};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -149,7 +149,7 @@ pub async fn add_member(
         Err(response) => return response,
     };
     let base = state.config.public_base(Some(&headers));
-    match members::add(&state, &caller, &form.email, &form.role, &base).await {
+    match project_members::add(&state, &caller, &form.email, &form.role, &base).await {
         Ok(invitation) => answer_page::render(&state, &headers, &extensions, &page, invitation).await,
         Err(AppError::Invalid(errors)) => back_with_error(&page, &errors, &[]),
         Err(error) => error.into_response(),

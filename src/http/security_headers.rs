@@ -53,3 +53,14 @@ pub async fn layer(State(Https(https)): State<Https>, mut request: Request, next
     }
     response
 }
+
+/// Renders the nonce `security_headers` chose for this request (and named in
+/// its Content-Security-Policy) into the page's inline scripts.
+pub(super) fn use_request_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    let nonce =
+        use_context::<axum::http::request::Parts>().and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    if let Some(CspNonce(nonce)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
+    }
+}

@@ -63,7 +63,7 @@ impl Worker {
     /// Claims and tries one batch; returns how many mails it took.
     pub async fn drain_once(&self) -> Result<usize, crate::store::StoreError> {
         let now = OffsetDateTime::now_utc();
-        let claimed = self.store.claim_mail(now, now + LEASE, BATCH).await?;
+        let claimed = self.store.mail().claim(now, now + LEASE, BATCH).await?;
         let count = claimed.len();
         for mail in claimed {
             let outcome = self.try_send(&mail).await;
@@ -74,7 +74,7 @@ impl Worker {
                 }
                 MailOutcome::Failed(error) => tracing::error!(mail = %mail.id, %error, "mail given up on"),
             }
-            self.store.finish_mail(&mail.id, mail.attempts, &outcome, OffsetDateTime::now_utc()).await?;
+            self.store.mail().finish(&mail.id, mail.attempts, &outcome, OffsetDateTime::now_utc()).await?;
         }
         Ok(count)
     }
@@ -91,7 +91,7 @@ impl Worker {
         // never reached anyone, and stops working now.
         let token = tokens::mail_token();
         if let Some(token_id) = &mail.token_id {
-            match self.store.arm_mail_token(token_id, &tokens::hash(&token), OffsetDateTime::now_utc()).await {
+            match self.store.mail().arm_token(token_id, &tokens::hash(&token), OffsetDateTime::now_utc()).await {
                 Ok(true) => {}
                 Ok(false) => return MailOutcome::Failed("no longer needed: the link was used or ran out".into()),
                 Err(error) => return self.retry(mail, format!("database: {error}")),

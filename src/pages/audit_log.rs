@@ -7,7 +7,7 @@ use crate::components::shell::with_project;
 use crate::components::table::{Col, DataTable};
 use crate::domain::dates::to_the_minute;
 use crate::domain::{
-    describe_device, percent_encode, ActorKind, AuditAction, AuditActor, AuditEvent, Membership, Role,
+    describe_device, percent_encode, ActorKind, AuditAction, AuditActor, AuditEvent, Membership, Permission,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,7 +19,7 @@ pub fn AuditLogPage() -> impl IntoView {
     view! {
         <Title text="Audit log" />
         {with_project(|project| {
-            if project.role.allows(Role::Developer) {
+            if project.role.grants(Permission::AuditRead) {
                 view! { <AuditLog project=project /> }.into_any()
             } else {
                 view! {

@@ -9,7 +9,7 @@ use crate::api::mail::mail_on;
 use crate::components::field::Field;
 use crate::components::shell::with_project;
 use crate::domain::{
-    AuthSettings, Membership, PASSWORD_MIN_RANGE, SENDER_NAME_MAX, SESSION_DAYS_RANGE, SETTINGS_ROLE,
+    AuthSettings, Membership, Permission, PASSWORD_MIN_RANGE, SENDER_NAME_MAX, SESSION_DAYS_RANGE,
     SIGN_UPS_PER_HOUR_RANGE,
 };
 use crate::pages::auth_layout::{action_error, FormAlert};
@@ -33,7 +33,7 @@ fn Authentication(project: Membership) -> impl IntoView {
     let issuer_slug = project.slug.clone();
     let issuer = Resource::new(|| (), move |_| get_token_issuer(issuer_slug.clone()));
     let mail = Resource::new(|| (), |_| mail_on());
-    let can_change = project.role.allows(SETTINGS_ROLE);
+    let can_change = project.role.grants(Permission::AuthSettingsUpdate);
     view! {
         <header class="page-header">
             <div>

@@ -1,7 +1,7 @@
 //! `/invite/<token>`: see an invitation and accept it.
 
 use super::auth_layout::{action_error, AuthLayout, FormAlert};
-use crate::api::invitations::{get_invitation, AcceptInvitation};
+use crate::api::project_invitations::{get_invitation, AcceptInvitation};
 use crate::domain::percent_encode;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -11,7 +11,7 @@ use crate::components::missing::Missing;
 use crate::components::shell::with_project;
 use crate::components::usage_chart::UsageChart;
 use crate::domain::dates::{date_only, to_the_minute};
-use crate::domain::{ApiKey, KeyStatus, Membership, Role, USAGE_DAYS};
+use crate::domain::{ApiKey, KeyStatus, Membership, Permission, USAGE_DAYS};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -34,7 +34,7 @@ fn KeyDetailView(project: Membership) -> impl IntoView {
         move |key_id| get_key(slug.clone(), key_id),
     );
     let list = format!("/projects/{}/api-keys", project.slug);
-    let can_write = project.role.allows(Role::Developer);
+    let can_write = project.role.grants(Permission::ApiKeyCreate);
     let sees_events = can_write;
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb">

@@ -5,7 +5,7 @@
 use super::auth_layout::{action_error, AuthLayout, FormAlert};
 use crate::api::mail::{check_reset_link, mail_on, ForgotPassword, ResetPassword};
 use crate::components::field::Field;
-use crate::domain::PASSWORD_MIN;
+use crate::domain::ACCOUNT_PASSWORD_MIN;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -87,7 +87,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                                     kind="password"
                                     autocomplete="new-password"
                                     autofocus=true
-                                    minlength=PASSWORD_MIN
+                                    minlength=ACCOUNT_PASSWORD_MIN
                                     maxlength=256
                                     hint="At least 8 characters."
                                     error=Signal::derive(move || error.get().and_then(|e| e.field_message("password")))

@@ -7,7 +7,7 @@ use crate::components::field::Field;
 use crate::components::shell::PlainShell;
 use crate::components::table::{Col, DataTable};
 use crate::domain::dates::to_the_minute;
-use crate::domain::{SessionInfo, PASSWORD_MAX, PASSWORD_MIN};
+use crate::domain::{SessionInfo, ACCOUNT_PASSWORD_MAX, ACCOUNT_PASSWORD_MIN};
 use crate::islands::confirm::Confirm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -118,8 +118,8 @@ fn PasswordForm() -> impl IntoView {
                     name="new_password"
                     kind="password"
                     autocomplete="new-password"
-                    minlength=PASSWORD_MIN
-                    maxlength=PASSWORD_MAX
+                    minlength=ACCOUNT_PASSWORD_MIN
+                    maxlength=ACCOUNT_PASSWORD_MAX
                     hint="At least 8 characters."
                     error=field("new_password")
                 />

@@ -5,7 +5,7 @@ use super::auth_layout::{action_error, FormAlert};
 use crate::api::projects::{ChangeSlug, DeleteProject, RenameProject};
 use crate::components::field::Field;
 use crate::components::shell::with_project;
-use crate::domain::{Membership, Role};
+use crate::domain::{Membership, Permission};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -23,7 +23,7 @@ fn Settings(project: Membership) -> impl IntoView {
     let rename = ServerAction::<RenameProject>::new();
     let reslug = ServerAction::<ChangeSlug>::new();
     let delete = ServerAction::<DeleteProject>::new();
-    let is_owner = project.role == Role::Owner;
+    let is_owner = project.role.grants(Permission::ProjectUpdate);
     let field = |action_err: Signal<Option<crate::error::AppError>>, name: &'static str| {
         Signal::derive(move || action_err.get().and_then(|e| e.field_message(name)))
     };

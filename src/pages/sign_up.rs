@@ -1,7 +1,7 @@
 use super::auth_layout::{action_error, AuthLayout, FormAlert};
 use crate::api::auth::{signup_open, SignUp};
 use crate::components::field::Field;
-use crate::domain::{percent_encode, PASSWORD_MIN};
+use crate::domain::{percent_encode, ACCOUNT_PASSWORD_MIN};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -37,7 +37,7 @@ pub fn SignUpPage() -> impl IntoView {
                                     kind="password"
                                     autocomplete="new-password"
                                     hint="At least 8 characters."
-                                    minlength=PASSWORD_MIN
+                                    minlength=ACCOUNT_PASSWORD_MIN
                                     maxlength=256
                                     error=field("password")
                                 />

@@ -4,7 +4,7 @@
 
 use crate::components::answer::use_answer;
 use crate::components::shell::with_project;
-use crate::domain::{KeyCheck, KeyVerdict, Membership, Role};
+use crate::domain::{KeyCheck, KeyVerdict, Membership, Permission};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -13,7 +13,7 @@ pub fn TestKeyPage() -> impl IntoView {
     view! {
         <Title text="Test a key" />
         {with_project(|project| {
-            if project.role.allows(Role::Developer) {
+            if project.role.grants(Permission::ApiKeyCreate) {
                 view! { <TestKeyForm project=project /> }.into_any()
             } else {
                 view! {

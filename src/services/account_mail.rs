@@ -59,7 +59,7 @@ pub async fn request_reset(state: &AppState, email: &str, ip: IpAddr) -> Result<
 }
 
 async fn queue_reset(state: &AppState, email: &str) -> Result<(), AppError> {
-    let Some(user) = state.store.account_by_email(email).await? else {
+    let Some(user) = state.store.accounts().by_email(email).await? else {
         return Ok(());
     };
     let data = MailData { base: base(&state.config), name: Some(user.name.clone()), ..MailData::default() };
@@ -74,7 +74,7 @@ async fn queue_reset(state: &AppState, email: &str) -> Result<(), AppError> {
 /// Queues the mail unless its account had `LINKS_PER_HOUR` of its kind.
 async fn queue_limited(store: &dyn Store, mail: &QueuedMail) -> Result<bool, AppError> {
     let since = OffsetDateTime::now_utc() - Duration::hours(1);
-    Ok(store.queue_mail_limited(mail, LINKS_PER_HOUR, since).await?)
+    Ok(store.mail().queue_limited(mail, LINKS_PER_HOUR, since).await?)
 }
 
 fn spent_link() -> AppError {
@@ -84,7 +84,7 @@ fn spent_link() -> AppError {
 /// Whether a reset link can still be used (the reset page checks before it
 /// shows the form).
 pub async fn check_reset(state: &AppState, token: &str) -> Result<(), AppError> {
-    let record = state.store.mail_token(&tokens::hash(token)).await?;
+    let record = state.store.mail().token(&tokens::hash(token)).await?;
     match record {
         Some(r)
             if r.purpose == MailKind::AccountReset.as_str()
@@ -103,11 +103,8 @@ pub async fn reset(state: &AppState, token: &str, new_password: &str) -> Result<
     // The cheap check first: made-up tokens never cost a password hash.
     check_reset(state, token).await?;
     validate_password(new_password).map_err(|e| FieldError::new("password", e.message))?;
-    let hash = password::hash(new_password.to_string()).await.map_err(|error| {
-        tracing::error!(%error, "hashing a new password");
-        AppError::Internal
-    })?;
-    let user = state.store.reset_account_password(&tokens::hash(token), &hash, OffsetDateTime::now_utc()).await?;
+    let hash = password::hash_new(new_password).await?;
+    let user = state.store.accounts().reset_password(&tokens::hash(token), &hash, OffsetDateTime::now_utc()).await?;
     let user = user.ok_or_else(spent_link)?;
     tracing::info!(user = %user.id, "password reset by mail; every session ended");
     Ok(user)
@@ -115,7 +112,7 @@ pub async fn reset(state: &AppState, token: &str, new_password: &str) -> Result<
 
 /// Marks the account's address verified with the link mailed to it.
 pub async fn verify(state: &AppState, token: &str) -> Result<User, AppError> {
-    let user = state.store.verify_account_email(&tokens::hash(token), OffsetDateTime::now_utc()).await?;
+    let user = state.store.accounts().verify_email(&tokens::hash(token), OffsetDateTime::now_utc()).await?;
     user.ok_or_else(spent_link)
 }
 
@@ -124,7 +121,7 @@ pub async fn resend_verification(state: &AppState, user: &User) -> Result<(), Ap
     if !state.outbox.is_on() {
         return Err(AppError::Conflict("This server does not send mail.".into()));
     }
-    if state.store.account_verified(&user.id).await? {
+    if state.store.accounts().is_verified(&user.id).await? {
         return Err(AppError::Conflict("Your email is already verified.".into()));
     }
     let mail = verification_mail(&state.outbox, &state.config, &user.id, &user.name, &user.email);
@@ -142,7 +139,7 @@ pub async fn resend_verification(state: &AppState, user: &User) -> Result<(), Ap
 /// printed to the operator. Only its hash is stored.
 pub async fn operator_reset_link(store: &dyn Store, config: &Config, email: &str) -> Result<String, AppError> {
     let email = normalize_email(email)?;
-    let user = store.account_by_email(&email).await?.ok_or(AppError::NotFound)?;
+    let user = store.accounts().by_email(&email).await?.ok_or(AppError::NotFound(crate::domain::Resource::Account))?;
     let token = tokens::mail_token();
     let now = OffsetDateTime::now_utc();
     let kind = MailKind::AccountReset;
@@ -156,7 +153,7 @@ pub async fn operator_reset_link(store: &dyn Store, config: &Config, email: &str
         created_at: now,
         expires_at: now + Duration::seconds(kind.link_lifetime_seconds()),
     };
-    store.insert_mail_token(&record).await?;
+    store.mail().insert_token(&record).await?;
     let data = MailData { base: base(config), ..MailData::default() };
     Ok(crate::mail::message::link(kind, &data, &token))
 }
@@ -167,7 +164,7 @@ const DELIVERIES_SHOWN: u32 = 100;
 /// The project's recent mail, for any member: who it went to, what kind,
 /// how it went; never a link.
 pub async fn deliveries(state: &AppState, caller: &super::Caller) -> Result<crate::domain::DeliveryPage, AppError> {
-    caller.require_role(crate::domain::Role::Viewer)?;
-    let deliveries = state.store.recent_mail(&caller.project_id, DELIVERIES_SHOWN).await?;
+    caller.require(crate::domain::Permission::MailRead)?;
+    let deliveries = state.store.mail().recent(&caller.project_id, DELIVERIES_SHOWN).await?;
     Ok(crate::domain::DeliveryPage { mail_on: state.outbox.is_on(), deliveries })
 }

@@ -3,13 +3,10 @@
 //! change they record.
 
 use super::Caller;
-use crate::domain::{AuditAction, AuditActor, AuditEvent, FieldError, Role};
+use crate::domain::{AuditAction, AuditActor, AuditEvent, FieldError, Permission};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::AuditQuery;
-
-/// Who may read a project's audit log.
-pub const AUDIT_ROLE: Role = Role::Developer;
 
 /// Longest actor id a filter may name.
 const ACTOR_ID_MAX: usize = 64;
@@ -30,15 +27,15 @@ pub async fn page(
     limit: u32,
 ) -> Result<(Vec<AuditEvent>, Vec<AuditActor>), AppError> {
     let query = query(caller, filter, limit)?;
-    let events = state.store.audit_events(&caller.project_id, &query).await?;
-    let actors = state.store.audit_actors(&caller.project_id).await?;
+    let events = state.store.audit().events(&caller.project_id, &query).await?;
+    let actors = state.store.audit().actors(&caller.project_id).await?;
     Ok((events, actors))
 }
 
 /// The checked query for `filter`, if the caller may read the log: an
 /// unknown action is a field error, an empty one means any.
 pub fn query(caller: &Caller, filter: AuditFilter<'_>, limit: u32) -> Result<AuditQuery, AppError> {
-    caller.require_role(AUDIT_ROLE)?;
+    caller.require(Permission::AuditRead)?;
     let action = match filter.action.map(str::trim).filter(|a| !a.is_empty()) {
         Some(name) => {
             Some(AuditAction::parse(name).ok_or_else(|| FieldError::new("action", "Choose an action from the list."))?)

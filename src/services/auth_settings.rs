@@ -6,11 +6,12 @@
 
 use super::Caller;
 use crate::domain::{
-    url_origin, AuthSettings, FieldError, ORIGINS_MAX, PASSWORD_MIN_RANGE, SENDER_NAME_MAX, SESSION_DAYS_RANGE,
-    SETTINGS_ROLE, SIGN_UPS_PER_HOUR_RANGE,
+    url_origin, AuthSettings, FieldError, Permission, ORIGINS_MAX, PASSWORD_MIN_RANGE, SENDER_NAME_MAX,
+    SESSION_DAYS_RANGE, SIGN_UPS_PER_HOUR_RANGE,
 };
 use crate::error::AppError;
 use crate::state::AppState;
+use time::OffsetDateTime;
 
 /// The settings as a form sends them: numbers and origins still text.
 pub struct SettingsInput<'a> {
@@ -28,14 +29,18 @@ pub struct SettingsInput<'a> {
 }
 
 pub async fn get(state: &AppState, caller: &Caller) -> Result<AuthSettings, AppError> {
-    Ok(state.store.auth_settings(&caller.project_id).await?)
+    Ok(state.store.projects().auth_settings(&caller.project_id).await?)
 }
 
 /// Checks every field, then stores them all or none.
 pub async fn update(state: &AppState, caller: &Caller, input: SettingsInput<'_>) -> Result<AuthSettings, AppError> {
-    caller.require_role(SETTINGS_ROLE)?;
+    caller.require(Permission::AuthSettingsUpdate)?;
     let settings = parse(&input)?;
-    let saved = state.store.set_auth_settings(&caller.project_id, &settings, &caller.actor).await;
+    let saved = state
+        .store
+        .projects()
+        .set_auth_settings(&caller.project_id, &settings, &caller.actor, OffsetDateTime::now_utc())
+        .await;
     state.keys.forget_project(&caller.project_id);
     saved?;
     Ok(settings)

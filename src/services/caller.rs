@@ -2,8 +2,8 @@
 //! on, and the access it has there. Authorization decisions start here.
 
 use crate::actor::{Actor, RequestSource};
-use crate::auth::{session, verify::VerifiedKey};
-use crate::domain::{may_change_keys, Membership, Role, User};
+use crate::auth::{session, verified_key::VerifiedKey};
+use crate::domain::{key_grants, may_change_keys, Membership, Permission, Resource, Role, User};
 use crate::error::AppError;
 use crate::state::AppState;
 use std::net::IpAddr;
@@ -82,18 +82,36 @@ impl Caller {
         }
     }
 
-    /// A member with at least `needed`; anything else is `Forbidden`, naming
-    /// what is missing.
-    pub(crate) fn require_role(&self, needed: Role) -> Result<(), AppError> {
-        match self.access {
-            Access::Member(role) if role.allows(needed) => Ok(()),
-            Access::Member(_) => Err(AppError::Forbidden(match needed {
-                Role::Owner => "Only the project's owners can do this.".into(),
-                _ => format!("This needs the {} role or higher.", needed.label()),
-            })),
-            Access::ApiKey { .. } => Err(AppError::Forbidden("An API key cannot do this.".into())),
-        }
+    /// The one authorization question every service asks: does the caller
+    /// hold `permission` in its project? A member's role and a key's access
+    /// answer it (`Role::grants`, `key_grants`); anything else is
+    /// `Forbidden`, naming what is missing.
+    pub fn require(&self, permission: Permission) -> Result<(), AppError> {
+        let refused = match self.access {
+            Access::Member(role) if role.grants(permission) => return Ok(()),
+            Access::ApiKey { read_only } if key_grants(read_only, permission) => return Ok(()),
+            Access::Member(_) => match permission.least_role() {
+                Role::Owner => "Only the project's owners can do this.".to_string(),
+                needed => format!("This needs the {} role or higher.", needed.label()),
+            },
+            Access::ApiKey { read_only: true } if permission.for_keys() => {
+                "This key is read-only: it may look, not change anything.".to_string()
+            }
+            Access::ApiKey { .. } => "An API key cannot do this.".to_string(),
+        };
+        Err(AppError::Forbidden(refused))
     }
+
+    /// Whether the caller holds `permission` (to decide what to show).
+    pub fn holds(&self, permission: Permission) -> bool {
+        self.require(permission).is_ok()
+    }
+}
+
+/// The app itself acting for its user, as the audit log names it: by the
+/// key the request came with.
+pub fn app_actor(key: &VerifiedKey, from: &RequestSource) -> Actor {
+    from.clone().app(&key.id, &key.name)
 }
 
 /// The signed-in member of the project at `slug`, in one lookup: the one
@@ -109,7 +127,8 @@ pub async fn signed_in_member(
 ) -> Result<(User, Caller), AppError> {
     let signed_in = session::current(session, &*state.store, &state.config, source.ip.clone()).await?;
     let user = signed_in.ok_or(AppError::Unauthenticated)?.user;
-    let project = state.store.membership(&user.id, slug).await?.ok_or(AppError::NotFound)?;
+    let project =
+        state.store.project_members().find(&user.id, slug).await?.ok_or(AppError::NotFound(Resource::Project))?;
     let caller = Caller::member(source, &user, &project);
     Ok((user, caller))
 }

@@ -5,16 +5,15 @@
 //! Another project's user or session is `NotFound`, like one that does not
 //! exist.
 
-use super::end_users::{self, check_password, Profile, IMAGE_MAX};
-use super::{Access, Caller};
-use crate::auth::password;
+use super::end_users::{self, Profile};
+use super::Caller;
 use crate::auth::usage::{day_index, day_text};
 use crate::domain::dates::iso_millis;
-use crate::domain::validate_name;
+use crate::domain::{check_end_user_password, check_image, validate_name, Resource};
 use crate::domain::{
     describe_device, EndUserDetail, EndUserPage, EndUserSessionView, EndUserStatus, EndUserSummary, ACTIVITY_DAYS,
 };
-use crate::domain::{FieldError, Role};
+use crate::domain::{FieldError, Permission};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{EndUser, EndUserBan, EndUserChanges, EndUserCursor, EndUserSession};
@@ -43,16 +42,6 @@ const REASON_MAX: usize = 500;
 /// Most users in one page.
 pub const PAGE_MAX: u32 = 200;
 
-fn may_change(caller: &Caller) -> Result<(), AppError> {
-    match caller.access {
-        Access::ApiKey { read_only: true } => {
-            Err(AppError::Forbidden("This key is read-only: it may list and get users, not change them.".into()))
-        }
-        Access::ApiKey { read_only: false } => Ok(()),
-        Access::Member(_) => caller.require_role(Role::Developer),
-    }
-}
-
 /// A page of the project's users, newest first, and how many match.
 pub async fn list(
     state: &AppState,
@@ -62,7 +51,7 @@ pub async fn list(
     offset: u32,
 ) -> Result<(Vec<EndUser>, i64), AppError> {
     let search = checked_search(search)?;
-    Ok(state.store.list_end_users(&caller.project_id, search, limit.clamp(1, PAGE_MAX), offset).await?)
+    Ok(state.store.end_users().list(&caller.project_id, search, limit.clamp(1, PAGE_MAX), offset).await?)
 }
 
 /// The dashboard's page: newest first, after `after`, one more than
@@ -76,7 +65,7 @@ pub async fn page(
 ) -> Result<(Vec<EndUser>, Option<EndUserCursor>), AppError> {
     let search = checked_search(search)?;
     let limit = limit.clamp(1, PAGE_MAX);
-    let mut users = state.store.end_users_after(&caller.project_id, search, after, limit + 1).await?;
+    let mut users = state.store.end_users().page(&caller.project_id, search, after, limit + 1).await?;
     let next = match users.len() > limit as usize {
         true => {
             users.truncate(limit as usize);
@@ -96,7 +85,7 @@ fn checked_search(search: Option<&str>) -> Result<Option<&str>, AppError> {
 }
 
 pub async fn get(state: &AppState, caller: &Caller, user_id: &str) -> Result<EndUser, AppError> {
-    state.store.end_user(&caller.project_id, user_id.trim()).await?.ok_or(AppError::NotFound)
+    state.store.end_users().get(&caller.project_id, user_id.trim()).await?.ok_or(AppError::NotFound(Resource::User))
 }
 
 /// A new user; without a password they cannot sign in with one.
@@ -107,8 +96,8 @@ pub async fn create(
     password: Option<&str>,
     email_verified: bool,
 ) -> Result<EndUser, AppError> {
-    may_change(caller)?;
-    let settings = state.store.auth_settings(&caller.project_id).await?;
+    caller.require(Permission::UserManage)?;
+    let settings = state.store.projects().auth_settings(&caller.project_id).await?;
     let user = end_users::create(
         state,
         (&caller.project_id, &settings),
@@ -131,13 +120,10 @@ pub async fn update(
     user_id: &str,
     changes: Changes<'_>,
 ) -> Result<EndUser, AppError> {
-    may_change(caller)?;
+    caller.require(Permission::UserManage)?;
     let mut errors = Vec::new();
     let name = changes.name.map(|n| validate_name("name", n)).transpose().map_err(|e| errors.push(e)).ok().flatten();
-    let image = changes.image.map(|i| i.map(str::trim).filter(|i| !i.is_empty()).map(str::to_string));
-    if image.as_ref().and_then(|i| i.as_deref()).is_some_and(|i| i.chars().count() > IMAGE_MAX) {
-        errors.push(FieldError::new("image", format!("Use at most {IMAGE_MAX} characters.")));
-    }
+    let image = changes.image.map(check_image).transpose().map_err(|e| errors.push(e)).ok().flatten();
     if let Some(role) = changes.role.filter(|r| !ROLES.contains(r)) {
         errors.push(FieldError::new("role", format!("Use user or admin, not {role:?}.")));
     }
@@ -153,8 +139,8 @@ pub async fn update(
         other => other.map(|v| v.to_string()),
     };
     if let Some(password) = changes.password {
-        let settings = state.store.auth_settings(&caller.project_id).await?;
-        let _ = check_password(password, &settings).map_err(|e| errors.push(e));
+        let settings = state.store.projects().auth_settings(&caller.project_id).await?;
+        let _ = check_end_user_password(password, &settings).map_err(|e| errors.push(e));
     }
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
@@ -176,7 +162,8 @@ pub async fn update(
     }
     let updated = state
         .store
-        .change_end_user(&caller.project_id, &user.id, &record, OffsetDateTime::now_utc(), &caller.actor)
+        .end_users()
+        .change(&caller.project_id, &user.id, &record, OffsetDateTime::now_utc(), &caller.actor)
         .await;
     state.end_user_sessions.forget_user(&user.id);
     Ok(updated?)
@@ -189,9 +176,9 @@ pub async fn set_password(
     user_id: &str,
     new_password: &str,
 ) -> Result<(), AppError> {
-    may_change(caller)?;
-    let settings = state.store.auth_settings(&caller.project_id).await?;
-    check_password(new_password, &settings).map_err(|e| e.renamed("password", "newPassword"))?;
+    caller.require(Permission::UserManage)?;
+    let settings = state.store.projects().auth_settings(&caller.project_id).await?;
+    check_end_user_password(new_password, &settings).map_err(|e| e.renamed("password", "new_password"))?;
     let user = get(state, caller, user_id).await?;
     set_password_checked(state, caller, &user, new_password).await
 }
@@ -202,21 +189,20 @@ async fn set_password_checked(
     user: &EndUser,
     new_password: &str,
 ) -> Result<(), AppError> {
-    let slot = state.password_slot()?;
-    let hash = password::hash(new_password.to_string()).await.map_err(|error| {
-        tracing::error!(%error, "hashing a new password");
-        AppError::Internal
-    })?;
-    drop(slot);
+    let hash = state.hash_new_password(new_password).await?;
     let now = OffsetDateTime::now_utc();
-    let set = state.store.set_end_user_password(&user.project_id, &user.id, &hash, None, now, &caller.actor).await;
+    let set = state.store.end_users().set_password(&user.project_id, &user.id, &hash, None, now, &caller.actor).await;
     state.end_user_sessions.forget_user(&user.id);
     Ok(set?)
 }
 
 pub async fn delete(state: &AppState, caller: &Caller, user_id: &str) -> Result<(), AppError> {
-    may_change(caller)?;
-    let deleted = state.store.delete_end_user(&caller.project_id, user_id.trim(), &caller.actor).await;
+    caller.require(Permission::UserManage)?;
+    let deleted = state
+        .store
+        .end_users()
+        .delete(&caller.project_id, user_id.trim(), &caller.actor, OffsetDateTime::now_utc())
+        .await;
     state.end_user_sessions.forget_user(user_id.trim());
     deleted?;
     tracing::info!(user = %user_id, project = %caller.project_id, by = %caller.actor.id, "end user deleted");
@@ -231,7 +217,7 @@ pub async fn ban(
     reason: Option<&str>,
     expires: Option<OffsetDateTime>,
 ) -> Result<EndUser, AppError> {
-    may_change(caller)?;
+    caller.require(Permission::UserManage)?;
     let now = OffsetDateTime::now_utc();
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     if reason.is_some_and(|r| r.chars().count() > REASON_MAX) {
@@ -241,16 +227,16 @@ pub async fn ban(
         return Err(FieldError::new("ban_expires", "Choose an end in the future.").into());
     }
     let ban = EndUserBan { banned: true, reason: reason.map(str::to_string), expires, at: now };
-    let banned = state.store.set_end_user_ban(&caller.project_id, user_id.trim(), &ban, &caller.actor).await;
+    let banned = state.store.end_users().set_ban(&caller.project_id, user_id.trim(), &ban, &caller.actor).await;
     // Signed out here at once, whatever the database answered.
     state.end_user_sessions.forget_user(user_id.trim());
     Ok(banned?)
 }
 
 pub async fn unban(state: &AppState, caller: &Caller, user_id: &str) -> Result<EndUser, AppError> {
-    may_change(caller)?;
+    caller.require(Permission::UserManage)?;
     let ban = EndUserBan { banned: false, reason: None, expires: None, at: OffsetDateTime::now_utc() };
-    let unbanned = state.store.set_end_user_ban(&caller.project_id, user_id.trim(), &ban, &caller.actor).await;
+    let unbanned = state.store.end_users().set_ban(&caller.project_id, user_id.trim(), &ban, &caller.actor).await;
     state.end_user_sessions.forget_user(user_id.trim());
     Ok(unbanned?)
 }
@@ -258,12 +244,16 @@ pub async fn unban(state: &AppState, caller: &Caller, user_id: &str) -> Result<E
 /// The user's live sessions (never their secrets: the store has none).
 pub async fn sessions(state: &AppState, caller: &Caller, user_id: &str) -> Result<Vec<EndUserSession>, AppError> {
     let user = get(state, caller, user_id).await?;
-    Ok(state.store.end_user_sessions(&caller.project_id, &user.id, OffsetDateTime::now_utc()).await?)
+    Ok(state.store.end_user_sessions().of_user(&caller.project_id, &user.id, OffsetDateTime::now_utc()).await?)
 }
 
 pub async fn end_session(state: &AppState, caller: &Caller, session_id: &str) -> Result<(), AppError> {
-    may_change(caller)?;
-    let ended = state.store.end_project_session(&caller.project_id, session_id.trim(), &caller.actor).await;
+    caller.require(Permission::UserManage)?;
+    let ended = state
+        .store
+        .end_user_sessions()
+        .end_by_id(&caller.project_id, session_id.trim(), &caller.actor, OffsetDateTime::now_utc())
+        .await;
     state.end_user_sessions.forget_session_id(session_id.trim());
     Ok(ended?)
 }
@@ -276,17 +266,25 @@ pub async fn end_session_of(
     user_id: &str,
     session_id: &str,
 ) -> Result<(), AppError> {
-    may_change(caller)?;
+    caller.require(Permission::UserManage)?;
     let (user_id, session_id) = (user_id.trim(), session_id.trim());
-    let ended = state.store.end_end_user_session(&caller.project_id, user_id, session_id, &caller.actor).await;
+    let ended = state
+        .store
+        .end_user_sessions()
+        .end_of_user(&caller.project_id, user_id, session_id, &caller.actor, OffsetDateTime::now_utc())
+        .await;
     state.end_user_sessions.forget_user(user_id);
     Ok(ended?)
 }
 
 pub async fn end_sessions(state: &AppState, caller: &Caller, user_id: &str) -> Result<u64, AppError> {
-    may_change(caller)?;
+    caller.require(Permission::UserManage)?;
     let user = get(state, caller, user_id).await?;
-    let ended = state.store.end_end_user_sessions(&caller.project_id, &user.id, None, &caller.actor).await;
+    let ended = state
+        .store
+        .end_user_sessions()
+        .end_all_of_user(&caller.project_id, &user.id, None, &caller.actor, OffsetDateTime::now_utc())
+        .await;
     state.end_user_sessions.forget_user(&user.id);
     Ok(ended?)
 }
@@ -314,7 +312,7 @@ pub async fn listing(
         next_cursor: next.map(|c| format!("{}.{}", c.created_at.unix_timestamp_nanos(), c.id)),
         sign_ins,
         sign_ups,
-        can_change: may_change(caller).is_ok(),
+        can_change: caller.holds(Permission::UserManage),
     })
 }
 
@@ -322,7 +320,7 @@ pub async fn listing(
 pub async fn detail(state: &AppState, caller: &Caller, user_id: &str) -> Result<EndUserDetail, AppError> {
     let user = get(state, caller, user_id).await?;
     let now = OffsetDateTime::now_utc();
-    let sessions = state.store.end_user_sessions(&caller.project_id, &user.id, now).await?;
+    let sessions = state.store.end_user_sessions().of_user(&caller.project_id, &user.id, now).await?;
     Ok(EndUserDetail {
         user: summary(&user, now),
         sessions: sessions
@@ -336,7 +334,7 @@ pub async fn detail(state: &AppState, caller: &Caller, user_id: &str) -> Result<
                 expires_at: iso_millis(s.expires_at),
             })
             .collect(),
-        can_change: may_change(caller).is_ok(),
+        can_change: caller.holds(Permission::UserManage),
     })
 }
 
@@ -349,7 +347,7 @@ fn parse_cursor(text: &str) -> Option<EndUserCursor> {
 }
 
 fn summary(user: &EndUser, now: OffsetDateTime) -> EndUserSummary {
-    let status = match (end_users::is_banned(user, now), user.email_verified) {
+    let status = match (user.is_banned(now), user.email_verified) {
         (true, _) => EndUserStatus::Banned { until: user.ban_expires.map(iso_millis), reason: user.ban_reason.clone() },
         (false, false) => EndUserStatus::Unverified,
         (false, true) => EndUserStatus::Active,
@@ -369,7 +367,7 @@ fn summary(user: &EndUser, now: OffsetDateTime) -> EndUserSummary {
 /// Sign-ins and sign-ups per day over the last `ACTIVITY_DAYS`, oldest first.
 async fn activity(state: &AppState, caller: &Caller, now: OffsetDateTime) -> Result<(Vec<i64>, Vec<i64>), AppError> {
     let first = now.date() - Duration::days(ACTIVITY_DAYS as i64 - 1);
-    let days = state.store.end_user_activity(&caller.project_id, &day_text(first)).await?;
+    let days = state.store.end_users().activity(&caller.project_id, &day_text(first)).await?;
     let (mut sign_ins, mut sign_ups) = (vec![0; ACTIVITY_DAYS], vec![0; ACTIVITY_DAYS]);
     for day in days {
         if let Some(index) = day_index(first, &day.day).filter(|i| *i < ACTIVITY_DAYS) {

@@ -5,10 +5,11 @@
 //! the email: the lookup and the mail happen after the answer. Links point
 //! at the app's own origin (its route handler forwards them with its key).
 
-use super::end_users::{app_actor, check_password};
+use super::app_actor;
 use crate::actor::RequestSource;
-use crate::auth::verify::VerifiedKey;
-use crate::auth::{password, tokens};
+use crate::auth::tokens;
+use crate::auth::verified_key::VerifiedKey;
+use crate::domain::check_end_user_password;
 use crate::domain::{normalize_email, MailKind};
 use crate::error::AppError;
 use crate::mail::MailData;
@@ -101,7 +102,7 @@ async fn queue(
     email: &str,
     link: &AppLink,
 ) -> Result<(), AppError> {
-    let Some(found) = state.store.end_user_credentials(&key.project_id, email).await? else {
+    let Some(found) = state.store.end_users().credentials(&key.project_id, email).await? else {
         return Ok(());
     };
     let user = found.user;
@@ -117,7 +118,7 @@ async fn queue(
     let since = OffsetDateTime::now_utc() - Duration::hours(1);
     let name = user.email_verified.then_some(user.name.as_str());
     let mail = state.outbox.compose(kind, &user.email, &user.id, Some(&key.project_id), &data(key, link, name));
-    match state.store.queue_mail_limited(&mail, LINKS_PER_HOUR, since).await? {
+    match state.store.mail().queue_limited(&mail, LINKS_PER_HOUR, since).await? {
         true => state.outbox.queued(),
         false => tracing::info!(user = %user.id, "end user's mail links limit reached; no mail"),
     }
@@ -127,7 +128,7 @@ async fn queue(
 /// Whether a reset link of this project can still be used (`GET
 /// reset-password/:token` sends the user on to the app with it, or not).
 pub async fn reset_token_usable(state: &AppState, key: &VerifiedKey, token: &str) -> Result<bool, AppError> {
-    let record = state.store.mail_token(&tokens::hash(token)).await?;
+    let record = state.store.mail().token(&tokens::hash(token)).await?;
     Ok(record.is_some_and(|r| {
         r.purpose == MailKind::UserReset.as_str()
             && r.project_id.as_deref() == Some(key.project_id.as_str())
@@ -148,23 +149,18 @@ pub async fn reset(
     new_password: &str,
     from: &RequestSource,
 ) -> Result<EndUser, AppError> {
-    check_password(new_password, &key.auth)?;
+    check_end_user_password(new_password, &key.auth)?;
     // The cheap check first: made-up tokens never cost a password hash.
     if !reset_token_usable(state, key, token).await? {
         return Err(invalid_token());
     }
-    let hash = {
-        let _slot = state.password_slot()?;
-        password::hash(new_password.to_string()).await.map_err(|error| {
-            tracing::error!(%error, "hashing a new password");
-            AppError::Internal
-        })?
-    };
+    let hash = state.hash_new_password(new_password).await?;
     let by = app_actor(key, from);
     let now = OffsetDateTime::now_utc();
     let user = state
         .store
-        .use_end_user_token(&key.project_id, MailKind::UserReset, &tokens::hash(token), Some(&hash), now, &by)
+        .end_users()
+        .reset_password(&key.project_id, &tokens::hash(token), &hash, now, &by)
         .await?
         .ok_or_else(invalid_token)?;
     state.end_user_sessions.forget_user(&user.id);
@@ -183,7 +179,8 @@ pub async fn verify(
     let now = OffsetDateTime::now_utc();
     let user = state
         .store
-        .use_end_user_token(&key.project_id, MailKind::UserVerify, &tokens::hash(token), None, now, &by)
+        .end_users()
+        .verify_email(&key.project_id, &tokens::hash(token), now, &by)
         .await?
         .ok_or_else(invalid_token)?;
     state.end_user_sessions.forget_user(&user.id);

@@ -3,13 +3,17 @@
 //! they are. The project is always the one the key belongs to, resolved
 //! before a function here is called; nothing a request names can widen it.
 
+use super::app_actor;
 use super::end_user_mail::{self, AppLink};
 use crate::actor::{Actor, RequestSource};
 use crate::auth::rate_limit::Client;
 use crate::auth::session_cache::{Cached, LiveSession};
-use crate::auth::verify::VerifiedKey;
+use crate::auth::verified_key::VerifiedKey;
 use crate::auth::{ids, jwt, known_device, password, tokens};
-use crate::domain::{normalize_email, validate_name, AuthSettings, FieldError};
+use crate::domain::{
+    check_end_user_password, check_image, normalize_email, validate_name, AuthSettings, FieldError,
+    END_USER_PASSWORD_MAX,
+};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{EndUser, EndUserChanges, EndUserSession, NewEndUser, NewEndUserSession, QueuedMail, StoreError};
@@ -24,10 +28,6 @@ pub(super) type Mailer<'a> = dyn Fn(&str, &str, &str) -> Option<QueuedMail> + Se
 
 /// A session used after this long has its expiry moved forward again.
 const REFRESH_AFTER: Duration = Duration::days(1);
-/// Longest password, whatever the project (its minimum is a setting).
-pub const PASSWORD_MAX: usize = 128;
-/// Longest image URL kept for a user.
-pub(super) const IMAGE_MAX: usize = 2048;
 
 /// Who a new user is, as a sign-up form or the admin API gives it.
 pub struct Profile<'a> {
@@ -66,12 +66,6 @@ impl Current {
 pub enum SignedUp {
     Started(Started),
     MustVerify(EndUser),
-}
-
-/// The app itself acting for its user, as the audit log names it: by the
-/// key the request came with.
-pub fn app_actor(key: &VerifiedKey, from: &RequestSource) -> Actor {
-    from.clone().app(&key.id, &key.name)
 }
 
 /// Creates the user and signs them in, if the project's sign-ups are open.
@@ -128,26 +122,14 @@ pub(super) async fn create(
     let name = validate_name("name", input.name).map_err(|e| errors.push(e)).ok();
     let email = normalize_email(input.email).map_err(|e| errors.push(e)).ok();
     if let Some(password) = password {
-        let _ = check_password(password, settings).map_err(|e| errors.push(e));
+        let _ = check_end_user_password(password, settings).map_err(|e| errors.push(e));
     }
-    let image = match input.image.map(str::trim).filter(|i| !i.is_empty()) {
-        Some(image) if image.chars().count() > IMAGE_MAX => {
-            errors.push(FieldError::new("image", format!("Use at most {IMAGE_MAX} characters.")));
-            None
-        }
-        other => other.map(str::to_string),
-    };
+    let image = check_image(input.image).map_err(|e| errors.push(e)).ok().flatten();
     let (Some(name), Some(email), true) = (name, email, errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
     };
     let password_hash = match password {
-        Some(password) => {
-            let _slot = state.password_slot()?;
-            Some(password::hash(password.to_string()).await.map_err(|error| {
-                tracing::error!(%error, "hashing a new password");
-                AppError::Internal
-            })?)
-        }
+        Some(password) => Some(state.hash_new_password(password).await?),
         None => None,
     };
     let id = ids::user_id();
@@ -163,7 +145,7 @@ pub(super) async fn create(
         email_verified,
         at: OffsetDateTime::now_utc(),
     };
-    state.store.insert_end_user(&new, by).await.map_err(|e| match e {
+    state.store.end_users().insert(&new, by).await.map_err(|e| match e {
         StoreError::Conflict(_) => AppError::from(FieldError::coded(
             "email",
             "taken",
@@ -194,9 +176,9 @@ pub async fn sign_in(
         None => Client::Unknown,
     };
     state.end_user_limits.check(project_id, &email, client, Instant::now()).map_err(AppError::RateLimited)?;
-    let credentials = match email.is_empty() || password.chars().count() > PASSWORD_MAX {
+    let credentials = match email.is_empty() || password.chars().count() > END_USER_PASSWORD_MAX {
         true => None,
-        false => state.store.end_user_credentials(project_id, &email).await?,
+        false => state.store.end_users().credentials(project_id, &email).await?,
     };
     let (user, stored) = match credentials {
         Some(c) => (Some(c.user), c.password_hash),
@@ -211,7 +193,7 @@ pub async fn sign_in(
     };
     state.end_user_limits.succeeded(project_id, &email, client);
     let now = OffsetDateTime::now_utc();
-    if is_banned(&user, now) {
+    if user.is_banned(now) {
         return Err(AppError::Banned);
     }
     // Told only to someone who knows the password.
@@ -229,18 +211,17 @@ pub async fn current(state: &AppState, key: &VerifiedKey, token: &str) -> Result
     let project_id = key.project_id.as_str();
     let now = OffsetDateTime::now_utc();
     let hash = tokens::hash(token);
-    let clock = Instant::now();
-    let live = match state.end_user_sessions.get(&hash, clock) {
+    let live = match state.end_user_sessions.get(&hash) {
         Cached::Hit(live) => live,
         Cached::Miss(ticket) => {
-            let Some(session) = state.store.end_user_session(project_id, &hash, now).await? else {
+            let Some(session) = state.store.end_user_sessions().live(project_id, &hash, now).await? else {
                 return Ok(None);
             };
-            let Some(user) = state.store.end_user(project_id, &session.user_id).await? else {
+            let Some(user) = state.store.end_users().get(project_id, &session.user_id).await? else {
                 return Ok(None);
             };
             let live = LiveSession::new(session, user);
-            state.end_user_sessions.remember(&hash, live.clone(), ticket, clock);
+            state.end_user_sessions.remember(&hash, live.clone(), ticket);
             live
         }
     };
@@ -250,7 +231,7 @@ pub async fn current(state: &AppState, key: &VerifiedKey, token: &str) -> Result
     // shortened lifetime applies to sessions already started).
     let lifetime = lifetime(&key.auth);
     let idle = now - session.updated_at;
-    if session.project_id != project_id || session.expires_at <= now || idle >= lifetime || is_banned(user, now) {
+    if session.project_id != project_id || session.expires_at <= now || idle >= lifetime || user.is_banned(now) {
         return Ok(None);
     }
     // Slid after a day, or after half the lifetime when that is shorter.
@@ -260,7 +241,7 @@ pub async fn current(state: &AppState, key: &VerifiedKey, token: &str) -> Result
     let mut session = session.clone();
     session.updated_at = now;
     session.expires_at = now + lifetime;
-    state.store.extend_end_user_session(&session.id, now, session.expires_at).await?;
+    state.store.end_user_sessions().extend(&session.id, now, session.expires_at).await?;
     state.end_user_sessions.forget_session(&hash);
     Ok(Some(Current { live: LiveSession::new(session, user.clone()), refreshed: true }))
 }
@@ -275,14 +256,11 @@ pub async fn update_profile(
     by: &Actor,
 ) -> Result<EndUser, AppError> {
     let name = name.map(|n| validate_name("name", n)).transpose()?;
-    let image = image.map(|i| i.map(str::trim).filter(|i| !i.is_empty()));
-    if image.flatten().is_some_and(|i| i.chars().count() > IMAGE_MAX) {
-        return Err(FieldError::new("image", format!("Use at most {IMAGE_MAX} characters.")).into());
-    }
+    let image = image.map(check_image).transpose()?;
     let user = current.user();
     let now = OffsetDateTime::now_utc();
-    let changes = EndUserChanges { name, image: image.map(|i| i.map(str::to_string)), ..Default::default() };
-    let updated = state.store.change_end_user(&user.project_id, &user.id, &changes, now, by).await;
+    let changes = EndUserChanges { name, image, ..Default::default() };
+    let updated = state.store.end_users().change(&user.project_id, &user.id, &changes, now, by).await;
     state.end_user_sessions.forget_user(&user.id);
     Ok(updated?)
 }
@@ -302,27 +280,26 @@ pub async fn change_password(
     from: &RequestSource,
 ) -> Result<Option<Started>, AppError> {
     let user = current.user();
-    check_password(new_password, &key.auth).map_err(|e| e.renamed("password", "newPassword"))?;
+    check_end_user_password(new_password, &key.auth).map_err(|e| e.renamed("password", "new_password"))?;
     // Guesses at the current password with a stolen session count against
     // that session, not the email (strangers could fill that).
     let client = Client::KnownDevice(&current.session().id);
     let limits = &state.end_user_limits;
     limits.check(&user.project_id, &user.email, client, Instant::now()).map_err(AppError::RateLimited)?;
-    let stored = state.store.end_user_credentials(&user.project_id, &user.email).await?.and_then(|c| c.password_hash);
+    let stored =
+        state.store.end_users().credentials(&user.project_id, &user.email).await?.and_then(|c| c.password_hash);
     let slot = state.password_slot()?;
     if !password::verify(current_password.to_string(), stored).await {
         limits.failed(&user.project_id, &user.email, client, Instant::now());
         return Err(AppError::InvalidCredentials);
     }
-    let password_hash = password::hash(new_password.to_string()).await.map_err(|error| {
-        tracing::error!(%error, "hashing a new password");
-        AppError::Internal
-    })?;
     drop(slot);
+    let password_hash = state.hash_new_password(new_password).await?;
     let now = OffsetDateTime::now_utc();
     let by = app_actor(key, from);
     let keep = (!revoke_others).then_some(current.session().id.as_str());
-    let changed = state.store.set_end_user_password(&user.project_id, &user.id, &password_hash, keep, now, &by).await;
+    let changed =
+        state.store.end_users().set_password(&user.project_id, &user.id, &password_hash, keep, now, &by).await;
     state.end_user_sessions.forget_user(&user.id);
     changed?;
     match revoke_others {
@@ -334,14 +311,18 @@ pub async fn change_password(
 /// The user's live sessions.
 pub async fn sessions(state: &AppState, current: &Current) -> Result<Vec<EndUserSession>, AppError> {
     let user = current.user();
-    Ok(state.store.end_user_sessions(&user.project_id, &user.id, OffsetDateTime::now_utc()).await?)
+    Ok(state.store.end_user_sessions().of_user(&user.project_id, &user.id, OffsetDateTime::now_utc()).await?)
 }
 
 /// Ends one of the user's own sessions, named by its listed handle. Another
 /// user's is `NotFound`, exactly like one that does not exist.
 pub async fn end_session(state: &AppState, current: &Current, session_id: &str, by: &Actor) -> Result<(), AppError> {
     let user = current.user();
-    let ended = state.store.end_end_user_session(&user.project_id, &user.id, session_id.trim(), by).await;
+    let ended = state
+        .store
+        .end_user_sessions()
+        .end_of_user(&user.project_id, &user.id, session_id.trim(), by, OffsetDateTime::now_utc())
+        .await;
     state.end_user_sessions.forget_user(&user.id);
     Ok(ended?)
 }
@@ -355,7 +336,11 @@ pub async fn end_sessions(
 ) -> Result<u64, AppError> {
     let user = current.user();
     let keep = keep_this_one.then_some(current.session().id.as_str());
-    let ended = state.store.end_end_user_sessions(&user.project_id, &user.id, keep, by).await;
+    let ended = state
+        .store
+        .end_user_sessions()
+        .end_all_of_user(&user.project_id, &user.id, keep, by, OffsetDateTime::now_utc())
+        .await;
     state.end_user_sessions.forget_user(&user.id);
     Ok(ended?)
 }
@@ -389,7 +374,7 @@ pub async fn jwks(state: &AppState, project_id: &str) -> Result<Arc<[u8]>, AppEr
 
 fn jwt_error(error: jwt::JwtIssueError) -> AppError {
     match error {
-        jwt::JwtIssueError::Store(StoreError::NotFound) => AppError::NotFound,
+        jwt::JwtIssueError::Store(StoreError::NotFound(what)) => AppError::NotFound(what),
         jwt::JwtIssueError::Store(other) => other.into(),
         other => {
             tracing::error!(error = %other, "JWT signing keys");
@@ -401,28 +386,10 @@ fn jwt_error(error: jwt::JwtIssueError) -> AppError {
 /// Ends the session behind `token`, if it is this project's.
 pub async fn sign_out(state: &AppState, project_id: &str, token: &str) -> Result<(), AppError> {
     let hash = tokens::hash(token);
-    let ended = state.store.delete_end_user_session(project_id, &hash).await;
+    let ended = state.store.end_user_sessions().end_by_token(project_id, &hash).await;
     // Forgotten whatever the database answered: the user wants it ended.
     state.end_user_sessions.forget_session(&hash);
     Ok(ended?)
-}
-
-/// The project's minimum (8 to 128, a setting) and our maximum, in characters.
-pub(super) fn check_password(password: &str, settings: &AuthSettings) -> Result<(), FieldError> {
-    let len = password.chars().count();
-    let min = settings.password_min as usize;
-    if len < min {
-        return Err(FieldError::coded("password", "too_short", format!("Use at least {min} characters.")));
-    }
-    if len > PASSWORD_MAX {
-        return Err(FieldError::coded("password", "too_long", format!("Use at most {PASSWORD_MAX} characters.")));
-    }
-    Ok(())
-}
-
-/// Banned, and the ban has not ended by itself.
-pub(super) fn is_banned(user: &EndUser, now: OffsetDateTime) -> bool {
-    user.banned && user.ban_expires.is_none_or(|until| until > now)
 }
 
 fn lifetime(settings: &AuthSettings) -> Duration {
@@ -448,23 +415,6 @@ async fn start(
         ip: from.ip.clone(),
         user_agent: from.user_agent.clone(),
     };
-    let session = state.store.insert_end_user_session(&new).await?;
+    let session = state.store.end_user_sessions().insert(&new).await?;
     Ok(Started { user, session, token })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_are_the_projects_minimum_to_128_characters() {
-        let default = AuthSettings::default();
-        assert_eq!(check_password("1234567", &default).unwrap_err().code, "too_short");
-        assert!(check_password("12345678", &default).is_ok());
-        assert!(check_password(&"é".repeat(128), &default).is_ok(), "characters, not bytes");
-        assert_eq!(check_password(&"x".repeat(129), &default).unwrap_err().code, "too_long");
-        let strict = AuthSettings { password_min: 12, ..AuthSettings::default() };
-        assert_eq!(check_password("12345678901", &strict).unwrap_err().code, "too_short");
-        assert!(check_password("123456789012", &strict).is_ok());
-    }
 }

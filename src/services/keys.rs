@@ -5,13 +5,12 @@
 //! refused from the next request even when the store failed after its
 //! commit; other instances hear of it from the store's change notices.
 
-use super::audit::AUDIT_ROLE;
-use super::{Access, Caller};
+use super::Caller;
 use crate::auth::usage::{day_index, day_text};
 use crate::auth::{ids, keys as key_format, rate_limit};
 use crate::domain::{
-    validate_name, ApiKey, CreatedKey, FieldError, KeyCheck, KeyDetail, KeyPage, KeyStatus, KeyVerdict, Role,
-    EXPIRY_WARNING_SECONDS, KNOWN_PERMISSIONS, READ_KEYS, USAGE_DAYS,
+    validate_name, ApiKey, CreatedKey, FieldError, KeyCheck, KeyDetail, KeyPage, KeyStatus, KeyVerdict, Permission,
+    Resource, EXPIRY_WARNING_SECONDS, KNOWN_PERMISSIONS, READ_KEYS, USAGE_DAYS,
 };
 use crate::error::AppError;
 use crate::state::AppState;
@@ -53,12 +52,12 @@ pub struct KeyListing {
 
 /// Creates a key; the answer is the only place its secret ever appears.
 pub async fn create(state: &AppState, caller: &Caller, request: NewKeyRequest) -> Result<CreatedKey, AppError> {
-    may_change(caller)?;
+    caller.require(Permission::ApiKeyCreate)?;
     let now = OffsetDateTime::now_utc();
     let (name, permissions, expires_at) = checked(request, now)?;
     // A bound on what one project (or one leaked key) can make.
     let most = state.config.max_active_keys;
-    if state.store.count_active_keys(&caller.project_id, now).await? >= i64::from(most) {
+    if state.store.keys().count_active(&caller.project_id, now).await? >= i64::from(most) {
         return Err(AppError::Conflict(format!(
             "This project has {most} active keys, the most it may have. Revoke keys you no longer use first."
         )));
@@ -74,7 +73,8 @@ pub async fn create(state: &AppState, caller: &Caller, request: NewKeyRequest) -
 /// stops at once). A key of the project that is revoked, expired or already
 /// rolled is `Conflict`; any other id is `NotFound`.
 pub async fn roll(state: &AppState, caller: &Caller, key_id: &str, grace: Duration) -> Result<CreatedKey, AppError> {
-    may_change(caller)?;
+    caller.require(Permission::ApiKeyCreate)?;
+    caller.require(Permission::ApiKeyDelete)?;
     if !(Duration::ZERO..=MAX_GRACE).contains(&grace) {
         let max = MAX_GRACE.whole_seconds();
         return Err(FieldError::new("grace", format!("Use a whole number of seconds from 0 to {max}.")).into());
@@ -90,14 +90,14 @@ pub async fn roll(state: &AppState, caller: &Caller, key_id: &str, grace: Durati
         created_at: now,
         old_until: now + grace,
     };
-    let rolled = state.store.roll_key(&caller.project_id, key_id, &new, &caller.actor).await;
+    let rolled = state.store.keys().roll(&caller.project_id, key_id, &new, &caller.actor).await;
     // Its expiry may have changed even if the answer was lost.
     state.keys.forget(key_id);
     let (_, key) = match rolled {
         Ok(keys) => keys,
         // Say why when the key is ours but past rolling; otherwise not found.
-        Err(StoreError::NotFound) => {
-            state.store.key(&caller.project_id, key_id, now).await?;
+        Err(StoreError::NotFound(_)) => {
+            state.store.keys().get(&caller.project_id, key_id, now).await?;
             return Err(AppError::Conflict(
                 "This key cannot be rolled: it is revoked, expired or already replaced.".into(),
             ));
@@ -110,9 +110,9 @@ pub async fn roll(state: &AppState, caller: &Caller, key_id: &str, grace: Durati
 
 /// Revokes an active key of the project: it stops working at once.
 pub async fn revoke(state: &AppState, caller: &Caller, key_id: &str) -> Result<ApiKey, AppError> {
-    may_change(caller)?;
+    caller.require(Permission::ApiKeyDelete)?;
     let key_id = plausible(key_id)?;
-    let revoked = state.store.revoke_key(&caller.project_id, key_id, &caller.actor, OffsetDateTime::now_utc()).await;
+    let revoked = state.store.keys().revoke(&caller.project_id, key_id, &caller.actor, OffsetDateTime::now_utc()).await;
     // Before anything can fail: a revoke that committed must win over the
     // cache even if its answer was lost.
     state.keys.forget(key_id);
@@ -123,10 +123,11 @@ pub async fn revoke(state: &AppState, caller: &Caller, key_id: &str) -> Result<A
 
 /// Renames an unrevoked key of the project.
 pub async fn rename(state: &AppState, caller: &Caller, key_id: &str, name: &str) -> Result<(), AppError> {
-    may_change(caller)?;
+    caller.require(Permission::ApiKeyUpdate)?;
     let name = validate_name("name", name)?;
     let key_id = plausible(key_id)?;
-    let renamed = state.store.rename_key(&caller.project_id, key_id, &name, &caller.actor).await;
+    let renamed =
+        state.store.keys().rename(&caller.project_id, key_id, &name, &caller.actor, OffsetDateTime::now_utc()).await;
     // Cached keys carry their name (whoami answers with it).
     state.keys.forget(key_id);
     renamed.map_err(|e| name_taken(e, &name))
@@ -136,7 +137,7 @@ pub async fn rename(state: &AppState, caller: &Caller, key_id: &str, name: &str)
 pub async fn list(state: &AppState, caller: &Caller, listing: KeyListing) -> Result<KeyPage, AppError> {
     let now = OffsetDateTime::now_utc();
     if let Some(cursor) = &listing.after {
-        state.store.key(&caller.project_id, plausible(cursor)?, now).await?;
+        state.store.keys().get(&caller.project_id, plausible(cursor)?, now).await?;
     }
     let query = KeyQuery {
         search: listing.search.map(|s| s.trim().to_string()).filter(|s| !s.is_empty() && s.len() <= SEARCH_MAX),
@@ -145,7 +146,7 @@ pub async fn list(state: &AppState, caller: &Caller, listing: KeyListing) -> Res
         // One more than asked tells whether another page follows.
         limit: listing.limit.map_or(u32::MAX, |n| n.saturating_add(1)),
     };
-    let mut keys = state.store.list_keys(&caller.project_id, &query, now).await?;
+    let mut keys = state.store.keys().list(&caller.project_id, &query, now).await?;
     let next_cursor = match listing.limit {
         Some(n) if keys.len() > n as usize => {
             keys.truncate(n as usize);
@@ -160,11 +161,11 @@ pub async fn list(state: &AppState, caller: &Caller, listing: KeyListing) -> Res
 /// its events.
 pub async fn detail(state: &AppState, caller: &Caller, key_id: &str) -> Result<KeyDetail, AppError> {
     let now = OffsetDateTime::now_utc();
-    let mut key = state.store.key(&caller.project_id, plausible(key_id)?, now).await?;
+    let mut key = state.store.keys().get(&caller.project_id, plausible(key_id)?, now).await?;
     add_usage(state, std::slice::from_mut(&mut key), now).await?;
-    let events = if caller.require_role(AUDIT_ROLE).is_ok() {
+    let events = if caller.holds(Permission::AuditRead) {
         let query = AuditQuery { target_id: Some(key.id.clone()), limit: 50, ..AuditQuery::default() };
-        state.store.audit_events(&caller.project_id, &query).await?
+        state.store.audit().events(&caller.project_id, &query).await?
     } else {
         Vec::new()
     };
@@ -175,14 +176,14 @@ pub async fn detail(state: &AppState, caller: &Caller, key_id: &str) -> Result<K
 pub async fn expiring_count(state: &AppState, caller: &Caller) -> Result<i64, AppError> {
     let now = OffsetDateTime::now_utc();
     let soon = now + Duration::seconds(EXPIRY_WARNING_SECONDS);
-    Ok(state.store.count_expiring_keys(&caller.project_id, now, soon).await?)
+    Ok(state.store.keys().count_expiring(&caller.project_id, now, soon).await?)
 }
 
 /// Fills each key's requests per day over the last `USAGE_DAYS` days.
 pub async fn add_usage(state: &AppState, keys: &mut [ApiKey], now: OffsetDateTime) -> Result<(), AppError> {
     let first = now.date() - Duration::days(USAGE_DAYS as i64 - 1);
     let ids: Vec<String> = keys.iter().map(|k| k.id.clone()).collect();
-    let rows = state.store.key_usage(&ids, &day_text(first)).await?;
+    let rows = state.store.keys().usage(&ids, &day_text(first)).await?;
     for key in keys.iter_mut() {
         key.daily_requests = vec![0; USAGE_DAYS];
     }
@@ -201,7 +202,8 @@ pub async fn add_usage(state: &AppState, keys: &mut [ApiKey], now: OffsetDateTim
 /// stored, and every answer but "valid" counts against the address's limit
 /// of failed key checks, so this is no oracle for guessing.
 pub async fn test(state: &AppState, caller: &Caller, ip: IpAddr, secret: &str) -> Result<KeyCheck, AppError> {
-    caller.require_role(Role::Developer)?;
+    // Those who may make keys may ask about one.
+    caller.require(Permission::ApiKeyCreate)?;
     let ip = rate_limit::bucket(ip);
     state.key_failures.check(&ip, Instant::now()).map_err(AppError::RateLimited)?;
     let check = check(state, &caller.actor.id, secret.trim()).await?;
@@ -216,14 +218,15 @@ async fn check(state: &AppState, user_id: &str, secret: &str) -> Result<KeyCheck
     if !key_format::is_well_formed(secret) {
         return Ok(unknown(KeyVerdict::Malformed));
     }
-    let Some(record) = state.store.key_by_hash(&key_format::hash(secret)).await? else {
+    let Some(record) = state.store.keys().by_hash(&key_format::hash(secret)).await? else {
         return Ok(unknown(KeyVerdict::NotVisible));
     };
-    let mine = state.store.memberships(user_id).await?.iter().any(|m| m.project_id == record.project_id);
+    let mine =
+        state.store.project_members().of_account(user_id).await?.iter().any(|m| m.project_id == record.project_id);
     if !mine {
         return Ok(unknown(KeyVerdict::NotVisible));
     }
-    let key = state.store.key(&record.project_id, &record.id, OffsetDateTime::now_utc()).await?;
+    let key = state.store.keys().get(&record.project_id, &record.id, OffsetDateTime::now_utc()).await?;
     let verdict = match key.status {
         KeyStatus::Revoked => KeyVerdict::Revoked,
         KeyStatus::Expired => KeyVerdict::Expired,
@@ -270,21 +273,8 @@ pub async fn issue(
         created_at: now,
         expires_at: spec.expires_at,
     };
-    let key = store.insert_key(&new, by).await?;
+    let key = store.keys().insert(&new, by).await?;
     Ok(CreatedKey { key, secret: material.secret, auth_url: String::new() })
-}
-
-/// Owners and developers may change keys, and full-access keys; viewers and
-/// read-only keys may only look. (So a key can never make a key with more
-/// rights than its own.)
-fn may_change(caller: &Caller) -> Result<(), AppError> {
-    match caller.access {
-        Access::ApiKey { read_only: true } => {
-            Err(AppError::Forbidden("This key is read-only: it may list keys and ask whoami, not change keys.".into()))
-        }
-        Access::ApiKey { read_only: false } => Ok(()),
-        Access::Member(_) => caller.require_role(Role::Developer),
-    }
 }
 
 /// Every rule of a new key at once, so a form or a request learns all its
@@ -334,7 +324,7 @@ fn plausible(key_id: &str) -> Result<&str, AppError> {
     if plausible {
         Ok(id)
     } else {
-        Err(AppError::NotFound)
+        Err(AppError::NotFound(Resource::Key))
     }
 }
 
@@ -387,8 +377,8 @@ mod tests {
     #[test]
     fn implausible_ids_are_unknown() {
         assert!(plausible("key_abc123").is_ok());
-        assert_eq!(plausible(""), Err(AppError::NotFound));
-        assert_eq!(plausible("key;drop"), Err(AppError::NotFound));
-        assert_eq!(plausible(&"k".repeat(65)), Err(AppError::NotFound));
+        assert_eq!(plausible(""), Err(AppError::NotFound(Resource::Key)));
+        assert_eq!(plausible("key;drop"), Err(AppError::NotFound(Resource::Key)));
+        assert_eq!(plausible(&"k".repeat(65)), Err(AppError::NotFound(Resource::Key)));
     }
 }

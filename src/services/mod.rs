@@ -16,7 +16,7 @@ pub mod end_user_admin;
 pub mod end_user_mail;
 pub mod end_users;
 pub mod keys;
-pub mod members;
+pub mod project_members;
 pub mod projects;
 
-pub use caller::{signed_in_member, verified_key, Access, Caller};
+pub use caller::{app_actor, signed_in_member, verified_key, Access, Caller};

@@ -4,7 +4,7 @@
 
 use super::Caller;
 use crate::auth::{accounts::slugify, ids};
-use crate::domain::{validate_name, validate_slug, FieldError, Membership, Role, User};
+use crate::domain::{validate_name, validate_slug, FieldError, Membership, Permission, User};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{NewProject, StoreError};
@@ -27,15 +27,16 @@ pub async fn create(state: &AppState, user: &User, name: &str, slug: Option<&str
         owner_id: user.id.clone(),
         created_at: OffsetDateTime::now_utc(),
     };
-    let membership = state.store.insert_project(&project).await.map_err(slug_taken)?;
-    state.store.set_last_project(&user.id, &membership.project_id).await?;
+    let membership = state.store.projects().insert(&project).await.map_err(slug_taken)?;
+    state.store.accounts().set_last_project(&user.id, &membership.project_id).await?;
     Ok(membership)
 }
 
 pub async fn rename(state: &AppState, caller: &Caller, name: &str) -> Result<(), AppError> {
-    caller.require_role(Role::Owner)?;
+    caller.require(Permission::ProjectUpdate)?;
     let name = validate_name("name", name)?;
-    let renamed = state.store.rename_project(&caller.project_id, &name, &caller.actor).await;
+    let renamed =
+        state.store.projects().rename(&caller.project_id, &name, &caller.actor, OffsetDateTime::now_utc()).await;
     state.keys.forget_project(&caller.project_id);
     Ok(renamed?)
 }
@@ -43,10 +44,14 @@ pub async fn rename(state: &AppState, caller: &Caller, name: &str) -> Result<(),
 /// Moves the project to a new URL; the old one answers 404 afterwards.
 /// Returns the slug in force.
 pub async fn change_slug(state: &AppState, caller: &Caller, new_slug: &str) -> Result<String, AppError> {
-    caller.require_role(Role::Owner)?;
+    caller.require(Permission::ProjectUpdate)?;
     let new_slug = validate_slug(new_slug)?;
     if new_slug != caller.project_slug {
-        let changed = state.store.change_slug(&caller.project_id, &new_slug, &caller.actor).await;
+        let changed = state
+            .store
+            .projects()
+            .change_slug(&caller.project_id, &new_slug, &caller.actor, OffsetDateTime::now_utc())
+            .await;
         state.keys.forget_project(&caller.project_id);
         changed.map_err(slug_taken)?;
     }
@@ -56,11 +61,11 @@ pub async fn change_slug(state: &AppState, caller: &Caller, new_slug: &str) -> R
 /// Deletes the project with its members, invitations and keys (which stop
 /// working at once); `confirm` must be its name.
 pub async fn delete(state: &AppState, caller: &Caller, confirm: &str) -> Result<(), AppError> {
-    caller.require_role(Role::Owner)?;
+    caller.require(Permission::ProjectDelete)?;
     if confirm.trim() != caller.project_name {
         return Err(FieldError::new("confirm", "Type the project's name exactly to confirm.").into());
     }
-    let deleted = state.store.delete_project(&caller.project_id, &caller.actor).await;
+    let deleted = state.store.projects().delete(&caller.project_id, &caller.actor, OffsetDateTime::now_utc()).await;
     state.keys.forget_project(&caller.project_id);
     state.end_user_sessions.forget_project(&caller.project_id);
     deleted?;

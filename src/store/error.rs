@@ -1,3 +1,5 @@
+use crate::domain::Resource;
+
 /// Everything the store can fail with. Callers map `Conflict` and `NotFound`
 /// to user-facing messages; the rest are our faults.
 #[derive(Debug, thiserror::Error)]
@@ -5,8 +7,9 @@ pub enum StoreError {
     /// A uniqueness rule was broken; the value names the field.
     #[error("{0} is already taken")]
     Conflict(&'static str),
-    #[error("not found")]
-    NotFound,
+    /// No such row (of the project asked about, for project-scoped ones).
+    #[error("no such {}", .0.noun())]
+    NotFound(Resource),
     /// The change would leave a project without an owner.
     #[error("a project needs at least one owner")]
     LastOwner,
@@ -29,7 +32,9 @@ impl From<sqlx::Error> for StoreError {
             // PostgreSQL refuses text with a NUL byte (SQLSTATE 22021). No
             // stored row can hold one, so a lookup by such a value finds
             // nothing; writes refuse control characters before this.
-            sqlx::Error::Database(db) if db.code().as_deref() == Some("22021") => StoreError::NotFound,
+            sqlx::Error::Database(db) if db.code().as_deref() == Some("22021") => {
+                StoreError::NotFound(Resource::Record)
+            }
             // Connection trouble: no pool connection in time, the socket
             // failed, or the server is shutting down or starting (57P0x,
             // class 08).

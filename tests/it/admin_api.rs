@@ -4,7 +4,7 @@
 
 use crate::support;
 use crate::support::{eventually, Backend, RealServer, TestApp, TestDb};
-use banata::admin::types::{CreateKeyRequest, ErrorBody};
+use banata::admin::key_types::{CreateKeyRequest, ErrorBody};
 use banata::auth::keys;
 use banata::client::{Client, ClientError};
 use banata::services::keys::{issue, KeySpec};
@@ -68,7 +68,8 @@ async fn the_full_cycle_through_the_typed_client(backend: Backend) {
 
     // The dashboard sees the same key.
     let page = store
-        .list_keys(&tenant.project_id, &KeyQuery { limit: 10, ..Default::default() }, OffsetDateTime::now_utc())
+        .keys()
+        .list(&tenant.project_id, &KeyQuery { limit: 10, ..Default::default() }, OffsetDateTime::now_utc())
         .await
         .unwrap();
     assert!(page.iter().any(|k| k.id == created.api_key.id && k.created_by == "API key root"));
@@ -456,7 +457,7 @@ async fn active_keys_are_bounded_per_project(backend: Backend) {
         }
         other => panic!("expected 409, got {other:?}"),
     }
-    assert_eq!(store.count_active_keys(&tenant.project_id, OffsetDateTime::now_utc()).await.unwrap(), 3);
+    assert_eq!(store.keys().count_active(&tenant.project_id, OffsetDateTime::now_utc()).await.unwrap(), 3);
     // Another project's quota is its own, and revoking frees a place.
     other.client(&app.base).create(&create("theirs")).await.unwrap();
     admin.delete(&first.api_key.id).await.unwrap();
@@ -482,7 +483,7 @@ async fn last_use_shows_within_the_flush_interval(backend: Backend) {
 
     let store = app.db.store().await;
     let page = KeyQuery { limit: 10, ..Default::default() };
-    let unused = store.list_keys(&tenant.project_id, &page, OffsetDateTime::now_utc()).await.unwrap();
+    let unused = store.keys().list(&tenant.project_id, &page, OffsetDateTime::now_utc()).await.unwrap();
     assert!(unused[0].last_used_at.is_none(), "never used yet");
     let admin = tenant.client(&app.base);
     let before = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
@@ -515,14 +516,14 @@ async fn last_use_survives_a_graceful_restart(backend: Backend) {
     let log = server.stop_gracefully();
 
     let page = KeyQuery { limit: 10, ..Default::default() };
-    let keys = store.list_keys(&tenant.project_id, &page, OffsetDateTime::now_utc()).await.unwrap();
+    let keys = store.keys().list(&tenant.project_id, &page, OffsetDateTime::now_utc()).await.unwrap();
     assert_eq!(keys.len(), 2);
     assert!(keys.iter().all(|k| k.last_used_at.is_some()), "both uses saved at shutdown: {keys:?}");
     assert!(log.contains("saved when keys were last used"), "{log}");
     assert!(log.contains("/api/auth/api-key/whoami"), "requests are logged: {log}");
     let today = banata::auth::usage::day_text(OffsetDateTime::now_utc().date());
     let ids = [tenant.key_id.clone(), created.api_key.id.clone()];
-    let counted: Vec<i64> = store.key_usage(&ids, &today).await.unwrap().into_iter().map(|(.., n)| n).collect();
+    let counted: Vec<i64> = store.keys().usage(&ids, &today).await.unwrap().into_iter().map(|(.., n)| n).collect();
     let root_first = if ids[0] < ids[1] { vec![2, 1] } else { vec![1, 2] };
     assert_eq!(counted, root_first, "requests per day saved at shutdown, exactly");
     for secret in [&tenant.key, &created.key] {

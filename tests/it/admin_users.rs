@@ -155,7 +155,7 @@ async fn read_only_keys_look_and_bad_input_changes_nothing(backend: Backend) {
     let id = created["user"]["id"].as_str().unwrap().to_string();
     let reader = tenant
         .client(&app.base)
-        .create(&banata::admin::types::CreateKeyRequest {
+        .create(&banata::admin::key_types::CreateKeyRequest {
             name: Some("reader".into()),
             permissions: Some(vec!["api_keys:read".into()]),
             ..Default::default()

@@ -4,7 +4,7 @@
 
 use crate::support;
 use crate::support::{Backend, Person, TestApp, TEST_USER_AGENT};
-use banata::admin::types::CreateKeyRequest;
+use banata::admin::key_types::CreateKeyRequest;
 use banata::domain::{ActorKind, AuditAction, AuditPage};
 use banata::store::{AuditQuery, Store};
 use reqwest::StatusCode;
@@ -23,7 +23,7 @@ async fn log(person: &Person, app: &TestApp, slug: &str, filters: &[(&str, &str)
 }
 
 async fn count(store: &Arc<dyn Store>, project_id: &str) -> usize {
-    store.audit_events(project_id, &AuditQuery { limit: 10_000, ..AuditQuery::default() }).await.unwrap().len()
+    store.audit().events(project_id, &AuditQuery { limit: 10_000, ..AuditQuery::default() }).await.unwrap().len()
 }
 
 async fn every_change_is_recorded_with_who_and_where(backend: Backend) {
@@ -31,7 +31,7 @@ async fn every_change_is_recorded_with_who_and_where(backend: Backend) {
     let store = app.db.store().await;
     let owner = Person::sign_up(&app, "Olive Owner").await;
     let mate = Person::sign_up(&app, "Mate Member").await;
-    let project = store.memberships(&owner.id).await.unwrap().remove(0);
+    let project = store.project_members().of_account(&owner.id).await.unwrap().remove(0);
     let slug = project.slug.as_str();
 
     let body = ok(owner.call(&app, "create_key", &[("slug", slug), ("name", "billing"), ("expires", "30")]).await);
@@ -41,7 +41,8 @@ async fn every_change_is_recorded_with_who_and_where(backend: Backend) {
     ok(owner.call(&app, "change_role", &[("slug", slug), ("user_id", &mate.id), ("role", "developer")]).await);
     ok(owner.call(&app, "remove_member", &[("slug", slug), ("user_id", &mate.id)]).await);
     ok(owner.call(&app, "add_member", &[("slug", slug), ("email", "ghost@example.com"), ("role", "viewer")]).await);
-    let ghost = store.pending_invitations(&project.project_id, OffsetDateTime::now_utc()).await.unwrap().remove(0);
+    let ghost =
+        store.project_invitations().pending(&project.project_id, OffsetDateTime::now_utc()).await.unwrap().remove(0);
     ok(owner.call(&app, "revoke_invitation", &[("slug", slug), ("invitation_id", &ghost.id)]).await);
     let newcomer_email = support::email();
     let body =
@@ -122,7 +123,7 @@ async fn every_change_is_recorded_with_who_and_where(backend: Backend) {
     // Deleting the project is the last entry, and the record outlives it.
     ok(owner.call(&app, "delete_project", &[("slug", &moved), ("confirm", "Audited")]).await);
     let kept =
-        store.audit_events(&project.project_id, &AuditQuery { limit: 100, ..AuditQuery::default() }).await.unwrap();
+        store.audit().events(&project.project_id, &AuditQuery { limit: 100, ..AuditQuery::default() }).await.unwrap();
     assert_eq!(kept.len(), 16);
     assert_eq!((kept[0].action, kept[0].target_name.as_str()), (AuditAction::ProjectDeleted, "Audited"));
 }
@@ -131,7 +132,7 @@ async fn refused_changes_record_nothing(backend: Backend) {
     let app = TestApp::start(backend).await;
     let store = app.db.store().await;
     let owner = Person::sign_up(&app, "Olive Owner").await;
-    let project = store.memberships(&owner.id).await.unwrap().remove(0);
+    let project = store.project_members().of_account(&owner.id).await.unwrap().remove(0);
     let slug = project.slug.as_str();
     ok(owner.call(&app, "create_key", &[("slug", slug), ("name", "billing"), ("expires", "never")]).await);
     let before = count(&store, &project.project_id).await;
@@ -159,7 +160,7 @@ async fn only_owners_and_developers_read_it_and_pages_do_not_overlap(backend: Ba
     let owner = Person::sign_up(&app, "Olive Owner").await;
     let viewer = Person::sign_up(&app, "Vi Ewer").await;
     let outsider = Person::sign_up(&app, "Mallory").await;
-    let project = store.memberships(&owner.id).await.unwrap().remove(0);
+    let project = store.project_members().of_account(&owner.id).await.unwrap().remove(0);
     let slug = project.slug.as_str();
     viewer.join(&app, &owner, slug, "viewer").await;
     // 58 more events, written as the dashboard would.

@@ -5,7 +5,7 @@
 use crate::support;
 use crate::support::lost_answers::LostAnswers;
 use crate::support::{eventually, Backend, Tenant, TestApp, TestDb};
-use banata::admin::types::CreateKeyRequest;
+use banata::admin::key_types::CreateKeyRequest;
 use banata::client::{Client, ClientError};
 use std::sync::Arc;
 use std::time::Duration;

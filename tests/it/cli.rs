@@ -27,9 +27,9 @@ async fn a_created_user_can_sign_in_when_sign_up_is_closed(backend: Backend) {
     assert!(printed.contains(&email) && !printed.contains("a long enough password"), "{printed}");
 
     let store = db.store().await;
-    let user = store.credentials_by_email(&email).await.unwrap().expect("user exists");
+    let user = store.accounts().credentials(&email).await.unwrap().expect("user exists");
     assert!(user.password_hash.starts_with("$argon2id$"));
-    assert_eq!(store.memberships(&user.user.id).await.unwrap()[0].name, "Ops Person's project");
+    assert_eq!(store.project_members().of_account(&user.user.id).await.unwrap()[0].name, "Ops Person's project");
 }
 
 async fn a_short_password_or_taken_email_is_refused(backend: Backend) {
@@ -38,7 +38,7 @@ async fn a_short_password_or_taken_email_is_refused(backend: Backend) {
     let short = create_user(&db, &email, "short\n");
     assert!(!short.status.success());
     assert!(String::from_utf8_lossy(&short.stderr).contains("at least 8 characters"));
-    assert!(db.store().await.credentials_by_email(&email).await.unwrap().is_none());
+    assert!(db.store().await.accounts().credentials(&email).await.unwrap().is_none());
 
     assert!(create_user(&db, &email, "a long enough password\n").status.success());
     let again = create_user(&db, &email, "another long password\n");

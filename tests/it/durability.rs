@@ -5,7 +5,7 @@
 
 use crate::support;
 use crate::support::{Backend, RealServer, Tenant, TestApp, TestDb};
-use banata::admin::types::CreateKeyRequest;
+use banata::admin::key_types::CreateKeyRequest;
 use banata::client::{Client, ClientError};
 use banata::store::KeyQuery;
 use std::collections::BTreeSet;
@@ -72,7 +72,7 @@ async fn client_loop(
 async fn stored(db: &TestDb, tenant: &Tenant) -> (BTreeSet<String>, BTreeSet<String>) {
     let store = db.store().await;
     let query = KeyQuery { include_revoked: true, limit: u32::MAX, ..Default::default() };
-    let keys = store.list_keys(&tenant.project_id, &query, OffsetDateTime::now_utc()).await.unwrap();
+    let keys = store.keys().list(&tenant.project_id, &query, OffsetDateTime::now_utc()).await.unwrap();
     let (mut active, mut revoked) = (BTreeSet::new(), BTreeSet::new());
     for key in keys.into_iter().filter(|k| k.id != tenant.key_id) {
         if key.revoked_at.is_some() {

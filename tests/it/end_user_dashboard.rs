@@ -4,8 +4,8 @@
 //! delete, revoke) with who may do what; the audit records of every change;
 //! the chart's counts; JWT key rotation.
 
-use crate::auth_api::{admin_post, answer, sign_up_body, Browser};
 use crate::support;
+use crate::support::{admin_post, answer, sign_up_body, Browser};
 use crate::support::{Backend, Person, Tenant, TestApp, PASSWORD};
 use banata::domain::{AuditAction, EndUserDetail, EndUserPage, EndUserStatus};
 use banata::store::AuditQuery;
@@ -18,7 +18,7 @@ pub(crate) async fn owner_of(app: &TestApp, tenant: &Tenant) -> Person {
     let form = [("email", tenant.email.as_str()), ("password", PASSWORD)];
     let response = client.post(app.url("/api/dashboard/sign_in")).form(&form).send().await.unwrap();
     assert!(response.status().is_success() || response.status().is_redirection(), "{}", response.status());
-    let id = app.db.store().await.credentials_by_email(&tenant.email).await.unwrap().unwrap().user.id;
+    let id = app.db.store().await.accounts().credentials(&tenant.email).await.unwrap().unwrap().user.id;
     Person { client, email: tenant.email.clone(), id }
 }
 
@@ -38,7 +38,7 @@ async fn save_settings(person: &Person, app: &TestApp, slug: &str, extra: &[(&st
 
 async fn actions_of(app: &TestApp, project_id: &str, action: AuditAction) -> Vec<banata::domain::AuditEvent> {
     let query = AuditQuery { action: Some(action), actor_id: None, target_id: None, before: None, limit: 500 };
-    app.db.store().await.audit_events(project_id, &query).await.unwrap()
+    app.db.store().await.audit().events(project_id, &query).await.unwrap()
 }
 
 async fn the_projects_settings_decide_what_its_app_may_do(backend: Backend) {
@@ -64,7 +64,7 @@ async fn the_projects_settings_decide_what_its_app_may_do(backend: Backend) {
         let (status, body) = save_settings(&owner, &app, &tenant.slug, &[bad]).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}: {body}");
     }
-    assert_eq!(store.auth_settings(&tenant.project_id).await.unwrap(), Default::default());
+    assert_eq!(store.projects().auth_settings(&tenant.project_id).await.unwrap(), Default::default());
 
     // Closed: nobody signs up, and nothing is written.
     let closed = settings_form(&tenant.slug, &[]);
@@ -75,7 +75,7 @@ async fn the_projects_settings_decide_what_its_app_may_do(backend: Backend) {
         (refused.status, refused.body["code"].as_str()),
         (StatusCode::BAD_REQUEST, Some("EMAIL_PASSWORD_SIGN_UP_DISABLED"))
     );
-    assert_eq!(store.list_end_users(&tenant.project_id, None, 10, 0).await.unwrap().1, 0);
+    assert_eq!(store.end_users().list(&tenant.project_id, None, 10, 0).await.unwrap().1, 0);
     assert_eq!(browser.post("/banata/config/public", json!({})).await.body["features"]["signUp"], false);
 
     // Open, with verification first, a 12-character minimum, 30-day sessions
@@ -126,7 +126,7 @@ async fn the_projects_settings_decide_what_its_app_may_do(backend: Backend) {
             .http
             .post(format!("{}/api/auth/update-user", browser.base))
             .header("x-api-key", &browser.key)
-            .header("x-forwarded-host", crate::auth_api::APP_HOST)
+            .header("x-forwarded-host", crate::support::APP_HOST)
             .header("x-forwarded-proto", "http")
             .header("origin", origin)
             .json(&json!({"name": "Renamed"}))
@@ -142,7 +142,7 @@ async fn the_projects_settings_decide_what_its_app_may_do(backend: Backend) {
     assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["password_min"], 12);
     let (status, _) = save_settings(&viewer, &app, &tenant.slug, &[]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(store.auth_settings(&tenant.project_id).await.unwrap().sign_ups_open, "unchanged");
+    assert!(store.projects().auth_settings(&tenant.project_id).await.unwrap().sign_ups_open, "unchanged");
 
     // Audited: three saves by the owner; the sign-up by the app (its key).
     let changes = actions_of(&app, &tenant.project_id, AuditAction::ProjectAuthSettingsChanged).await;
@@ -212,7 +212,7 @@ async fn the_users_page_lists_pages_and_moderates(backend: Backend) {
     };
     let (status, body) = owner.call(&app, "create_end_user", &add("ada@example.com")).await;
     assert!(status.is_success() || status.is_redirection(), "{status} {body}");
-    let ada = store.end_user_credentials(&tenant.project_id, "ada@example.com").await.unwrap().expect("added").user;
+    let ada = store.end_users().credentials(&tenant.project_id, "ada@example.com").await.unwrap().expect("added").user;
     for (field, value) in [("email", "not-an-email"), ("name", ""), ("password", "short")] {
         let mut form = add("bob@example.com");
         form.retain(|(n, _)| *n != field);
@@ -222,7 +222,7 @@ async fn the_users_page_lists_pages_and_moderates(backend: Backend) {
     }
     let (status, _) = owner.call(&app, "create_end_user", &add("ada@example.com")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "taken");
-    assert!(store.end_user_credentials(&tenant.project_id, "bob@example.com").await.unwrap().is_none());
+    assert!(store.end_users().credentials(&tenant.project_id, "bob@example.com").await.unwrap().is_none());
 
     // Ada signs in twice; her page lists both sessions.
     let (one, two) = (Browser::new(&app, &tenant.key), Browser::new(&app, &tenant.key));
@@ -255,7 +255,7 @@ async fn the_users_page_lists_pages_and_moderates(backend: Backend) {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = owner.call(&app, "delete_end_user", &[("slug", &tenant.slug), ("user_id", eve)]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(store.end_user(&other.project_id, eve).await.unwrap().is_some_and(|u| !u.banned));
+    assert!(store.end_users().get(&other.project_id, eve).await.unwrap().is_some_and(|u| !u.banned));
     let two_id = two.session().await["session"]["id"].as_str().unwrap().to_string();
     let someone = &first.users[0].id;
     let (status, _) = owner
@@ -414,7 +414,7 @@ async fn short_lifetimes_slide_and_a_shortened_one_applies_at_once(backend: Back
     let now = time::OffsetDateTime::now_utc();
     // Used 13 hours ago, expiring in 11: slid, on an instance with no cached copy.
     let then = now - time::Duration::hours(13);
-    store.extend_end_user_session(&session_id, then, then + time::Duration::days(1)).await.unwrap();
+    store.end_user_sessions().extend(&session_id, then, then + time::Duration::days(1)).await.unwrap();
     let second = TestApp::beside(&app, &[]).await;
     let through = Browser { http: browser.http.clone(), base: second.base.clone(), key: tenant.key.clone() };
     let got = through.get("/get-session").await;
@@ -428,7 +428,7 @@ async fn short_lifetimes_slide_and_a_shortened_one_applies_at_once(backend: Back
         save_settings(&owner, &app, &tenant.slug, &[("sign_ups_open", "1"), ("session_days", "30")]).await;
     assert_eq!(status, StatusCode::OK);
     let idle = now - time::Duration::days(3);
-    store.extend_end_user_session(&session_id, idle, idle + time::Duration::days(30)).await.unwrap();
+    store.end_user_sessions().extend(&session_id, idle, idle + time::Duration::days(30)).await.unwrap();
     let third = TestApp::beside(&app, &[]).await;
     let fresh = Browser { http: browser.http.clone(), base: third.base.clone(), key: tenant.key.clone() };
     let (status, _) = save_settings(&owner, &app, &tenant.slug, &[("sign_ups_open", "1"), ("session_days", "2")]).await;

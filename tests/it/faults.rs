@@ -6,7 +6,7 @@
 
 use crate::support;
 use crate::support::{RealServer, Tenant};
-use banata::admin::types::CreateKeyRequest;
+use banata::admin::key_types::CreateKeyRequest;
 use banata::client::ClientError;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -153,7 +153,7 @@ async fn cross_site_posts_are_refused_before_any_handler(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(by_origin.status(), StatusCode::FORBIDDEN);
-    assert!(store.credentials_by_email(&email).await.unwrap().is_none(), "nothing was written");
+    assert!(store.accounts().credentials(&email).await.unwrap().is_none(), "nothing was written");
 
     // Our own origin is fine.
     let ours = app
@@ -165,7 +165,7 @@ async fn cross_site_posts_are_refused_before_any_handler(backend: Backend) {
         .await
         .unwrap();
     assert!(ours.status().is_redirection() || ours.status().is_success(), "{}", ours.status());
-    assert!(store.credentials_by_email(&email).await.unwrap().is_some());
+    assert!(store.accounts().credentials(&email).await.unwrap().is_some());
 }
 
 async fn bad_sign_up_input_is_refused_and_writes_nothing(backend: Backend) {
@@ -187,7 +187,7 @@ async fn bad_sign_up_input_is_refused_and_writes_nothing(backend: Backend) {
         let body = response.text().await.unwrap();
         assert!(body.contains("Invalid") && body.contains("field"), "{what}: {body}");
         if !email.is_empty() {
-            assert!(store.credentials_by_email(&email).await.unwrap().is_none(), "{what} wrote a user");
+            assert!(store.accounts().credentials(&email).await.unwrap().is_none(), "{what} wrote a user");
         }
     }
 }
@@ -225,7 +225,7 @@ async fn unreadable_and_huge_bodies_get_clear_errors(backend: Backend) {
     // is sent, which an HTTP client may report as a broken pipe.
     assert_eq!(declared_body_status(&app, "/api/dashboard/sign_up", 2 * 1024 * 1024).await, 413);
 
-    assert!(store.credentials_by_email(&email).await.unwrap().is_none(), "nothing was written");
+    assert!(store.accounts().credentials(&email).await.unwrap().is_none(), "nothing was written");
 }
 
 /// Sends only the head of a POST declaring `length` bytes and returns the
@@ -252,7 +252,7 @@ async fn closed_sign_up_refuses_and_writes_nothing(backend: Backend) {
     let response = app.sign_up("Ada", &email, PASSWORD).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert!(response.text().await.unwrap().contains("SignupClosed"));
-    assert!(store.credentials_by_email(&email).await.unwrap().is_none());
+    assert!(store.accounts().credentials(&email).await.unwrap().is_none());
     let page = app.get("/sign-up").await.text().await.unwrap();
     assert!(page.contains("Sign-up is closed"), "the page says so");
 }

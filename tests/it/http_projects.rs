@@ -12,14 +12,15 @@ use time::{Duration, OffsetDateTime};
 
 /// Everything about a project that a refused call must leave alone.
 async fn snapshot(store: &Arc<dyn Store>, owner: &str, slug: &str) -> String {
-    let project = store.membership(owner, slug).await.unwrap().expect("project still there");
-    let members = store.members(&project.project_id).await.unwrap();
-    let invitations = store.pending_invitations(&project.project_id, OffsetDateTime::now_utc()).await.unwrap();
+    let project = store.project_members().find(owner, slug).await.unwrap().expect("project still there");
+    let members = store.project_members().list(&project.project_id).await.unwrap();
+    let invitations =
+        store.project_invitations().pending(&project.project_id, OffsetDateTime::now_utc()).await.unwrap();
     let all = KeyQuery { include_revoked: true, limit: 1000, ..KeyQuery::default() };
-    let keys = store.list_keys(&project.project_id, &all, OffsetDateTime::now_utc()).await.unwrap();
+    let keys = store.keys().list(&project.project_id, &all, OffsetDateTime::now_utc()).await.unwrap();
     let keys: Vec<_> = keys.iter().map(|k| (&k.id, &k.name, k.status)).collect();
     let audit =
-        store.audit_events(&project.project_id, &AuditQuery { limit: 1000, ..AuditQuery::default() }).await.unwrap();
+        store.audit().events(&project.project_id, &AuditQuery { limit: 1000, ..AuditQuery::default() }).await.unwrap();
     let audit: Vec<_> = audit.iter().map(|e| e.seq).collect();
     format!("{project:?}\n{members:?}\n{invitations:?}\n{keys:?}\n{audit:?}")
 }
@@ -42,7 +43,7 @@ async fn team(backend: Backend) -> Team {
     let developer = Person::sign_up(&app, "Dev Eloper").await;
     let viewer = Person::sign_up(&app, "Vi Ewer").await;
     let outsider = Person::sign_up(&app, "Mallory").await;
-    let project = store.memberships(&owner.id).await.unwrap().remove(0);
+    let project = store.project_members().of_account(&owner.id).await.unwrap().remove(0);
     developer.join(&app, &owner, &project.slug, "developer").await;
     viewer.join(&app, &owner, &project.slug, "viewer").await;
     Team { app, store, owner, developer, viewer, outsider, slug: project.slug, name: project.name }
@@ -183,9 +184,11 @@ async fn every_project_function_checks_membership_and_role(backend: Backend) {
         .call(&t.app, "add_member", &[("slug", &t.slug), ("email", "invitee@example.com"), ("role", "viewer")])
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let project = t.store.membership(&t.owner.id, &t.slug).await.unwrap().unwrap();
+    let project = t.store.project_members().find(&t.owner.id, &t.slug).await.unwrap().unwrap();
     let invitation_id =
-        t.store.pending_invitations(&project.project_id, OffsetDateTime::now_utc()).await.unwrap()[0].id.clone();
+        t.store.project_invitations().pending(&project.project_id, OffsetDateTime::now_utc()).await.unwrap()[0]
+            .id
+            .clone();
     let (status, body) =
         t.owner.call(&t.app, "create_key", &[("slug", &t.slug), ("name", "production"), ("expires", "never")]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -260,13 +263,15 @@ async fn every_project_function_checks_membership_and_role(backend: Backend) {
 
 async fn another_projects_ids_are_not_found(backend: Backend) {
     let t = team(backend).await;
-    let theirs = t.store.memberships(&t.outsider.id).await.unwrap().remove(0);
+    let theirs = t.store.project_members().of_account(&t.outsider.id).await.unwrap().remove(0);
     // An invitation and a member of the outsider's project, addressed through ours.
     t.outsider
         .call(&t.app, "add_member", &[("slug", &theirs.slug), ("email", "x@example.com"), ("role", "viewer")])
         .await;
     let their_invite =
-        t.store.pending_invitations(&theirs.project_id, OffsetDateTime::now_utc()).await.unwrap()[0].id.clone();
+        t.store.project_invitations().pending(&theirs.project_id, OffsetDateTime::now_utc()).await.unwrap()[0]
+            .id
+            .clone();
     let before = snapshot(&t.store, &t.outsider.id, &theirs.slug).await;
 
     let (status, _) = t.owner.call(&t.app, "remove_member", &[("slug", &t.slug), ("user_id", &t.outsider.id)]).await;
@@ -301,7 +306,7 @@ async fn the_last_owner_cannot_be_demoted_removed_or_leave(backend: Backend) {
         StatusCode::OK
     );
     assert_eq!(t.owner.call(&t.app, "leave_project", &[("slug", slug)]).await.0, StatusCode::OK);
-    assert!(t.store.membership(&t.owner.id, slug).await.unwrap().is_none());
+    assert!(t.store.project_members().find(&t.owner.id, slug).await.unwrap().is_none());
 }
 
 async fn owners_manage_members_and_a_removed_member_loses_access(backend: Backend) {
@@ -315,7 +320,7 @@ async fn owners_manage_members_and_a_removed_member_loses_access(backend: Backen
             .0,
         StatusCode::OK
     );
-    assert_eq!(t.store.membership(&t.viewer.id, slug).await.unwrap().unwrap().role, Role::Developer);
+    assert_eq!(t.store.project_members().find(&t.viewer.id, slug).await.unwrap().unwrap().role, Role::Developer);
 
     let (status, body) =
         t.owner.call(&t.app, "change_role", &[("slug", slug), ("user_id", &t.viewer.id), ("role", "admin")]).await;
@@ -381,11 +386,12 @@ async fn projects_are_created_renamed_moved_and_deleted(backend: Backend) {
 /// Writes an invitation straight to the store, as `add_member` would, with a
 /// token the test knows.
 async fn invite(t: &Team, email: &str, role: Role, expires_in: Duration) -> String {
-    let project = t.store.membership(&t.owner.id, &t.slug).await.unwrap().unwrap();
+    let project = t.store.project_members().find(&t.owner.id, &t.slug).await.unwrap().unwrap();
     let token = tokens::invitation_token();
     let now = OffsetDateTime::now_utc();
     t.store
-        .insert_invitation(
+        .project_invitations()
+        .insert(
             &NewInvitation {
                 id: format!("inv_{}", &token[7..27]),
                 project_id: project.project_id,
@@ -414,9 +420,9 @@ async fn invitations_work_once_for_the_invited_account(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let token = support::invitation_token(&body);
-    let project = t.store.membership(&t.owner.id, &t.slug).await.unwrap().unwrap();
-    assert!(t.store.invitation_by_token(&token).await.unwrap().is_none(), "not stored in the clear");
-    assert!(t.store.invitation_by_token(&tokens::hash(&token)).await.unwrap().is_some());
+    let project = t.store.project_members().find(&t.owner.id, &t.slug).await.unwrap().unwrap();
+    assert!(t.store.project_invitations().by_token(&token).await.unwrap().is_none(), "not stored in the clear");
+    assert!(t.store.project_invitations().by_token(&tokens::hash(&token)).await.unwrap().is_some());
     let listing = t.owner.call(&t.app, "list_members", &[("slug", &t.slug)]).await.1;
     assert!(!listing.contains(&token), "the token is never listed again");
 
@@ -436,7 +442,7 @@ async fn invitations_work_once_for_the_invited_account(backend: Backend) {
     let right = Person::sign_up_as(&t.app, "Right Person", &invitee_email).await;
     let (status, _) = right.call(&t.app, "accept_invitation", &[("token", &token)]).await;
     assert!(status.is_redirection() || status.is_success(), "{status}");
-    assert_eq!(t.store.membership(&right.id, &t.slug).await.unwrap().unwrap().role, Role::Developer);
+    assert_eq!(t.store.project_members().find(&right.id, &t.slug).await.unwrap().unwrap().role, Role::Developer);
     let (status, body) = right.call(&t.app, "accept_invitation", &[("token", &token)]).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(body.contains("already been used"), "{body}");
@@ -448,7 +454,7 @@ async fn invitations_work_once_for_the_invited_account(backend: Backend) {
     assert!(body.contains("expired"), "{body}");
 
     let revoked = invite(&t, &t.outsider.email, Role::Owner, Duration::days(7)).await;
-    let pending = t.store.pending_invitations(&project.project_id, OffsetDateTime::now_utc()).await.unwrap();
+    let pending = t.store.project_invitations().pending(&project.project_id, OffsetDateTime::now_utc()).await.unwrap();
     let id = pending.iter().find(|i| i.email == t.outsider.email).unwrap().id.clone();
     assert_eq!(
         t.owner.call(&t.app, "revoke_invitation", &[("slug", &t.slug), ("invitation_id", &id)]).await.0,
@@ -457,7 +463,7 @@ async fn invitations_work_once_for_the_invited_account(backend: Backend) {
     let (status, body) = t.outsider.call(&t.app, "accept_invitation", &[("token", &revoked)]).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(body.contains("withdrawn"), "{body}");
-    assert!(t.store.membership(&t.outsider.id, &t.slug).await.unwrap().is_none());
+    assert!(t.store.project_members().find(&t.outsider.id, &t.slug).await.unwrap().is_none());
 
     let (status, body) = t.outsider.call(&t.app, "get_invitation", &[("token", "invite_made_up")]).await;
     assert_eq!(status, StatusCode::GONE);
@@ -481,7 +487,7 @@ async fn the_plain_add_form_shows_the_invitation_link_once(backend: Backend) {
     let response = post(&t.owner, &t.outsider.email).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert!(response.text().await.unwrap().contains("/invite/"));
-    assert!(t.store.membership(&t.outsider.id, &t.slug).await.unwrap().is_none());
+    assert!(t.store.project_members().find(&t.outsider.id, &t.slug).await.unwrap().is_none());
 
     let response = post(&t.owner, "not-an-email").await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -527,15 +533,15 @@ async fn an_email_squatter_never_joins(backend: Backend) {
 
     // The squatter is no member, sees nothing of the project, and cannot
     // join without the link (which went to the real Alice).
-    let project = t.store.membership(&t.owner.id, &t.slug).await.unwrap().unwrap();
-    let members = t.store.members(&project.project_id).await.unwrap();
+    let project = t.store.project_members().find(&t.owner.id, &t.slug).await.unwrap().unwrap();
+    let members = t.store.project_members().list(&project.project_id).await.unwrap();
     assert!(members.iter().all(|m| m.user_id != squatter.id), "not added by the invitation");
     assert_eq!(squatter.call(&t.app, "open_project", &[("slug", &t.slug)]).await.0, StatusCode::NOT_FOUND);
     let guessed = tokens::invitation_token();
     assert_eq!(squatter.call(&t.app, "accept_invitation", &[("token", &guessed)]).await.0, StatusCode::GONE);
-    assert!(t.store.membership(&squatter.id, &t.slug).await.unwrap().is_none());
+    assert!(t.store.project_members().find(&squatter.id, &t.slug).await.unwrap().is_none());
     // Owners still see both invitations, pending, to revoke.
-    let pending = t.store.pending_invitations(&project.project_id, OffsetDateTime::now_utc()).await.unwrap();
+    let pending = t.store.project_invitations().pending(&project.project_id, OffsetDateTime::now_utc()).await.unwrap();
     let mut emails: Vec<&str> = pending.iter().map(|i| i.email.as_str()).collect();
     emails.sort_unstable();
     let mut expected = [alice.as_str(), nobody.as_str()];
@@ -547,7 +553,7 @@ async fn an_email_squatter_never_joins(backend: Backend) {
 async fn pending_invitations_are_bounded(backend: Backend) {
     let app = TestApp::start_with(backend, &["--max-pending-invitations", "2"]).await;
     let owner = Person::sign_up(&app, "Olive Owner").await;
-    let slug = app.db.store().await.memberships(&owner.id).await.unwrap().remove(0).slug;
+    let slug = app.db.store().await.project_members().of_account(&owner.id).await.unwrap().remove(0).slug;
     let invite = |email: String| {
         let (owner, app, slug) = (&owner, &app, slug.clone());
         async move { owner.call(app, "add_member", &[("slug", &slug), ("email", &email), ("role", "viewer")]).await }
@@ -558,8 +564,9 @@ async fn pending_invitations_are_bounded(backend: Backend) {
     let (status, body) = invite(support::email()).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(body.contains("2 pending invitations"), "{body}");
-    let project = app.db.store().await.membership(&owner.id, &slug).await.unwrap().unwrap();
-    let pending = app.db.store().await.pending_invitations(&project.project_id, OffsetDateTime::now_utc()).await;
+    let project = app.db.store().await.project_members().find(&owner.id, &slug).await.unwrap().unwrap();
+    let pending =
+        app.db.store().await.project_invitations().pending(&project.project_id, OffsetDateTime::now_utc()).await;
     assert_eq!(pending.unwrap().len(), 2, "nothing made by the refused one");
 }
 

@@ -4,7 +4,7 @@
 
 use crate::support;
 use crate::support::{eventually, Backend, Person, Tenant, TestApp};
-use banata::admin::types::CreateKeyRequest;
+use banata::admin::key_types::CreateKeyRequest;
 use banata::client::{Client, ClientError};
 use banata::domain::{KeyCheck, KeyDetail, KeyPage, KeyVerdict, READ_KEYS};
 use banata::services::keys::{issue, KeySpec};
@@ -95,7 +95,8 @@ async fn a_rolled_key_works_for_its_grace_period_and_then_stops(backend: Backend
 
     // Both links and each roll are in the audit log.
     let events = store
-        .audit_events(&tenant.project_id, &banata::store::AuditQuery { limit: 100, ..Default::default() })
+        .audit()
+        .events(&tenant.project_id, &banata::store::AuditQuery { limit: 100, ..Default::default() })
         .await
         .unwrap();
     let rolls: Vec<_> = events.iter().filter(|e| e.action.as_str() == "api_key.rolled").collect();
@@ -187,7 +188,7 @@ async fn read_only_keys_read_and_change_nothing(backend: Backend) {
 
     // From the dashboard: chosen in the create form.
     let owner = Person::sign_up(&app, "Dash Board").await;
-    let slug = store.memberships(&owner.id).await.unwrap().remove(0).slug;
+    let slug = store.project_members().of_account(&owner.id).await.unwrap().remove(0).slug;
     let form = [("slug", slug.as_str()), ("name", "dash-reader"), ("expires", "never"), ("access", "read")];
     let (status, body) = owner.call(&app, "create_key", &form).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -204,7 +205,7 @@ async fn expiry_is_visible_and_usage_is_counted(backend: Backend) {
     let app = TestApp::start_with(backend, &["--key-usage-flush", "1s"]).await;
     let store = app.db.store().await;
     let owner = Person::sign_up(&app, "Una Usage").await;
-    let project = store.memberships(&owner.id).await.unwrap().remove(0);
+    let project = store.project_members().of_account(&owner.id).await.unwrap().remove(0);
     let slug = project.slug.as_str();
     let by = support::actor(&owner.id);
     let spec = |name: &str, days: i64| KeySpec {
@@ -264,7 +265,7 @@ async fn testing_a_key_tells_what_it_is_only_to_members(backend: Backend) {
     let store = app.db.store().await;
     let owner = Person::sign_up(&app, "Tess Tester").await;
     let stranger = Tenant::new(&store, "Stranger").await;
-    let slug = store.memberships(&owner.id).await.unwrap().remove(0).slug;
+    let slug = store.project_members().of_account(&owner.id).await.unwrap().remove(0).slug;
     let made = |name: &'static str| {
         let form = [("slug", slug.clone()), ("name", name.to_string()), ("expires", "never".into())];
         let owner = &owner;
@@ -317,7 +318,7 @@ async fn roll_and_test_work_as_plain_forms(backend: Backend) {
     let app = TestApp::start(backend).await;
     let store = app.db.store().await;
     let owner = Person::sign_up(&app, "Noah Script").await;
-    let slug = store.memberships(&owner.id).await.unwrap().remove(0).slug;
+    let slug = store.project_members().of_account(&owner.id).await.unwrap().remove(0).slug;
     let (_, body) =
         owner.call(&app, "create_key", &[("slug", slug.as_str()), ("name", "plain"), ("expires", "never")]).await;
     let body: Value = serde_json::from_str(&body).unwrap();

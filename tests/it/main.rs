@@ -10,6 +10,7 @@ mod admin_api;
 mod admin_users;
 mod audit;
 mod auth_api;
+mod auth_api_sessions;
 mod cache_invalidation;
 mod cli;
 mod durability;

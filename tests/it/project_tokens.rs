@@ -2,8 +2,8 @@
 //! URL of its own under an issuer of its own: a token of one project never
 //! verifies with another's keys, even for a verifier that forgets `aud`.
 
-use crate::auth_api::{answer, sign_up_body, verified_claims, Browser};
 use crate::support;
+use crate::support::{answer, sign_up_body, verified_claims, Browser};
 use crate::support::{Backend, Tenant, TestApp};
 use reqwest::StatusCode;
 use serde_json::Value;

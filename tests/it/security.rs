@@ -107,7 +107,7 @@ async fn sign_ups_are_limited_per_address(backend: Backend) {
     assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
     let wait: u64 = header(&refused, "retry-after").parse().unwrap();
     assert!((1..=60).contains(&wait), "{wait}");
-    assert!(store.credentials_by_email(&refused_email).await.unwrap().is_none(), "no account was made");
+    assert!(store.accounts().credentials(&refused_email).await.unwrap().is_none(), "no account was made");
     // Another address is not held back by the flood.
     assert!(sign_up("198.51.100.8", support::email()).await.headers().contains_key("location"));
 }
@@ -156,15 +156,18 @@ async fn every_server_function_refuses_foreign_origins(backend: Backend) {
     let app = TestApp::start(backend).await;
     let victim = Person::sign_up(&app, "Vic Tim").await;
     let store = app.db.store().await;
-    let project = store.memberships(&victim.id).await.unwrap().remove(0);
+    let project = store.project_members().of_account(&victim.id).await.unwrap().remove(0);
     let slug = project.slug.as_str();
     let (status, _) = victim.call(&app, "create_key", &[("slug", slug), ("name", "kept"), ("expires", "never")]).await;
     assert_eq!(status, StatusCode::OK);
     let audit = || async {
         let query = AuditQuery { limit: 1000, ..AuditQuery::default() };
-        store.audit_events(&project.project_id, &query).await.unwrap().len()
+        store.audit().events(&project.project_id, &query).await.unwrap().len()
     };
-    let before = (audit().await, store.user_sessions(&victim.id, OffsetDateTime::UNIX_EPOCH).await.unwrap().len());
+    let before = (
+        audit().await,
+        store.dashboard_sessions().of_account(&victim.id, OffsetDateTime::UNIX_EPOCH).await.unwrap().len(),
+    );
 
     let mut paths: Vec<String> = server_fn::axum::server_fn_paths().map(|(path, _)| path.to_string()).collect();
     assert!(paths.len() >= 20, "{paths:?}");
@@ -172,7 +175,7 @@ async fn every_server_function_refuses_foreign_origins(backend: Backend) {
     paths.extend(plain.map(|(_, path)| path.replace("{slug}", slug)));
     assert!(paths.iter().any(|p| p.ends_with("/api-keys/roll")) && paths.iter().any(|p| p.ends_with("/test-key")));
     let all = banata::store::KeyQuery { limit: 10, ..Default::default() };
-    let kept = store.list_keys(&project.project_id, &all, OffsetDateTime::now_utc()).await.unwrap();
+    let kept = store.keys().list(&project.project_id, &all, OffsetDateTime::now_utc()).await.unwrap();
     let kept_id = kept.first().map(|k| k.id.clone()).unwrap();
     let form = [
         ("slug", slug),
@@ -199,7 +202,10 @@ async fn every_server_function_refuses_foreign_origins(backend: Backend) {
             refused += 1;
         }
     }
-    let after = (audit().await, store.user_sessions(&victim.id, OffsetDateTime::UNIX_EPOCH).await.unwrap().len());
+    let after = (
+        audit().await,
+        store.dashboard_sessions().of_account(&victim.id, OffsetDateTime::UNIX_EPOCH).await.unwrap().len(),
+    );
     assert_eq!(after, before, "nothing changed");
     assert!(victim.call(&app, "list_projects", &[]).await.0.is_success(), "and the victim is still signed in");
     println!("{backend:?}: {refused} cross-site requests refused on {} routes", paths.len());

@@ -87,8 +87,11 @@ async fn sessions_are_listed_and_ended_from_another_browser(backend: Backend) {
     assert!(status.is_redirection() || status.is_success(), "{status}");
     assert!(!signed_in(&laptop, &app).await);
     let store = app.db.store().await;
-    let left =
-        store.user_sessions(&laptop.id, time::OffsetDateTime::now_utc() - time::Duration::days(1)).await.unwrap();
+    let left = store
+        .dashboard_sessions()
+        .of_account(&laptop.id, time::OffsetDateTime::now_utc() - time::Duration::days(1))
+        .await
+        .unwrap();
     assert!(left.is_empty(), "{left:?}");
 }
 
@@ -155,11 +158,19 @@ async fn rows_of_timed_out_sessions_are_swept(backend: Backend) {
     };
     // Idle for longer than the 7-day default; signed in longer ago than the
     // 30-day default though seen today.
-    store.insert_session(&row("ses_idle", now - Duration::days(8)), OffsetDateTime::UNIX_EPOCH).await.unwrap();
-    store.insert_session(&row("ses_old", now - Duration::days(31)), OffsetDateTime::UNIX_EPOCH).await.unwrap();
-    store.touch_session("ses_old", now, None).await.unwrap();
+    store
+        .dashboard_sessions()
+        .insert(&row("ses_idle", now - Duration::days(8)), OffsetDateTime::UNIX_EPOCH)
+        .await
+        .unwrap();
+    store
+        .dashboard_sessions()
+        .insert(&row("ses_old", now - Duration::days(31)), OffsetDateTime::UNIX_EPOCH)
+        .await
+        .unwrap();
+    store.dashboard_sessions().touch("ses_old", now, None).await.unwrap();
     let ids = || async {
-        let rows = store.user_sessions(&person.id, OffsetDateTime::UNIX_EPOCH).await.unwrap();
+        let rows = store.dashboard_sessions().of_account(&person.id, OffsetDateTime::UNIX_EPOCH).await.unwrap();
         let mut ids: Vec<String> = rows.into_iter().map(|r| r.id).collect();
         ids.sort();
         ids
@@ -181,7 +192,7 @@ async fn signing_in_over_another_account_ends_its_session(backend: Backend) {
     let store = app.db.store().await;
     let first = Person::sign_up(&app, "First Person").await;
     let second = Person::sign_up(&app, "Second Person").await;
-    assert_eq!(store.user_sessions(&first.id, OffsetDateTime::UNIX_EPOCH).await.unwrap().len(), 1);
+    assert_eq!(store.dashboard_sessions().of_account(&first.id, OffsetDateTime::UNIX_EPOCH).await.unwrap().len(), 1);
     let response = first
         .client
         .post(app.url("/api/dashboard/sign_in"))
@@ -190,8 +201,8 @@ async fn signing_in_over_another_account_ends_its_session(backend: Backend) {
         .await
         .unwrap();
     assert!(response.status().is_success() || response.status().is_redirection(), "{}", response.status());
-    assert!(store.user_sessions(&first.id, OffsetDateTime::UNIX_EPOCH).await.unwrap().is_empty());
-    assert_eq!(store.user_sessions(&second.id, OffsetDateTime::UNIX_EPOCH).await.unwrap().len(), 2);
+    assert!(store.dashboard_sessions().of_account(&first.id, OffsetDateTime::UNIX_EPOCH).await.unwrap().is_empty());
+    assert_eq!(store.dashboard_sessions().of_account(&second.id, OffsetDateTime::UNIX_EPOCH).await.unwrap().len(), 2);
 }
 
 on_both_backends!(

@@ -4,9 +4,9 @@
 //! the key's admin power, lock the app's users out, sign a visitor in to the
 //! sender's account, or put the sender's words and links in a mail.
 
-use crate::auth_api::{admin_post, answer, sign_up_body, Answer, Browser, APP_HOST, APP_ORIGIN};
 use crate::support;
 use crate::support::smtp::SmtpSink;
+use crate::support::{admin_post, answer, sign_up_body, Answer, Browser, APP_HOST, APP_ORIGIN};
 use crate::support::{Backend, Tenant, TestApp};
 use banata::domain::AuthSettings;
 use reqwest::{Method, StatusCode};
@@ -182,7 +182,11 @@ async fn start_with_mail(backend: Backend, sink: &SmtpSink) -> TestApp {
 }
 
 async fn settings(store: &std::sync::Arc<dyn banata::store::Store>, project_id: &str, settings: AuthSettings) {
-    store.set_auth_settings(project_id, &settings, &support::actor("usr_test")).await.unwrap();
+    store
+        .projects()
+        .set_auth_settings(project_id, &settings, &support::actor("usr_test"), time::OffsetDateTime::now_utc())
+        .await
+        .unwrap();
 }
 
 /// The mails to `to`, waiting until there are `n`.

@@ -17,7 +17,7 @@ mod roll;
 use crate::api::keys::{list_keys, RevokeKey};
 use crate::components::answer::use_answer;
 use crate::components::shell::with_project;
-use crate::domain::{CreatedKey, Membership, Role};
+use crate::domain::{CreatedKey, Membership, Permission};
 use crate::pages::auth_layout::{action_error, FormAlert};
 use create::CreateDialog;
 use dialog::NewKeyReveal;
@@ -50,7 +50,7 @@ fn Keys(project: Membership) -> impl IntoView {
             list_keys(slug.clone(), search, Some(revoked), after)
         }
     });
-    let can_write = project.role.allows(Role::Developer);
+    let can_write = project.role.grants(Permission::ApiKeyCreate);
     let base = format!("/projects/{}/api-keys", project.slug);
     // A key created or rolled a moment ago: this page answers that form.
     let created = use_answer::<CreatedKey>();

@@ -6,7 +6,7 @@ use crate::api::end_users::CreateEndUser;
 use crate::components::field::Field;
 use crate::components::missing::Missing;
 use crate::components::shell::with_project;
-use crate::domain::{Membership, Role};
+use crate::domain::{Membership, Permission};
 use crate::pages::auth_layout::{action_error, FormAlert};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -25,7 +25,7 @@ fn AddUser(project: Membership) -> impl IntoView {
     let error = action_error(create);
     let field = move |name: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(name)));
     let list = format!("/projects/{}/users", project.slug);
-    if !project.role.allows(Role::Developer) {
+    if !project.role.grants(Permission::UserManage) {
         return view! {
             <Missing
                 title="Add user"

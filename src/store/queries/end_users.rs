@@ -1,5 +1,4 @@
-//! SQL for a project's end users and their sessions (the auth API's
-//! records), and the signing secrets every instance shares.
+//! SQL for a project's end users and their counted activity.
 
 const USER_COLUMNS: &str = "id, project_id, email, name, image, email_verified, banned, ban_reason, ban_expires,
     role, metadata, created_at, updated_at, last_sign_in_at";
@@ -66,10 +65,6 @@ pub(in crate::store) const DELETE_USER: &str = "DELETE FROM end_users WHERE proj
 pub(in crate::store) const SET_BAN: &str = "UPDATE end_users
     SET banned = $3, ban_reason = $4, ban_expires = $5, updated_at = $6 WHERE project_id = $1 AND id = $2";
 
-/// A session of the project by its id (the handle), whoever's it is.
-pub(in crate::store) const DELETE_PROJECT_SESSION: &str =
-    "DELETE FROM end_user_sessions WHERE project_id = $1 AND id = $2";
-
 /// Changes to a user; each `None` keeps the value.
 /// Binds: project, id, name, image, whether to change the image,
 /// email_verified, role, metadata, time.
@@ -82,17 +77,11 @@ pub(in crate::store) const UPDATE_USER: &str = "UPDATE end_users
 pub(in crate::store) const SET_PASSWORD: &str =
     "UPDATE end_users SET password_hash = $3, updated_at = $4 WHERE project_id = $1 AND id = $2";
 
-const SESSION_COLUMNS: &str = "id, project_id, user_id, created_at, updated_at, expires_at, ip, user_agent";
-
 /// A sign-in: the user's last sign-in moves to the session's start.
 pub(in crate::store) const SIGNED_IN: &str = "UPDATE end_users SET last_sign_in_at = $2 WHERE id = $1";
 
 /// The email of a project's user, for the audit record of a change.
 pub(in crate::store) const EMAIL: &str = "SELECT email FROM end_users WHERE project_id = $1 AND id = $2";
-
-/// Whose a session of the project is: the user's id and email.
-pub(in crate::store) const SESSION_OWNER: &str = "SELECT u.id, u.email FROM end_user_sessions s
-    JOIN end_users u ON u.id = s.user_id WHERE s.project_id = $1 AND s.id = $2";
 
 /// Adds a day's sign-ins ($3) and sign-ups ($4) of a project that still exists.
 pub(in crate::store) const COUNT_ACTIVITY: &str = "INSERT INTO end_user_activity (project_id, day, sign_ins, sign_ups)
@@ -103,45 +92,5 @@ pub(in crate::store) const COUNT_ACTIVITY: &str = "INSERT INTO end_user_activity
 pub(in crate::store) const ACTIVITY: &str = "SELECT project_id, day, sign_ins, sign_ups FROM end_user_activity
     WHERE project_id = $1 AND day >= $2 ORDER BY day";
 
-pub(in crate::store) const INSERT_SESSION: &str = "INSERT INTO end_user_sessions
-    (id, project_id, user_id, token_hash, created_at, updated_at, expires_at, ip, user_agent)
-    VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8)";
-
-pub(in crate::store) fn session_by_id() -> String {
-    format!("SELECT {SESSION_COLUMNS} FROM end_user_sessions WHERE id = $1")
-}
-
-/// A live session of the project by its token's hash.
-pub(in crate::store) fn session_by_token() -> String {
-    format!(
-        "SELECT {SESSION_COLUMNS} FROM end_user_sessions WHERE token_hash = $1 AND project_id = $2 AND expires_at > $3"
-    )
-}
-
-/// A user's live sessions, most recently used first.
-pub(in crate::store) fn sessions_of_user() -> String {
-    format!(
-        "SELECT {SESSION_COLUMNS} FROM end_user_sessions
-        WHERE project_id = $1 AND user_id = $2 AND expires_at > $3 ORDER BY updated_at DESC, id"
-    )
-}
-
-pub(in crate::store) const DELETE_SESSION_BY_ID: &str =
-    "DELETE FROM end_user_sessions WHERE project_id = $1 AND user_id = $2 AND id = $3";
-
-/// Every session of a user but the one with id $3 (none spared when $3 is null).
-pub(in crate::store) const DELETE_SESSIONS_OF_USER: &str =
-    "DELETE FROM end_user_sessions WHERE project_id = $1 AND user_id = $2 AND ($3 IS NULL OR id <> $3)";
-
-pub(in crate::store) const EXTEND_SESSION: &str =
-    "UPDATE end_user_sessions SET updated_at = $2, expires_at = $3 WHERE id = $1";
-
-pub(in crate::store) const DELETE_SESSION: &str =
-    "DELETE FROM end_user_sessions WHERE token_hash = $1 AND project_id = $2";
-
-pub(in crate::store) const SWEEP_SESSIONS: &str = "DELETE FROM end_user_sessions WHERE expires_at <= $1";
-
-pub(in crate::store) const INSERT_SECRET: &str =
-    "INSERT INTO server_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING";
-
-pub(in crate::store) const SECRET: &str = "SELECT value FROM server_secrets WHERE name = $1";
+pub(in crate::store) const END_USER_VERIFIED: &str = "UPDATE end_users SET email_verified = TRUE, updated_at = $4
+    WHERE project_id = $1 AND id = $2 AND email = $3 AND NOT email_verified";

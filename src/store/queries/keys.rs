@@ -102,13 +102,3 @@ pub(in crate::store) const COUNT_ACTIVE: &str = "SELECT count(*) FROM api_keys
 
 pub(in crate::store) const COUNT_EXPIRING: &str = "SELECT count(*) FROM api_keys
     WHERE project_id = $1 AND revoked_at IS NULL AND expires_at > $2 AND expires_at <= $3";
-
-/// `%text%` for LIKE, with the pattern characters in `text` escaped.
-pub(in crate::store) fn like_pattern(text: &str) -> String {
-    format!("%{}%", like_escaped(&text.to_lowercase()))
-}
-
-/// `text` with LIKE's wildcards escaped (for `ESCAPE` with a backslash).
-pub(in crate::store) fn like_escaped(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
-}

@@ -40,6 +40,7 @@ pub(in crate::store) const FAILED: &str = "UPDATE outbox SET status = 'failed', 
 /// A token of mail still to send stays (deleting it would cascade to the mail).
 pub(in crate::store) const SWEEP_TOKENS: &str = "DELETE FROM mail_tokens WHERE expires_at < $1
     AND id NOT IN (SELECT token_id FROM outbox WHERE status = 'pending' AND token_id IS NOT NULL)";
+
 pub(in crate::store) const SWEEP_MAIL: &str = "DELETE FROM outbox WHERE created_at < $1 AND status <> 'pending'";
 
 /// A subject's links that stop working: its invitation was accepted or
@@ -66,13 +67,3 @@ pub(in crate::store) const COUNT_RECENT_TOKENS: &str =
 /// A reset or verification made unneeded: the older links stop working.
 pub(in crate::store) const RETIRE_TOKENS: &str =
     "UPDATE mail_tokens SET used_at = $3 WHERE subject_id = $1 AND purpose = $2 AND used_at IS NULL";
-
-pub(in crate::store) const ACCOUNT_VERIFIED: &str =
-    "UPDATE users SET email_verified_at = $2 WHERE id = $1 AND lower(email) = lower($3) AND email_verified_at IS NULL";
-
-pub(in crate::store) const IS_ACCOUNT_VERIFIED: &str = "SELECT email_verified_at IS NOT NULL FROM users WHERE id = $1";
-
-pub(in crate::store) const END_USER_VERIFIED: &str = "UPDATE end_users SET email_verified = TRUE, updated_at = $4
-    WHERE project_id = $1 AND id = $2 AND email = $3 AND NOT email_verified";
-
-pub(in crate::store) const ACCOUNT_BY_EMAIL: &str = "SELECT id, name, email FROM users WHERE lower(email) = lower($1)";

@@ -3,14 +3,25 @@
 //! `RETURNING` like PostgreSQL does for everything here. What differs (a
 //! project row lock, `IS DISTINCT FROM`) is in each backend's file.
 
+pub(super) mod accounts;
 pub(super) mod audit;
+pub(super) mod dashboard_sessions;
+pub(super) mod end_user_sessions;
 pub(super) mod end_users;
 pub(super) mod health;
-pub(super) mod invitations;
-pub(super) mod jwt_keys;
 pub(super) mod keys;
 pub(super) mod mail;
-pub(super) mod members;
+pub(super) mod project_invitations;
+pub(super) mod project_members;
 pub(super) mod projects;
-pub(super) mod sessions;
-pub(super) mod users;
+pub(super) mod secrets;
+
+/// `%text%` for LIKE, with the pattern characters in `text` escaped.
+pub(in crate::store) fn like_pattern(text: &str) -> String {
+    format!("%{}%", like_escaped(&text.to_lowercase()))
+}
+
+/// `text` with LIKE's wildcards escaped (for `ESCAPE` with a backslash).
+pub(in crate::store) fn like_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}

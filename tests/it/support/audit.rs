@@ -10,11 +10,11 @@ pub async fn assert_audit_matches_keys(store: &Arc<dyn Store>, project_id: &str)
     use banata::domain::AuditAction;
     use std::collections::BTreeSet;
     let all = store::KeyQuery { include_revoked: true, limit: u32::MAX, ..Default::default() };
-    let keys = store.list_keys(project_id, &all, time::OffsetDateTime::now_utc()).await.unwrap();
+    let keys = store.keys().list(project_id, &all, time::OffsetDateTime::now_utc()).await.unwrap();
     let key_ids: BTreeSet<String> = keys.iter().map(|k| k.id.clone()).collect();
     let revoked_ids: BTreeSet<String> = keys.iter().filter(|k| k.revoked_at.is_some()).map(|k| k.id.clone()).collect();
     let query = store::AuditQuery { limit: u32::MAX, ..Default::default() };
-    let events = store.audit_events(project_id, &query).await.unwrap();
+    let events = store.audit().events(project_id, &query).await.unwrap();
     let targets = |action: AuditAction| -> Vec<String> {
         events.iter().filter(|e| e.action == action).map(|e| e.target_id.clone()).collect()
     };

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 mod app;
+mod app_browser;
 mod audit;
 mod dates;
 mod db;
@@ -14,6 +15,7 @@ mod real_server;
 pub mod smtp;
 
 pub use app::*;
+pub use app_browser::*;
 pub use audit::*;
 pub use dates::*;
 pub use db::*;

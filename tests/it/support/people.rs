@@ -39,8 +39,8 @@ pub async fn join_in_store(store: &dyn Store, project_id: &str, user_id: &str, r
         expires_at: now + time::Duration::hours(1),
         mail: None,
     };
-    store.insert_invitation(&invitation, &actor(user_id)).await.unwrap();
-    store.accept_invitation(&id, &actor(user_id), now).await.unwrap();
+    store.project_invitations().insert(&invitation, &actor(user_id)).await.unwrap();
+    store.project_invitations().accept(&id, &actor(user_id), now).await.unwrap();
 }
 
 /// A fresh, unique email for one test.
@@ -106,7 +106,7 @@ impl Person {
             .await
             .unwrap();
         assert!(response.status().is_success() || response.status().is_redirection(), "sign-up: {}", response.status());
-        let id = app.db.store().await.credentials_by_email(email).await.unwrap().unwrap().user.id;
+        let id = app.db.store().await.accounts().credentials(email).await.unwrap().unwrap().user.id;
         Person { client, email: email.to_string(), id }
     }
 

@@ -7,7 +7,9 @@
 use super::Caller;
 use crate::actor::Actor;
 use crate::auth::{ids, tokens};
-use crate::domain::{normalize_email, FieldError, InvitationCreated, MailKind, Member, PendingInvitation, Role, User};
+use crate::domain::{
+    normalize_email, FieldError, InvitationCreated, MailKind, Member, PendingInvitation, Permission, Role, User,
+};
 use crate::error::AppError;
 use crate::mail::MailData;
 use crate::state::AppState;
@@ -19,9 +21,9 @@ const INVITATION_LIFETIME: Duration = Duration::days(7);
 
 /// The team, and for owners the pending invitations.
 pub async fn list(state: &AppState, caller: &Caller) -> Result<(Vec<Member>, Vec<PendingInvitation>), AppError> {
-    let members = state.store.members(&caller.project_id).await?;
-    let invitations = if caller.require_role(Role::Owner).is_ok() {
-        state.store.pending_invitations(&caller.project_id, OffsetDateTime::now_utc()).await?
+    let members = state.store.project_members().list(&caller.project_id).await?;
+    let invitations = if caller.holds(Permission::TeamManage) {
+        state.store.project_invitations().pending(&caller.project_id, OffsetDateTime::now_utc()).await?
     } else {
         Vec::new()
     };
@@ -41,16 +43,16 @@ pub async fn add(
     role: &str,
     base: &str,
 ) -> Result<InvitationCreated, AppError> {
-    caller.require_role(Role::Owner)?;
+    caller.require(Permission::TeamManage)?;
     let email = normalize_email(email)?;
     let role = parse_role(role)?;
     // Owners see the team, so saying who is in it reveals nothing.
-    let members = state.store.members(&caller.project_id).await?;
+    let members = state.store.project_members().list(&caller.project_id).await?;
     if members.iter().any(|m| m.email.eq_ignore_ascii_case(&email)) {
         return Err(FieldError::new("email", "They are already a member.").into());
     }
     let now = OffsetDateTime::now_utc();
-    let pending = state.store.pending_invitations(&caller.project_id, now).await?.len();
+    let pending = state.store.project_invitations().pending(&caller.project_id, now).await?.len();
     let most = state.config.max_pending_invitations as usize;
     if pending >= most {
         return Err(AppError::Conflict(format!(
@@ -83,7 +85,7 @@ pub async fn add(
         created_at: now,
         expires_at: now + INVITATION_LIFETIME,
     };
-    state.store.insert_invitation(&invitation, &caller.actor).await?;
+    state.store.project_invitations().insert(&invitation, &caller.actor).await?;
     if mailed {
         state.outbox.queued();
     }
@@ -91,33 +93,46 @@ pub async fn add(
 }
 
 pub async fn change_role(state: &AppState, caller: &Caller, user_id: &str, role: &str) -> Result<(), AppError> {
-    caller.require_role(Role::Owner)?;
+    caller.require(Permission::TeamManage)?;
     let role = parse_role(role)?;
-    Ok(state.store.change_role(&caller.project_id, user_id, role, &caller.actor).await?)
+    Ok(state
+        .store
+        .project_members()
+        .change_role(&caller.project_id, user_id, role, &caller.actor, OffsetDateTime::now_utc())
+        .await?)
 }
 
 pub async fn remove(state: &AppState, caller: &Caller, user_id: &str) -> Result<(), AppError> {
-    caller.require_role(Role::Owner)?;
-    Ok(state.store.remove_member(&caller.project_id, user_id, &caller.actor).await?)
+    caller.require(Permission::TeamManage)?;
+    Ok(state
+        .store
+        .project_members()
+        .remove(&caller.project_id, user_id, &caller.actor, OffsetDateTime::now_utc())
+        .await?)
 }
 
 /// Any member may leave, except the last owner.
 pub async fn leave(state: &AppState, caller: &Caller) -> Result<(), AppError> {
-    caller.require_role(Role::Viewer)?;
-    Ok(state.store.remove_member(&caller.project_id, &caller.actor.id, &caller.actor).await?)
+    caller.require(Permission::TeamRead)?;
+    Ok(state
+        .store
+        .project_members()
+        .remove(&caller.project_id, &caller.actor.id, &caller.actor, OffsetDateTime::now_utc())
+        .await?)
 }
 
 pub async fn revoke_invitation(state: &AppState, caller: &Caller, invitation_id: &str) -> Result<(), AppError> {
-    caller.require_role(Role::Owner)?;
+    caller.require(Permission::TeamManage)?;
     let now = OffsetDateTime::now_utc();
-    Ok(state.store.revoke_invitation(&caller.project_id, invitation_id, now, &caller.actor).await?)
+    Ok(state.store.project_invitations().revoke(&caller.project_id, invitation_id, now, &caller.actor).await?)
 }
 
 /// The invitation behind `token`, if it can still be accepted.
 pub async fn invitation(state: &AppState, token: &str) -> Result<InvitationRecord, AppError> {
     let record = state
         .store
-        .invitation_by_token(&tokens::hash(token))
+        .project_invitations()
+        .by_token(&tokens::hash(token))
         .await?
         .ok_or_else(|| AppError::Gone("This invitation link is not valid. Ask for a new one.".into()))?;
     if record.accepted {
@@ -142,12 +157,12 @@ pub async fn accept(state: &AppState, user: &User, by: &Actor, token: &str) -> R
             record.email
         )));
     }
-    state.store.accept_invitation(&record.id, by, OffsetDateTime::now_utc()).await.map_err(|e| match e {
-        StoreError::NotFound => AppError::Gone("This invitation has already been used.".into()),
+    state.store.project_invitations().accept(&record.id, by, OffsetDateTime::now_utc()).await.map_err(|e| match e {
+        StoreError::NotFound(_) => AppError::Gone("This invitation has already been used.".into()),
         other => other.into(),
     })?;
-    state.store.set_last_project(&user.id, &record.project_id).await?;
-    let memberships = state.store.memberships(&user.id).await?;
+    state.store.accounts().set_last_project(&user.id, &record.project_id).await?;
+    let memberships = state.store.project_members().of_account(&user.id).await?;
     let joined = memberships.into_iter().find(|m| m.project_id == record.project_id);
     joined.map(|m| m.slug).ok_or(AppError::Internal)
 }

@@ -2,7 +2,9 @@
 //! owners add teammates, change roles, remove members, manage invitations.
 
 use super::auth_layout::{action_error, FormAlert};
-use crate::api::members::{list_members, ChangeRole, LeaveProject, MembersView, RemoveMember, RevokeInvitation};
+use crate::api::project_members::{
+    list_members, ChangeRole, LeaveProject, MembersView, RemoveMember, RevokeInvitation,
+};
 use crate::components::answer::use_answer;
 use crate::components::copy::CopyField;
 use crate::components::field::Field;
@@ -10,7 +12,7 @@ use crate::components::shell::{use_project, with_project, RoleBadge};
 use crate::components::table::{Col, DataTable};
 use crate::domain::dates::date_only;
 use crate::domain::form_errors::message_for;
-use crate::domain::{InvitationCreated, Member, Membership, PendingInvitation, Role};
+use crate::domain::{InvitationCreated, Member, Membership, PendingInvitation, Permission, Role};
 use crate::error::AppError;
 use crate::islands::confirm::Confirm;
 use leptos::prelude::*;
@@ -34,7 +36,7 @@ fn Members(project: Membership) -> impl IntoView {
     let leave = ServerAction::<LeaveProject>::new();
     let view_data = Resource::new(move || ctx.slug.get(), list_members);
     let slug = project.slug.clone();
-    let is_owner = project.role == Role::Owner;
+    let is_owner = project.role.grants(Permission::TeamManage);
     let error = Signal::derive(move || {
         [action_error(change), action_error(remove), action_error(revoke), action_error(leave)]
             .into_iter()
@@ -157,7 +159,7 @@ fn MemberTables(
     remove: ServerAction<RemoveMember>,
     revoke: ServerAction<RevokeInvitation>,
 ) -> impl IntoView {
-    let is_owner = data.my_role == Role::Owner;
+    let is_owner = data.my_role.grants(Permission::TeamManage);
     let me = data.my_user_id.clone();
     let rows = data
         .members

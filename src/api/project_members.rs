@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use {super::ctx, crate::services::members};
+use {super::ctx, crate::services::project_members};
 
 /// Everything the members page shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -22,7 +22,7 @@ pub struct MembersView {
 pub async fn list_members(slug: String) -> Result<MembersView, AppError> {
     let state = ctx::state()?;
     let (user, caller) = ctx::member(&state, &slug).await?;
-    let (members, invitations) = members::list(&state, &caller).await?;
+    let (members, invitations) = project_members::list(&state, &caller).await?;
     Ok(MembersView { members, invitations, my_role: caller.role().unwrap_or(Role::Viewer), my_user_id: user.id })
 }
 
@@ -31,21 +31,21 @@ pub async fn list_members(slug: String) -> Result<MembersView, AppError> {
 pub async fn add_member(slug: String, email: String, role: String) -> Result<InvitationCreated, AppError> {
     let state = ctx::state()?;
     let (_, caller) = ctx::member(&state, &slug).await?;
-    members::add(&state, &caller, &email, &role, &ctx::public_base(&state)).await
+    project_members::add(&state, &caller, &email, &role, &ctx::public_base(&state)).await
 }
 
 #[server(prefix = "/api/dashboard", endpoint = "change_role")]
 pub async fn change_role(slug: String, user_id: String, role: String) -> Result<(), AppError> {
     let state = ctx::state()?;
     let (_, caller) = ctx::member(&state, &slug).await?;
-    members::change_role(&state, &caller, &user_id, &role).await
+    project_members::change_role(&state, &caller, &user_id, &role).await
 }
 
 #[server(prefix = "/api/dashboard", endpoint = "remove_member")]
 pub async fn remove_member(slug: String, user_id: String) -> Result<(), AppError> {
     let state = ctx::state()?;
     let (_, caller) = ctx::member(&state, &slug).await?;
-    members::remove(&state, &caller, &user_id).await
+    project_members::remove(&state, &caller, &user_id).await
 }
 
 /// Any member may leave, except the last owner.
@@ -53,7 +53,7 @@ pub async fn remove_member(slug: String, user_id: String) -> Result<(), AppError
 pub async fn leave_project(slug: String) -> Result<(), AppError> {
     let state = ctx::state()?;
     let (_, caller) = ctx::member(&state, &slug).await?;
-    members::leave(&state, &caller).await?;
+    project_members::leave(&state, &caller).await?;
     leptos_axum::redirect("/projects");
     Ok(())
 }
@@ -62,5 +62,5 @@ pub async fn leave_project(slug: String) -> Result<(), AppError> {
 pub async fn revoke_invitation(slug: String, invitation_id: String) -> Result<(), AppError> {
     let state = ctx::state()?;
     let (_, caller) = ctx::member(&state, &slug).await?;
-    members::revoke_invitation(&state, &caller, &invitation_id).await
+    project_members::revoke_invitation(&state, &caller, &invitation_id).await
 }

@@ -32,21 +32,13 @@ impl SqliteStore {
 /// The shared implementation, compiled for SQLite.
 // On purpose: the one implementation, compiled for each backend.
 #[allow(clippy::duplicate_mod)]
-#[path = "sql_impl.rs"]
+#[path = "../sql_impl/mod.rs"]
 mod sql_impl;
+
+mod dialect;
 
 type Backend = SqliteStore;
 type Conn = sqlx::SqliteConnection;
-/// A write first takes SQLite's write lock before anything is read.
-/// SQLite compares text bytewise already.
-const BYTE_ORDER: &str = "";
-/// A write statement takes SQLite's one write lock, even when it changes
-/// no row: links for one subject are counted and made one request at a time.
-const LOCK_SUBJECT: &str = "UPDATE mail_tokens SET id = id WHERE subject_id = $1 AND 0";
-/// One writer at a time: a claim cannot race another.
-const SKIP_LOCKED: &str = "";
-const LOCK_PROJECT: &str = "UPDATE projects SET id = id WHERE id = $1";
-const SET_LAST_PROJECT: &str = "UPDATE users SET last_project_id = $2 WHERE id = $1 AND last_project_id IS NOT $2";
 
 /// One process owns the file, and it forgets its own changes as it makes
 /// them: there is nobody else to hear from.

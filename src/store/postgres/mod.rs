@@ -38,22 +38,13 @@ impl PgStore {
 /// The shared implementation, compiled for PostgreSQL.
 // On purpose: the one implementation, compiled for each backend.
 #[allow(clippy::duplicate_mod)]
-#[path = "sql_impl.rs"]
+#[path = "../sql_impl/mod.rs"]
 mod sql_impl;
+
+mod dialect;
 
 type Backend = PgStore;
 type Conn = sqlx::PgConnection;
-/// A row lock on the project serialises membership changes.
-/// Byte order for prefix ranges, as the prefix indexes are built (a
-/// language collation may sort a string outside its prefix's range).
-const BYTE_ORDER: &str = "COLLATE \"C\"";
-/// Serialises the links made for one account or user (their hourly limit).
-const LOCK_SUBJECT: &str = "SELECT pg_advisory_xact_lock(hashtext($1))";
-/// Two instances' workers skip each other's claimed mails.
-const SKIP_LOCKED: &str = "FOR UPDATE SKIP LOCKED";
-const LOCK_PROJECT: &str = "SELECT id FROM projects WHERE id = $1 FOR UPDATE";
-const SET_LAST_PROJECT: &str =
-    "UPDATE users SET last_project_id = $2 WHERE id = $1 AND last_project_id IS DISTINCT FROM $2";
 
 /// The channel the `api_keys` and `projects` triggers notify (migrations
 /// 0003 and 0007).

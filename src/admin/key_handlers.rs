@@ -3,9 +3,9 @@
 //! request, and `services::keys` decides.
 
 use super::error::ApiError;
-use super::extract::{ApiCaller, ApiJson, ApiQuery};
+use super::extract::{AdminCall, ApiCaller, ApiQuery};
 use super::input;
-use super::types::{
+use super::key_types::{
     ApiKeyObject, CreateKeyRequest, CreatedApiKey, DeleteKeyRequest, ErrorBody, ListQuery, RollKeyRequest, Success,
     Whoami, WhoamiKey, WhoamiProject, WhoamiQuery,
 };
@@ -42,12 +42,8 @@ pub const NEXT_CURSOR: &str = "x-next-cursor";
 )]
 pub async fn create(
     State(state): State<AppState>,
-    source: RequestSource,
-    key: ApiCaller,
-    ApiJson(request): ApiJson<CreateKeyRequest>,
+    AdminCall { caller, body: request }: AdminCall<CreateKeyRequest>,
 ) -> Result<Json<CreatedApiKey>, ApiError> {
-    input::same_project(&key.0, request.project_id.as_deref())?;
-    let caller = key.acting_from(source);
     let created = keys::create(&state, &caller, input::new_key(request)).await?;
     Ok(Json(created.into()))
 }
@@ -74,18 +70,14 @@ pub async fn create(
 )]
 pub async fn roll(
     State(state): State<AppState>,
-    source: RequestSource,
-    key: ApiCaller,
-    ApiJson(request): ApiJson<RollKeyRequest>,
+    AdminCall { caller, body: request }: AdminCall<RollKeyRequest>,
 ) -> Result<Json<CreatedApiKey>, ApiError> {
-    input::same_project(&key.0, request.project_id.as_deref())?;
-    let caller = key.acting_from(source);
     let key_id = input::key_id(request.key_id.as_deref())?;
     let grace = input::grace(request.grace_seconds)?;
     let created = keys::roll(&state, &caller, key_id, grace).await.map_err(|e| match e {
         // The contract answers 404 for any key that cannot be rolled.
-        AppError::NotFound | AppError::Conflict(_) => ApiError::NotFound(
-            "No working key with that id in this project (it may be revoked, expired or already rolled).",
+        AppError::NotFound(_) | AppError::Conflict(_) => ApiError::NotFound(
+            "No working key with that id in this project (it may be revoked, expired or already rolled).".into(),
         ),
         other => other.into(),
     })?;
@@ -117,7 +109,6 @@ pub async fn list(
     key: ApiCaller,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Response, ApiError> {
-    input::same_project(&key.0, query.project_id.as_deref())?;
     let caller = key.acting_from(source);
     let limit = input::limit(query.limit.as_deref())?;
     let listing = KeyListing { after: query.cursor, limit, ..KeyListing::default() };
@@ -150,12 +141,8 @@ pub async fn list(
 )]
 pub async fn delete(
     State(state): State<AppState>,
-    source: RequestSource,
-    key: ApiCaller,
-    ApiJson(request): ApiJson<DeleteKeyRequest>,
+    AdminCall { caller, body: request }: AdminCall<DeleteKeyRequest>,
 ) -> Result<Json<Success>, ApiError> {
-    input::same_project(&key.0, request.project_id.as_deref())?;
-    let caller = key.acting_from(source);
     let key_id = input::key_id(request.key_id.as_deref())?;
     keys::revoke(&state, &caller, key_id).await?;
     Ok(Json(Success { success: true }))
@@ -176,11 +163,7 @@ pub async fn delete(
     ),
     security(("bearer" = []))
 )]
-pub async fn whoami(
-    ApiCaller(key): ApiCaller,
-    ApiQuery(query): ApiQuery<WhoamiQuery>,
-) -> Result<Json<Whoami>, ApiError> {
-    input::same_project(&key, query.project_id.as_deref())?;
+pub async fn whoami(ApiCaller(key): ApiCaller) -> Result<Json<Whoami>, ApiError> {
     Ok(Json(Whoami {
         project: WhoamiProject {
             id: key.project_id.clone(),
@@ -193,5 +176,5 @@ pub async fn whoami(
 
 /// Any other path under `/api/auth/`.
 pub async fn unknown() -> ApiError {
-    ApiError::NotFound("No such endpoint.")
+    ApiError::NotFound("No such endpoint.".into())
 }
