@@ -53,6 +53,12 @@ impl RequestSource {
         self.acting(ActorKind::ApiKey, key_id, key_name)
     }
 
+    /// A user of the project's app, acting for themself (in their
+    /// organizations), named by their email.
+    pub fn end_user(self, user_id: &str, email: &str) -> Actor {
+        self.acting(ActorKind::EndUser, user_id, email)
+    }
+
     /// The app itself, on behalf of its user, through the key `key_id`.
     pub fn app(self, key_id: &str, key_name: &str) -> Actor {
         self.acting(ActorKind::App, key_id, key_name)

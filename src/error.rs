@@ -31,6 +31,9 @@ pub enum AppError {
     /// project's is "not found" too, never a hint that it exists).
     #[error("No such {}.", .0.noun())]
     NotFound(Resource),
+    /// An organization rule refused the request (`OrgRefusal` has its code).
+    #[error("{}", .0.message())]
+    Org(crate::domain::organizations::OrgRefusal),
     /// The request clashes with the current state (a taken slug, the last owner).
     #[error("{0}")]
     Conflict(String),
@@ -100,6 +103,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unavailable | AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Org(refusal) => StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::BAD_REQUEST),
         }
     }
 }
@@ -132,6 +136,7 @@ impl From<crate::store::StoreError> for AppError {
         use crate::store::StoreError;
         match error {
             StoreError::NotFound(what) => AppError::NotFound(what),
+            StoreError::Refused(refusal) => AppError::Org(refusal),
             StoreError::LastOwner => {
                 AppError::Conflict("A project needs at least one owner. Make someone else an owner first.".into())
             }

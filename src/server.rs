@@ -5,6 +5,7 @@ use crate::auth::cookie_signing::{self, CookieSigner};
 use crate::auth::jwt::JwtIssuer;
 use crate::auth::password::PasswordQueue;
 use crate::auth::rate_limit::{EndUserLimits, FailureLimiter, MailLimits, SignInLimits, SignUpLimits};
+use crate::auth::role_cache::RoleCache;
 use crate::auth::session_cache::SessionCache;
 use crate::auth::usage::KeyUsage;
 use crate::auth::verify::KeyVerifier;
@@ -36,6 +37,8 @@ pub struct Server {
     pub keys: Arc<KeyVerifier>,
     /// The end-user session cache the router uses.
     pub end_user_sessions: Arc<SessionCache>,
+    /// The organization roles cache the router uses.
+    pub org_roles: Arc<RoleCache>,
     usage: Arc<KeyUsage>,
     activity: Arc<EndUserActivity>,
 }
@@ -68,7 +71,10 @@ pub async fn build_on(config: Config, store: Arc<dyn Store>) -> Result<Server, S
     let keys = Arc::new(KeyVerifier::new(store.clone(), usage.clone()));
     let end_user_sessions = Arc::new(SessionCache::default());
     let jwt = Arc::new(JwtIssuer::default());
-    tokio::spawn(follow_changes(store.clone(), keys.clone(), end_user_sessions.clone(), jwt.clone()));
+    let org_roles = Arc::new(RoleCache::default());
+    let caches =
+        Caches { keys: keys.clone(), sessions: end_user_sessions.clone(), jwt: jwt.clone(), roles: org_roles.clone() };
+    tokio::spawn(follow_changes(store.clone(), caches));
     let outbox = Arc::new(Outbox::new(config.smtp_url.is_some()));
     if let Some((url, from)) = config.mail_settings()? {
         if url.security == Security::None && !url.is_loopback() {
@@ -89,6 +95,7 @@ pub async fn build_on(config: Config, store: Arc<dyn Store>) -> Result<Server, S
         sign_up_quota: Default::default(),
         jwt,
         end_user_sessions: end_user_sessions.clone(),
+        org_roles: org_roles.clone(),
         end_user_activity: activity.clone(),
         outbox,
         mail_limits: MailLimits::default(),
@@ -98,7 +105,7 @@ pub async fn build_on(config: Config, store: Arc<dyn Store>) -> Result<Server, S
         store,
         config: Arc::new(config),
     });
-    Ok(Server { router: http::router(state), keys, end_user_sessions, usage, activity })
+    Ok(Server { router: http::router(state), keys, end_user_sessions, org_roles, usage, activity })
 }
 
 /// Serves on `listener` until `shutdown` resolves and the requests in flight
@@ -156,20 +163,24 @@ async fn flush_counters(usage: Arc<KeyUsage>, activity: Arc<EndUserActivity>, ev
     }
 }
 
-/// Keeps the key, session and signing-key caches in step with what any
-/// instance changes.
-async fn follow_changes(
-    store: Arc<dyn Store>,
+/// Every cache that must hear of changes any instance makes.
+struct Caches {
     keys: Arc<KeyVerifier>,
     sessions: Arc<SessionCache>,
     jwt: Arc<JwtIssuer>,
-) {
+    roles: Arc<RoleCache>,
+}
+
+/// Keeps the key, session, signing-key and role caches in step with what
+/// any instance changes.
+async fn follow_changes(store: Arc<dyn Store>, caches: Caches) {
     let (sender, mut changes) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move { store.watch_changes(sender).await });
     while let Some(change) = changes.recv().await {
-        keys.apply(&change);
-        sessions.apply(&change);
-        jwt.apply(&change);
+        caches.keys.apply(&change);
+        caches.sessions.apply(&change);
+        caches.jwt.apply(&change);
+        caches.roles.apply(&change);
     }
 }
 

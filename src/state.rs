@@ -5,6 +5,7 @@ use crate::auth::cookie_signing::CookieSigner;
 use crate::auth::jwt::JwtIssuer;
 use crate::auth::password::{PasswordQueue, QueueSlot};
 use crate::auth::rate_limit::{EndUserLimits, FailureLimiter, MailLimits, SignInLimits, SignUpLimits, SignUpQuota};
+use crate::auth::role_cache::RoleCache;
 use crate::auth::session_cache::SessionCache;
 use crate::auth::verify::KeyVerifier;
 use crate::config::Config;
@@ -43,6 +44,8 @@ pub struct Shared {
     pub jwt: Arc<JwtIssuer>,
     /// End users' live sessions, verified recently.
     pub end_user_sessions: Arc<SessionCache>,
+    /// Each project's organization roles.
+    pub org_roles: Arc<RoleCache>,
     /// Counts end users' sign-ins and sign-ups per day.
     pub end_user_activity: Arc<EndUserActivity>,
     /// Whether mail is on, and the worker's wake-up.

@@ -145,6 +145,7 @@ impl From<AppError> for ApiError {
             AppError::BadRequest(message) => ApiError::field("body", "invalid", message),
             AppError::Unavailable | AppError::Busy(_) => ApiError::Unavailable,
             AppError::SignupClosed | AppError::Internal => ApiError::Internal,
+            AppError::Org(refusal) => ApiError::Conflict(refusal.message()),
         }
     }
 }

@@ -6,7 +6,7 @@
 //! layers.
 
 mod error;
-mod extract;
+pub(crate) mod extract;
 mod input;
 mod key_handlers;
 pub mod key_types;

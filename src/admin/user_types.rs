@@ -84,6 +84,8 @@ pub struct SessionObject {
     pub updated_at: String,
     pub ip_address: Option<String>,
     pub user_agent: Option<String>,
+    /// The organization the session acts in, if any.
+    pub active_organization_id: Option<String>,
 }
 
 impl From<&EndUserSession> for SessionObject {
@@ -96,6 +98,7 @@ impl From<&EndUserSession> for SessionObject {
             updated_at: iso(session.updated_at),
             ip_address: session.ip.clone(),
             user_agent: session.user_agent.clone(),
+            active_organization_id: session.active_organization_id.clone(),
         }
     }
 }

@@ -37,6 +37,22 @@ pub fn project_id() -> String {
     random_id("proj")
 }
 
+pub fn organization_id() -> String {
+    random_id("org")
+}
+
+pub fn org_member_id() -> String {
+    random_id("mem")
+}
+
+pub fn role_id() -> String {
+    random_id("role")
+}
+
+pub fn permission_id() -> String {
+    random_id("perm")
+}
+
 /// Whether `id` could be one of ours of this kind (`<prefix>_` and letters
 /// and digits), so that garbage is refused without asking the database.
 pub fn plausible(prefix: &str, id: &str) -> bool {

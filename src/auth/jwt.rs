@@ -220,22 +220,23 @@ impl JwtIssuer {
         match change {
             CacheChange::JwtKeys(project_id) | CacheChange::Project(project_id) => self.forget(project_id),
             CacheChange::All => self.projects.write().expect("jwt keys lock").clear(),
-            CacheChange::Hash(_) | CacheChange::Session(_) | CacheChange::EndUser(_) => {}
+            CacheChange::Hash(_) | CacheChange::Session(_) | CacheChange::EndUser(_) | CacheChange::Roles(_) => {}
         }
     }
 
     /// A token for this session of `project_id` with `claims` (without
-    /// `iat`/`exp`): the one issued lately while it has most of its life
-    /// left, else a new one.
+    /// `iat`/`exp`): the one issued lately under `reuse_key` (the session,
+    /// and what its claims depend on) while it has most of its life left,
+    /// else a new one.
     pub async fn token(
         &self,
         store: &dyn Store,
         project_id: &str,
-        session_id: &str,
+        reuse_key: &str,
         now: i64,
         claims: impl FnOnce() -> Value,
     ) -> Result<String, JwtIssueError> {
-        if let Some((token, exp)) = self.recent.get(session_id) {
+        if let Some((token, exp)) = self.recent.get(reuse_key) {
             if exp - now >= REUSE_WHILE {
                 return Ok(token);
             }
@@ -244,7 +245,7 @@ impl JwtIssuer {
         claims["iat"] = json!(now);
         claims["exp"] = json!(now + TOKEN_LIFETIME);
         let token = self.keys(store, project_id).await?.signer().sign(&claims);
-        self.recent.insert(session_id.to_string(), (token.clone(), now + TOKEN_LIFETIME));
+        self.recent.insert(reuse_key.to_string(), (token.clone(), now + TOKEN_LIFETIME));
         Ok(token)
     }
 }

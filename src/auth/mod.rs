@@ -14,6 +14,7 @@ pub mod keys;
 pub mod known_device;
 pub mod password;
 pub mod rate_limit;
+pub mod role_cache;
 pub mod session;
 pub mod session_cache;
 pub mod tokens;

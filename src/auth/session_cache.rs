@@ -10,7 +10,7 @@
 
 use super::forget_log::Ticket;
 use super::forgetting_cache::{ForgettingCache, Found};
-use crate::store::{EndUser, EndUserSession};
+use crate::store::{EndUser, EndUserSession, UserMembership};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -34,12 +34,20 @@ impl Default for SessionCache {
 pub struct LiveSession {
     pub session: EndUserSession,
     pub user: EndUser,
+    /// The user's organizations and roles there: a change of any forgets
+    /// the user's sessions, so permission checks ask no database.
+    pub memberships: Vec<UserMembership>,
     answer: OnceLock<Arc<[u8]>>,
 }
 
 impl LiveSession {
-    pub fn new(session: EndUserSession, user: EndUser) -> Arc<LiveSession> {
-        Arc::new(LiveSession { session, user, answer: OnceLock::new() })
+    pub fn new(session: EndUserSession, user: EndUser, memberships: Vec<UserMembership>) -> Arc<LiveSession> {
+        Arc::new(LiveSession { session, user, memberships, answer: OnceLock::new() })
+    }
+
+    /// The user's membership in this organization, if any.
+    pub fn membership(&self, organization_id: &str) -> Option<&UserMembership> {
+        self.memberships.iter().find(|m| m.organization_id == organization_id)
     }
 
     /// The answer `render` makes of this session, made on first use only.
@@ -110,7 +118,7 @@ impl SessionCache {
             CacheChange::EndUser(user_id) => self.forget_user(user_id),
             CacheChange::Project(project_id) => self.forget_project(project_id),
             CacheChange::All => self.forget_all(),
-            CacheChange::Hash(_) | CacheChange::JwtKeys(_) => {}
+            CacheChange::Hash(_) | CacheChange::JwtKeys(_) | CacheChange::Roles(_) => {}
         }
     }
 
@@ -151,6 +159,7 @@ mod tests {
             expires_at: now,
             ip: None,
             user_agent: None,
+            active_organization_id: None,
         };
         let user = EndUser {
             id: user_id.into(),
@@ -168,7 +177,7 @@ mod tests {
             updated_at: now,
             last_sign_in_at: None,
         };
-        LiveSession::new(session, user)
+        LiveSession::new(session, user, Vec::new())
     }
 
     fn generation(cache: &SessionCache, hash: &str) -> Ticket {

@@ -62,7 +62,7 @@ impl KeyVerifier {
             CacheChange::Hash(hash) => self.cache.forget_hash(hash),
             CacheChange::Project(project_id) => self.cache.forget_project(project_id),
             CacheChange::All => self.cache.forget_all(),
-            CacheChange::Session(_) | CacheChange::EndUser(_) | CacheChange::JwtKeys(_) => {}
+            CacheChange::Session(_) | CacheChange::EndUser(_) | CacheChange::JwtKeys(_) | CacheChange::Roles(_) => {}
         }
     }
 

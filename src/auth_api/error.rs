@@ -101,6 +101,11 @@ impl From<AppError> for AuthError {
             AppError::Internal => {
                 AuthError::new(S::INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERROR", "Something went wrong.")
             }
+            AppError::Org(refusal) => AuthError::new(
+                S::from_u16(refusal.status()).unwrap_or(S::BAD_REQUEST),
+                refusal.code(),
+                refusal.message(),
+            ),
         }
     }
 }

@@ -43,7 +43,7 @@ impl AppKey {
 
     /// A `projectId` the client sent is a request, never a permission: one
     /// that is not the key's project is 403.
-    fn same_project(&self, named: Option<&str>) -> Result<(), AuthError> {
+    pub(crate) fn same_project(&self, named: Option<&str>) -> Result<(), AuthError> {
         match named.map(str::trim).filter(|n| !n.is_empty()) {
             Some(named) if named != self.0.project_id => Err(AuthError::new(
                 StatusCode::FORBIDDEN,
@@ -154,7 +154,10 @@ struct NamedProject {
 /// Any other content type is 415, whatever the bytes: a page on another site
 /// can post `text/plain` (or a form) without asking the browser's leave, and
 /// must not sign its visitor into an account of its choosing.
-async fn read_json<T: DeserializeOwned>(request: Request, state: &AppState) -> Result<(T, Option<String>), AuthError> {
+pub(crate) async fn read_json<T: DeserializeOwned>(
+    request: Request,
+    state: &AppState,
+) -> Result<(T, Option<String>), AuthError> {
     let declared_json = request
         .headers()
         .get(CONTENT_TYPE)

@@ -12,10 +12,10 @@
 
 mod cookies;
 mod error;
-mod extract;
+pub(crate) mod extract;
 mod handlers;
 mod mail_handlers;
-mod origin;
+pub(crate) mod origin;
 mod wire;
 
 pub use error::AuthError;

@@ -29,10 +29,26 @@ pub enum AuditAction {
     EndUserUnbanned,
     EndUserSessionsRevoked,
     EndUserDeleted,
+    OrganizationCreated,
+    OrganizationUpdated,
+    OrganizationDeleted,
+    OrgMemberAdded,
+    OrgMemberRoleUpdated,
+    OrgMemberRemoved,
+    OrgInvitationCreated,
+    OrgInvitationAccepted,
+    OrgInvitationRejected,
+    OrgInvitationRevoked,
+    RoleCreated,
+    RoleUpdated,
+    RoleDeleted,
+    PermissionCreated,
+    PermissionUpdated,
+    PermissionDeleted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 37] = [
         AuditAction::KeyCreated,
         AuditAction::KeyRevoked,
         AuditAction::KeyRolled,
@@ -54,6 +70,22 @@ impl AuditAction {
         AuditAction::EndUserUnbanned,
         AuditAction::EndUserSessionsRevoked,
         AuditAction::EndUserDeleted,
+        AuditAction::OrganizationCreated,
+        AuditAction::OrganizationUpdated,
+        AuditAction::OrganizationDeleted,
+        AuditAction::OrgMemberAdded,
+        AuditAction::OrgMemberRoleUpdated,
+        AuditAction::OrgMemberRemoved,
+        AuditAction::OrgInvitationCreated,
+        AuditAction::OrgInvitationAccepted,
+        AuditAction::OrgInvitationRejected,
+        AuditAction::OrgInvitationRevoked,
+        AuditAction::RoleCreated,
+        AuditAction::RoleUpdated,
+        AuditAction::RoleDeleted,
+        AuditAction::PermissionCreated,
+        AuditAction::PermissionUpdated,
+        AuditAction::PermissionDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -79,6 +111,22 @@ impl AuditAction {
             AuditAction::EndUserUnbanned => "user.unbanned",
             AuditAction::EndUserSessionsRevoked => "user.sessions_revoked",
             AuditAction::EndUserDeleted => "user.deleted",
+            AuditAction::OrganizationCreated => "organization.created",
+            AuditAction::OrganizationUpdated => "organization.updated",
+            AuditAction::OrganizationDeleted => "organization.deleted",
+            AuditAction::OrgMemberAdded => "organization.member_added",
+            AuditAction::OrgMemberRoleUpdated => "organization.member_role_updated",
+            AuditAction::OrgMemberRemoved => "organization.member_removed",
+            AuditAction::OrgInvitationCreated => "organization.invitation_created",
+            AuditAction::OrgInvitationAccepted => "organization.invitation_accepted",
+            AuditAction::OrgInvitationRejected => "organization.invitation_rejected",
+            AuditAction::OrgInvitationRevoked => "organization.invitation_revoked",
+            AuditAction::RoleCreated => "role.created",
+            AuditAction::RoleUpdated => "role.updated",
+            AuditAction::RoleDeleted => "role.deleted",
+            AuditAction::PermissionCreated => "permission.created",
+            AuditAction::PermissionUpdated => "permission.updated",
+            AuditAction::PermissionDeleted => "permission.deleted",
         }
     }
 
@@ -110,6 +158,22 @@ impl AuditAction {
             AuditAction::EndUserUnbanned => "Unbanned user",
             AuditAction::EndUserSessionsRevoked => "Revoked user's sessions",
             AuditAction::EndUserDeleted => "Deleted user",
+            AuditAction::OrganizationCreated => "Created organization",
+            AuditAction::OrganizationUpdated => "Updated organization",
+            AuditAction::OrganizationDeleted => "Deleted organization",
+            AuditAction::OrgMemberAdded => "Added organization member",
+            AuditAction::OrgMemberRoleUpdated => "Changed organization role",
+            AuditAction::OrgMemberRemoved => "Removed organization member",
+            AuditAction::OrgInvitationCreated => "Invited to organization",
+            AuditAction::OrgInvitationAccepted => "Accepted organization invitation",
+            AuditAction::OrgInvitationRejected => "Declined organization invitation",
+            AuditAction::OrgInvitationRevoked => "Canceled organization invitation",
+            AuditAction::RoleCreated => "Created role",
+            AuditAction::RoleUpdated => "Updated role",
+            AuditAction::RoleDeleted => "Deleted role",
+            AuditAction::PermissionCreated => "Created permission",
+            AuditAction::PermissionUpdated => "Updated permission",
+            AuditAction::PermissionDeleted => "Deleted permission",
         }
     }
 }
@@ -122,6 +186,8 @@ pub enum ActorKind {
     User,
     ApiKey,
     App,
+    /// A user of the project's app, in its organizations.
+    EndUser,
 }
 
 impl ActorKind {
@@ -130,6 +196,7 @@ impl ActorKind {
             ActorKind::User => "user",
             ActorKind::ApiKey => "api_key",
             ActorKind::App => "app",
+            ActorKind::EndUser => "end_user",
         }
     }
 
@@ -138,6 +205,7 @@ impl ActorKind {
             "user" => Some(ActorKind::User),
             "api_key" => Some(ActorKind::ApiKey),
             "app" => Some(ActorKind::App),
+            "end_user" => Some(ActorKind::EndUser),
             _ => None,
         }
     }

@@ -16,15 +16,18 @@ pub enum MailKind {
     UserReset,
     /// A project's user proves their address.
     UserVerify,
+    /// Someone invited to an organization of a project's app.
+    OrgInvitation,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 5] = [
+    pub const ALL: [MailKind; 6] = [
         MailKind::Invitation,
         MailKind::AccountReset,
         MailKind::AccountVerify,
         MailKind::UserReset,
         MailKind::UserVerify,
+        MailKind::OrgInvitation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -34,6 +37,7 @@ impl MailKind {
             MailKind::AccountVerify => "account_verify",
             MailKind::UserReset => "user_reset",
             MailKind::UserVerify => "user_verify",
+            MailKind::OrgInvitation => "org_invitation",
         }
     }
 
@@ -49,13 +53,14 @@ impl MailKind {
             MailKind::AccountVerify => "Email verification (team)",
             MailKind::UserReset => "Password reset",
             MailKind::UserVerify => "Email verification",
+            MailKind::OrgInvitation => "Organization invitation",
         }
     }
 
     /// How long its link works.
     pub fn link_lifetime_seconds(self) -> i64 {
         match self {
-            MailKind::Invitation => 7 * 86_400,
+            MailKind::Invitation | MailKind::OrgInvitation => 7 * 86_400,
             MailKind::AccountReset | MailKind::UserReset => 3_600,
             MailKind::AccountVerify | MailKind::UserVerify => 86_400,
         }

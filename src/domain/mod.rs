@@ -9,6 +9,7 @@ pub mod dates;
 mod end_users;
 pub mod form_errors;
 pub mod mail;
+pub mod organizations;
 mod permissions;
 #[cfg(feature = "ssr")]
 pub mod rules;
@@ -176,6 +177,13 @@ pub enum Resource {
     User,
     Session,
     Mail,
+    /// A project's organizations, their members and invitations, and the
+    /// roles and permissions of its organizations.
+    Organization,
+    OrgMember,
+    OrgInvitation,
+    Role,
+    Permission,
     /// Something looked up by a value no row can hold.
     Record,
 }
@@ -191,6 +199,11 @@ impl Resource {
             Resource::User => "user",
             Resource::Session => "session",
             Resource::Mail => "mail",
+            Resource::Organization => "organization",
+            Resource::OrgMember => "member",
+            Resource::OrgInvitation => "invitation",
+            Resource::Role => "role",
+            Resource::Permission => "permission",
             Resource::Record => "record",
         }
     }

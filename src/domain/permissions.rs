@@ -31,10 +31,14 @@ pub enum Permission {
     /// How the project's app lets its users sign up and in.
     AuthSettingsRead,
     AuthSettingsUpdate,
+    /// The organizations of the project's app users, their members,
+    /// invitations and roles.
+    OrganizationsRead,
+    OrganizationsManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 16] = [
         Permission::ApiKeyRead,
         Permission::ApiKeyCreate,
         Permission::ApiKeyUpdate,
@@ -49,6 +53,8 @@ impl Permission {
         Permission::TeamManage,
         Permission::AuthSettingsRead,
         Permission::AuthSettingsUpdate,
+        Permission::OrganizationsRead,
+        Permission::OrganizationsManage,
     ];
 
     /// Its name, `resource.action`.
@@ -68,6 +74,8 @@ impl Permission {
             Permission::TeamManage => "team.manage",
             Permission::AuthSettingsRead => "auth_settings.read",
             Permission::AuthSettingsUpdate => "auth_settings.update",
+            Permission::OrganizationsRead => "organizations.read",
+            Permission::OrganizationsManage => "organizations.manage",
         }
     }
 
@@ -101,6 +109,8 @@ impl Permission {
                 | Permission::ApiKeyDelete
                 | Permission::UserRead
                 | Permission::UserManage
+                | Permission::OrganizationsRead
+                | Permission::OrganizationsManage
         )
     }
 

@@ -28,6 +28,10 @@ pub struct MailData {
     /// Where the app wants its user sent after the link.
     #[serde(default)]
     pub callback: Option<String>,
+    /// The organization an invitation is to (shortened: its name is
+    /// chosen by a user of the app, and the invitee may be anyone).
+    #[serde(default)]
+    pub organization: Option<String>,
 }
 
 /// A mail ready to send.
@@ -53,6 +57,9 @@ pub fn link(kind: MailKind, data: &MailData, token: &str) -> String {
             Some(cb) => format!("{base}/api/auth/reset-password/{token}?{cb}"),
             None => format!("{base}/api/auth/reset-password/{token}"),
         },
+        // The app's own accept page, by invitation id: answering it needs
+        // the invitee signed in, so the link carries no token.
+        MailKind::OrgInvitation => base.to_string(),
     }
 }
 
@@ -101,6 +108,17 @@ pub fn render(kind: MailKind, data: &MailData, link: &str) -> Rendered {
             "The link works once, for one hour. If you did not ask for this, ignore this mail: your password stays as it is."
                 .to_string(),
         ),
+        MailKind::OrgInvitation => {
+            let organization = data.organization.as_deref().unwrap_or("an organization");
+            (
+                format!("You are invited to join {organization} on {project}"),
+                vec![format!(
+                    "You are invited to join the organization {organization} on {project}. Sign in or sign up with this address to accept."
+                )],
+                "See the invitation",
+                "The invitation is open for 7 days. If you did not expect it, you can ignore this mail.".to_string(),
+            )
+        }
         MailKind::UserVerify => (
             format!("Verify your email for {project}"),
             vec![format!("Confirm that this is the address of your {project} account.")],

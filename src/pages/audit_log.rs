@@ -145,6 +145,7 @@ fn Filters(base: String, actors: Vec<AuditActor>, action: Option<String>, actor:
                 ActorKind::User => a.name,
                 ActorKind::ApiKey => format!("API key {}", a.name),
                 ActorKind::App => format!("App (key {})", a.name),
+                ActorKind::EndUser => format!("App user {}", a.name),
             };
             view! { <option value=a.id selected=selected>{label}</option> }
         })
@@ -191,6 +192,7 @@ pub fn EventTable(
                             ActorKind::User => None,
                             ActorKind::ApiKey => Some(view! { <span class="badge badge-inline">"API key"</span> }),
                             ActorKind::App => Some(view! { <span class="badge badge-inline">"App"</span> }),
+                            ActorKind::EndUser => Some(view! { <span class="badge badge-inline">"App user"</span> }),
                         }}
                     </td>
                     <td class="nowrap">{e.action.label()}</td>

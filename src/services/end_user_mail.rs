@@ -186,3 +186,35 @@ pub async fn verify(
     state.end_user_sessions.forget_user(&user.id);
     Ok(user)
 }
+
+/// An organization invitation's mail, linking to the app's accept page at
+/// the project's mail-link origin; `None` when mail is off or the project
+/// has no origin to link to (the app then shows its own link).
+pub async fn org_invitation(
+    state: &AppState,
+    project_id: &str,
+    organization_name: &str,
+    invitation_id: &str,
+    email: &str,
+) -> Result<Option<QueuedMail>, AppError> {
+    if !state.outbox.is_on() {
+        return Ok(None);
+    }
+    let settings = state.store.projects().auth_settings(project_id).await?;
+    let Some(origin) = settings.mail_origin() else {
+        return Ok(None);
+    };
+    let project = state.store.projects().find(project_id).await?;
+    let project = project.map(|p| p.name).unwrap_or_default();
+    let data = MailData {
+        base: format!("{}/accept-invitation/{invitation_id}", origin.trim_end_matches('/')),
+        project: Some(project.clone()),
+        sender: Some(settings.mail_sender_name.clone().unwrap_or(project)),
+        organization: Some(organization_name.chars().take(60).collect()),
+        ..MailData::default()
+    };
+    let mut mail = state.outbox.compose(MailKind::OrgInvitation, email, invitation_id, Some(project_id), &data);
+    // The link is the app's page by id; nothing to arm.
+    mail.token = None;
+    Ok(Some(mail))
+}

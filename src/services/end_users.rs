@@ -220,7 +220,8 @@ pub async fn current(state: &AppState, key: &VerifiedKey, token: &str) -> Result
             let Some(user) = state.store.end_users().get(project_id, &session.user_id).await? else {
                 return Ok(None);
             };
-            let live = LiveSession::new(session, user);
+            let memberships = state.store.organization_members().of_user(project_id, &user.id).await?;
+            let live = LiveSession::new(session, user, memberships);
             state.end_user_sessions.remember(&hash, live.clone(), ticket);
             live
         }
@@ -243,7 +244,7 @@ pub async fn current(state: &AppState, key: &VerifiedKey, token: &str) -> Result
     session.expires_at = now + lifetime;
     state.store.end_user_sessions().extend(&session.id, now, session.expires_at).await?;
     state.end_user_sessions.forget_session(&hash);
-    Ok(Some(Current { live: LiveSession::new(session, user.clone()), refreshed: true }))
+    Ok(Some(Current { live: LiveSession::new(session, user.clone(), live.memberships.clone()), refreshed: true }))
 }
 
 /// What a signed-in user may change of themselves: name and image (the
@@ -351,8 +352,15 @@ pub async fn end_sessions(
 pub async fn token(state: &AppState, current: &Current) -> Result<String, AppError> {
     let now = OffsetDateTime::now_utc().unix_timestamp();
     let (user, session) = (current.user(), current.session());
+    // The active organization and the user's role there, so a backend can
+    // authorize without a round trip; a token is reused only while both hold.
+    let org_id = session.active_organization_id.as_deref();
+    let org_role = org_id.and_then(|org| current.live.membership(org)).map(|m| m.role.as_str());
+    let reuse_key = format!("{}|{}|{}", session.id, org_id.unwrap_or_default(), org_role.unwrap_or_default());
     let claims = || {
         serde_json::json!({
+            "org_id": org_id,
+            "org_role": org_role,
             "iss": jwt::issuer(&state.config.own_url(), &user.project_id),
             "aud": user.project_id,
             "sub": user.id,
@@ -363,7 +371,7 @@ pub async fn token(state: &AppState, current: &Current) -> Result<String, AppErr
             "projectId": user.project_id,
         })
     };
-    state.jwt.token(&*state.store, &user.project_id, &session.id, now, claims).await.map_err(jwt_error)
+    state.jwt.token(&*state.store, &user.project_id, &reuse_key, now, claims).await.map_err(jwt_error)
 }
 
 /// The project's public keys (its JWKS document, rendered once), for any

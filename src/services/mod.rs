@@ -16,7 +16,13 @@ pub mod end_user_admin;
 pub mod end_user_mail;
 pub mod end_users;
 pub mod keys;
+pub mod org_access;
+pub mod org_roles;
+pub mod organization_invitations;
+pub mod organization_members;
+pub mod organizations;
 pub mod project_members;
 pub mod projects;
+pub mod rbac;
 
 pub use caller::{app_actor, signed_in_member, verified_key, Access, Caller};

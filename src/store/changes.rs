@@ -13,6 +13,8 @@ pub enum CacheChange {
     Session(String),
     /// The end user with this id changed (banned, renamed) or was deleted.
     EndUser(String),
+    /// The project with this id changed its organization roles.
+    Roles(String),
     /// The project with this id has a new JWT signing key.
     JwtKeys(String),
     /// Anything may have changed (notices were missed).

@@ -29,6 +29,8 @@ pub struct EndUserSession {
     pub expires_at: OffsetDateTime,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// The organization it acts in, if any (better-auth's `activeOrganizationId`).
+    pub active_organization_id: Option<String>,
 }
 
 #[async_trait]

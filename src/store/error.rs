@@ -10,6 +10,9 @@ pub enum StoreError {
     /// No such row (of the project asked about, for project-scoped ones).
     #[error("no such {}", .0.noun())]
     NotFound(Resource),
+    /// An organization rule checked inside the change's transaction refused it.
+    #[error("refused: {}", .0.code())]
+    Refused(crate::domain::organizations::OrgRefusal),
     /// The change would leave a project without an owner.
     #[error("a project needs at least one owner")]
     LastOwner,

@@ -23,6 +23,10 @@ mod end_users;
 mod error;
 mod keys;
 mod mail;
+mod organization_invitations;
+mod organization_members;
+mod organization_roles;
+mod organizations;
 mod postgres;
 mod project_invitations;
 mod project_members;
@@ -42,6 +46,10 @@ pub use end_users::*;
 pub use error::StoreError;
 pub use keys::*;
 pub use mail::*;
+pub use organization_invitations::*;
+pub use organization_members::*;
+pub use organization_roles::*;
+pub use organizations::*;
 pub use project_invitations::*;
 pub use project_members::*;
 pub use projects::*;
@@ -65,6 +73,10 @@ pub trait Store: Send + Sync + 'static {
     fn end_user_sessions(&self) -> &dyn EndUserSessionStore;
     fn mail(&self) -> &dyn MailStore;
     fn secrets(&self) -> &dyn SecretStore;
+    fn organizations(&self) -> &dyn OrganizationStore;
+    fn organization_members(&self) -> &dyn OrganizationMemberStore;
+    fn organization_invitations(&self) -> &dyn OrganizationInvitationStore;
+    fn organization_roles(&self) -> &dyn OrganizationRoleStore;
 
     /// The tower-sessions store on the same database (the dashboard's
     /// cookie records).

@@ -24,6 +24,7 @@ mod key_cache;
 mod key_lifecycle;
 mod layers;
 mod mail;
+mod organizations;
 mod project_tokens;
 mod security;
 mod sessions;

@@ -45,6 +45,7 @@ mod dialect;
 
 type Backend = PgStore;
 type Conn = sqlx::PgConnection;
+type Db = sqlx::Postgres;
 
 /// The channel the `api_keys` and `projects` triggers notify (migrations
 /// 0003 and 0007).
@@ -63,6 +64,7 @@ fn key_change(payload: &str) -> CacheChange {
         "session" => CacheChange::Session(rest.to_string()),
         "user" => CacheChange::EndUser(rest.to_string()),
         "jwt" => CacheChange::JwtKeys(rest.to_string()),
+        "roles" => CacheChange::Roles(rest.to_string()),
         _ => CacheChange::Hash(payload.to_string()),
     }
 }

@@ -1,6 +1,7 @@
 //! SQL for end users' sessions, stored by their token's hash.
 
-const SESSION_COLUMNS: &str = "id, project_id, user_id, created_at, updated_at, expires_at, ip, user_agent";
+const SESSION_COLUMNS: &str =
+    "id, project_id, user_id, created_at, updated_at, expires_at, ip, user_agent, active_organization_id";
 
 /// A session of the project by its id (the handle), whoever's it is.
 pub(in crate::store) const DELETE_PROJECT_SESSION: &str =

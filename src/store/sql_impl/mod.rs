@@ -24,13 +24,17 @@ mod end_user_sessions;
 mod end_users;
 mod keys;
 mod mail;
+mod organization_invitations;
+mod organization_members;
+mod organization_roles;
+mod organizations;
 mod project_invitations;
 mod project_members;
 mod projects;
 mod secrets;
 
 use super::dialect::*;
-use super::{watch_key_changes, Backend, Conn};
+use super::{watch_key_changes, Backend, Conn, Db};
 use crate::actor::Actor;
 use crate::domain::audit_text;
 use crate::domain::rules::{keeps_an_owner, replacement_expiry};
@@ -88,6 +92,22 @@ impl Store for Backend {
     }
 
     fn secrets(&self) -> &dyn SecretStore {
+        self
+    }
+
+    fn organizations(&self) -> &dyn OrganizationStore {
+        self
+    }
+
+    fn organization_members(&self) -> &dyn OrganizationMemberStore {
+        self
+    }
+
+    fn organization_invitations(&self) -> &dyn OrganizationInvitationStore {
+        self
+    }
+
+    fn organization_roles(&self) -> &dyn OrganizationRoleStore {
         self
     }
 

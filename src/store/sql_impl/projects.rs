@@ -21,6 +21,7 @@ impl ProjectStore for Backend {
             .bind(project.created_at)
             .execute(&mut *tx)
             .await?;
+        organization_roles::seed(&mut tx, &project.id, project.created_at).await?;
         tx.commit().await?;
         Ok(Membership {
             project_id: project.id.clone(),

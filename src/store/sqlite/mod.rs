@@ -39,6 +39,7 @@ mod dialect;
 
 type Backend = SqliteStore;
 type Conn = sqlx::SqliteConnection;
+type Db = sqlx::Sqlite;
 
 /// One process owns the file, and it forgets its own changes as it makes
 /// them: there is nobody else to hear from.

@@ -79,6 +79,22 @@ impl Store for LostAnswers {
         self.inner.secrets()
     }
 
+    fn organizations(&self) -> &dyn OrganizationStore {
+        self.inner.organizations()
+    }
+
+    fn organization_members(&self) -> &dyn OrganizationMemberStore {
+        self.inner.organization_members()
+    }
+
+    fn organization_invitations(&self) -> &dyn OrganizationInvitationStore {
+        self.inner.organization_invitations()
+    }
+
+    fn organization_roles(&self) -> &dyn OrganizationRoleStore {
+        self.inner.organization_roles()
+    }
+
     fn session_backend(&self) -> SessionBackend {
         self.inner.session_backend()
     }
