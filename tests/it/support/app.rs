@@ -19,6 +19,8 @@ pub struct TestApp {
     pub keys: Arc<banata::auth::verify::KeyVerifier>,
     /// The server's end-user session cache, likewise.
     pub end_user_sessions: Arc<banata::auth::session_cache::SessionCache>,
+    /// The server's organization roles cache, likewise.
+    pub org_roles: Arc<banata::auth::role_cache::RoleCache>,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -57,11 +59,12 @@ impl TestApp {
         let server = banata::server::build_on(config, store).await.expect("server builds");
         let keys = server.keys.clone();
         let end_user_sessions = server.end_user_sessions.clone();
+        let org_roles = server.org_roles.clone();
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(banata::server::serve(listener, server, async move {
             let _ = stopped.await;
         }));
-        TestApp { base, client: client(), db, keys, end_user_sessions, stop: Some(stop) }
+        TestApp { base, client: client(), db, keys, end_user_sessions, org_roles, stop: Some(stop) }
     }
 
     pub fn url(&self, path: &str) -> String {
