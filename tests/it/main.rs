@@ -24,6 +24,7 @@ mod key_cache;
 mod key_lifecycle;
 mod layers;
 mod mail;
+mod organization_input;
 mod organization_roles;
 mod organizations;
 mod project_tokens;
