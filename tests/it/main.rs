@@ -28,6 +28,7 @@ mod organization_input;
 mod organization_roles;
 mod organizations;
 mod project_tokens;
+mod sdk_organizations;
 mod security;
 mod sessions;
 mod store;
