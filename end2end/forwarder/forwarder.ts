@@ -242,7 +242,10 @@ export async function startForwarder(options: ForwarderOptions): Promise<Forward
           if (!res.headersSent) done(500, "text/plain; charset=utf-8", "Internal Server Error");
           else res.end();
         });
-      } else if (req.method === "GET" && path === "/") {
+      } else if (req.method === "GET" && (path === "/" || /^\/accept-invitation\/[^/]+$/.test(path))) {
+        // The app's page, also as its accept page, where invitation mails
+        // link (`/accept-invitation/<id>`); the tests read the id from the
+        // page's location, as an app's accept page would.
         done(200, "text/html; charset=utf-8", page);
       } else if (req.method === "GET" && path === "/another-site-form") {
         // Another site's page (the tests open it under another host name):

@@ -3,7 +3,8 @@ import type { Forwarder } from "../forwarder/forwarder";
 import { appWithKey, newUser } from "./support";
 
 // better-auth's own browser client (better-auth 1.4.21, `createAuthClient`
-// from "better-auth/client", no plugins) in Chromium, on a customer app's
+// from "better-auth/client"; its organization plugin, loaded too, adds
+// methods this test does not call) in Chromium, on a customer app's
 // page, talking to us through a forwarder that does what
 // @banata-auth/nextjs's route handler does (forwarder/forwarder.ts).
 

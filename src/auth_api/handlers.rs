@@ -56,7 +56,7 @@ pub async fn sign_up(
             Ok(with_cookies(Json(json!({"token": started.token, "user": UserJson::from(&started.user)})), set))
         }
         // better-auth's answer when verification comes first: no session.
-        SignedUp::MustVerify(user) => Ok(Json(json!({"token": null, "user": UserJson::from(&user)})).into_response()),
+        SignedUp::MustVerify(user) => Ok(Json(json!({"token": null, "user": UserJson::from(&*user)})).into_response()),
     }
 }
 

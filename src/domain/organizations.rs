@@ -321,7 +321,7 @@ pub fn domain_allowed(email: &str, domains: Option<&[String]>) -> bool {
         None | Some([]) => true,
         Some(domains) => {
             let domain = email.rsplit_once('@').map(|(_, d)| d.to_lowercase()).unwrap_or_default();
-            domains.iter().any(|d| *d == domain)
+            domains.contains(&domain)
         }
     }
 }

@@ -64,8 +64,8 @@ impl Current {
 /// A sign-up's outcome: signed in, or (where the project requires it)
 /// made but not signed in until the email is verified.
 pub enum SignedUp {
-    Started(Started),
-    MustVerify(EndUser),
+    Started(Box<Started>),
+    MustVerify(Box<EndUser>),
 }
 
 /// Creates the user and signs them in, if the project's sign-ups are open.
@@ -101,9 +101,9 @@ pub async fn sign_up(
     state.end_user_activity.signed_up(&key.project_id, now);
     tracing::info!(user = %user.id, project = %key.project_id, "end user signed up");
     if key.auth.require_email_verification {
-        return Ok(SignedUp::MustVerify(user));
+        return Ok(SignedUp::MustVerify(Box::new(user)));
     }
-    Ok(SignedUp::Started(start(state, user, from, now, &key.auth).await?))
+    Ok(SignedUp::Started(Box::new(start(state, user, from, now, &key.auth).await?)))
 }
 
 /// Writes a new user of the project (for sign-up, and for the admin API

@@ -23,6 +23,13 @@ impl OrganizationMember {
     }
 }
 
+/// A member about to be made: its id and the user it is.
+#[derive(Clone, Debug)]
+pub struct NewMember {
+    pub id: String,
+    pub user_id: String,
+}
+
 /// A member with the user it is.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct MemberWithUser {

@@ -50,13 +50,6 @@ pub struct OrganizationFields {
     pub max_members: Option<i64>,
 }
 
-/// A member about to be made: its id and the user it is.
-#[derive(Clone, Debug)]
-pub struct NewMember {
-    pub id: String,
-    pub user_id: String,
-}
-
 /// Where a page of organizations starts: after this one (newest first).
 #[derive(Clone, Debug, Default)]
 pub struct OrgPage {

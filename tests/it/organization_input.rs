@@ -47,7 +47,6 @@ async fn bad_fields_and_foreign_ids_change_nothing(backend: Backend) {
     assert_eq!(made.status, StatusCode::OK, "{}", made.text);
     let org_id = made.body["id"].as_str().unwrap().to_string();
     let other_org = ann.post("/organization/create", json!({"name": "Other", "slug": "other"})).await;
-    let other_id = other_org.body["id"].as_str().unwrap().to_string();
     let other_member = other_org.body["members"][0]["id"].clone();
     let before = full(&ann, &org_id).await;
 

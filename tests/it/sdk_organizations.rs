@@ -50,7 +50,7 @@ async fn every_sdk_method_works(backend: Backend) {
     );
     // listOrganizations({limit, before, after, order}).
     let listed = sdk(&app, key, &format!("{ORG}/list"), json!({"limit": 10, "order": "desc"})).await;
-    assert_eq!(ids(&listed.body["data"]), [org_id.clone()]);
+    assert_eq!(ids(&listed.body["data"]), std::slice::from_ref(&org_id));
     assert!(listed.body["listMetadata"].is_object());
     // getOrganization(id): {organizationId}.
     let got = sdk(&app, key, &format!("{ORG}/get-full-organization"), json!({"organizationId": org_id})).await;
