@@ -19,6 +19,8 @@ use crate::pages::{
     sign_in::SignInPage,
     sign_up::SignUpPage,
     test_key::TestKeyPage,
+    organizations::{OrganizationPage, OrganizationsPage},
+    roles::RolesPage,
     users::{AddUserPage, UserPage, UsersPage},
     verify_email::VerifyEmailPage,
 };
@@ -97,6 +99,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users") view=UsersPage />
                     <Route path=path!("users/new") view=AddUserPage />
                     <Route path=path!("users/:user_id") view=UserPage />
+                    <Route path=path!("organizations") view=OrganizationsPage />
+                    <Route path=path!("organizations/:org_id") view=OrganizationPage />
+                    <Route path=path!("roles") view=RolesPage />
                     <Route path=path!("authentication") view=AuthenticationPage />
                     <Route path=path!("mail") view=MailPage />
                     <Route path=path!("members") view=MembersPage />

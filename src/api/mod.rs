@@ -8,6 +8,7 @@ pub mod auth_settings;
 pub mod end_users;
 pub mod keys;
 pub mod mail;
+pub mod organizations;
 pub mod project_invitations;
 pub mod project_members;
 pub mod projects;

@@ -13,6 +13,8 @@ pub enum Icon {
     Menu,
     Mail,
     ChevronDown,
+    Building,
+    Shield,
 }
 
 impl Icon {
@@ -27,6 +29,8 @@ impl Icon {
             Icon::Mail => "M3 5h14v10H3zM3 5l7 6 7-6",
             Icon::Menu => "M3 5h14M3 10h14M3 15h14",
             Icon::ChevronDown => "M5 8l5 5 5-5",
+            Icon::Building => "M4 18V3h8v15M12 8h4v10M7 6h2M7 9h2M7 12h2M2 18h16",
+            Icon::Shield => "M10 2l6 2.5v4.5c0 4-2.6 7.2-6 9-3.4-1.8-6-5-6-9V4.5z",
         }
     }
 }

@@ -102,6 +102,18 @@ pub fn DashboardShell() -> impl IntoView {
                         </A>
                     </li>
                     <li>
+                        <A href=section("organizations")>
+                            <Svg icon=Icon::Building />
+                            "Organizations"
+                        </A>
+                    </li>
+                    <li>
+                        <A href=section("roles")>
+                            <Svg icon=Icon::Shield />
+                            "Roles"
+                        </A>
+                    </li>
+                    <li>
                         <A href=section("authentication")>
                             <Svg icon=Icon::Lock />
                             "Authentication"

@@ -9,6 +9,7 @@ pub mod dates;
 mod end_users;
 pub mod form_errors;
 pub mod mail;
+pub mod organization_views;
 pub mod organizations;
 mod permissions;
 #[cfg(feature = "ssr")]

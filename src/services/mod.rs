@@ -20,6 +20,7 @@ pub mod org_access;
 pub mod org_roles;
 pub mod organization_invitations;
 pub mod organization_members;
+pub mod org_dashboard;
 pub mod organizations;
 pub mod project_members;
 pub mod projects;

@@ -8,7 +8,7 @@
 //! Both answer the same question: does this caller hold `resource.action`
 //! in this organization?
 
-use super::Caller;
+use super::{Access, Caller};
 use crate::actor::{Actor, RequestSource};
 use crate::auth::role_cache::{CachedRoles, ProjectRoles};
 use crate::auth::verified_key::VerifiedKey;
@@ -116,12 +116,7 @@ pub async fn holds(
     permission: &str,
 ) -> Result<bool, AppError> {
     if let OrgCaller::Project(project) = caller {
-        let needs = if is_read_permission(permission) {
-            Permission::OrganizationsRead
-        } else {
-            Permission::OrganizationsManage
-        };
-        return Ok(project.holds(needs));
+        return Ok(project.holds(project_permission(permission)));
     }
     if caller.is_app_admin() {
         return Ok(true);
@@ -131,6 +126,26 @@ pub async fn holds(
     };
     let roles = project_roles(state, caller.project_id()).await?;
     Ok(roles.grant(&membership.role, permission))
+}
+
+/// What the project's own access needs for an organization permission:
+/// looking, or changing.
+fn project_permission(permission: &str) -> Permission {
+    match is_read_permission(permission) {
+        true => Permission::OrganizationsRead,
+        false => Permission::OrganizationsManage,
+    }
+}
+
+/// A dashboard member refused in the dashboard's words (naming the role
+/// that would do); a key with the contract's `MissingPermission`.
+fn refuse_project(project: &Caller, permission: &str) -> AppError {
+    match project.access {
+        Access::Member(_) => {
+            project.require(project_permission(permission)).err().unwrap_or(AppError::Internal)
+        }
+        Access::ApiKey { .. } => AppError::Org(OrgRefusal::MissingPermission(permission.to_string())),
+    }
 }
 
 /// The one check every organization endpoint makes: refused with
@@ -145,6 +160,9 @@ pub async fn require(
     if holds(state, caller, Some(&organization.id), permission).await? {
         return Ok(());
     }
+    if let OrgCaller::Project(project) = caller {
+        return Err(refuse_project(project, permission));
+    }
     if !caller.is_project() && !caller.is_app_admin() && caller.membership(&organization.id).is_none() {
         return Err(AppError::Org(OrgRefusal::NotAMember));
     }
@@ -156,6 +174,9 @@ pub async fn require(
 pub async fn require_in_project(state: &AppState, caller: &OrgCaller, permission: &str) -> Result<(), AppError> {
     if holds(state, caller, None, permission).await? {
         return Ok(());
+    }
+    if let OrgCaller::Project(project) = caller {
+        return Err(refuse_project(project, permission));
     }
     if let OrgCaller::User { current, .. } = caller {
         let roles = project_roles(state, caller.project_id()).await?;
