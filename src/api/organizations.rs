@@ -139,10 +139,10 @@ pub async fn toggle_role_permission(
 }
 
 #[server(prefix = "/api/dashboard", endpoint = "create_role")]
-pub async fn create_role(slug: String, name: String, role_slug: String) -> Result<(), AppError> {
+pub async fn create_role(slug: String, role_name: String, role_slug: String) -> Result<(), AppError> {
     let state = ctx::state()?;
     let (_, caller) = ctx::member(&state, &slug).await?;
-    org_dashboard::create_role(&state, &caller, &name, &role_slug).await?;
+    org_dashboard::create_role(&state, &caller, &role_name, &role_slug).await?;
     ctx::back_with("saved");
     Ok(())
 }
@@ -157,10 +157,14 @@ pub async fn delete_role(slug: String, role_id: String) -> Result<(), AppError> 
 }
 
 #[server(prefix = "/api/dashboard", endpoint = "create_permission")]
-pub async fn create_permission(slug: String, name: String, permission_slug: String) -> Result<(), AppError> {
+pub async fn create_permission(
+    slug: String,
+    permission_name: String,
+    permission_slug: String,
+) -> Result<(), AppError> {
     let state = ctx::state()?;
     let (_, caller) = ctx::member(&state, &slug).await?;
-    org_dashboard::create_permission(&state, &caller, &name, &permission_slug).await?;
+    org_dashboard::create_permission(&state, &caller, &permission_name, &permission_slug).await?;
     ctx::back_with("saved");
     Ok(())
 }

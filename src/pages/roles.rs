@@ -192,7 +192,7 @@ fn NewForms(slug: String, actions: Actions) -> impl IntoView {
                 <h2 id="new-role-title">"New role"</h2>
                 <ActionForm action=actions.create_role attr:class="form">
                     <input type="hidden" name="slug" value=role_slug />
-                    <Field label="Role name" name="name" maxlength=100 error=field(role_error, "name") />
+                    <Field label="Role name" name="role_name" maxlength=100 error=field(role_error, "name") />
                     <Field label="Role slug" name="role_slug" maxlength=64 hint="Like billing." error=field(role_error, "slug") />
                     <div class="form-actions">
                         <button type="submit" class="button button-primary" data-busy="Adding…">"Add role"</button>
@@ -203,7 +203,7 @@ fn NewForms(slug: String, actions: Actions) -> impl IntoView {
                 <h2 id="new-permission-title">"New permission"</h2>
                 <ActionForm action=actions.create_permission attr:class="form">
                     <input type="hidden" name="slug" value=slug />
-                    <Field label="Permission name" name="name" maxlength=100 error=field(permission_error, "name") />
+                    <Field label="Permission name" name="permission_name" maxlength=100 error=field(permission_error, "name") />
                     <Field
                         label="Permission slug"
                         name="permission_slug"
@@ -259,7 +259,7 @@ fn Removals(roles: Vec<RoleRow>, permissions: Vec<PermissionRow>, slug: String, 
         })
         .collect_view();
     view! {
-        <section class="card" aria-labelledby="own-title">
+        <section class="card form-card" aria-labelledby="own-title">
             <h2 id="own-title">"Roles and permissions"</h2>
             <ul class="removals">{role_items}{permission_items}</ul>
         </section>

@@ -176,12 +176,16 @@ fn project_scoped(t: &Team, invitation_id: &str, key_id: &str) -> Vec<Case> {
                 ("grant", "1".into()),
             ],
         ),
-        ("create_role", Role::Developer, vec![("slug", slug.clone()), ("name", "R".into()), ("role_slug", "r".into())]),
+        (
+            "create_role",
+            Role::Developer,
+            vec![("slug", slug.clone()), ("role_name", "R".into()), ("role_slug", "r".into())],
+        ),
         ("delete_role", Role::Developer, vec![("slug", slug.clone()), ("role_id", "role_none".into())]),
         (
             "create_permission",
             Role::Developer,
-            vec![("slug", slug.clone()), ("name", "P".into()), ("permission_slug", "p.q".into())],
+            vec![("slug", slug.clone()), ("permission_name", "P".into()), ("permission_slug", "p.q".into())],
         ),
         ("delete_permission", Role::Developer, vec![("slug", slug.clone()), ("permission_id", "perm_none".into())]),
         ("list_end_users", Role::Viewer, vec![("slug", slug.clone())]),

@@ -131,15 +131,19 @@ fn Detail(org: OrgDetailView, slug: String, actions: Actions) -> impl IntoView {
         .cloned()
         .map(|i| view! { <InvitationRow invitation=i can=can slug=slug.clone() actions=actions /> })
         .collect_view();
-    let counted = format!("{} of at most {}", org.member_total, org.max_members.map_or("any number".into(), |m| m.to_string()));
+    let members_text = match (org.member_total, org.max_members) {
+        (1, None) => "1 member".to_string(),
+        (n, None) => format!("{n} members"),
+        (n, Some(max)) => format!("{n} of at most {max} members"),
+    };
     view! {
         <header class="page-header">
             <div>
                 <h1>{title}</h1>
-                <p class="muted">{format!("{} · created {} · {} members ({counted})", org.slug, date_only(&org.created_at), org.member_total)}</p>
+                <p class="muted">{format!("{} · created {} · {members_text}", org.slug, date_only(&org.created_at))}</p>
             </div>
         </header>
-        <p class="alert alert-success" role="status" hidden=move || notice().is_none()>{notice}</p>
+        <p class="alert alert-success page-notice" role="status" hidden=move || notice().is_none()>{notice}</p>
         <h2 class="section-title">"Members"</h2>
         {match org.members.is_empty() {
             true => view! { <p class="card empty-inline muted">"No members yet. Invite someone below."</p> }.into_any(),
