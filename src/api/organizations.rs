@@ -157,11 +157,7 @@ pub async fn delete_role(slug: String, role_id: String) -> Result<(), AppError> 
 }
 
 #[server(prefix = "/api/dashboard", endpoint = "create_permission")]
-pub async fn create_permission(
-    slug: String,
-    permission_name: String,
-    permission_slug: String,
-) -> Result<(), AppError> {
+pub async fn create_permission(slug: String, permission_name: String, permission_slug: String) -> Result<(), AppError> {
     let state = ctx::state()?;
     let (_, caller) = ctx::member(&state, &slug).await?;
     org_dashboard::create_permission(&state, &caller, &permission_name, &permission_slug).await?;

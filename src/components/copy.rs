@@ -19,7 +19,7 @@ pub fn CopyField(label: &'static str, #[prop(into)] value: String) -> impl IntoV
                 autocomplete="off"
                 value=value
             />
-            <CopyButton target=id />
+            <CopyButton target=id what=label.to_string() />
         </div>
     }
 }

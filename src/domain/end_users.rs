@@ -106,6 +106,8 @@ pub struct EndUserSessionView {
 pub struct EndUserDetail {
     pub user: EndUserSummary,
     pub sessions: Vec<EndUserSessionView>,
+    /// The organizations the user is a member of, with their roles there.
+    pub organizations: Vec<super::organization_views::UserOrgRow>,
     pub can_change: bool,
 }
 

@@ -8,6 +8,9 @@ use leptos::prelude::*;
 pub fn CopyButton(
     /// The id of the `<input>` to copy.
     target: String,
+    /// What it copies, in its accessible name ("Copy API key"), so two
+    /// copy buttons side by side are told apart by a screen reader.
+    what: String,
 ) -> impl IntoView {
     let copied = RwSignal::new(false);
     let copy = move |_| {
@@ -23,8 +26,9 @@ pub fn CopyButton(
         copied.set(true);
         set_timeout(move || copied.set(false), std::time::Duration::from_secs(2));
     };
+    let label = move || if copied.get() { format!("Copied {what}") } else { format!("Copy {what}") };
     view! {
-        <button type="button" class="button" on:click=copy aria-live="polite">
+        <button type="button" class="button" on:click=copy aria-live="polite" aria-label=label>
             {move || if copied.get() { "Copied" } else { "Copy" }}
         </button>
     }

@@ -97,11 +97,8 @@ fn Roles(project: Membership) -> impl IntoView {
 #[component]
 fn Grid(data: RolesView, slug: String, actions: Actions) -> impl IntoView {
     let can = data.can_change;
-    let headers = data
-        .roles
-        .iter()
-        .map(|r| view! { <th scope="col" class="role-col">{r.slug.clone()}</th> })
-        .collect_view();
+    let headers =
+        data.roles.iter().map(|r| view! { <th scope="col" class="role-col">{r.slug.clone()}</th> }).collect_view();
     let rows = data
         .permissions
         .iter()

@@ -9,6 +9,7 @@ use super::end_users::{self, Profile};
 use super::Caller;
 use crate::auth::usage::{day_index, day_text};
 use crate::domain::dates::iso_millis;
+use crate::domain::organization_views::UserOrgRow;
 use crate::domain::{check_end_user_password, check_image, validate_name, Resource};
 use crate::domain::{
     describe_device, EndUserDetail, EndUserPage, EndUserSessionView, EndUserStatus, EndUserSummary, ACTIVITY_DAYS,
@@ -16,7 +17,7 @@ use crate::domain::{
 use crate::domain::{FieldError, Permission};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{EndUser, EndUserBan, EndUserChanges, EndUserCursor, EndUserSession};
+use crate::store::{EndUser, EndUserBan, EndUserChanges, EndUserCursor, EndUserSession, OrgPage};
 use time::{Duration, OffsetDateTime};
 
 /// The roles an app may give its users.
@@ -321,7 +322,23 @@ pub async fn detail(state: &AppState, caller: &Caller, user_id: &str) -> Result<
     let user = get(state, caller, user_id).await?;
     let now = OffsetDateTime::now_utc();
     let sessions = state.store.end_user_sessions().of_user(&caller.project_id, &user.id, now).await?;
+    let memberships = state.store.organization_members().of_user(&caller.project_id, &user.id).await?;
+    let page = OrgPage { member: Some(user.id.clone()), limit: 100, ..OrgPage::default() };
+    let organizations = state.store.organizations().page(&caller.project_id, &page).await?;
+    let organizations = organizations
+        .into_iter()
+        .map(|o| UserOrgRow {
+            role: memberships
+                .iter()
+                .find(|m| m.organization_id == o.organization.id)
+                .map(|m| m.role.clone())
+                .unwrap_or_default(),
+            organization_id: o.organization.id,
+            organization_name: o.organization.name,
+        })
+        .collect();
     Ok(EndUserDetail {
+        organizations,
         user: summary(&user, now),
         sessions: sessions
             .iter()

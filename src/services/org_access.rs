@@ -141,9 +141,7 @@ fn project_permission(permission: &str) -> Permission {
 /// that would do); a key with the contract's `MissingPermission`.
 fn refuse_project(project: &Caller, permission: &str) -> AppError {
     match project.access {
-        Access::Member(_) => {
-            project.require(project_permission(permission)).err().unwrap_or(AppError::Internal)
-        }
+        Access::Member(_) => project.require(project_permission(permission)).err().unwrap_or(AppError::Internal),
         Access::ApiKey { .. } => AppError::Org(OrgRefusal::MissingPermission(permission.to_string())),
     }
 }

@@ -51,7 +51,8 @@ pub async fn create(state: &AppState, caller: &Caller, name: &str, slug: Option<
         slug: slug.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
         ..OrgInput::default()
     };
-    let (organization, _) = organizations::create(state, &OrgCaller::Project(caller.clone()), input, None, false).await?;
+    let (organization, _) =
+        organizations::create(state, &OrgCaller::Project(caller.clone()), input, None, false).await?;
     Ok(organization.id)
 }
 

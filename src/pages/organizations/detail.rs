@@ -4,8 +4,8 @@
 //! Owners and developers act; viewers look.
 
 use crate::api::organizations::{
-    get_organization, CancelOrganizationInvitation, DeleteOrganization, InviteToOrganization,
-    RemoveOrganizationMember, SetOrganizationRole, UpdateOrganization,
+    get_organization, CancelOrganizationInvitation, DeleteOrganization, InviteToOrganization, RemoveOrganizationMember,
+    SetOrganizationRole, UpdateOrganization,
 };
 use crate::components::field::Field;
 use crate::components::shell::with_project;

@@ -11,6 +11,7 @@ use crate::components::missing::Missing;
 use crate::components::shell::with_project;
 use crate::components::table::{Col, DataTable};
 use crate::domain::dates::to_the_minute;
+use crate::domain::organization_views::UserOrgRow;
 use crate::domain::{EndUserDetail, EndUserSessionView, EndUserStatus, EndUserSummary, Membership};
 use crate::islands::confirm::Confirm;
 use crate::pages::auth_layout::{action_error, FormAlert};
@@ -114,6 +115,10 @@ fn UserDetailView(detail: EndUserDetail, slug: String, actions: Actions) -> impl
                 {revoke_all}
             </div>
             <SessionTable sessions=detail.sessions.clone() can_change=can_change slug=slug.clone() user_id=user.id.clone() action=actions.revoke />
+        </section>
+        <section class="page-section" aria-labelledby="organizations-title">
+            <h2 id="organizations-title" class="section-title">"Organizations"</h2>
+            <Memberships organizations=detail.organizations.clone() slug=slug.clone() />
         </section>
         {moderation}
     }
@@ -241,4 +246,27 @@ fn Moderation(user: EndUserSummary, slug: String, actions: Actions) -> impl Into
             </Confirm>
         </section>
     }
+}
+
+const MEMBERSHIP_COLUMNS: &[Col] = &[Col::text("Organization"), Col::text("Role")];
+
+/// The organizations the user is in, each linking to its page.
+#[component]
+fn Memberships(organizations: Vec<UserOrgRow>, slug: String) -> impl IntoView {
+    if organizations.is_empty() {
+        return view! { <p class="card empty-inline muted">"Not a member of any organization."</p> }.into_any();
+    }
+    let rows = organizations
+        .into_iter()
+        .map(|o| {
+            let href = format!("/projects/{slug}/organizations/{}", crate::domain::percent_encode(&o.organization_id));
+            view! {
+                <tr>
+                    <th scope="row"><a href=href>{o.organization_name.clone()}</a></th>
+                    <td>{o.role.clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! { <DataTable caption="Organizations" columns=MEMBERSHIP_COLUMNS>{rows}</DataTable> }.into_any()
 }
