@@ -19,6 +19,7 @@ mod faults;
 mod fuzz;
 mod http_auth;
 mod http_keys;
+mod http_organizations;
 mod http_projects;
 mod key_cache;
 mod key_lifecycle;
