@@ -5,7 +5,10 @@
 
 use banata::domain::Role;
 
-pub(crate) fn cases(slug: &str) -> Vec<(&'static str, Role, Vec<(&'static str, String)>)> {
+/// A server function, the least role that may call it, and its form.
+pub(crate) type Case = (&'static str, Role, Vec<(&'static str, String)>);
+
+pub(crate) fn cases(slug: &str) -> Vec<Case> {
     let slug = slug.to_string();
     vec![
         ("list_organizations", Role::Viewer, vec![("slug", slug.clone())]),

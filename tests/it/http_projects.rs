@@ -75,7 +75,7 @@ const NOT_PROJECT_SCOPED: &[&str] = &[
 ];
 
 /// A server function's name (or a route's path), the role it needs, and its form fields.
-type Case = (&'static str, Role, Vec<(&'static str, String)>);
+use crate::http_organizations::Case;
 
 /// Every project-scoped server function, the role it needs, and a request
 /// that would change something if it were allowed.
