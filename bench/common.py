@@ -161,3 +161,17 @@ def wrk(url, seconds=10, threads=2, connections=32, header=None, script=None):
         pct[p] = float(value) * UNITS[unit]
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return rps, pct.get("50"), pct.get("99"), int(errors.group(1)) if errors else 0
+
+
+def end_user_cookie(port, key, email="bench-user@example.com", password="benchmark password"):
+    """Signs an end user up through the auth API with the project's key;
+    returns their session cookie (`name=value`)."""
+    client = Http(port)
+    body = json.dumps({"name": "Bench User", "email": email, "password": password})
+    client.conn.request("POST", "/api/auth/sign-up/email", body=body,
+                        headers={"Content-Type": "application/json", "x-api-key": key})
+    response = client.conn.getresponse()
+    response.read()
+    assert response.status == 200, response.status
+    cookie = next(v for n, v in response.getheaders() if n.lower() == "set-cookie" and "session_token=" in v)
+    return cookie.split(";")[0]

@@ -13,20 +13,7 @@ Standard library only; installs wrk (Debian) if missing. See bench/README.md.
 """
 import argparse, json, os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import BINARY, Database, Http, Server, build, ensure_wrk, sign_up_with_key, wrk
-
-
-def end_user_cookie(port, key):
-    """Signs an end user up through the auth API; returns their cookie."""
-    client = Http(port)
-    body = json.dumps({"name": "Bench User", "email": "bench-user@example.com", "password": "benchmark password"})
-    client.conn.request("POST", "/api/auth/sign-up/email", body=body,
-                        headers={"Content-Type": "application/json", "x-api-key": key})
-    response = client.conn.getresponse()
-    response.read()
-    assert response.status == 200, response.status
-    cookie = next(v for n, v in response.getheaders() if n.lower() == "set-cookie" and "session_token=" in v)
-    return cookie.split(";")[0]
+from common import BINARY, Database, Server, build, end_user_cookie, ensure_wrk, sign_up_with_key, wrk
 
 
 def measure(backend, server_url, seconds, rounds):

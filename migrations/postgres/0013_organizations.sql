@@ -95,9 +95,18 @@ ALTER TABLE end_user_sessions ADD COLUMN active_organization_id TEXT
     REFERENCES organizations (id) ON DELETE SET NULL;
 
 -- Whether the app's users may create organizations themselves, and where an
--- invitation mail's link goes on the app (its mail-link origin + this path).
-ALTER TABLE projects ADD COLUMN org_creation_open BOOLEAN NOT NULL DEFAULT TRUE;
-ALTER TABLE projects ADD COLUMN org_invitation_path TEXT;
+-- invitation mail's link goes on the app (its mail-link origin + this path,
+-- `{id}` the invitation's id; NULL: /accept-invitation/{id}).
+ALTER TABLE projects ADD COLUMN auth_org_creation_open BOOLEAN NOT NULL DEFAULT TRUE;
+ALTER TABLE projects ADD COLUMN auth_org_invitation_path TEXT;
+
+-- Instances cache the settings with each key: the new ones must reach them too.
+DROP TRIGGER projects_notify_change ON projects;
+CREATE TRIGGER projects_notify_change
+    AFTER UPDATE OF name, slug, auth_sign_ups_open, auth_password_min, auth_require_email_verification,
+        auth_session_days, auth_allowed_origins, auth_mail_sender_name, auth_mail_link_origin,
+        auth_sign_ups_per_hour, auth_org_creation_open, auth_org_invitation_path OR DELETE ON projects
+    FOR EACH ROW EXECUTE FUNCTION banata_notify_project_change();
 
 -- Instances cache sessions with their user's memberships, and each
 -- project's roles: tell them all when either changes.

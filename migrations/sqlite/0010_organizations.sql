@@ -95,9 +95,10 @@ ALTER TABLE end_user_sessions ADD COLUMN active_organization_id TEXT
     REFERENCES organizations (id) ON DELETE SET NULL;
 
 -- Whether the app's users may create organizations themselves, and where an
--- invitation mail's link goes on the app (its mail-link origin + this path).
-ALTER TABLE projects ADD COLUMN org_creation_open BOOLEAN NOT NULL DEFAULT 1;
-ALTER TABLE projects ADD COLUMN org_invitation_path TEXT;
+-- invitation mail's link goes on the app (its mail-link origin + this path,
+-- `{id}` the invitation's id; NULL: /accept-invitation/{id}).
+ALTER TABLE projects ADD COLUMN auth_org_creation_open BOOLEAN NOT NULL DEFAULT 1;
+ALTER TABLE projects ADD COLUMN auth_org_invitation_path TEXT;
 
 -- A user of the app acting in their organizations is an actor too. SQLite
 -- cannot change a CHECK in place: the table is rebuilt, keeping every event

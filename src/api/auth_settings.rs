@@ -39,6 +39,8 @@ pub struct AuthSettingsForm {
     pub mail_sender_name: Option<String>,
     pub mail_link_origin: Option<String>,
     pub sign_ups_per_hour: Option<String>,
+    pub org_creation_open: Option<String>,
+    pub org_invitation_path: Option<String>,
 }
 
 #[server(prefix = "/api/dashboard", endpoint = "save_auth_settings")]
@@ -57,6 +59,8 @@ pub async fn save_auth_settings(
         mail_sender_name: form.mail_sender_name.as_deref().unwrap_or_default(),
         mail_link_origin: form.mail_link_origin.as_deref().unwrap_or_default(),
         sign_ups_per_hour: form.sign_ups_per_hour.as_deref().unwrap_or("1000"),
+        org_creation_open: form.org_creation_open.is_some(),
+        org_invitation_path: form.org_invitation_path.as_deref().unwrap_or_default(),
     };
     let saved = auth_settings::update(&state, &caller, input).await?;
     ctx::back_with("saved");

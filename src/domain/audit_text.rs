@@ -109,6 +109,15 @@ pub fn settings_change(before: &AuthSettings, after: &AuthSettings) -> String {
     if before.mail_sender_name != after.mail_sender_name {
         parts.push(format!("mail sender {}", after.mail_sender_name.as_deref().unwrap_or("the project's name")));
     }
+    if before.org_creation_open != after.org_creation_open {
+        parts.push(format!("users creating organizations {}", on_off(after.org_creation_open)));
+    }
+    if before.org_invitation_path != after.org_invitation_path {
+        parts.push(format!(
+            "invitation page {}",
+            after.org_invitation_path.as_deref().unwrap_or(super::auth_settings::DEFAULT_INVITATION_PATH)
+        ));
+    }
     if before.mail_link_origin != after.mail_link_origin {
         parts
             .push(format!("mail links to {}", after.mail_link_origin.as_deref().unwrap_or("the first allowed origin")));

@@ -39,7 +39,22 @@ pub struct AuthSettings {
     /// names); beyond it, sign-up answers 429 until the hour turns.
     #[serde(default = "default_sign_ups_per_hour")]
     pub sign_ups_per_hour: u32,
+    /// Whether the app's users may create organizations themselves (the
+    /// project's own key always may).
+    #[serde(default = "yes")]
+    pub org_creation_open: bool,
+    /// The app's page an invitation mail links to, with `{id}` for the
+    /// invitation's id; `None`: `/accept-invitation/{id}`.
+    #[serde(default)]
+    pub org_invitation_path: Option<String>,
 }
+
+fn yes() -> bool {
+    true
+}
+
+/// Where an invitation mail links on the app unless the project says.
+pub const DEFAULT_INVITATION_PATH: &str = "/accept-invitation/{id}";
 
 fn default_sign_ups_per_hour() -> u32 {
     1000
@@ -56,6 +71,14 @@ impl AuthSettings {
     pub fn mail_origin(&self) -> Option<&str> {
         self.mail_link_origin.as_deref().or(self.allowed_origins.first().map(String::as_str))
     }
+
+    /// The link an invitation mail carries: the mail origin and the
+    /// invitation page with the id; `None` without an origin.
+    pub fn invitation_link(&self, invitation_id: &str) -> Option<String> {
+        let path = self.org_invitation_path.as_deref().unwrap_or(DEFAULT_INVITATION_PATH);
+        let origin = self.mail_origin()?.trim_end_matches('/');
+        Some(format!("{origin}{}", path.replace("{id}", invitation_id)))
+    }
 }
 
 impl Default for AuthSettings {
@@ -69,6 +92,8 @@ impl Default for AuthSettings {
             mail_sender_name: None,
             mail_link_origin: None,
             sign_ups_per_hour: default_sign_ups_per_hour(),
+            org_creation_open: true,
+            org_invitation_path: None,
         }
     }
 }

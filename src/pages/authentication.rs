@@ -166,6 +166,22 @@ fn SettingsForm(
                         error=Signal::derive(field_error("mail_link_origin"))
                     />
                 </fieldset>
+                <fieldset class="fieldset" disabled=!can_change>
+                    <legend>"Organizations"</legend>
+                    <label class="checkbox">
+                        <input type="checkbox" name="org_creation_open" value="1" checked=current.org_creation_open />
+                        "Users may create organizations"
+                    </label>
+                    <Field
+                        label="Invitation page"
+                        name="org_invitation_path"
+                        required=false
+                        maxlength=200
+                        value=current.org_invitation_path.clone().unwrap_or_default()
+                        hint="The page of your app an invitation mail links to, at the mail origin, {id} standing for the invitation. Empty: /accept-invitation/{id}."
+                        error=Signal::derive(field_error("org_invitation_path"))
+                    />
+                </fieldset>
                 {can_change.then(|| view! {
                     <div class="form-actions">
                         <button type="submit" class="button button-primary" data-busy="Saving…">

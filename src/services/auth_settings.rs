@@ -26,6 +26,9 @@ pub struct SettingsInput<'a> {
     /// One of the allowed origins; empty: the first of them.
     pub mail_link_origin: &'a str,
     pub sign_ups_per_hour: &'a str,
+    pub org_creation_open: bool,
+    /// The app's invitation page, with `{id}`; empty: the default.
+    pub org_invitation_path: &'a str,
 }
 
 pub async fn get(state: &AppState, caller: &Caller) -> Result<AuthSettings, AppError> {
@@ -96,10 +99,19 @@ fn parse(input: &SettingsInput<'_>) -> Result<AuthSettings, AppError> {
             }
         },
     };
+    let org_invitation_path = match invitation_path(input.org_invitation_path) {
+        Ok(path) => path,
+        Err(error) => {
+            errors.push(error);
+            None
+        }
+    };
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
     Ok(AuthSettings {
+        org_creation_open: input.org_creation_open,
+        org_invitation_path,
         sign_ups_open: input.sign_ups_open,
         password_min,
         require_email_verification: input.require_email_verification,
@@ -109,6 +121,26 @@ fn parse(input: &SettingsInput<'_>) -> Result<AuthSettings, AppError> {
         mail_link_origin,
         sign_ups_per_hour,
     })
+}
+
+/// The app's invitation page: a path of the app (`/…`, never `//…`), at
+/// most 200 characters, with `{id}` where the invitation's id goes.
+fn invitation_path(raw: &str) -> Result<Option<String>, FieldError> {
+    let path = raw.trim();
+    if path.is_empty() {
+        return Ok(None);
+    }
+    let plain = path.starts_with('/')
+        && !path.starts_with("//")
+        && path.len() <= 200
+        && !path.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\');
+    if !plain || !path.contains("{id}") {
+        return Err(FieldError::new(
+            "org_invitation_path",
+            "Use a path of your app with {id} in it, like /accept-invitation/{id}.",
+        ));
+    }
+    Ok(Some(path.to_string()))
 }
 
 /// Each entry must be an origin alone (`https://host[:port]`, a trailing
@@ -153,6 +185,8 @@ mod tests {
             mail_sender_name: "",
             mail_link_origin: "",
             sign_ups_per_hour: "1000",
+            org_creation_open: true,
+            org_invitation_path: "",
         }
     }
 
@@ -208,6 +242,16 @@ mod tests {
         assert_eq!(with("1000000").unwrap().sign_ups_per_hour, 1_000_000);
         for bad in ["0", "1000001", "", "many"] {
             assert_eq!(fields(with(bad).unwrap_err()), ["sign_ups_per_hour"], "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_invitation_page_is_a_path_of_the_app_with_the_id() {
+        let with = |path: &'static str| parse(&SettingsInput { org_invitation_path: path, ..input("8", "7", "") });
+        assert_eq!(with("").unwrap().org_invitation_path, None);
+        assert_eq!(with(" /join/{id} ").unwrap().org_invitation_path.as_deref(), Some("/join/{id}"));
+        for bad in ["join/{id}", "//evil.example/{id}", "/join", "/a b/{id}", "https://evil.example/{id}"] {
+            assert_eq!(fields(with(bad).unwrap_err()), ["org_invitation_path"], "{bad}");
         }
     }
 }

@@ -201,13 +201,13 @@ pub async fn org_invitation(
         return Ok(None);
     }
     let settings = state.store.projects().auth_settings(project_id).await?;
-    let Some(origin) = settings.mail_origin() else {
+    let Some(link) = settings.invitation_link(invitation_id) else {
         return Ok(None);
     };
     let project = state.store.projects().find(project_id).await?;
     let project = project.map(|p| p.name).unwrap_or_default();
     let data = MailData {
-        base: format!("{}/accept-invitation/{invitation_id}", origin.trim_end_matches('/')),
+        base: link,
         project: Some(project.clone()),
         sender: Some(settings.mail_sender_name.clone().unwrap_or(project)),
         organization: Some(organization_name.chars().take(60).collect()),

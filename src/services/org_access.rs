@@ -31,14 +31,16 @@ pub enum OrgCaller {
         actor: Actor,
         /// The project requires a verified email before invitations are answered.
         verified_email_required: bool,
+        /// The project lets its users create organizations.
+        may_create: bool,
     },
 }
 
 impl OrgCaller {
     pub fn user(key: &VerifiedKey, current: Current, source: RequestSource) -> OrgCaller {
         let actor = source.end_user(&current.user().id, &current.user().email);
-        let verified_email_required = key.auth.require_email_verification;
-        OrgCaller::User { project_id: key.project_id.clone(), current, actor, verified_email_required }
+        let (verified_email_required, may_create) = (key.auth.require_email_verification, key.auth.org_creation_open);
+        OrgCaller::User { project_id: key.project_id.clone(), current, actor, verified_email_required, may_create }
     }
 
     pub fn project_id(&self) -> &str {

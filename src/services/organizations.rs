@@ -83,6 +83,7 @@ pub async fn create(
 ) -> Result<(Organization, Option<OrganizationMember>), AppError> {
     let project_id = caller.project_id();
     let owner_id = match caller {
+        OrgCaller::User { may_create: false, .. } => return Err(AppError::Org(OrgRefusal::CreationClosed)),
         OrgCaller::User { current, .. } => Some(current.user().id.clone()),
         OrgCaller::Project(project) => {
             project.require(crate::domain::Permission::OrganizationsManage)?;

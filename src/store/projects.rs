@@ -29,6 +29,8 @@ pub struct AuthColumns {
     pub auth_mail_sender_name: Option<String>,
     pub auth_mail_link_origin: Option<String>,
     pub auth_sign_ups_per_hour: i64,
+    pub auth_org_creation_open: bool,
+    pub auth_org_invitation_path: Option<String>,
 }
 
 /// A project by its id, name and URL name.

@@ -5,7 +5,7 @@
 
 use crate::support;
 use crate::support::smtp::SmtpSink;
-use crate::support::{answer, sign_up_body, Answer, Browser};
+use crate::support::{answer, assert_refused, sign_up_body, Browser};
 use crate::support::{Backend, Tenant, TestApp};
 use banata::domain::AuthSettings;
 use banata::store::{NewOrgInvitation, Store};
@@ -18,10 +18,6 @@ async fn signed_up(app: &TestApp, tenant: &Tenant, email: &str) -> Browser {
     let got = browser.post("/sign-up/email", sign_up_body(email, "correct horse")).await;
     assert_eq!(got.status, StatusCode::OK, "{}", got.text);
     browser
-}
-
-fn refused(got: &Answer, status: StatusCode, code: &str) {
-    assert_eq!((got.status, got.body["code"].as_str()), (status, Some(code)), "{}", got.text);
 }
 
 async fn full(browser: &Browser, org_id: &str) -> Value {
@@ -182,19 +178,26 @@ async fn bad_fields_and_foreign_ids_change_nothing(backend: Backend) {
         ann.request(reqwest::Method::POST, "/organization/create").header("content-type", "application/json").body("{"),
     )
     .await;
-    refused(&not_json, StatusCode::BAD_REQUEST, "VALIDATION_ERROR");
+    assert_refused(&not_json, StatusCode::BAD_REQUEST, "VALIDATION_ERROR");
     let form = answer(
         ann.request(reqwest::Method::POST, "/organization/create").header("content-type", "text/plain").body("name=x"),
     )
     .await;
     assert_eq!(form.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", form.text);
     let big =
-        answer(ann.request(reqwest::Method::POST, "/organization/create").json(&json!({"name": "x".repeat(2 << 20)})))
+        answer(ann.request(reqwest::Method::POST, "/organization/create").json(&json!({"name": "x".repeat(200_000)})))
             .await;
     assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(full(&ann, &org_id).await, before, "nothing changed");
     let listed = ann.get("/organization/list").await;
     assert_eq!(listed.body.as_array().map(Vec::len), Some(2), "no organization was made: {}", listed.text);
+
+    // A project that keeps organizations to itself: users may not create them.
+    let closed = AuthSettings { org_creation_open: false, ..Default::default() };
+    settings(&app, &store, &tenant.project_id, closed).await;
+    let refused = ann.post("/organization/create", json!({"name": "Closed"})).await;
+    assert_refused(&refused, StatusCode::FORBIDDEN, "YOU_ARE_NOT_ALLOWED_TO_CREATE_A_NEW_ORGANIZATION");
+    settings(&app, &store, &tenant.project_id, AuthSettings::default()).await;
 
     // Another project's user, with that project's key, finds nothing here.
     let elsewhere = Tenant::new(&store, "Elsewhere").await;
@@ -206,7 +209,7 @@ async fn bad_fields_and_foreign_ids_change_nothing(backend: Backend) {
         ("/organization/delete", json!({"organizationId": org_id})),
     ] {
         let got = mallory.post(path, body).await;
-        refused(&got, StatusCode::BAD_REQUEST, "ORGANIZATION_NOT_FOUND");
+        assert_refused(&got, StatusCode::BAD_REQUEST, "ORGANIZATION_NOT_FOUND");
     }
     // Her cookie with this project's key is no session here either.
     let crossed =
@@ -233,7 +236,7 @@ async fn invitations_are_answered_once_by_their_invitee(backend: Backend) {
     let org_id = made.body["id"].as_str().unwrap().to_string();
 
     let outsider = ann.post("/organization/invite-member", json!({"email": support::email(), "role": "member"})).await;
-    refused(&outsider, StatusCode::BAD_REQUEST, "EMAIL_DOMAIN_NOT_ALLOWED");
+    assert_refused(&outsider, StatusCode::BAD_REQUEST, "EMAIL_DOMAIN_NOT_ALLOWED");
     let bob_email = format!("bob.{}@acme.test", support::email().split('@').next().unwrap());
     let invited = ann.post("/organization/invite-member", json!({"email": bob_email, "role": "member"})).await;
     assert_eq!(invited.status, StatusCode::OK, "{}", invited.text);
@@ -241,7 +244,7 @@ async fn invitations_are_answered_once_by_their_invitee(backend: Backend) {
     assert_eq!(canceled.body["status"], "canceled", "{}", canceled.text);
     let bob = signed_up(&app, &tenant, &bob_email).await;
     let late = bob.post("/organization/accept-invitation", json!({"invitationId": invited.body["id"]})).await;
-    refused(&late, StatusCode::BAD_REQUEST, "INVITATION_NOT_PENDING");
+    assert_refused(&late, StatusCode::BAD_REQUEST, "INVITATION_NOT_PENDING");
 
     // Past its time (made so in the store: no waiting a week).
     let now = time::OffsetDateTime::now_utc();
@@ -263,24 +266,28 @@ async fn invitations_are_answered_once_by_their_invitee(backend: Backend) {
     let listed = ann.get(&format!("/organization/list-invitations?organizationId={org_id}&status=expired")).await;
     assert_eq!(listed.body.as_array().map(Vec::len), Some(1), "{}", listed.text);
     let too_late = bob.post("/organization/accept-invitation", json!({"invitationId": made_expired.id})).await;
-    refused(&too_late, StatusCode::BAD_REQUEST, "INVITATION_EXPIRED");
+    assert_refused(&too_late, StatusCode::BAD_REQUEST, "INVITATION_EXPIRED");
 
     // Verification required after Bob signed up: he proves his address first.
     let invited = ann.post("/organization/invite-member", json!({"email": bob_email, "role": "member"})).await;
     settings(&app, &store, &tenant.project_id, AuthSettings { require_email_verification: true, ..Default::default() })
         .await;
     let unverified = bob.post("/organization/accept-invitation", json!({"invitationId": invited.body["id"]})).await;
-    refused(&unverified, StatusCode::FORBIDDEN, "EMAIL_VERIFICATION_REQUIRED_BEFORE_ACCEPTING_OR_REJECTING_INVITATION");
+    assert_refused(
+        &unverified,
+        StatusCode::FORBIDDEN,
+        "EMAIL_VERIFICATION_REQUIRED_BEFORE_ACCEPTING_OR_REJECTING_INVITATION",
+    );
     settings(&app, &store, &tenant.project_id, AuthSettings::default()).await;
     let joined = bob.post("/organization/accept-invitation", json!({"invitationId": invited.body["id"]})).await;
     assert_eq!(joined.status, StatusCode::OK, "{}", joined.text);
     let again = bob.post("/organization/reject-invitation", json!({"invitationId": invited.body["id"]})).await;
-    refused(&again, StatusCode::BAD_REQUEST, "INVITATION_NOT_PENDING");
+    assert_refused(&again, StatusCode::BAD_REQUEST, "INVITATION_NOT_PENDING");
 
     // Two members: the limit. An invitation beyond it is refused.
     let third = format!("cy.{}@acme.test", support::email().split('@').next().unwrap());
     let full_up = ann.post("/organization/invite-member", json!({"email": third, "role": "member"})).await;
-    refused(&full_up, StatusCode::UNPROCESSABLE_ENTITY, "ORGANIZATION_MEMBERSHIP_LIMIT_REACHED");
+    assert_refused(&full_up, StatusCode::UNPROCESSABLE_ENTITY, "ORGANIZATION_MEMBERSHIP_LIMIT_REACHED");
     let members = ann.get("/organization/list-members").await;
     assert_eq!(members.body["total"], 2, "{}", members.text);
 }
@@ -299,7 +306,11 @@ async fn invitations_are_mailed_to_the_apps_accept_page(backend: Backend) {
     let unmailed = ann.post("/organization/invite-member", json!({"email": support::email(), "role": "member"})).await;
     assert_eq!(unmailed.body["mailed"], false, "no origin to link to: {}", unmailed.text);
     let origin = "https://shop.example.com";
-    let with_origin = AuthSettings { allowed_origins: vec![origin.to_string()], ..Default::default() };
+    let with_origin = AuthSettings {
+        allowed_origins: vec![origin.to_string()],
+        org_invitation_path: Some("/team/join/{id}".into()),
+        ..Default::default()
+    };
     settings(&app, &store, &tenant.project_id, with_origin).await;
     let bob = support::email();
     let invited = ann.post("/organization/invite-member", json!({"email": bob, "role": "member"})).await;
@@ -311,7 +322,7 @@ async fn invitations_are_mailed_to_the_apps_accept_page(backend: Backend) {
     assert!(arrived, "the invitation mail arrives");
     let mail = sink.messages().into_iter().find(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(&bob))).unwrap();
     let link = mail.link("https://");
-    assert_eq!(link, format!("{origin}/accept-invitation/{}", invited.body["id"].as_str().unwrap()));
+    assert_eq!(link, format!("{origin}/team/join/{}", invited.body["id"].as_str().unwrap()), "the project's page");
     assert!(mail.subject.contains("Acme") && mail.subject.contains("Mailing"), "{}", mail.subject);
 }
 

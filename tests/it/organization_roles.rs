@@ -6,36 +6,24 @@
 
 use crate::organizations::read_only_key;
 use crate::support;
-use crate::support::{admin_post, answer, sign_up_body, Answer, Browser};
+use crate::support::{admin_call, admin_post, assert_ok, assert_refused, sign_up_body, Browser};
 use crate::support::{Backend, Tenant, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-
-async fn admin(app: &TestApp, key: &str, path: &str, body: Value) -> Answer {
-    answer(app.client.post(app.url(&format!("/api/auth{path}"))).bearer_auth(key).json(&body)).await
-}
-
-fn ok(got: &Answer) {
-    assert_eq!(got.status, StatusCode::OK, "{}", got.text);
-}
-
-fn refused(got: &Answer, status: StatusCode, code: &str) {
-    assert_eq!((got.status, got.body["code"].as_str()), (status, Some(code)), "{}", got.text);
-}
 
 fn slugs(list: &Value) -> Vec<String> {
     list.as_array().unwrap().iter().map(|r| r["slug"].as_str().unwrap().to_string()).collect()
 }
 
 async fn roles(app: &TestApp, key: &str) -> Value {
-    let got = admin(app, key, "/banata/config/roles/list", json!({})).await;
-    ok(&got);
+    let got = admin_call(app, key, "/banata/config/roles/list", json!({})).await;
+    assert_ok(&got);
     got.body["roles"].clone()
 }
 
 async fn check(app: &TestApp, key: &str, body: Value) -> bool {
-    let got = admin(app, key, "/banata/rbac/check-permission", body).await;
-    ok(&got);
+    let got = admin_call(app, key, "/banata/rbac/check-permission", body).await;
+    assert_ok(&got);
     got.body["allowed"].as_bool().unwrap()
 }
 
@@ -47,27 +35,27 @@ async fn roles_and_permissions_are_the_projects_and_renames_follow(backend: Back
     assert_eq!(slugs(&listed), ["super_admin", "admin", "member"]);
     let admin_role = listed.as_array().unwrap().iter().find(|r| r["slug"] == "admin").unwrap().clone();
     assert!(!admin_role["permissions"].as_array().unwrap().contains(&json!("organization.delete")));
-    let builtin = admin(&app, &tenant.key, "/banata/config/permissions/list", json!({})).await;
+    let builtin = admin_call(&app, &tenant.key, "/banata/config/permissions/list", json!({})).await;
     assert_eq!(builtin.body["permissions"].as_array().map(Vec::len), Some(20), "{}", builtin.text);
 
     // The project's own permission and a role holding it.
-    let made = admin(
+    let made = admin_call(
         &app,
         &tenant.key,
         "/banata/config/permissions/create",
         json!({"name": "Approve invoices", "slug": "invoice.approve"}),
     )
     .await;
-    ok(&made);
+    assert_ok(&made);
     let permission_id = made.body["permission"]["id"].clone();
-    let role = admin(
+    let role = admin_call(
         &app,
         &tenant.key,
         "/banata/config/roles/create",
         json!({"name": "Billing", "slug": "billing", "permissions": ["invoice.approve", "member.read"]}),
     )
     .await;
-    ok(&role);
+    assert_ok(&role);
     assert_eq!(role.body["role"]["permissions"], json!(["invoice.approve", "member.read"]));
     let role_id = role.body["role"]["id"].clone();
     let super_admin = &roles(&app, &tenant.key).await[0];
@@ -86,20 +74,21 @@ async fn roles_and_permissions_are_the_projects_and_renames_follow(backend: Back
     )
     .await;
     let user_id = user["user"]["id"].as_str().unwrap().to_string();
-    let org = admin(&app, &tenant.key, "/organization/create", json!({"name": "Initech", "userId": user_id})).await;
-    ok(&org);
+    let org =
+        admin_call(&app, &tenant.key, "/organization/create", json!({"name": "Initech", "userId": user_id})).await;
+    assert_ok(&org);
     let org_id = org.body["id"].as_str().unwrap().to_string();
     let member_id = org.body["members"][0]["id"].clone();
-    let extra = admin(&app, &tenant.key, "/organization/create", json!({"name": "Second"})).await;
+    let extra = admin_call(&app, &tenant.key, "/organization/create", json!({"name": "Second"})).await;
     let second_org = extra.body["id"].as_str().unwrap().to_string();
-    let added = admin(
+    let added = admin_call(
         &app,
         &tenant.key,
         "/organization/add-member",
         json!({"organizationId": second_org, "userId": user_id, "role": ["member", "billing"]}),
     )
     .await;
-    ok(&added);
+    assert_ok(&added);
     assert_eq!(added.body["role"], "member,billing");
     let asks = |permission: &str, org: Option<&str>| json!({"permission": permission, "userId": user_id, "organizationId": org});
     assert!(check(&app, &tenant.key, asks("invoice.approve", Some(&second_org))).await);
@@ -109,9 +98,9 @@ async fn roles_and_permissions_are_the_projects_and_renames_follow(backend: Back
     );
     assert!(check(&app, &tenant.key, asks("member.invite", Some(&org_id))).await, "super_admin of the first");
     assert!(check(&app, &tenant.key, asks("invoice.approve", None)).await, "across the user's organizations");
-    let any = admin(&app, &tenant.key, "/banata/rbac/check-permissions", json!({"permissions": ["member.invite", "invoice.approve"], "operator": "any", "userId": user_id, "organizationId": second_org})).await;
+    let any = admin_call(&app, &tenant.key, "/banata/rbac/check-permissions", json!({"permissions": ["member.invite", "invoice.approve"], "operator": "any", "userId": user_id, "organizationId": second_org})).await;
     assert_eq!(any.body["allowed"], true, "{}", any.text);
-    let all = admin(
+    let all = admin_call(
         &app,
         &tenant.key,
         "/banata/rbac/check-permissions",
@@ -121,14 +110,14 @@ async fn roles_and_permissions_are_the_projects_and_renames_follow(backend: Back
     assert_eq!(all.body["allowed"], false, "{}", all.text);
 
     // Renames follow: the permission into the role, the role into members.
-    let renamed = admin(
+    let renamed = admin_call(
         &app,
         &tenant.key,
         "/banata/config/permissions/update",
         json!({"id": permission_id, "slug": "invoice.sign"}),
     )
     .await;
-    ok(&renamed);
+    assert_ok(&renamed);
     let billing =
         roles(&app, &tenant.key).await.as_array().unwrap().iter().find(|r| r["slug"] == "billing").unwrap().clone();
     assert_eq!(billing["permissions"], json!(["invoice.sign", "member.read"]));
@@ -137,37 +126,39 @@ async fn roles_and_permissions_are_the_projects_and_renames_follow(backend: Back
         "the renamed permission holds at once"
     );
     let role_renamed =
-        admin(&app, &tenant.key, "/banata/config/roles/update", json!({"id": role_id, "slug": "finance"})).await;
-    ok(&role_renamed);
-    let members = admin(&app, &tenant.key, "/organization/list-members", json!({"organizationId": second_org})).await;
+        admin_call(&app, &tenant.key, "/banata/config/roles/update", json!({"id": role_id, "slug": "finance"})).await;
+    assert_ok(&role_renamed);
+    let members =
+        admin_call(&app, &tenant.key, "/organization/list-members", json!({"organizationId": second_org})).await;
     assert_eq!(members.body["data"][0]["role"], "member,finance", "{}", members.text);
     assert!(check(&app, &tenant.key, asks("invoice.sign", Some(&second_org))).await);
 
     // Deleting: the role leaves its members; not while it is someone's only one.
-    let only = admin(
+    let only = admin_call(
         &app,
         &tenant.key,
         "/organization/update-member-role",
         json!({"organizationId": second_org, "memberIdOrUserId": user_id, "role": "finance"}),
     )
     .await;
-    ok(&only);
+    assert_ok(&only);
     let member_role_id =
         roles(&app, &tenant.key).await.as_array().unwrap().iter().find(|r| r["slug"] == "finance").unwrap()["id"]
             .clone();
-    let blocked = admin(&app, &tenant.key, "/banata/config/roles/delete", json!({"id": member_role_id})).await;
-    refused(&blocked, StatusCode::CONFLICT, "ROLE_IS_ASSIGNED_TO_MEMBERS");
-    admin(
+    let blocked = admin_call(&app, &tenant.key, "/banata/config/roles/delete", json!({"id": member_role_id})).await;
+    assert_refused(&blocked, StatusCode::CONFLICT, "ROLE_IS_ASSIGNED_TO_MEMBERS");
+    admin_call(
         &app,
         &tenant.key,
         "/organization/update-member-role",
         json!({"organizationId": second_org, "memberIdOrUserId": user_id, "role": "member,finance"}),
     )
     .await;
-    ok(&admin(&app, &tenant.key, "/banata/config/roles/delete", json!({"id": member_role_id})).await);
-    let members = admin(&app, &tenant.key, "/organization/list-members", json!({"organizationId": second_org})).await;
+    assert_ok(&admin_call(&app, &tenant.key, "/banata/config/roles/delete", json!({"id": member_role_id})).await);
+    let members =
+        admin_call(&app, &tenant.key, "/organization/list-members", json!({"organizationId": second_org})).await;
     assert_eq!(members.body["data"][0]["role"], "member");
-    ok(&admin(&app, &tenant.key, "/banata/config/permissions/delete", json!({"id": permission_id})).await);
+    assert_ok(&admin_call(&app, &tenant.key, "/banata/config/permissions/delete", json!({"id": permission_id})).await);
     assert!(!check(&app, &tenant.key, asks("invoice.sign", Some(&second_org))).await);
 
     // What cannot change, and what cannot be named.
@@ -236,7 +227,7 @@ async fn roles_and_permissions_are_the_projects_and_renames_follow(backend: Back
     ];
     let before = roles(&app, &tenant.key).await;
     for (path, body, status, code) in fixed {
-        let got = admin(&app, &tenant.key, path, body.clone()).await;
+        let got = admin_call(&app, &tenant.key, path, body.clone()).await;
         assert_eq!((got.status, got.body["code"].as_str()), (status, Some(code)), "{path} {body}: {}", got.text);
     }
     assert_eq!(roles(&app, &tenant.key).await, before, "nothing changed");
@@ -244,24 +235,27 @@ async fn roles_and_permissions_are_the_projects_and_renames_follow(backend: Back
     // Another project sees its own roles only, and not this one's role ids.
     assert_eq!(slugs(&roles(&app, &other.key).await), ["super_admin", "admin", "member"]);
     let admin_id = admin_role["id"].clone();
-    let foreign = admin(&app, &other.key, "/banata/config/roles/update", json!({"id": admin_id, "name": "Mine"})).await;
-    refused(&foreign, StatusCode::NOT_FOUND, "ROLE_NOT_FOUND");
+    let foreign =
+        admin_call(&app, &other.key, "/banata/config/roles/update", json!({"id": admin_id, "name": "Mine"})).await;
+    assert_refused(&foreign, StatusCode::NOT_FOUND, "ROLE_NOT_FOUND");
 
     // A key's own answer: everything, or only looking.
     let reader = read_only_key(&store, &tenant).await;
-    let full = admin(&app, &tenant.key, "/banata/rbac/my-permissions", json!({"projectId": tenant.project_id})).await;
+    let full =
+        admin_call(&app, &tenant.key, "/banata/rbac/my-permissions", json!({"projectId": tenant.project_id})).await;
     assert!(full.body["permissions"].as_array().unwrap().contains(&json!("organization.delete")));
-    let looks = admin(&app, &reader, "/banata/rbac/my-permissions", json!({"projectId": tenant.project_id})).await;
+    let looks = admin_call(&app, &reader, "/banata/rbac/my-permissions", json!({"projectId": tenant.project_id})).await;
     assert!(
         looks.body["permissions"].as_array().unwrap().iter().all(|p| p.as_str().unwrap().ends_with(".read")),
         "{}",
         looks.text
     );
     assert!(!check(&app, &reader, json!({"projectId": tenant.project_id, "permission": "member.invite"})).await);
-    let reader_writes = admin(&app, &reader, "/banata/config/roles/create", json!({"name": "R", "slug": "r"})).await;
-    refused(&reader_writes, StatusCode::FORBIDDEN, "MISSING_PERMISSION");
+    let reader_writes =
+        admin_call(&app, &reader, "/banata/config/roles/create", json!({"name": "R", "slug": "r"})).await;
+    assert_refused(&reader_writes, StatusCode::FORBIDDEN, "MISSING_PERMISSION");
     let mismatch =
-        admin(&app, &tenant.key, "/banata/rbac/my-permissions", json!({"projectId": other.project_id})).await;
+        admin_call(&app, &tenant.key, "/banata/rbac/my-permissions", json!({"projectId": other.project_id})).await;
     assert_eq!(mismatch.status, StatusCode::FORBIDDEN, "{}", mismatch.text);
 }
 
@@ -272,8 +266,8 @@ async fn a_users_checks_come_from_memory(backend: Backend) {
     let store = app.db.store().await;
     let tenant = Tenant::new(&store, "Hot").await;
     let browser = Browser::new(&app, &tenant.key);
-    ok(&browser.post("/sign-up/email", sign_up_body(&support::email(), "correct horse")).await);
-    ok(&browser.post("/organization/create", json!({"name": "Hot path", "slug": "hot"})).await);
+    assert_ok(&browser.post("/sign-up/email", sign_up_body(&support::email(), "correct horse")).await);
+    assert_ok(&browser.post("/organization/create", json!({"name": "Hot path", "slug": "hot"})).await);
     let ask = || browser.post("/banata/rbac/check-permission", json!({"permission": "member.invite"}));
     assert_eq!(ask().await.body["allowed"], true);
     // Warm: until a check costs no lookup (on PostgreSQL the notices of the

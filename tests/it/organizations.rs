@@ -4,7 +4,9 @@
 //! session's active organization and JWT claims following along.
 
 use crate::support;
-use crate::support::{admin_post, answer, sign_up_body, verified_claims, Answer, Browser};
+use crate::support::{
+    admin_call, admin_post, answer, assert_ok, assert_refused, sign_up_body, verified_claims, Browser,
+};
 use crate::support::{Backend, Tenant, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -19,26 +21,13 @@ async fn signed_up(app: &TestApp, tenant: &Tenant, email: &str) -> Browser {
     browser
 }
 
-/// A call with the admin SDK's credentials: the Bearer key, nothing else.
-async fn admin(app: &TestApp, key: &str, path: &str, body: Value) -> Answer {
-    answer(app.client.post(app.url(&format!("/api/auth{path}"))).bearer_auth(key).json(&body)).await
-}
-
-fn ok(got: &Answer) {
-    assert_eq!(got.status, StatusCode::OK, "{}", got.text);
-}
-
-fn refused(got: &Answer, status: StatusCode, code: &str) {
-    assert_eq!((got.status, got.body["code"].as_str()), (status, Some(code)), "{}", got.text);
-}
-
 async fn active_organization(browser: &Browser) -> Value {
     browser.session().await["session"]["activeOrganizationId"].clone()
 }
 
 async fn token_claims(app: &TestApp, tenant: &Tenant, browser: &Browser) -> Value {
     let got = browser.get("/convex/token").await;
-    ok(&got);
+    assert_ok(&got);
     let jwks = answer(app.client.get(app.url(&format!("/api/auth/projects/{}/jwks", tenant.project_id)))).await;
     verified_claims(got.body["token"].as_str().unwrap(), &jwks.body)
 }
@@ -55,7 +44,7 @@ async fn a_team_forms_and_changes_through_the_app(backend: Backend) {
     assert_eq!(active_organization(&ann).await, Value::Null, "none at sign-in");
 
     let made = ann.post("/organization/create", json!({"name": "Acme Inc.", "slug": "acme"})).await;
-    ok(&made);
+    assert_ok(&made);
     let org_id = made.body["id"].as_str().unwrap().to_string();
     assert!(org_id.starts_with("org_"), "{}", made.text);
     assert_eq!(made.body["slug"], "acme");
@@ -64,37 +53,37 @@ async fn a_team_forms_and_changes_through_the_app(backend: Backend) {
     let claims = token_claims(&app, &tenant, &ann).await;
     assert_eq!((claims["org_id"].clone(), claims["org_role"].clone()), (json!(org_id), json!("super_admin")));
     let listed = ann.get("/organization/list").await;
-    ok(&listed);
+    assert_ok(&listed);
     assert_eq!(listed.body.as_array().map(|a| a.len()), Some(1), "a bare array for better-auth: {}", listed.text);
 
     let invited = ann.post("/organization/invite-member", json!({"email": bob_email, "role": "member"})).await;
-    ok(&invited);
+    assert_ok(&invited);
     assert_eq!((invited.body["status"].as_str(), invited.body["mailed"].as_bool()), (Some("pending"), Some(false)));
     let invitation_id = invited.body["id"].as_str().unwrap().to_string();
     let again = ann.post("/organization/invite-member", json!({"email": bob_email, "role": "member"})).await;
-    refused(&again, StatusCode::BAD_REQUEST, "USER_IS_ALREADY_INVITED_TO_THIS_ORGANIZATION");
+    assert_refused(&again, StatusCode::BAD_REQUEST, "USER_IS_ALREADY_INVITED_TO_THIS_ORGANIZATION");
 
     // Eve is not the invitee: she may neither read nor answer it.
     let eve = signed_up(&app, &tenant, &support::email()).await;
     let stolen = eve.post("/organization/accept-invitation", json!({"invitationId": invitation_id})).await;
-    refused(&stolen, StatusCode::FORBIDDEN, "YOU_ARE_NOT_THE_RECIPIENT_OF_THE_INVITATION");
+    assert_refused(&stolen, StatusCode::FORBIDDEN, "YOU_ARE_NOT_THE_RECIPIENT_OF_THE_INVITATION");
     let peek = eve.get(&format!("/organization/get-invitation?id={invitation_id}")).await;
-    refused(&peek, StatusCode::FORBIDDEN, "YOU_ARE_NOT_A_MEMBER_OF_THIS_ORGANIZATION");
+    assert_refused(&peek, StatusCode::FORBIDDEN, "YOU_ARE_NOT_A_MEMBER_OF_THIS_ORGANIZATION");
 
     let bob = signed_up(&app, &tenant, &bob_email.to_uppercase()).await;
     let mine = bob.get("/organization/list-user-invitations").await;
-    ok(&mine);
+    assert_ok(&mine);
     assert_eq!(mine.body[0]["organizationName"], "Acme Inc.", "{}", mine.text);
     let accepted = bob.post("/organization/accept-invitation", json!({"invitationId": invitation_id})).await;
-    ok(&accepted);
+    assert_ok(&accepted);
     assert_eq!(accepted.body["invitation"]["status"], "accepted");
     assert_eq!(accepted.body["member"]["role"], "member");
     assert_eq!(active_organization(&bob).await, json!(org_id), "accepting makes it active");
     let twice = bob.post("/organization/accept-invitation", json!({"invitationId": invitation_id})).await;
-    refused(&twice, StatusCode::BAD_REQUEST, "INVITATION_NOT_PENDING");
+    assert_refused(&twice, StatusCode::BAD_REQUEST, "INVITATION_NOT_PENDING");
 
     let members = ann.get("/organization/list-members").await;
-    ok(&members);
+    assert_ok(&members);
     assert_eq!(members.body["total"], 2, "{}", members.text);
     let emails: Vec<&str> =
         members.body["members"].as_array().unwrap().iter().map(|m| m["user"]["email"].as_str().unwrap()).collect();
@@ -114,12 +103,12 @@ async fn a_team_forms_and_changes_through_the_app(backend: Backend) {
         can_invite.text
     );
     let invite = bob.post("/organization/invite-member", json!({"email": support::email(), "role": "member"})).await;
-    refused(&invite, StatusCode::FORBIDDEN, "MISSING_PERMISSION");
+    assert_refused(&invite, StatusCode::FORBIDDEN, "MISSING_PERMISSION");
     assert_eq!(invite.body["message"], "Missing permission: member.invite");
 
     // Raised to admin, he may invite; super_admin is not his to grant.
     let raised = ann.post("/organization/update-member-role", json!({"memberId": bob_member, "role": ["admin"]})).await;
-    ok(&raised);
+    assert_ok(&raised);
     assert_eq!(raised.body["role"], "admin");
     let can_invite =
         bob.post("/organization/has-permission", may(json!({"member": ["create"], "invitation": ["cancel"]}))).await;
@@ -127,29 +116,29 @@ async fn a_team_forms_and_changes_through_the_app(backend: Backend) {
     assert_eq!(token_claims(&app, &tenant, &bob).await["org_role"], "admin", "the JWT follows the role");
     let crown =
         bob.post("/organization/update-member-role", json!({"memberId": bob_member, "role": "super_admin"})).await;
-    refused(&crown, StatusCode::FORBIDDEN, "YOU_ARE_NOT_ALLOWED_TO_GRANT_SUPER_ADMIN");
+    assert_refused(&crown, StatusCode::FORBIDDEN, "YOU_ARE_NOT_ALLOWED_TO_GRANT_SUPER_ADMIN");
 
     // The last super_admin stays.
     let ann_member = made.body["members"][0]["id"].clone();
     let demote = ann.post("/organization/update-member-role", json!({"memberId": ann_member, "role": "member"})).await;
-    refused(&demote, StatusCode::BAD_REQUEST, "ORGANIZATION_NEEDS_A_SUPER_ADMIN");
+    assert_refused(&demote, StatusCode::BAD_REQUEST, "ORGANIZATION_NEEDS_A_SUPER_ADMIN");
     let leave = ann.post("/organization/leave", json!({"organizationId": org_id})).await;
-    refused(&leave, StatusCode::BAD_REQUEST, "ORGANIZATION_NEEDS_A_SUPER_ADMIN");
+    assert_refused(&leave, StatusCode::BAD_REQUEST, "ORGANIZATION_NEEDS_A_SUPER_ADMIN");
     let kick_ann = bob.post("/organization/remove-member", json!({"memberIdOrEmail": ann_email})).await;
-    refused(&kick_ann, StatusCode::BAD_REQUEST, "ORGANIZATION_NEEDS_A_SUPER_ADMIN");
+    assert_refused(&kick_ann, StatusCode::BAD_REQUEST, "ORGANIZATION_NEEDS_A_SUPER_ADMIN");
 
     // Removed, Bob acts in no organization any more.
     let removed = ann.post("/organization/remove-member", json!({"memberIdOrEmail": bob_email})).await;
-    ok(&removed);
+    assert_ok(&removed);
     assert_eq!(removed.body["member"]["id"], bob_member);
     assert_eq!(active_organization(&bob).await, Value::Null, "cleared with the membership");
     assert_eq!(token_claims(&app, &tenant, &bob).await["org_id"], Value::Null);
     let full = bob.get("/organization/get-full-organization").await;
     assert_eq!((full.status, full.body.clone()), (StatusCode::OK, Value::Null), "{}", full.text);
     let peek = bob.get(&format!("/organization/get-full-organization?organizationId={org_id}")).await;
-    refused(&peek, StatusCode::FORBIDDEN, "YOU_ARE_NOT_A_MEMBER_OF_THIS_ORGANIZATION");
+    assert_refused(&peek, StatusCode::FORBIDDEN, "YOU_ARE_NOT_A_MEMBER_OF_THIS_ORGANIZATION");
     let rejoin = bob.post("/organization/set-active", json!({"organizationId": org_id})).await;
-    refused(&rejoin, StatusCode::FORBIDDEN, "YOU_ARE_NOT_A_MEMBER_OF_THIS_ORGANIZATION");
+    assert_refused(&rejoin, StatusCode::FORBIDDEN, "YOU_ARE_NOT_A_MEMBER_OF_THIS_ORGANIZATION");
     assert_eq!(active_organization(&bob).await, Value::Null);
 
     // Everything above is in the audit log, by whom it was done.
@@ -182,26 +171,26 @@ async fn the_admin_sdk_manages_organizations_of_its_project_only(backend: Backen
     let app = TestApp::start(backend).await;
     let store = app.db.store().await;
     let (tenant, other) = (Tenant::new(&store, "Main").await, Tenant::new(&store, "Other").await);
-    let made = admin(
+    let made = admin_call(
         &app,
         &tenant.key,
         "/organization/create",
         json!({"name": "Globex", "maxMembers": 2, "metadata": {"plan": "pro"}}),
     )
     .await;
-    ok(&made);
+    assert_ok(&made);
     assert_eq!((made.body["slug"].as_str(), made.body["members"].as_array().map(Vec::len)), (Some("globex"), Some(0)));
     assert_eq!((made.body["metadata"]["plan"].as_str(), made.body["maxMembers"].as_i64()), (Some("pro"), Some(2)));
     let org_id = made.body["id"].as_str().unwrap().to_string();
-    let second = admin(&app, &tenant.key, "/organization/create", json!({"name": "Globex"})).await;
-    ok(&second);
+    let second = admin_call(&app, &tenant.key, "/organization/create", json!({"name": "Globex"})).await;
+    assert_ok(&second);
     assert_ne!(second.body["slug"], "globex", "a made slug is suffixed until unique");
 
-    let listed = admin(&app, &tenant.key, "/organization/list", json!({"limit": 1})).await;
-    ok(&listed);
+    let listed = admin_call(&app, &tenant.key, "/organization/list", json!({"limit": 1})).await;
+    assert_ok(&listed);
     assert_eq!(listed.body["data"].as_array().map(Vec::len), Some(1), "{}", listed.text);
     let after = listed.body["listMetadata"]["after"].clone();
-    let rest = admin(&app, &tenant.key, "/organization/list", json!({"limit": 1, "after": after})).await;
+    let rest = admin_call(&app, &tenant.key, "/organization/list", json!({"limit": 1, "after": after})).await;
     assert_eq!(rest.body["data"].as_array().map(Vec::len), Some(1), "{}", rest.text);
     assert_ne!(rest.body["data"][0]["id"], listed.body["data"][0]["id"], "the next page");
 
@@ -209,51 +198,53 @@ async fn the_admin_sdk_manages_organizations_of_its_project_only(backend: Backen
     let (_, user) =
         admin_post(&app, &tenant.key, "create-user", json!({"email": ada, "name": "Ada", "password": PASSWORD})).await;
     let user_id = user["user"]["id"].as_str().unwrap().to_string();
-    let added = admin(
+    let added = admin_call(
         &app,
         &tenant.key,
         "/organization/add-member",
         json!({"organizationId": org_id, "userId": user_id, "role": "super_admin"}),
     )
     .await;
-    ok(&added);
-    let full = admin(&app, &tenant.key, "/organization/get-full-organization", json!({"organizationId": org_id})).await;
-    ok(&full);
+    assert_ok(&added);
+    let full =
+        admin_call(&app, &tenant.key, "/organization/get-full-organization", json!({"organizationId": org_id})).await;
+    assert_ok(&full);
     assert_eq!(full.body["members"][0]["user"]["email"], json!(ada), "{}", full.text);
-    let members = admin(&app, &tenant.key, "/organization/list-members", json!({"organizationId": org_id})).await;
+    let members = admin_call(&app, &tenant.key, "/organization/list-members", json!({"organizationId": org_id})).await;
     assert_eq!(members.body["data"].as_array().map(Vec::len), Some(1), "{}", members.text);
 
-    let invited = admin(
+    let invited = admin_call(
         &app,
         &tenant.key,
         "/organization/invite-member",
         json!({"organizationId": org_id, "email": support::email(), "role": "member"}),
     )
     .await;
-    ok(&invited);
+    assert_ok(&invited);
     assert_eq!(invited.body["inviterId"], Value::Null, "an admin invites as nobody");
-    let full_house = admin(
+    let full_house = admin_call(
         &app,
         &tenant.key,
         "/organization/add-member",
         json!({"organizationId": org_id, "userId": other_user(&app, &tenant).await, "role": "member"}),
     )
     .await;
-    ok(&full_house);
-    let over = admin(
+    assert_ok(&full_house);
+    let over = admin_call(
         &app,
         &tenant.key,
         "/organization/invite-member",
         json!({"organizationId": org_id, "email": support::email(), "role": "member"}),
     )
     .await;
-    refused(&over, StatusCode::UNPROCESSABLE_ENTITY, "ORGANIZATION_MEMBERSHIP_LIMIT_REACHED");
+    assert_refused(&over, StatusCode::UNPROCESSABLE_ENTITY, "ORGANIZATION_MEMBERSHIP_LIMIT_REACHED");
     let invitations =
-        admin(&app, &tenant.key, "/organization/list-invitations", json!({"organizationId": org_id})).await;
+        admin_call(&app, &tenant.key, "/organization/list-invitations", json!({"organizationId": org_id})).await;
     assert_eq!(invitations.body["data"].as_array().map(Vec::len), Some(1), "{}", invitations.text);
     let canceled =
-        admin(&app, &tenant.key, "/organization/cancel-invitation", json!({"invitationId": invited.body["id"]})).await;
-    ok(&canceled);
+        admin_call(&app, &tenant.key, "/organization/cancel-invitation", json!({"invitationId": invited.body["id"]}))
+            .await;
+    assert_ok(&canceled);
     assert_eq!(canceled.body["status"], "canceled");
 
     // Another project's key, the org's id: not found, and nothing changes.
@@ -265,12 +256,12 @@ async fn the_admin_sdk_manages_organizations_of_its_project_only(backend: Backen
         ("/organization/add-member", json!({"organizationId": org_id, "userId": user_id, "role": "member"})),
         ("/organization/cancel-invitation", json!({"invitationId": invited.body["id"]})),
     ] {
-        let got = admin(&app, &other.key, path, body).await;
+        let got = admin_call(&app, &other.key, path, body).await;
         assert_eq!(got.status, StatusCode::BAD_REQUEST, "{path}: {}", got.text);
         assert!(got.body["code"].as_str().unwrap().ends_with("_NOT_FOUND"), "{path}: {}", got.text);
         assert!(!got.text.contains("Globex"), "{path} leaks nothing");
     }
-    let listed_elsewhere = admin(&app, &other.key, "/organization/list", json!({})).await;
+    let listed_elsewhere = admin_call(&app, &other.key, "/organization/list", json!({})).await;
     assert_eq!(listed_elsewhere.body["data"], json!([]));
 
     // x-api-key alone, as a browser through the app: no caller.
@@ -290,25 +281,30 @@ async fn the_admin_sdk_manages_organizations_of_its_project_only(backend: Backen
 
     // A read-only key looks only.
     let reader = read_only_key(&store, &tenant).await;
-    ok(&admin(&app, &reader, "/organization/list", json!({})).await);
-    let write =
-        admin(&app, &reader, "/organization/update", json!({"organizationId": org_id, "data": {"name": "Renamed"}}))
-            .await;
-    refused(&write, StatusCode::FORBIDDEN, "MISSING_PERMISSION");
+    assert_ok(&admin_call(&app, &reader, "/organization/list", json!({})).await);
+    let write = admin_call(
+        &app,
+        &reader,
+        "/organization/update",
+        json!({"organizationId": org_id, "data": {"name": "Renamed"}}),
+    )
+    .await;
+    assert_refused(&write, StatusCode::FORBIDDEN, "MISSING_PERMISSION");
 
-    let renamed = admin(
+    let renamed = admin_call(
         &app,
         &tenant.key,
         "/organization/update",
         json!({"organizationId": org_id, "data": {"name": "Globex Corp", "metadata": null}}),
     )
     .await;
-    ok(&renamed);
+    assert_ok(&renamed);
     assert_eq!((renamed.body["name"].as_str(), renamed.body["metadata"].clone()), (Some("Globex Corp"), Value::Null));
-    let deleted = admin(&app, &tenant.key, "/organization/delete", json!({"organizationId": org_id})).await;
-    ok(&deleted);
-    let gone = admin(&app, &tenant.key, "/organization/get-full-organization", json!({"organizationId": org_id})).await;
-    refused(&gone, StatusCode::BAD_REQUEST, "ORGANIZATION_NOT_FOUND");
+    let deleted = admin_call(&app, &tenant.key, "/organization/delete", json!({"organizationId": org_id})).await;
+    assert_ok(&deleted);
+    let gone =
+        admin_call(&app, &tenant.key, "/organization/get-full-organization", json!({"organizationId": org_id})).await;
+    assert_refused(&gone, StatusCode::BAD_REQUEST, "ORGANIZATION_NOT_FOUND");
 }
 
 async fn other_user(app: &TestApp, tenant: &Tenant) -> String {

@@ -69,7 +69,8 @@ pub(in crate::store) const REVOKE: &str = "UPDATE api_keys SET revoked_at = $3, 
 pub(in crate::store) const BY_HASH: &str = "SELECT k.id, k.name, k.prefix, k.project_id, p.name AS project_name,
         p.slug AS project_slug, k.permissions, k.expires_at, k.revoked_at, p.auth_sign_ups_open,
         p.auth_password_min, p.auth_require_email_verification, p.auth_session_days, p.auth_allowed_origins,
-        p.auth_mail_sender_name, p.auth_mail_link_origin, p.auth_sign_ups_per_hour
+        p.auth_mail_sender_name, p.auth_mail_link_origin, p.auth_sign_ups_per_hour, p.auth_org_creation_open,
+        p.auth_org_invitation_path
     FROM api_keys k JOIN projects p ON p.id = k.project_id
     WHERE k.key_hash = $1";
 

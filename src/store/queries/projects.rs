@@ -19,12 +19,13 @@ pub(in crate::store) const NAME_AND_SLUG: &str = "SELECT name, slug FROM project
 /// The project's Authentication settings (the columns `KeyRecord` carries).
 pub(in crate::store) const AUTH_SETTINGS: &str = "SELECT auth_sign_ups_open, auth_password_min,
     auth_require_email_verification, auth_session_days, auth_allowed_origins, auth_mail_sender_name,
-    auth_mail_link_origin, auth_sign_ups_per_hour FROM projects WHERE id = $1";
+    auth_mail_link_origin, auth_sign_ups_per_hour, auth_org_creation_open, auth_org_invitation_path
+    FROM projects WHERE id = $1";
 
 pub(in crate::store) const SET_AUTH_SETTINGS: &str = "UPDATE projects SET auth_sign_ups_open = $2,
     auth_password_min = $3, auth_require_email_verification = $4, auth_session_days = $5,
     auth_allowed_origins = $6, auth_mail_sender_name = $7, auth_mail_link_origin = $8,
-    auth_sign_ups_per_hour = $9 WHERE id = $1";
+    auth_sign_ups_per_hour = $9, auth_org_creation_open = $10, auth_org_invitation_path = $11 WHERE id = $1";
 
 /// A project by its slug or its id (the command line names it either way).
 pub(in crate::store) const FIND: &str = "SELECT id, name, slug FROM projects WHERE slug = $1 OR id = $1";

@@ -43,6 +43,8 @@ impl TryFrom<AuthColumns> for AuthSettings {
             mail_sender_name: row.auth_mail_sender_name,
             mail_link_origin: row.auth_mail_link_origin,
             sign_ups_per_hour: u32::try_from(row.auth_sign_ups_per_hour).map_err(|_| corrupt("sign_ups_per_hour"))?,
+            org_creation_open: row.auth_org_creation_open,
+            org_invitation_path: row.auth_org_invitation_path,
         })
     }
 }

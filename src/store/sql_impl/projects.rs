@@ -132,6 +132,8 @@ impl ProjectStore for Backend {
             .bind(settings.mail_sender_name.as_deref())
             .bind(settings.mail_link_origin.as_deref())
             .bind(i64::from(settings.sign_ups_per_hour))
+            .bind(settings.org_creation_open)
+            .bind(settings.org_invitation_path.as_deref())
             .execute(&mut *tx)
             .await?;
         let detail = audit_text::settings_change(&before, settings);

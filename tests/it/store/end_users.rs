@@ -156,6 +156,8 @@ async fn auth_settings_are_stored_and_carried_by_keys(backend: Backend) {
         mail_sender_name: Some("Acme".into()),
         mail_link_origin: Some("https://admin.example.com".into()),
         sign_ups_per_hour: 25,
+        org_creation_open: false,
+        org_invitation_path: Some("/join/{id}".into()),
     };
     store.projects().set_auth_settings(&a, &changed, &as_(&owner.id), time::OffsetDateTime::now_utc()).await.unwrap();
     assert_eq!(store.projects().auth_settings(&a).await.unwrap(), changed);

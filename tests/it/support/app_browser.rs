@@ -94,3 +94,18 @@ pub async fn admin_post(app: &TestApp, key: &str, path: &str, body: Value) -> (S
         app.client.post(app.url(&format!("/api/auth/admin/{path}"))).bearer_auth(key).json(&body).send().await.unwrap();
     (response.status(), response.json().await.unwrap())
 }
+
+/// A JSON POST with the admin SDK's credentials: the Bearer key, nothing else.
+pub async fn admin_call(app: &TestApp, key: &str, path: &str, body: Value) -> Answer {
+    answer(app.client.post(app.url(&format!("/api/auth{path}"))).bearer_auth(key).json(&body)).await
+}
+
+/// Answered 200, or the answer's text in the failure.
+pub fn assert_ok(got: &Answer) {
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text);
+}
+
+/// Refused with this status and better-auth's `code`.
+pub fn assert_refused(got: &Answer, status: StatusCode, code: &str) {
+    assert_eq!((got.status, got.body["code"].as_str()), (status, Some(code)), "{}", got.text);
+}
