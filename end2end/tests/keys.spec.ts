@@ -24,7 +24,7 @@ test("create a key, copy it once, find it nowhere afterwards, revoke it", async 
   await expect(dialog.getByText("This key won't be shown again.")).toBeVisible();
   // The reveal is a new page (the form's answer): Copy works once it is live.
   await hydrated(page);
-  await dialog.getByRole("button", { name: "Copy API key" }).click();
+  await dialog.getByRole("button", { name: "Copy key" }).click();
   await expect(dialog.getByRole("button", { name: "Copied" })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
 

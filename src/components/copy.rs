@@ -4,8 +4,11 @@
 use crate::islands::copy::CopyButton;
 use leptos::prelude::*;
 
+/// `copies` names what the button copies, short ("key", "URL"), so that two
+/// copy buttons side by side sound different and a field's own label
+/// ("API key") names only the field.
 #[component]
-pub fn CopyField(label: &'static str, #[prop(into)] value: String) -> impl IntoView {
+pub fn CopyField(label: &'static str, copies: &'static str, #[prop(into)] value: String) -> impl IntoView {
     let id = format!("copy-{}", label.to_lowercase().replace(' ', "-"));
     view! {
         <div class="copy-field">
@@ -19,7 +22,7 @@ pub fn CopyField(label: &'static str, #[prop(into)] value: String) -> impl IntoV
                 autocomplete="off"
                 value=value
             />
-            <CopyButton target=id what=label.to_string() />
+            <CopyButton target=id what=copies.to_string() />
         </div>
     }
 }

@@ -14,8 +14,8 @@ pub fn KeyReveal(name: String, secret: String, auth_url: String, children: Child
                 <code class="mono">"BANATA_API_KEY"</code> ", with this server's URL as "
                 <code class="mono">"BANATA_AUTH_URL"</code> "."
             </p>
-            <CopyField label="API key" value=secret />
-            <CopyField label="BANATA_AUTH_URL" value=auth_url />
+            <CopyField label="API key" copies="key" value=secret />
+            <CopyField label="BANATA_AUTH_URL" copies="URL" value=auth_url />
             <p class="alert alert-warning" role="note">
                 "This key won't be shown again. Store it somewhere safe. If you lose it, create a new one."
             </p>

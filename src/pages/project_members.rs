@@ -126,7 +126,7 @@ fn AddMemberForm(slug: String) -> impl IntoView {
                                 <strong>"It is shown only once"</strong>
                                 " and works for 7 days."
                             </p>
-                            <CopyField label="Invitation link" value=link />
+                            <CopyField label="Invitation link" copies="link" value=link />
                         </div>
                     })
             }
