@@ -188,8 +188,10 @@ pub async fn verify(
 }
 
 /// An organization invitation's mail, linking to the app's accept page at
-/// the project's mail-link origin; `None` when mail is off or the project
-/// has no origin to link to (the app then shows its own link).
+/// the project's mail-link origin; `None` when mail is off, the project has
+/// no origin to link to (the app then shows its own link), or the mail
+/// limits say no (per recipient, and the project's ceiling on mail sent):
+/// the invitation stands either way.
 pub async fn org_invitation(
     state: &AppState,
     project_id: &str,
@@ -204,6 +206,12 @@ pub async fn org_invitation(
     let Some(link) = settings.invitation_link(invitation_id) else {
         return Ok(None);
     };
+    let now = Instant::now();
+    let limits = &state.mail_limits;
+    if limits.app_request(project_id, email, now).is_err() || limits.app_send(project_id, now).is_err() {
+        tracing::warn!(project = %project_id, "mail limits reached; invitation not mailed");
+        return Ok(None);
+    }
     let project = state.store.projects().find(project_id).await?;
     let project = project.map(|p| p.name).unwrap_or_default();
     let data = MailData {

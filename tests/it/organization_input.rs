@@ -324,6 +324,17 @@ async fn invitations_are_mailed_to_the_apps_accept_page(backend: Backend) {
     let link = mail.link("https://");
     assert_eq!(link, format!("{origin}/team/join/{}", invited.body["id"].as_str().unwrap()), "the project's page");
     assert!(mail.subject.contains("Acme") && mail.subject.contains("Mailing"), "{}", mail.subject);
+
+    // Sent again and again, the invitation stands, but one address gets at
+    // most five mails an hour from the project.
+    let mut mailed = Vec::new();
+    for _ in 0..5 {
+        let again =
+            ann.post("/organization/invite-member", json!({"email": bob, "role": "member", "resend": true})).await;
+        assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+        mailed.push(again.body["mailed"].as_bool().unwrap());
+    }
+    assert_eq!(mailed, [true, true, true, true, false], "the sixth mail to one address in an hour is not sent");
 }
 
 on_both_backends!(

@@ -326,4 +326,72 @@ pub(crate) async fn read_only_key(store: &std::sync::Arc<dyn banata::store::Stor
     banata::services::keys::issue(&**store, spec, &actor, now).await.unwrap().secret
 }
 
+/// Two instances on one PostgreSQL: a membership, a role's permissions and
+/// a removal changed through one reach the other's cached sessions and
+/// roles within a second (its notices), with no restart and no expiry.
+async fn changes_reach_every_instance() {
+    let one = TestApp::start(Backend::Postgres).await;
+    let two = TestApp::beside(&one, &[]).await;
+    let store = one.db.store().await;
+    let tenant = Tenant::new(&store, "Twins").await;
+    let ann = signed_up(&one, &tenant, &support::email()).await;
+    let bob_email = support::email();
+    let bob = signed_up(&one, &tenant, &bob_email).await;
+    let made = ann.post("/organization/create", json!({"name": "Twins", "slug": "twins"})).await;
+    let invited = ann.post("/organization/invite-member", json!({"email": bob_email, "role": "member"})).await;
+    assert_ok(&bob.post("/organization/accept-invitation", json!({"invitationId": invited.body["id"]})).await);
+    // Bob's browser, now served by the second instance (its caches warm).
+    let bob_there = Browser { http: bob.http.clone(), base: two.base.clone(), key: tenant.key.clone() };
+    let may_invite = || async {
+        let got = bob_there.post("/banata/rbac/check-permission", json!({"permission": "member.invite"})).await;
+        got.body["allowed"].as_bool()
+    };
+    assert_eq!(may_invite().await, Some(false), "a member may not invite");
+    assert_eq!(token_claims(&two, &tenant, &bob_there).await["org_role"], "member");
+    let within = std::time::Duration::from_secs(1);
+
+    // By email: better-auth names a member by id, we take an email too.
+    let raised = ann.post("/organization/update-member-role", json!({"memberId": bob_email, "role": "admin"})).await;
+    assert_ok(&raised);
+    assert!(support::eventually(within, || async { may_invite().await == Some(true) }).await, "the new role, there");
+    assert_eq!(token_claims(&two, &tenant, &bob_there).await["org_role"], "admin");
+
+    // The admin role loses member.invite (the project's key, on instance one).
+    let roles = admin_call(&one, &tenant.key, "/banata/config/roles/list", json!({})).await;
+    let admin_role = roles.body["roles"].as_array().unwrap().iter().find(|r| r["slug"] == "admin").unwrap().clone();
+    let fewer: Vec<Value> =
+        admin_role["permissions"].as_array().unwrap().iter().filter(|p| *p != "member.invite").cloned().collect();
+    assert_ok(
+        &admin_call(
+            &one,
+            &tenant.key,
+            "/banata/config/roles/update",
+            json!({"id": admin_role["id"], "permissions": fewer}),
+        )
+        .await,
+    );
+    assert!(
+        support::eventually(within, || async { may_invite().await == Some(false) }).await,
+        "the role's change, there"
+    );
+
+    // Removed on one, Bob acts in no organization on two.
+    assert_ok(&ann.post("/organization/remove-member", json!({"memberIdOrEmail": bob_email})).await);
+    let org_id = made.body["id"].clone();
+    let cleared = support::eventually(within, || async {
+        let session = bob_there.session().await;
+        session["session"]["activeOrganizationId"].is_null()
+    })
+    .await;
+    assert!(cleared, "the removal clears {org_id} there");
+    assert_eq!(token_claims(&two, &tenant, &bob_there).await["org_id"], Value::Null);
+}
+
 on_both_backends!(a_team_forms_and_changes_through_the_app, the_admin_sdk_manages_organizations_of_its_project_only);
+
+mod postgres_only {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn changes_reach_every_instance() {
+        super::changes_reach_every_instance().await
+    }
+}
