@@ -152,3 +152,8 @@ CREATE TRIGGER organization_roles_notify_change
 ALTER TABLE audit_events DROP CONSTRAINT audit_events_actor_kind_check;
 ALTER TABLE audit_events ADD CONSTRAINT audit_events_actor_kind_check
     CHECK (actor_kind IN ('user', 'api_key', 'app', 'end_user'));
+
+-- The project's own permissions are cached with its roles.
+CREATE TRIGGER organization_permissions_notify_change
+    AFTER INSERT OR UPDATE OR DELETE ON organization_permissions
+    FOR EACH ROW EXECUTE FUNCTION banata_notify_roles_change();

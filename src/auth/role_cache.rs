@@ -18,11 +18,25 @@ const MAX_PROJECTS: u64 = 10_000;
 #[derive(Debug, Default)]
 pub struct ProjectRoles {
     by_slug: HashMap<String, Vec<String>>,
+    /// Every permission of the project, built-in and its own, sorted.
+    all: Vec<String>,
 }
 
 impl ProjectRoles {
-    pub fn new(roles: impl IntoIterator<Item = (String, Vec<String>)>) -> Self {
-        Self { by_slug: roles.into_iter().collect() }
+    /// The roles, and the project's own permissions (the built-in ones are
+    /// added here).
+    pub fn new(roles: impl IntoIterator<Item = (String, Vec<String>)>, own: impl IntoIterator<Item = String>) -> Self {
+        let mut all: Vec<String> =
+            crate::domain::organizations::BUILT_IN_PERMISSIONS.iter().map(|p| p.to_string()).collect();
+        all.extend(own);
+        all.sort();
+        all.dedup();
+        Self { by_slug: roles.into_iter().collect(), all }
+    }
+
+    /// Every permission of the project.
+    pub fn all(&self) -> &[String] {
+        &self.all
     }
 
     pub fn permissions_of(&self, slug: &str) -> Option<&[String]> {
@@ -113,10 +127,16 @@ mod tests {
 
     #[test]
     fn roles_grant_and_list_what_they_hold() {
-        let roles = ProjectRoles::new([
-            ("admin".to_string(), vec!["member.invite".to_string(), "member.read".to_string()]),
-            ("billing".to_string(), vec!["invoice.approve".to_string()]),
-        ]);
+        let roles = ProjectRoles::new(
+            [
+                ("admin".to_string(), vec!["member.invite".to_string(), "member.read".to_string()]),
+                ("billing".to_string(), vec!["invoice.approve".to_string()]),
+            ],
+            ["invoice.approve".to_string()],
+        );
+        assert!(
+            roles.all().contains(&"invoice.approve".to_string()) && roles.all().contains(&"member.read".to_string())
+        );
         assert!(roles.grant("admin,billing", "invoice.approve"));
         assert!(!roles.grant("admin", "invoice.approve"));
         assert!(roles.grant("super_admin", "anything.at_all"));

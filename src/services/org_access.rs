@@ -12,7 +12,7 @@ use super::{Access, Caller};
 use crate::actor::{Actor, RequestSource};
 use crate::auth::role_cache::{CachedRoles, ProjectRoles};
 use crate::auth::verified_key::VerifiedKey;
-use crate::domain::organizations::{is_built_in_permission, is_read_permission, OrgRefusal, BUILT_IN_PERMISSIONS};
+use crate::domain::organizations::{is_built_in_permission, is_read_permission, OrgRefusal};
 use crate::domain::Permission;
 use crate::error::AppError;
 use crate::services::end_users::Current;
@@ -90,23 +90,24 @@ pub async fn project_roles(state: &AppState, project_id: &str) -> Result<Arc<Pro
         CachedRoles::Hit(roles) => Ok(roles),
         CachedRoles::Miss(ticket) => {
             let stored = state.store.organization_roles().roles(project_id).await?;
-            let roles = Arc::new(ProjectRoles::new(stored.into_iter().map(|r| {
-                let held = r.permission_list();
-                (r.slug, held)
-            })));
+            let own = state.store.organization_roles().permissions(project_id).await?;
+            let roles = Arc::new(ProjectRoles::new(
+                stored.into_iter().map(|r| {
+                    let held = r.permission_list();
+                    (r.slug, held)
+                }),
+                own.into_iter().map(|p| p.slug),
+            ));
             state.org_roles.remember(project_id, roles.clone(), ticket);
             Ok(roles)
         }
     }
 }
 
-/// Every permission of the project: the built-in ones and its own.
+/// Every permission of the project: the built-in ones and its own (from
+/// the roles cache).
 pub async fn all_permissions(state: &AppState, project_id: &str) -> Result<Vec<String>, AppError> {
-    let own = state.store.organization_roles().permissions(project_id).await?;
-    let mut all: Vec<String> = BUILT_IN_PERMISSIONS.iter().map(|p| p.to_string()).collect();
-    all.extend(own.into_iter().map(|p| p.slug));
-    all.sort();
-    Ok(all)
+    Ok(project_roles(state, project_id).await?.all().to_vec())
 }
 
 /// Whether the caller holds `permission` in `organization` (or, with none,

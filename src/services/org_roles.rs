@@ -189,6 +189,7 @@ pub async fn create_permission(
         .create_permission(caller.project_id(), &ids::permission_id(), &fields, caller.actor(), at)
         .await
         .map_err(|e| taken(e, OrgRefusal::PermissionSlugTaken))?;
+    state.org_roles.forget(caller.project_id());
     Ok(permission_view(made))
 }
 
