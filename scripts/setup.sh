@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building Banata needs, skipping whatever is already there.
-# Safe to run again. The first run takes about 8 minutes on 2 cores
+# Safe to run again. The first run takes about 10 minutes on 2 cores
 # (cargo-leptos compiles from source); later runs take seconds.
 #
 #   scripts/setup.sh          build tools only
@@ -28,7 +28,7 @@ fi
 # build and do little work, so they are compiled for compile speed (opt-level
 # 1, no LTO, no debug info) instead of their own fat-LTO release profile, and
 # side by side so one's serial link overlaps the other's crates
-# (bench/README.md, "First run": 17 minutes down to about 8).
+# (bench/README.md, "First run": 17 minutes down to about 10).
 light_install() {
   CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false \
     CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG=0 \
