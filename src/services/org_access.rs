@@ -12,7 +12,7 @@ use super::{Access, Caller};
 use crate::actor::{Actor, RequestSource};
 use crate::auth::role_cache::{CachedRoles, ProjectRoles};
 use crate::auth::verified_key::VerifiedKey;
-use crate::domain::organizations::{is_built_in_permission, is_read_permission, OrgRefusal};
+use crate::domain::organizations::{is_built_in_permission, is_read_permission, OrgRefusal, SUPER_ADMIN};
 use crate::domain::Permission;
 use crate::error::AppError;
 use crate::services::end_users::Current;
@@ -66,8 +66,17 @@ impl OrgCaller {
         }
     }
 
-    pub fn is_project(&self) -> bool {
-        matches!(self, OrgCaller::Project(_))
+    /// Who may make someone `super_admin` (after the permission the
+    /// endpoint needs): the project itself, a user whose own role is
+    /// `admin`, or a `super_admin` of the organization.
+    pub fn may_grant_super_admin(&self, organization_id: &str) -> bool {
+        match self {
+            OrgCaller::Project(_) => true,
+            OrgCaller::User { .. } => {
+                self.is_app_admin()
+                    || self.membership(organization_id).is_some_and(|m| m.role.split(',').any(|r| r == SUPER_ADMIN))
+            }
+        }
     }
 
     /// The user's place in the organization, if the caller is a member of it.
@@ -164,7 +173,7 @@ pub async fn require(
     if let OrgCaller::Project(project) = caller {
         return Err(refuse_project(project, permission));
     }
-    if !caller.is_project() && !caller.is_app_admin() && caller.membership(&organization.id).is_none() {
+    if !caller.is_app_admin() && caller.membership(&organization.id).is_none() {
         return Err(AppError::Org(OrgRefusal::NotAMember));
     }
     Err(AppError::Org(OrgRefusal::MissingPermission(permission.to_string())))

@@ -36,11 +36,8 @@ pub async fn invite(
     org_access::require(state, caller, &organization, "member.invite").await?;
     let email = normalize_email(invite.email)?;
     let roles = known_roles(state, caller, invite.roles).await?;
-    if roles.iter().any(|r| r == SUPER_ADMIN) && !org_access::holds(state, caller, None, "organization.delete").await? {
-        let is_super = caller.membership(&organization.id).is_some_and(|m| m.role.split(',').any(|r| r == SUPER_ADMIN));
-        if !is_super {
-            return Err(AppError::Org(OrgRefusal::CannotGrantSuperAdmin));
-        }
+    if roles.iter().any(|r| r == SUPER_ADMIN) && !caller.may_grant_super_admin(&organization.id) {
+        return Err(AppError::Org(OrgRefusal::CannotGrantSuperAdmin));
     }
     let at = OffsetDateTime::now_utc();
     let inviter_id = match caller {

@@ -117,6 +117,9 @@ async fn a_team_forms_and_changes_through_the_app(backend: Backend) {
     let crown =
         bob.post("/organization/update-member-role", json!({"memberId": bob_member, "role": "super_admin"})).await;
     assert_refused(&crown, StatusCode::FORBIDDEN, "YOU_ARE_NOT_ALLOWED_TO_GRANT_SUPER_ADMIN");
+    let crowned_invite =
+        bob.post("/organization/invite-member", json!({"email": support::email(), "role": "super_admin"})).await;
+    assert_refused(&crowned_invite, StatusCode::FORBIDDEN, "YOU_ARE_NOT_ALLOWED_TO_GRANT_SUPER_ADMIN");
 
     // The last super_admin stays.
     let ann_member = made.body["members"][0]["id"].clone();
