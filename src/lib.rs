@@ -34,6 +34,8 @@ pub mod client;
 #[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
+pub mod event_api;
+#[cfg(feature = "ssr")]
 pub mod http;
 #[cfg(feature = "ssr")]
 pub mod mail;
@@ -49,6 +51,8 @@ pub mod site;
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod webhooks;
 
 /// Browser entry point. The page itself is server-rendered HTML;
 /// `islands/loader.js` then hydrates each island on its own.

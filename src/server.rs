@@ -84,6 +84,14 @@ pub async fn build_on(config: Config, store: Arc<dyn Store>) -> Result<Server, S
         let smtp = Smtp::new(&url)?;
         tokio::spawn(Worker { store: store.clone(), smtp, from, outbox: outbox.clone() }.run());
     }
+    let timeout = Duration::from_secs(config.webhook_timeout);
+    let webhooks = crate::webhooks::Worker::new(
+        store.clone(),
+        config.webhook_allowed_networks.clone(),
+        config.webhook_retry_schedule.clone(),
+        timeout,
+    );
+    tokio::spawn(webhooks.run());
     let state = AppState::new(Shared {
         leptos_options,
         keys: keys.clone(),

@@ -2,67 +2,11 @@
 //! The server and the typed client (`client`) share these types, and
 //! the OpenAPI document is generated from them.
 
-use crate::domain::{ApiKey, CreatedKey};
+use crate::domain::CreatedKey;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// An API key as the API returns it: never the secret, never its hash.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(as = ApiKey)]
-pub struct ApiKeyObject {
-    #[schema(example = "key_3kTMd9ZqY2vW8xLpN1aR")]
-    pub id: String,
-    #[schema(example = "billing-worker")]
-    pub name: String,
-    /// The non-secret leading part of the key, shown in lists.
-    #[schema(example = "sk_live_Ab3x")]
-    pub prefix: String,
-    /// Always null: this server scopes keys by project, not organization.
-    #[schema(required = true)]
-    pub organization_id: Option<String>,
-    /// Empty: the key may do everything its project allows.
-    pub permissions: Vec<String>,
-    /// ISO 8601, UTC; null for a key that never expires.
-    #[schema(required = true, format = DateTime)]
-    pub expires_at: Option<String>,
-    /// ISO 8601, UTC; null until the key is first used.
-    #[schema(required = true, format = DateTime)]
-    pub last_used_at: Option<String>,
-    #[schema(format = DateTime)]
-    pub created_at: String,
-    /// An addition of ours: the last four characters, to tell keys apart.
-    #[schema(example = "9fQz")]
-    pub last4: String,
-    /// An addition of ours: a member's name or "API key <name>".
-    pub created_by: String,
-    /// An addition of ours: the id of the key that replaced this one (see
-    /// roll); it works until `expiresAt`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replaced_by: Option<String>,
-    /// An addition of ours: the id of the key this one replaced.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replaces: Option<String>,
-}
-
-impl From<ApiKey> for ApiKeyObject {
-    fn from(key: ApiKey) -> Self {
-        Self {
-            id: key.id,
-            name: key.name,
-            prefix: key.prefix,
-            organization_id: None,
-            permissions: key.permissions,
-            expires_at: key.expires_at,
-            last_used_at: key.last_used_at,
-            created_at: key.created_at,
-            last4: key.last4,
-            created_by: key.created_by,
-            replaced_by: key.replaced_by,
-            replaces: key.replaces,
-        }
-    }
-}
+pub use crate::store::views::ApiKeyObject;
 
 /// The answer to a create: the key and, this once, its full secret.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -2,58 +2,10 @@
 //! Banata SDK spells it (camelCase, times as ISO 8601 UTC).
 
 use crate::domain::dates::iso_millis as iso;
-use crate::store::{EndUser, EndUserSession};
+pub use crate::store::views::UserObject;
+use crate::store::EndUserSession;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-
-/// One of the project's users: the SDK's `User`.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(as = User)]
-pub struct UserObject {
-    #[schema(example = "usr_3kTMd9ZqY2vW8xLpN1aR")]
-    pub id: String,
-    #[schema(example = "ada@example.com")]
-    pub email: String,
-    pub email_verified: bool,
-    pub name: String,
-    pub image: Option<String>,
-    /// `user` or `admin`.
-    pub role: String,
-    pub banned: bool,
-    pub ban_reason: Option<String>,
-    pub ban_expires: Option<String>,
-    #[schema(value_type = Object)]
-    pub metadata: serde_json::Value,
-    pub created_at: String,
-    pub updated_at: String,
-    pub username: Option<String>,
-    pub phone_number: Option<String>,
-    pub two_factor_enabled: bool,
-}
-
-impl From<&EndUser> for UserObject {
-    fn from(user: &EndUser) -> Self {
-        Self {
-            id: user.id.clone(),
-            email: user.email.clone(),
-            email_verified: user.email_verified,
-            name: user.name.clone(),
-            image: user.image.clone(),
-            role: user.role.clone(),
-            banned: user.banned,
-            ban_reason: user.ban_reason.clone(),
-            ban_expires: user.ban_expires.map(iso),
-            // Written by us as a JSON object; unreadable reads as empty.
-            metadata: serde_json::from_str(&user.metadata).unwrap_or_else(|_| serde_json::json!({})),
-            created_at: iso(user.created_at),
-            updated_at: iso(user.updated_at),
-            username: None,
-            phone_number: None,
-            two_factor_enabled: false,
-        }
-    }
-}
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct UserEnvelope {

@@ -37,6 +37,10 @@ pub fn project_id() -> String {
     random_id("proj")
 }
 
+pub fn webhook_id() -> String {
+    random_id("wh")
+}
+
 pub fn organization_id() -> String {
     random_id("org")
 }

@@ -6,6 +6,7 @@ use clap::{ArgAction, Args, Parser, Subcommand};
 use std::net::SocketAddr;
 
 pub mod smtp_url;
+pub mod webhook_settings;
 use time::Duration;
 
 #[derive(Debug, Parser)]
@@ -216,6 +217,40 @@ pub struct Config {
     /// (a project's mails show its own sender name).
     #[arg(long, global = true, env = "BANATA_MAIL_FROM", value_parser = parse_mailbox)]
     pub mail_from: Option<lettre::message::Mailbox>,
+
+    /// Networks webhook endpoints may reach although they are private,
+    /// loopback or link-local (CIDRs, comma-separated, e.g.
+    /// `127.0.0.0/8,::1/128`); an endpoint there may use plain http://.
+    /// Empty: none.
+    #[arg(
+        long,
+        global = true,
+        env = "BANATA_WEBHOOK_ALLOWED_NETWORKS",
+        default_value = "",
+        value_parser = webhook_settings::parse_networks
+    )]
+    pub webhook_allowed_networks: webhook_settings::AllowedNetworks,
+
+    /// Seconds to wait before each webhook attempt after the first
+    /// (comma-separated); after the last, the delivery has failed.
+    #[arg(
+        long,
+        global = true,
+        env = "BANATA_WEBHOOK_RETRY_SCHEDULE",
+        default_value = "300,1800,7200,86400",
+        value_parser = webhook_settings::parse_schedule
+    )]
+    pub webhook_retry_schedule: webhook_settings::RetrySchedule,
+
+    /// Seconds one webhook attempt may take, answer included.
+    #[arg(
+        long,
+        global = true,
+        env = "BANATA_WEBHOOK_TIMEOUT",
+        default_value = "30",
+        value_parser = clap::value_parser!(u64).range(1..=300)
+    )]
+    pub webhook_timeout: u64,
 
     /// Where the built stylesheet, scripts and wasm live (cargo-leptos output).
     #[arg(long, global = true, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]

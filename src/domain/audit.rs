@@ -45,6 +45,9 @@ pub enum AuditAction {
     PermissionCreated,
     PermissionUpdated,
     PermissionDeleted,
+    /// Written by the app through the audit logs API, under its own action
+    /// name (`AuditEvent::action_name`); not one of ours, so not in `ALL`.
+    AppRecorded,
 }
 
 impl AuditAction {
@@ -127,6 +130,7 @@ impl AuditAction {
             AuditAction::PermissionCreated => "permission.created",
             AuditAction::PermissionUpdated => "permission.updated",
             AuditAction::PermissionDeleted => "permission.deleted",
+            AuditAction::AppRecorded => "app.recorded",
         }
     }
 
@@ -174,6 +178,7 @@ impl AuditAction {
             AuditAction::PermissionCreated => "Created permission",
             AuditAction::PermissionUpdated => "Updated permission",
             AuditAction::PermissionDeleted => "Deleted permission",
+            AuditAction::AppRecorded => "Recorded by the app",
         }
     }
 }
@@ -219,6 +224,9 @@ pub struct AuditEvent {
     /// RFC 3339, UTC.
     pub at: String,
     pub action: AuditAction,
+    /// The wire name: `action.as_str()` for ours, the app's own for one it
+    /// recorded.
+    pub action_name: String,
     pub actor_kind: ActorKind,
     pub actor_id: String,
     pub actor_name: String,

@@ -37,6 +37,14 @@ pub fn start_of_day(text: &str) -> Option<time::OffsetDateTime> {
     Some(day.with_time(time::Time::MIDNIGHT).assume_utc())
 }
 
+#[cfg(feature = "ssr")]
+/// `at` without what is finer than a millisecond: records that APIs show
+/// and filter in milliseconds are stored so, so that a range in
+/// milliseconds finds exactly what it shows.
+pub fn whole_millis(at: time::OffsetDateTime) -> time::OffsetDateTime {
+    at.replace_nanosecond(at.nanosecond() / 1_000_000 * 1_000_000).unwrap_or(at)
+}
+
 /// A time as the wire of better-auth's clients and the Banata SDK writes it:
 /// ISO 8601 in UTC with milliseconds, `2026-11-30T12:34:56.789Z`.
 #[cfg(feature = "ssr")]

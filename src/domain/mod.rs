@@ -7,6 +7,7 @@ pub mod audit_text;
 mod auth_settings;
 pub mod dates;
 mod end_users;
+pub mod events;
 pub mod form_errors;
 pub mod mail;
 pub mod organization_views;
@@ -15,6 +16,7 @@ mod permissions;
 #[cfg(feature = "ssr")]
 pub mod rules;
 mod validate;
+pub mod webhooks;
 
 pub use audit::{describe_device, ActorKind, AuditAction, AuditActor, AuditEvent, AuditPage};
 pub use auth_settings::{
@@ -26,6 +28,7 @@ pub use end_users::{
     check_end_user_password, check_image, EndUserDetail, EndUserPage, EndUserSessionView, EndUserStatus,
     EndUserSummary, ACTIVITY_DAYS, END_USER_PASSWORD_MAX, IMAGE_URL_MAX,
 };
+pub use events::EventType;
 pub use mail::{Delivery, DeliveryPage, DeliveryStatus, MailKind};
 pub use permissions::{key_grants, Permission};
 
@@ -185,6 +188,12 @@ pub enum Resource {
     OrgInvitation,
     Role,
     Permission,
+    /// A project's events, webhook endpoints and their deliveries, and
+    /// audit log records.
+    Event,
+    Webhook,
+    Delivery,
+    AuditRecord,
     /// Something looked up by a value no row can hold.
     Record,
 }
@@ -205,6 +214,10 @@ impl Resource {
             Resource::OrgInvitation => "invitation",
             Resource::Role => "role",
             Resource::Permission => "permission",
+            Resource::Event => "event",
+            Resource::Webhook => "webhook endpoint",
+            Resource::Delivery => "delivery",
+            Resource::AuditRecord => "audit log record",
             Resource::Record => "record",
         }
     }

@@ -35,10 +35,17 @@ pub enum Permission {
     /// invitations and roles.
     OrganizationsRead,
     OrganizationsManage,
+    /// The project's webhook endpoints and their deliveries.
+    WebhooksRead,
+    WebhooksManage,
+    /// The project's events (what its webhooks carry).
+    EventsRead,
+    /// Records the app writes into the audit log.
+    AuditWrite,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 20] = [
         Permission::ApiKeyRead,
         Permission::ApiKeyCreate,
         Permission::ApiKeyUpdate,
@@ -55,6 +62,10 @@ impl Permission {
         Permission::AuthSettingsUpdate,
         Permission::OrganizationsRead,
         Permission::OrganizationsManage,
+        Permission::WebhooksRead,
+        Permission::WebhooksManage,
+        Permission::EventsRead,
+        Permission::AuditWrite,
     ];
 
     /// Its name, `resource.action`.
@@ -76,6 +87,10 @@ impl Permission {
             Permission::AuthSettingsUpdate => "auth_settings.update",
             Permission::OrganizationsRead => "organizations.read",
             Permission::OrganizationsManage => "organizations.manage",
+            Permission::WebhooksRead => "webhooks.read",
+            Permission::WebhooksManage => "webhooks.manage",
+            Permission::EventsRead => "events.read",
+            Permission::AuditWrite => "audit.write",
         }
     }
 
@@ -111,6 +126,11 @@ impl Permission {
                 | Permission::UserManage
                 | Permission::OrganizationsRead
                 | Permission::OrganizationsManage
+                | Permission::WebhooksRead
+                | Permission::WebhooksManage
+                | Permission::EventsRead
+                | Permission::AuditRead
+                | Permission::AuditWrite
         )
     }
 

@@ -121,7 +121,7 @@ fn batches(
 fn csv_row(out: &mut String, e: &AuditEvent) {
     let cells = [
         e.at.as_str(),
-        e.action.as_str(),
+        e.action_name.as_str(),
         e.actor_kind.as_str(),
         &e.actor_id,
         &e.actor_name,
@@ -155,7 +155,7 @@ pub fn csv_cell(out: &mut String, value: &str) {
 fn ndjson_row(out: &mut String, e: &AuditEvent) {
     let row = serde_json::json!({
         "time": e.at,
-        "action": e.action.as_str(),
+        "action": e.action_name.as_str(),
         "actor": { "kind": e.actor_kind.as_str(), "id": e.actor_id, "name": e.actor_name },
         "target": { "id": e.target_id, "name": e.target_name },
         "detail": e.detail,

@@ -67,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::admin::router())
         .merge(crate::auth_api::router())
         .merge(crate::org_api::router())
+        .merge(crate::event_api::router())
         .layer(from_fn_with_state(security_headers::Https(config.secure_cookies()), security_headers::layer))
         .layer(from_fn(request_log::layer))
         .with_state(state)

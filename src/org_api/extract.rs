@@ -67,12 +67,12 @@ async fn input_of<T: DeserializeOwned>(
     Ok((input, named))
 }
 
-fn mismatch() -> AuthError {
+pub(crate) fn mismatch() -> AuthError {
     AuthError::new(StatusCode::FORBIDDEN, "PROJECT_MISMATCH", "The projectId sent is not the API key's project.")
 }
 
 /// The admin API's refusals of a key, in this API's shape.
-fn admin_refusal(error: ApiError) -> OrgError {
+pub(crate) fn admin_refusal(error: ApiError) -> OrgError {
     let status = error.status_code();
     OrgError::Auth(match error {
         ApiError::Unauthenticated => AuthError::new(

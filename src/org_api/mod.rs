@@ -6,13 +6,13 @@
 //! the app (the key in `x-api-key` only selects the project). Every read
 //! answers GET (query) and POST (JSON body), since the two clients differ.
 
-mod error;
-mod extract;
+pub(crate) mod error;
+pub(crate) mod extract;
 mod invitation_handlers;
 mod member_handlers;
 mod organization_handlers;
 mod rbac_handlers;
-mod wire;
+pub(crate) mod wire;
 
 use crate::config::BODY_LIMIT;
 use crate::state::AppState;

@@ -7,14 +7,14 @@
 use crate::domain::dates::iso_millis as iso;
 use crate::services::org_roles::{PermissionView, RoleView};
 use crate::services::organizations::OrgInput;
-use crate::store::{MemberWithUser, Organization, OrganizationInvitation, OrganizationMember};
+pub use crate::store::views::{invitation, member, organization};
+use crate::store::{MemberWithUser, Organization};
 use serde::{Deserialize, Deserializer};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-use time::OffsetDateTime;
 
 /// A number, or a query string's text of one.
-fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+pub(crate) fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Loose {
@@ -245,26 +245,6 @@ pub struct CheckBody {
     pub organization_id: Option<String>,
 }
 
-fn parsed(text: Option<&str>) -> Value {
-    text.and_then(|t| serde_json::from_str(t).ok()).unwrap_or(Value::Null)
-}
-
-pub fn organization(o: &Organization) -> Value {
-    json!({
-        "id": o.id,
-        "name": o.name,
-        "slug": o.slug,
-        "logo": o.logo,
-        "metadata": parsed(o.metadata.as_deref()),
-        "requireMfa": o.require_mfa,
-        "ssoEnforced": o.sso_enforced,
-        "allowedEmailDomains": parsed(o.allowed_email_domains.as_deref()),
-        "maxMembers": o.max_members,
-        "createdAt": iso(o.created_at),
-        "updatedAt": iso(o.updated_at),
-    })
-}
-
 /// An organization with more fields (`members`, `invitations`, counts).
 pub fn organization_with(o: &Organization, more: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
     let mut value = organization(o);
@@ -276,17 +256,6 @@ pub fn organization_with(o: &Organization, more: impl IntoIterator<Item = (&'sta
     value
 }
 
-pub fn member(m: &OrganizationMember) -> Value {
-    json!({
-        "id": m.id,
-        "organizationId": m.organization_id,
-        "userId": m.user_id,
-        "role": m.role,
-        "createdAt": iso(m.created_at),
-        "updatedAt": iso(m.updated_at),
-    })
-}
-
 pub fn member_with_user(m: &MemberWithUser) -> Value {
     let mut value = member(&m.member);
     if let Value::Object(map) = &mut value {
@@ -296,19 +265,6 @@ pub fn member_with_user(m: &MemberWithUser) -> Value {
         );
     }
     value
-}
-
-pub fn invitation(i: &OrganizationInvitation, now: OffsetDateTime) -> Value {
-    json!({
-        "id": i.id,
-        "organizationId": i.organization_id,
-        "email": i.email,
-        "role": i.role,
-        "inviterId": i.inviter_id,
-        "status": i.status_at(now),
-        "expiresAt": iso(i.expires_at),
-        "createdAt": iso(i.created_at),
-    })
 }
 
 pub fn with_fields(mut value: Value, fields: Map<String, Value>) -> Value {

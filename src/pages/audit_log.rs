@@ -195,7 +195,7 @@ pub fn EventTable(
                             ActorKind::EndUser => Some(view! { <span class="badge badge-inline">"App user"</span> }),
                         }}
                     </td>
-                    <td class="nowrap">{e.action.label()}</td>
+                    <td class="nowrap">{match e.action { AuditAction::AppRecorded => e.action_name.clone(), action => action.label().to_string() }}</td>
                     <td>
                         <span class="audit-target">{e.target_name.clone()}</span>
                         {(!e.detail.is_empty()).then(|| view! { <span class="muted audit-detail">{e.detail.clone()}</span> })}

@@ -394,7 +394,7 @@ fn jwt_error(error: jwt::JwtIssueError) -> AppError {
 /// Ends the session behind `token`, if it is this project's.
 pub async fn sign_out(state: &AppState, project_id: &str, token: &str) -> Result<(), AppError> {
     let hash = tokens::hash(token);
-    let ended = state.store.end_user_sessions().end_by_token(project_id, &hash).await;
+    let ended = state.store.end_user_sessions().end_by_token(project_id, &hash, OffsetDateTime::now_utc()).await;
     // Forgotten whatever the database answered: the user wants it ended.
     state.end_user_sessions.forget_session(&hash);
     Ok(ended?)

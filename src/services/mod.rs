@@ -10,11 +10,13 @@
 
 pub mod account_mail;
 pub mod audit;
+pub mod audit_logs;
 pub mod auth_settings;
 mod caller;
 pub mod end_user_admin;
 pub mod end_user_mail;
 pub mod end_users;
+pub mod events;
 pub mod keys;
 pub mod org_access;
 pub mod org_dashboard;
@@ -25,5 +27,6 @@ pub mod organizations;
 pub mod project_members;
 pub mod projects;
 pub mod rbac;
+pub mod webhooks;
 
 pub use caller::{app_actor, signed_in_member, verified_key, Access, Caller};

@@ -50,7 +50,7 @@ pub trait EndUserSessionStore: Send + Sync {
     async fn extend(&self, session_id: &str, at: OffsetDateTime, expires_at: OffsetDateTime) -> Result<(), StoreError>;
 
     /// Ends the project's session with this token hash, if there is one.
-    async fn end_by_token(&self, project_id: &str, token_hash: &str) -> Result<(), StoreError>;
+    async fn end_by_token(&self, project_id: &str, token_hash: &str, at: OffsetDateTime) -> Result<(), StoreError>;
 
     /// Ends the project's session with this id, whoever's it is.
     async fn end_by_id(

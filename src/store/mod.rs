@@ -21,6 +21,7 @@ mod dashboard_sessions;
 mod end_user_sessions;
 mod end_users;
 mod error;
+mod events;
 mod keys;
 mod mail;
 mod organization_invitations;
@@ -36,6 +37,8 @@ mod rows;
 mod secrets;
 mod session_backend;
 mod sqlite;
+pub mod views;
+mod webhooks;
 
 pub use accounts::*;
 pub use audit::*;
@@ -44,6 +47,7 @@ pub use dashboard_sessions::*;
 pub use end_user_sessions::*;
 pub use end_users::*;
 pub use error::StoreError;
+pub use events::*;
 pub use keys::*;
 pub use mail::*;
 pub use organization_invitations::*;
@@ -55,6 +59,7 @@ pub use project_members::*;
 pub use projects::*;
 pub use secrets::*;
 pub use session_backend::SessionBackend;
+pub use webhooks::*;
 
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -77,6 +82,8 @@ pub trait Store: Send + Sync + 'static {
     fn organization_members(&self) -> &dyn OrganizationMemberStore;
     fn organization_invitations(&self) -> &dyn OrganizationInvitationStore;
     fn organization_roles(&self) -> &dyn OrganizationRoleStore;
+    fn events(&self) -> &dyn EventStore;
+    fn webhooks(&self) -> &dyn WebhookStore;
 
     /// The tower-sessions store on the same database (the dashboard's
     /// cookie records).

@@ -13,3 +13,5 @@ pub(super) const LOCK_PROJECT: &str = "SELECT id FROM projects WHERE id = $1 FOR
 /// Writes only when the value changes (no dead row per request).
 pub(super) const SET_LAST_PROJECT: &str =
     "UPDATE users SET last_project_id = $2 WHERE id = $1 AND last_project_id IS DISTINCT FROM $2";
+/// Times compare as themselves.
+pub(super) const COMPARABLE_TIME: (&str, &str) = ("", "");

@@ -47,4 +47,9 @@ pub(in crate::store) const EXTEND_SESSION: &str =
 pub(in crate::store) const DELETE_SESSION: &str =
     "DELETE FROM end_user_sessions WHERE token_hash = $1 AND project_id = $2";
 
+/// A DELETE of sessions that answers with the sessions it ended.
+pub(in crate::store) fn returning(delete: &str) -> String {
+    format!("{delete} RETURNING {SESSION_COLUMNS}")
+}
+
 pub(in crate::store) const SWEEP_SESSIONS: &str = "DELETE FROM end_user_sessions WHERE expires_at <= $1";

@@ -8,6 +8,7 @@ pub(super) mod audit;
 pub(super) mod dashboard_sessions;
 pub(super) mod end_user_sessions;
 pub(super) mod end_users;
+pub(super) mod events;
 pub(super) mod health;
 pub(super) mod keys;
 pub(super) mod mail;
@@ -19,6 +20,7 @@ pub(super) mod project_invitations;
 pub(super) mod project_members;
 pub(super) mod projects;
 pub(super) mod secrets;
+pub(super) mod webhooks;
 
 /// `%text%` for LIKE, with the pattern characters in `text` escaped.
 pub(in crate::store) fn like_pattern(text: &str) -> String {

@@ -53,8 +53,8 @@ impl TryFrom<AuditRow> for AuditEvent {
         Ok(AuditEvent {
             seq: row.seq,
             at: rfc3339(row.created_at),
-            action: AuditAction::parse(&row.action)
-                .ok_or_else(|| StoreError::Corrupt(format!("unknown audit action {:?}", row.action)))?,
+            action: AuditAction::parse(&row.action).unwrap_or(AuditAction::AppRecorded),
+            action_name: row.action,
             actor_kind: actor_kind_column(&row.actor_kind)?,
             actor_id: row.actor_id,
             actor_name: row.actor_name,

@@ -9,6 +9,7 @@ mod mail;
 mod project_invitations;
 mod project_members;
 mod projects;
+mod webhooks;
 
 pub(super) use accounts::*;
 pub(super) use audit::*;
@@ -18,6 +19,7 @@ pub(super) use mail::*;
 pub(super) use project_invitations::*;
 pub(super) use project_members::*;
 pub(super) use projects::*;
+pub(super) use webhooks::*;
 
 use crate::actor::Actor;
 use crate::domain::{

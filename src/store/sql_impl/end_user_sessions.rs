@@ -1,6 +1,10 @@
 //! `EndUserSessionStore` in SQL.
 
+use super::events::NewEvent;
 use super::*;
+use crate::domain::EventType;
+use crate::store::queries::end_user_sessions::returning;
+use crate::store::views;
 
 #[async_trait]
 impl EndUserSessionStore for Backend {
@@ -22,6 +26,8 @@ impl EndUserSessionStore for Backend {
             .bind(&session.id)
             .fetch_one(&mut *tx)
             .await?;
+        let created = NewEvent::new(&session.project_id, EventType::SessionCreated, views::session(&row), session.at);
+        events::emit(&mut tx, created).await?;
         tx.commit().await?;
         Ok(row)
     }
@@ -50,12 +56,15 @@ impl EndUserSessionStore for Backend {
         Ok(())
     }
 
-    async fn end_by_token(&self, project_id: &str, token_hash: &str) -> Result<(), StoreError> {
-        sqlx::query(queries::end_user_sessions::DELETE_SESSION)
+    async fn end_by_token(&self, project_id: &str, token_hash: &str, at: OffsetDateTime) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let ended = sqlx::query_as::<_, EndUserSession>(&returning(queries::end_user_sessions::DELETE_SESSION))
             .bind(token_hash)
             .bind(project_id)
-            .execute(&self.pool)
+            .fetch_all(&mut *tx)
             .await?;
+        revoked(&mut tx, project_id, &ended, at).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -74,13 +83,14 @@ impl EndUserSessionStore for Backend {
             .fetch_optional(&mut *tx)
             .await?;
         let (user_id, email) = owner.ok_or(StoreError::NotFound(Resource::Session))?;
-        let ended = sqlx::query(queries::end_user_sessions::DELETE_PROJECT_SESSION)
+        let ended = sqlx::query_as::<_, EndUserSession>(&returning(queries::end_user_sessions::DELETE_PROJECT_SESSION))
             .bind(project_id)
             .bind(session_id)
-            .execute(&mut *tx)
+            .fetch_all(&mut *tx)
             .await?;
-        found(ended.rows_affected(), Resource::Session)?;
+        found(ended.len() as u64, Resource::Session)?;
         end_user_sessions::record_ended(&mut tx, project_id, by, (&user_id, &email), 1, at).await?;
+        revoked(&mut tx, project_id, &ended, at).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -110,14 +120,15 @@ impl EndUserSessionStore for Backend {
         let mut tx = self.pool.begin().await?;
         projects::lock(&mut tx, project_id).await?;
         let email = end_users::email_of(&mut tx, project_id, user_id).await?;
-        let ended = sqlx::query(queries::end_user_sessions::DELETE_SESSION_BY_ID)
+        let ended = sqlx::query_as::<_, EndUserSession>(&returning(queries::end_user_sessions::DELETE_SESSION_BY_ID))
             .bind(project_id)
             .bind(user_id)
             .bind(session_id)
-            .execute(&mut *tx)
+            .fetch_all(&mut *tx)
             .await?;
-        found(ended.rows_affected(), Resource::Session)?;
+        found(ended.len() as u64, Resource::Session)?;
         end_user_sessions::record_ended(&mut tx, project_id, by, (user_id, &email), 1, at).await?;
+        revoked(&mut tx, project_id, &ended, at).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -133,16 +144,12 @@ impl EndUserSessionStore for Backend {
         let mut tx = self.pool.begin().await?;
         projects::lock(&mut tx, project_id).await?;
         let email = end_users::email_of(&mut tx, project_id, user_id).await?;
-        let ended = sqlx::query(queries::end_user_sessions::DELETE_SESSIONS_OF_USER)
-            .bind(project_id)
-            .bind(user_id)
-            .bind(keep)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let sessions = end_of_user_on(&mut tx, project_id, user_id, keep).await?;
+        let ended = sessions.len() as u64;
         if ended > 0 {
             end_user_sessions::record_ended(&mut tx, project_id, by, (user_id, &email), ended, at).await?;
         }
+        revoked(&mut tx, project_id, &sessions, at).await?;
         tx.commit().await?;
         Ok(ended)
     }
@@ -151,6 +158,35 @@ impl EndUserSessionStore for Backend {
         let swept = sqlx::query(queries::end_user_sessions::SWEEP_SESSIONS).bind(now).execute(&self.pool).await?;
         Ok(swept.rows_affected())
     }
+}
+
+/// Ends every session of the user but `keep` on the change's connection,
+/// and returns them, for `revoked` to tell the app of at the change's end.
+pub(super) async fn end_of_user_on(
+    conn: &mut Conn,
+    project_id: &str,
+    user_id: &str,
+    keep: Option<&str>,
+) -> Result<Vec<EndUserSession>, StoreError> {
+    Ok(sqlx::query_as::<_, EndUserSession>(&returning(queries::end_user_sessions::DELETE_SESSIONS_OF_USER))
+        .bind(project_id)
+        .bind(user_id)
+        .bind(keep)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// A `session.revoked` event for each session ended.
+pub(super) async fn revoked(
+    conn: &mut Conn,
+    project_id: &str,
+    sessions: &[EndUserSession],
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    for session in sessions {
+        events::emit(conn, NewEvent::new(project_id, EventType::SessionRevoked, views::session(session), at)).await?;
+    }
+    Ok(())
 }
 
 pub(super) async fn record_ended(

@@ -1,6 +1,10 @@
 //! `EndUserStore` in SQL.
 
+use super::end_user_sessions::{end_of_user_on, revoked};
+use super::events::{self, NewEvent};
 use super::*;
+use crate::domain::EventType;
+use crate::store::views;
 
 #[async_trait]
 impl EndUserStore for Backend {
@@ -42,6 +46,8 @@ impl EndUserStore for Backend {
             ),
         )
         .await?;
+        events::emit(&mut tx, NewEvent::new(&user.project_id, EventType::UserCreated, views::user(&row), user.at))
+            .await?;
         tx.commit().await?;
         Ok(row)
     }
@@ -84,14 +90,22 @@ impl EndUserStore for Backend {
     async fn delete(&self, project_id: &str, user_id: &str, by: &Actor, at: OffsetDateTime) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         projects::lock(&mut tx, project_id).await?;
-        let email = end_users::email_of(&mut tx, project_id, user_id).await?;
+        let user = sqlx::query_as::<_, EndUser>(&queries::end_users::user_by_id())
+            .bind(project_id)
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound(Resource::User))?;
+        let sessions = end_of_user_on(&mut tx, project_id, user_id, None).await?;
         let deleted =
             sqlx::query(queries::end_users::DELETE_USER).bind(project_id).bind(user_id).execute(&mut *tx).await?;
         mail::retire_links(&mut tx, user_id, at).await?;
         found(deleted.rows_affected(), Resource::User)?;
         let record =
-            AuditRecord::new(project_id, AuditAction::EndUserDeleted, by, (user_id, &email), String::new(), at);
+            AuditRecord::new(project_id, AuditAction::EndUserDeleted, by, (user_id, &user.email), String::new(), at);
         audit::record(&mut tx, record).await?;
+        revoked(&mut tx, project_id, &sessions, at).await?;
+        events::emit(&mut tx, NewEvent::new(project_id, EventType::UserDeleted, views::user(&user), at)).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -133,14 +147,10 @@ impl EndUserStore for Backend {
             .execute(&mut *tx)
             .await?;
         found(changed.rows_affected(), Resource::User)?;
-        if ban.banned {
-            sqlx::query(queries::end_user_sessions::DELETE_SESSIONS_OF_USER)
-                .bind(project_id)
-                .bind(user_id)
-                .bind(None::<&str>)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let sessions = match ban.banned {
+            true => end_of_user_on(&mut tx, project_id, user_id, None).await?,
+            false => Vec::new(),
+        };
         let user = sqlx::query_as::<_, EndUser>(&queries::end_users::user_by_id())
             .bind(project_id)
             .bind(user_id)
@@ -152,6 +162,9 @@ impl EndUserStore for Backend {
         };
         audit::record(&mut tx, AuditRecord::new(project_id, action, by, (user_id, &user.email), detail, ban.at))
             .await?;
+        revoked(&mut tx, project_id, &sessions, ban.at).await?;
+        let kind = if ban.banned { EventType::UserBanned } else { EventType::UserUnbanned };
+        events::emit(&mut tx, NewEvent::new(project_id, kind, views::user(&user), ban.at)).await?;
         tx.commit().await?;
         Ok(user)
     }
@@ -189,6 +202,7 @@ impl EndUserStore for Backend {
             AuditRecord::new(project_id, AuditAction::EndUserUpdated, by, (user_id, &user.email), detail, at),
         )
         .await?;
+        events::emit(&mut tx, NewEvent::new(project_id, EventType::UserUpdated, views::user(&user), at)).await?;
         tx.commit().await?;
         Ok(user)
     }
@@ -213,19 +227,17 @@ impl EndUserStore for Backend {
             .execute(&mut *tx)
             .await?;
         found(changed.rows_affected(), Resource::User)?;
-        let ended = sqlx::query(queries::end_user_sessions::DELETE_SESSIONS_OF_USER)
-            .bind(project_id)
-            .bind(user_id)
-            .bind(keep)
-            .execute(&mut *tx)
-            .await?;
-        let detail = match ended.rows_affected() {
+        let ended = end_of_user_on(&mut tx, project_id, user_id, keep).await?;
+        let detail = match ended.len() {
             0 => String::new(),
-            n => format!("{} ended", audit_text::sessions(n)),
+            n => format!("{} ended", audit_text::sessions(n as u64)),
         };
         let record =
             AuditRecord::new(project_id, AuditAction::EndUserPasswordChanged, by, (user_id, &email), detail, at);
         audit::record(&mut tx, record).await?;
+        revoked(&mut tx, project_id, &ended, at).await?;
+        let changed = views::user_and_email(user_id, &email);
+        events::emit(&mut tx, NewEvent::new(project_id, EventType::PasswordChanged, changed, at)).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -266,7 +278,8 @@ impl EndUserStore for Backend {
         };
         let verified = mark_verified(&mut tx, project_id, &user_id, &token.email, now).await?;
         let detail = (verified == 1).then(|| (AuditAction::EndUserUpdated, "email verified by mail".to_string()));
-        finish(tx, project_id, &user_id, &token.email, detail, now, by).await
+        let event = (verified == 1).then_some(EventType::EmailVerified);
+        finish(tx, project_id, &user_id, &token.email, (detail, event, &[]), now, by).await
     }
 
     async fn reset_password(
@@ -291,12 +304,7 @@ impl EndUserStore for Backend {
         if changed.rows_affected() == 0 {
             return Ok(None);
         }
-        let ended = sqlx::query(queries::end_user_sessions::DELETE_SESSIONS_OF_USER)
-            .bind(project_id)
-            .bind(&user_id)
-            .bind(None::<&str>)
-            .execute(&mut *tx)
-            .await?;
+        let ended = end_of_user_on(&mut tx, project_id, &user_id, None).await?;
         sqlx::query(queries::mail::RETIRE_TOKENS)
             .bind(&user_id)
             .bind(MailKind::UserReset.as_str())
@@ -305,9 +313,9 @@ impl EndUserStore for Backend {
             .await?;
         // The link reached their mailbox: the address is theirs.
         mark_verified(&mut tx, project_id, &user_id, &token.email, now).await?;
-        let detail = format!("reset by mail; {} ended", audit_text::sessions(ended.rows_affected()));
+        let detail = format!("reset by mail; {} ended", audit_text::sessions(ended.len() as u64));
         let detail = Some((AuditAction::EndUserPasswordChanged, detail));
-        finish(tx, project_id, &user_id, &token.email, detail, now, by).await
+        finish(tx, project_id, &user_id, &token.email, (detail, Some(EventType::PasswordReset), &ended), now, by).await
     }
 }
 
@@ -356,14 +364,17 @@ async fn mark_verified(
     Ok(verified.rows_affected())
 }
 
+/// What a mail link did: its audit record, its event, the sessions it ended.
+type Done<'a> = (Option<(AuditAction, String)>, Option<EventType>, &'a [EndUserSession]);
+
 /// Reads the user back (`None` when their address changed since the mail),
-/// records what was done, commits.
+/// records what was done and tells the app, commits.
 async fn finish(
     mut tx: Tx<'_>,
     project_id: &str,
     user_id: &str,
     email: &str,
-    done: Option<(AuditAction, String)>,
+    (done, event, ended): Done<'_>,
     now: OffsetDateTime,
     by: &Actor,
 ) -> Result<Option<EndUser>, StoreError> {
@@ -377,6 +388,11 @@ async fn finish(
     };
     if let Some((action, detail)) = done {
         audit::record(&mut tx, AuditRecord::new(project_id, action, by, (user_id, &user.email), detail, now)).await?;
+    }
+    revoked(&mut tx, project_id, ended, now).await?;
+    if let Some(kind) = event {
+        events::emit(&mut tx, NewEvent::new(project_id, kind, views::user_and_email(user_id, &user.email), now))
+            .await?;
     }
     tx.commit().await?;
     Ok(Some(user))

@@ -1,6 +1,9 @@
 //! `KeyStore` in SQL.
 
+use super::events::{self, NewEvent};
 use super::*;
+use crate::domain::EventType;
+use crate::store::views;
 
 #[async_trait]
 impl KeyStore for Backend {
@@ -34,6 +37,8 @@ impl KeyStore for Backend {
         )
         .await?;
         let created = keys::key_on(&mut tx, &key.project_id, &key.id, key.created_at).await?;
+        let event = NewEvent::new(&key.project_id, EventType::ApiKeyCreated, views::api_key(&created), key.created_at);
+        events::emit(&mut tx, event).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -167,6 +172,8 @@ impl KeyStore for Backend {
         )
         .await?;
         let revoked = keys::key_on(&mut tx, project_id, key_id, now).await?;
+        events::emit(&mut tx, NewEvent::new(project_id, EventType::ApiKeyRevoked, views::api_key(&revoked), now))
+            .await?;
         tx.commit().await?;
         Ok(revoked)
     }
@@ -231,6 +238,8 @@ impl KeyStore for Backend {
         .await?;
         let old = keys::key_on(&mut tx, project_id, key_id, now).await?;
         let replacement = keys::key_on(&mut tx, project_id, &new.id, now).await?;
+        let event = NewEvent::new(project_id, EventType::ApiKeyCreated, views::api_key(&replacement), now);
+        events::emit(&mut tx, event).await?;
         tx.commit().await?;
         Ok((old, replacement))
     }

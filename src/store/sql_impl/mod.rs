@@ -22,6 +22,7 @@ mod audit;
 mod dashboard_sessions;
 mod end_user_sessions;
 mod end_users;
+mod events;
 mod keys;
 mod mail;
 mod organization_invitations;
@@ -32,6 +33,7 @@ mod project_invitations;
 mod project_members;
 mod projects;
 mod secrets;
+mod webhooks;
 
 use super::dialect::*;
 use super::{watch_key_changes, Backend, Conn, Db};
@@ -108,6 +110,14 @@ impl Store for Backend {
     }
 
     fn organization_roles(&self) -> &dyn OrganizationRoleStore {
+        self
+    }
+
+    fn events(&self) -> &dyn EventStore {
+        self
+    }
+
+    fn webhooks(&self) -> &dyn WebhookStore {
         self
     }
 

@@ -1,7 +1,10 @@
 //! `OrganizationInvitationStore` in SQL.
 
+use super::events::{self, NewEvent};
 use super::*;
 use crate::domain::organizations::OrgRefusal;
+use crate::domain::EventType;
+use crate::store::views;
 
 #[async_trait]
 impl OrganizationInvitationStore for Backend {
@@ -57,6 +60,12 @@ impl OrganizationInvitationStore for Backend {
         let target = (id.as_str(), invitation.email.as_str());
         audit::record(&mut tx, AuditRecord::new(project_id, AuditAction::OrgInvitationCreated, by, target, detail, at))
             .await?;
+        events::emit(
+            &mut tx,
+            NewEvent::new(project_id, EventType::InvitationCreated, views::invitation(&made, at), at)
+                .in_organization(&made.organization_id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(made)
     }
@@ -129,6 +138,18 @@ impl OrganizationInvitationStore for Backend {
             AuditRecord::new(project_id, AuditAction::OrgInvitationAccepted, by, target, detail, at),
         )
         .await?;
+        events::emit(
+            &mut tx,
+            NewEvent::new(project_id, EventType::InvitationAccepted, views::invitation(&accepted, at), at)
+                .in_organization(&organization.id),
+        )
+        .await?;
+        events::emit(
+            &mut tx,
+            NewEvent::new(project_id, EventType::MemberAdded, views::member(&joined), at)
+                .in_organization(&organization.id),
+        )
+        .await?;
         tx.commit().await?;
         Ok((accepted, joined))
     }
@@ -153,6 +174,12 @@ impl OrganizationInvitationStore for Backend {
         let detail = format!("{} ({})", invitation.email, invitation.role);
         audit::record(&mut tx, AuditRecord::new(project_id, action, by, (id, invitation.email.as_str()), detail, at))
             .await?;
+        let kind = match answer {
+            InvitationAnswer::Rejected => EventType::InvitationRejected,
+            InvitationAnswer::Canceled => EventType::InvitationRevoked,
+        };
+        let event = NewEvent::new(project_id, kind, views::invitation(&answered, at), at);
+        events::emit(&mut tx, event.in_organization(&answered.organization_id)).await?;
         tx.commit().await?;
         Ok(answered)
     }

@@ -1,7 +1,10 @@
 //! `OrganizationMemberStore` in SQL.
 
+use super::events::{self, NewEvent};
 use super::*;
 use crate::domain::organizations::{domain_allowed, OrgRefusal, SUPER_ADMIN};
+use crate::domain::EventType;
+use crate::store::views;
 
 #[async_trait]
 impl OrganizationMemberStore for Backend {
@@ -77,6 +80,12 @@ impl OrganizationMemberStore for Backend {
         let target = (organization_id, organization.name.as_str());
         audit::record(&mut tx, AuditRecord::new(project_id, AuditAction::OrgMemberAdded, by, target, detail, at))
             .await?;
+        events::emit(
+            &mut tx,
+            NewEvent::new(project_id, EventType::MemberAdded, views::member(&added), at)
+                .in_organization(organization_id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(added)
     }
@@ -110,6 +119,12 @@ impl OrganizationMemberStore for Backend {
         let target = (member_id, after.user_id.as_str());
         audit::record(&mut tx, AuditRecord::new(project_id, AuditAction::OrgMemberRoleUpdated, by, target, detail, at))
             .await?;
+        events::emit(
+            &mut tx,
+            NewEvent::new(project_id, EventType::MemberRoleUpdated, views::member(&after), at)
+                .in_organization(organization_id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -155,6 +170,12 @@ impl OrganizationMemberStore for Backend {
         let target = (member_id, member.user_email.as_str());
         audit::record(&mut tx, AuditRecord::new(project_id, AuditAction::OrgMemberRemoved, by, target, detail, at))
             .await?;
+        events::emit(
+            &mut tx,
+            NewEvent::new(project_id, EventType::MemberRemoved, views::member(&member.member), at)
+                .in_organization(organization_id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(member)
     }

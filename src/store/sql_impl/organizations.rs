@@ -1,7 +1,10 @@
 //! `OrganizationStore` in SQL.
 
+use super::events::{self, NewEvent};
 use super::*;
 use crate::domain::organizations::SUPER_ADMIN;
+use crate::domain::EventType;
+use crate::store::views;
 
 #[async_trait]
 impl OrganizationStore for Backend {
@@ -35,6 +38,19 @@ impl OrganizationStore for Backend {
             AuditRecord::new(project_id, AuditAction::OrganizationCreated, by, (id, &organization.name), detail, at),
         )
         .await?;
+        events::emit(
+            &mut tx,
+            NewEvent::new(project_id, EventType::OrganizationCreated, views::organization(&organization), at)
+                .in_organization(id),
+        )
+        .await?;
+        if let Some(member) = &member {
+            events::emit(
+                &mut tx,
+                NewEvent::new(project_id, EventType::MemberAdded, views::member(member), at).in_organization(id),
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok((organization, member))
     }
@@ -93,6 +109,12 @@ impl OrganizationStore for Backend {
             AuditRecord::new(project_id, AuditAction::OrganizationUpdated, by, (id, &after.name), detail, at),
         )
         .await?;
+        events::emit(
+            &mut tx,
+            NewEvent::new(project_id, EventType::OrganizationUpdated, views::organization(&after), at)
+                .in_organization(id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -112,6 +134,12 @@ impl OrganizationStore for Backend {
         audit::record(
             &mut tx,
             AuditRecord::new(project_id, AuditAction::OrganizationDeleted, by, (id, &organization.name), detail, at),
+        )
+        .await?;
+        events::emit(
+            &mut tx,
+            NewEvent::new(project_id, EventType::OrganizationDeleted, views::organization(&organization), at)
+                .in_organization(id),
         )
         .await?;
         tx.commit().await?;

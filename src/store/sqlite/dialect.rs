@@ -13,3 +13,7 @@ pub(super) const LOCK_PROJECT: &str = "UPDATE projects SET id = id WHERE id = $1
 /// Writes only when the value changes.
 pub(super) const SET_LAST_PROJECT: &str =
     "UPDATE users SET last_project_id = $2 WHERE id = $1 AND last_project_id IS NOT $2";
+/// Stored times are RFC 3339 text with as many fraction digits as needed,
+/// which do not compare as text ("…00.5Z" > "…00.123Z" is right, but
+/// "…00.123Z" > "…00.1234Z" is not): a range compares their numbers.
+pub(super) const COMPARABLE_TIME: (&str, &str) = ("unixepoch(", ", 'subsec')");

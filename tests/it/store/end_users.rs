@@ -60,9 +60,9 @@ async fn end_users_and_their_sessions_stay_in_their_project(backend: Backend) {
     assert_eq!(store.end_user_sessions().live(&b, "hash-live", now).await.unwrap(), None, "another project's key");
     assert_eq!(store.end_user_sessions().live(&a, "hash-old", now).await.unwrap(), None, "expired");
     assert_eq!(store.end_user_sessions().sweep(now).await.unwrap(), 1);
-    store.end_user_sessions().end_by_token(&b, "hash-live").await.unwrap();
+    store.end_user_sessions().end_by_token(&b, "hash-live", OffsetDateTime::now_utc()).await.unwrap();
     assert!(store.end_user_sessions().live(&a, "hash-live", now).await.unwrap().is_some(), "B cannot end A's session");
-    store.end_user_sessions().end_by_token(&a, "hash-live").await.unwrap();
+    store.end_user_sessions().end_by_token(&a, "hash-live", OffsetDateTime::now_utc()).await.unwrap();
     assert_eq!(store.end_user_sessions().live(&a, "hash-live", now).await.unwrap(), None);
 
     // The first instance's secret wins; later ones read it.

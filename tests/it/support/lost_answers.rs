@@ -95,6 +95,14 @@ impl Store for LostAnswers {
         self.inner.organization_roles()
     }
 
+    fn events(&self) -> &dyn EventStore {
+        self.inner.events()
+    }
+
+    fn webhooks(&self) -> &dyn WebhookStore {
+        self.inner.webhooks()
+    }
+
     fn session_backend(&self) -> SessionBackend {
         self.inner.session_backend()
     }

@@ -12,6 +12,7 @@ mod people;
 mod pg_admin;
 mod poll;
 mod real_server;
+mod receiver;
 pub mod smtp;
 
 pub use app::*;
@@ -24,6 +25,7 @@ pub use people::*;
 pub use pg_admin::*;
 pub use poll::*;
 pub use real_server::*;
+pub use receiver::*;
 
 /// Runs a test body once per backend.
 #[macro_export]
