@@ -23,6 +23,7 @@ use crate::pages::{
     test_key::TestKeyPage,
     users::{AddUserPage, UserPage, UsersPage},
     verify_email::VerifyEmailPage,
+    webhooks::{WebhookPage, WebhooksPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, Title};
@@ -105,6 +106,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("authentication") view=AuthenticationPage />
                     <Route path=path!("mail") view=MailPage />
                     <Route path=path!("members") view=MembersPage />
+                    <Route path=path!("webhooks") view=WebhooksPage />
+                    <Route path=path!("webhooks/:endpoint_id") view=WebhookPage />
                     <Route path=path!("audit-log") view=AuditLogPage />
                     <Route path=path!("test-key") view=TestKeyPage />
                     <Route path=path!("settings") view=SettingsPage />

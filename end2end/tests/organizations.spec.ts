@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { expectNoAxeViolations, hydrated, newUser, signUpAndLand } from "./support";
+import { expect, test } from "@playwright/test";
+import { auditEverywhere, hydrated, newUser, signUpAndLand } from "./support";
 
 // The dashboard's Organizations and Roles pages in Chromium: an owner
 // creates an organization, invites someone, changes what a role may do,
@@ -7,24 +7,7 @@ import { expectNoAxeViolations, hydrated, newUser, signUpAndLand } from "./suppo
 // the same without JavaScript. axe-core (WCAG 2.1 A and AA) on each state at
 // a laptop's and a phone's width, light and dark.
 
-const SETTINGS = [
-  { size: { width: 1280, height: 800 }, scheme: "light" },
-  { size: { width: 1280, height: 800 }, scheme: "dark" },
-  { size: { width: 390, height: 844 }, scheme: "light" },
-  { size: { width: 390, height: 844 }, scheme: "dark" },
-] as const;
-
-async function audit(page: Page, state: string) {
-  for (const setting of SETTINGS) {
-    await page.setViewportSize(setting.size);
-    await page.emulateMedia({ colorScheme: setting.scheme });
-    const label = `${state} @ ${setting.size.width}px ${setting.scheme}`;
-    await expectNoAxeViolations(page, label);
-    console.log(`audited: ${label}`);
-  }
-  await page.setViewportSize(SETTINGS[0].size);
-  await page.emulateMedia({ colorScheme: "light" });
-}
+const audit = auditEverywhere;
 
 test("organizations and roles from the dashboard", async ({ page }) => {
   test.setTimeout(180_000);

@@ -66,6 +66,27 @@ export async function expectNoAxeViolations(page: Page, label: string) {
   expect.soft(found.length, `axe violations on ${label}:\n${found.join("\n")}`).toBe(0);
 }
 
+// Each state of a page at a laptop's and a phone's width, light and dark.
+const AUDIT_SETTINGS = [
+  { size: { width: 1280, height: 800 }, scheme: "light" },
+  { size: { width: 1280, height: 800 }, scheme: "dark" },
+  { size: { width: 390, height: 844 }, scheme: "light" },
+  { size: { width: 390, height: 844 }, scheme: "dark" },
+] as const;
+
+// Audits the page as it is now in each setting, then puts the laptop's light one back.
+export async function auditEverywhere(page: Page, state: string) {
+  for (const setting of AUDIT_SETTINGS) {
+    await page.setViewportSize(setting.size);
+    await page.emulateMedia({ colorScheme: setting.scheme });
+    const label = `${state} @ ${setting.size.width}px ${setting.scheme}`;
+    await expectNoAxeViolations(page, label);
+    console.log(`audited: ${label}`);
+  }
+  await page.setViewportSize(AUDIT_SETTINGS[0].size);
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
 // The top bar's two menus are <details>; their <summary> (no ARIA role) is
 // named by what it shows and then, for screen readers, what it is.
 export const projectSwitcher = (page: Page) => page.locator("summary", { hasText: /, switch project/ });

@@ -12,6 +12,7 @@ pub mod organizations;
 pub mod project_invitations;
 pub mod project_members;
 pub mod projects;
+pub mod webhooks;
 
 #[cfg(feature = "ssr")]
 mod ctx;

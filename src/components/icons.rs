@@ -15,6 +15,7 @@ pub enum Icon {
     ChevronDown,
     Building,
     Shield,
+    Webhook,
 }
 
 impl Icon {
@@ -31,6 +32,7 @@ impl Icon {
             Icon::ChevronDown => "M5 8l5 5 5-5",
             Icon::Building => "M4 18V3h8v15M12 8h4v10M7 6h2M7 9h2M7 12h2M2 18h16",
             Icon::Shield => "M10 2l6 2.5v4.5c0 4-2.6 7.2-6 9-3.4-1.8-6-5-6-9V4.5z",
+            Icon::Webhook => "M8 6.5a3 3 0 1 1 4.5 2.6L15 13.5M5.5 12.5a3 3 0 1 0 3 4H14M14.5 16.5a3 3 0 1 0-1-5.8L10 5",
         }
     }
 }

@@ -120,6 +120,12 @@ pub fn DashboardShell() -> impl IntoView {
                         </A>
                     </li>
                     <li>
+                        <A href=section("webhooks")>
+                            <Svg icon=Icon::Webhook />
+                            "Webhooks"
+                        </A>
+                    </li>
+                    <li>
                         <A href=section("mail")>
                             <Svg icon=Icon::Mail />
                             "Mail"

@@ -71,6 +71,42 @@ pub struct WebhookDeliveryDetail {
     pub last_response: Option<String>,
 }
 
+/// The dashboard's Webhooks page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhooksView {
+    pub endpoints: Vec<WebhookEndpoint>,
+    /// Owners and developers add, change and delete; viewers look.
+    pub can_change: bool,
+}
+
+/// An endpoint's page: the endpoint, its recent deliveries, and the one
+/// opened (`?delivery=`), with what it sent and what came back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookDetailView {
+    pub endpoint: WebhookEndpoint,
+    pub deliveries: Vec<WebhookDelivery>,
+    pub opened: Option<WebhookDeliveryDetail>,
+    pub can_change: bool,
+}
+
+/// A new signing secret, shown once (a new endpoint or a rotation).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookSecret {
+    pub endpoint_id: String,
+    pub url: String,
+    pub secret: String,
+    /// A rotation: until when the previous secret still signs.
+    pub previous_until: Option<String>,
+}
+
+/// An add or an edit the server refused: its words, and what was typed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookFormRefusal {
+    pub message: String,
+    pub url: String,
+    pub events: Vec<String>,
+}
+
 /// Seconds to wait before the next attempt after `attempts_made` failed
 /// ones, or `None` when the schedule is spent. `jitter` in [-1, 1] moves the
 /// wait by up to 10 %; a receiver's `Retry-After` is honoured up to that wait.

@@ -12,6 +12,7 @@ mod plain_forms;
 mod request_log;
 pub mod security_headers;
 mod server_fn_status;
+mod webhook_forms;
 
 use crate::actor::RequestSource;
 use crate::app::{shell, App};
@@ -86,6 +87,9 @@ fn project_routes() -> Vec<ProjectRoute> {
         ("POST", "/projects/{slug}/test-key", post(plain_forms::test_key)),
         ("POST", "/projects/{slug}/members/add", post(plain_forms::add_member).get(plain_forms::to_form_page)),
         ("GET", "/projects/{slug}/audit-log/export", get(audit_export::export)),
+        ("POST", "/projects/{slug}/webhooks/new", post(webhook_forms::create).get(plain_forms::to_form_page)),
+        ("POST", "/projects/{slug}/webhooks/{id}/edit", post(webhook_forms::edit).get(plain_forms::to_form_page)),
+        ("POST", "/projects/{slug}/webhooks/{id}/rotate", post(webhook_forms::rotate).get(plain_forms::to_form_page)),
     ]
 }
 

@@ -20,3 +20,4 @@ pub mod sign_up;
 pub mod test_key;
 pub mod users;
 pub mod verify_email;
+pub mod webhooks;

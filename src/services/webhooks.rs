@@ -4,7 +4,9 @@
 
 use super::Caller;
 use crate::auth::ids;
-use crate::domain::webhooks::{delivery_seq, WebhookDelivery, WebhookDeliveryDetail, WebhookEndpoint};
+use crate::domain::webhooks::{
+    delivery_seq, WebhookDelivery, WebhookDeliveryDetail, WebhookDetailView, WebhookEndpoint, WebhooksView,
+};
 use crate::domain::{EventType, FieldError, Permission, Resource};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -197,4 +199,38 @@ pub async fn retry(state: &AppState, caller: &Caller, id: &str) -> Result<Webhoo
 pub async fn send_test(state: &AppState, caller: &Caller, id: &str) -> Result<String, AppError> {
     caller.require(Permission::WebhooksManage)?;
     Ok(state.store.webhooks().send_test(&caller.project_id, id, OffsetDateTime::now_utc()).await?)
+}
+
+/// The dashboard's Webhooks page.
+pub async fn dashboard(state: &AppState, caller: &Caller) -> Result<WebhooksView, AppError> {
+    let endpoints = list(state, caller, None, ENDPOINTS_MAX as u32).await?;
+    Ok(WebhooksView { endpoints, can_change: caller.holds(Permission::WebhooksManage) })
+}
+
+/// An endpoint's page: its last 50 deliveries and the one opened.
+pub async fn detail(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    opened: Option<&str>,
+) -> Result<WebhookDetailView, AppError> {
+    let endpoint = get(state, caller, id).await?;
+    let filter = DeliveryFilter { endpoint_id: Some(id.to_string()), limit: Some(50), ..DeliveryFilter::default() };
+    let deliveries = deliveries(state, caller, filter).await?;
+    let opened = match opened.filter(|o| !o.is_empty()) {
+        // Only one of this endpoint's.
+        Some(d) => Some(delivery(state, caller, d).await?).filter(|d| d.delivery.endpoint_id == id).map(readable),
+        None => None,
+    };
+    Ok(WebhookDetailView { endpoint, deliveries, opened, can_change: caller.holds(Permission::WebhooksManage) })
+}
+
+/// The body as people read it: indented (what was sent is the compact form).
+fn readable(mut detail: WebhookDeliveryDetail) -> WebhookDeliveryDetail {
+    if let Some(pretty) =
+        serde_json::from_str::<serde_json::Value>(&detail.body).ok().and_then(|v| serde_json::to_string_pretty(&v).ok())
+    {
+        detail.body = pretty;
+    }
+    detail
 }

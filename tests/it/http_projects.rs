@@ -22,7 +22,8 @@ async fn snapshot(store: &Arc<dyn Store>, owner: &str, slug: &str) -> String {
     let audit =
         store.audit().events(&project.project_id, &AuditQuery { limit: 1000, ..AuditQuery::default() }).await.unwrap();
     let audit: Vec<_> = audit.iter().map(|e| e.seq).collect();
-    format!("{project:?}\n{members:?}\n{invitations:?}\n{keys:?}\n{audit:?}")
+    let webhooks = store.webhooks().endpoints(&project.project_id, None, 100).await.unwrap();
+    format!("{project:?}\n{members:?}\n{invitations:?}\n{keys:?}\n{audit:?}\n{webhooks:?}")
 }
 
 struct Team {
@@ -123,6 +124,16 @@ fn project_scoped(t: &Team, invitation_id: &str, key_id: &str) -> Vec<Case> {
         ("remove_member", Role::Owner, vec![("slug", slug.clone()), ("user_id", t.owner.id.clone())]),
         ("revoke_invitation", Role::Owner, vec![("slug", slug.clone()), ("invitation_id", invitation_id.to_string())]),
         ("list_end_users", Role::Viewer, vec![("slug", slug.clone())]),
+        ("list_webhooks", Role::Viewer, vec![("slug", slug.clone())]),
+        ("get_webhook", Role::Viewer, vec![("slug", slug.clone()), ("endpoint_id", "wh_someone".into())]),
+        (
+            "set_webhook_enabled",
+            Role::Developer,
+            vec![("slug", slug.clone()), ("endpoint_id", "wh_someone".into()), ("enabled", "false".into())],
+        ),
+        ("delete_webhook", Role::Developer, vec![("slug", slug.clone()), ("endpoint_id", "wh_someone".into())]),
+        ("send_test_webhook", Role::Developer, vec![("slug", slug.clone()), ("endpoint_id", "wh_someone".into())]),
+        ("resend_webhook_delivery", Role::Developer, vec![("slug", slug.clone()), ("delivery_id", "dlv_1".into())]),
         ("get_end_user", Role::Viewer, vec![("slug", slug.clone()), ("user_id", "usr_someone".into())]),
         (
             "create_end_user",
@@ -168,6 +179,9 @@ fn plain_routes(key_id: &str) -> Vec<Case> {
             vec![("email", "plain@example.com".into()), ("role", "owner".into())],
         ),
         ("/projects/{slug}/audit-log/export", Role::Developer, vec![]),
+        ("/projects/{slug}/webhooks/new", Role::Developer, vec![("url", "https://example.com/hook".into())]),
+        ("/projects/{slug}/webhooks/{id}/edit", Role::Developer, vec![("url", "https://example.com/moved".into())]),
+        ("/projects/{slug}/webhooks/{id}/rotate", Role::Developer, vec![("grace", "0".into())]),
     ]
 }
 
