@@ -29,9 +29,27 @@ pub struct EndpointBody {
     pub enabled: Option<bool>,
 }
 
+/// An endpoint's id, or the object Banata's docs pass the SDK's
+/// `deleteEndpoint` (`{endpointId}`), which the SDK sends as `id`.
+fn endpoint_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Text(String),
+        Object {
+            #[serde(rename = "endpointId")]
+            endpoint_id: String,
+        },
+    }
+    Ok(Option::<Id>::deserialize(d)?.map(|id| match id {
+        Id::Text(text) | Id::Object { endpoint_id: text } => text,
+    }))
+}
+
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct IdBody {
+    #[serde(default, deserialize_with = "endpoint_id")]
     pub id: Option<String>,
 }
 

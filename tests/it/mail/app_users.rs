@@ -156,6 +156,24 @@ async fn a_projects_users_verify_and_reset_through_their_app(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert!(!body.contains(&token), "no link on the deliveries page");
+
+    // The app heard of both, with who and which address, and no token.
+    let listed = crate::support::admin_call(
+        &app,
+        &tenant.key,
+        "/banata/events/list",
+        json!({"eventTypes": ["email.verified", "password.reset"]}),
+    )
+    .await;
+    let heard: Vec<(String, Value)> = listed.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["type"].as_str().unwrap().to_string(), e["data"]["email"].clone()))
+        .collect();
+    let address = json!(email.to_lowercase());
+    assert_eq!(heard, [("password.reset".to_string(), address.clone()), ("email.verified".to_string(), address)]);
+    assert!(!listed.text.contains(&token), "{}", listed.text);
 }
 
 async fn without_mail_links_are_shown_and_apps_are_told(backend: Backend) {
