@@ -2,7 +2,7 @@
 //! app's own records in it.
 
 use super::extract::KeyCall;
-use super::wire::{self, AuditCreateBody, AuditListBody};
+use super::wire::{self, AuditListBody};
 use crate::org_api::error::{config, OrgError};
 use crate::services::audit_logs::{self, RecordFilter, RecordInput};
 use crate::state::AppState;
@@ -12,24 +12,8 @@ use serde_json::{json, Value};
 
 type Answer = Result<Json<Value>, OrgError>;
 
-pub async fn create(State(state): State<AppState>, call: KeyCall<AuditCreateBody>) -> Answer {
-    let b = call.input;
-    let input = RecordInput {
-        action: b.action,
-        actor_type: b.actor_type,
-        actor_id: b.actor_id,
-        actor_name: b.actor_name,
-        actor_email: b.actor_email,
-        targets: b.targets,
-        changes: b.changes,
-        metadata: b.metadata,
-        organization_id: b.organization_id,
-        ip_address: b.ip_address,
-        user_agent: b.user_agent,
-        idempotency_key: b.idempotency_key,
-        occurred_at: b.occurred_at,
-    };
-    let record = audit_logs::create(&state, &call.caller, input).await.map_err(config)?;
+pub async fn create(State(state): State<AppState>, call: KeyCall<RecordInput>) -> Answer {
+    let record = audit_logs::create(&state, &call.caller, call.input).await.map_err(config)?;
     Ok(Json(wire::audit_record(&record)))
 }
 

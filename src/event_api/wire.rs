@@ -79,41 +79,6 @@ pub struct RetryBody {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-pub struct EventsBody {
-    #[serde(default)]
-    pub event_types: Vec<String>,
-    pub after: Option<String>,
-    #[serde(default, deserialize_with = "lenient_i64")]
-    pub limit: Option<i64>,
-    pub organization_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient_i64")]
-    pub range_start: Option<i64>,
-    #[serde(default, deserialize_with = "lenient_i64")]
-    pub range_end: Option<i64>,
-    pub order: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct AuditCreateBody {
-    pub action: Option<String>,
-    pub actor_type: Option<String>,
-    pub actor_id: Option<String>,
-    pub actor_name: Option<String>,
-    pub actor_email: Option<String>,
-    pub targets: Option<Value>,
-    pub changes: Option<Value>,
-    pub metadata: Option<Value>,
-    pub organization_id: Option<String>,
-    pub ip_address: Option<String>,
-    pub user_agent: Option<String>,
-    pub idempotency_key: Option<String>,
-    #[serde(default, deserialize_with = "lenient_i64")]
-    pub occurred_at: Option<i64>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
 pub struct AuditListBody {
     pub organization_id: Option<String>,
     pub action: Option<String>,

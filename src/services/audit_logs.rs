@@ -16,8 +16,10 @@ const TEXT_MAX: usize = 200;
 const JSON_MAX: usize = 32 * 1024;
 const TARGETS_MAX: usize = 50;
 
-/// A record as an app sends it; JSON fields as text (the SDK's way) or as JSON.
-#[derive(Clone, Debug, Default)]
+/// A record as an app sends it (the body of `audit-logs/create`, camelCase);
+/// JSON fields as text (the SDK's way) or as JSON.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct RecordInput {
     pub action: Option<String>,
     pub actor_type: Option<String>,

@@ -11,8 +11,9 @@ use time::OffsetDateTime;
 pub const PAGE_MAX: u32 = 200;
 pub const PAGE_DEFAULT: u32 = 50;
 
-/// The events API's filters, as sent.
-#[derive(Clone, Debug, Default)]
+/// The events API's filters, as sent (its body, camelCase).
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct EventFilter {
     pub event_types: Vec<String>,
     pub after: Option<String>,
