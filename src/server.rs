@@ -27,6 +27,8 @@ use tower_sessions::session_store::ExpiredDeletion;
 /// How long sent and failed mail (and spent links) are kept: the
 /// deliveries page's history, and no longer (they name addresses).
 const MAIL_KEPT: time::Duration = time::Duration::days(30);
+/// How long the events API (and the dashboard's deliveries) look back.
+const EVENTS_KEPT: time::Duration = time::Duration::days(30);
 
 pub type StartError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -195,7 +197,7 @@ async fn follow_changes(store: Arc<dyn Store>, caches: Caches) {
 /// Every minute (and at start): the cookie records that have expired, the
 /// sessions page's rows of sessions ended by timeout (which hold an address
 /// and a browser, so they are not kept longer than their session), and
-/// apps' end-user sessions past their expiry.
+/// apps' end-user sessions past their expiry; mail and events after a month.
 async fn delete_expired_sessions(store: Arc<dyn Store>, idle: time::Duration, absolute: time::Duration) {
     let sessions = store.session_backend();
     let mut every = tokio::time::interval(Duration::from_secs(60));
@@ -213,6 +215,9 @@ async fn delete_expired_sessions(store: Arc<dyn Store>, idle: time::Duration, ab
         }
         if let Err(error) = store.mail().sweep(now - MAIL_KEPT).await {
             tracing::warn!(%error, "could not delete old mail");
+        }
+        if let Err(error) = store.events().sweep(now - EVENTS_KEPT).await {
+            tracing::warn!(%error, "could not delete old events");
         }
     }
 }

@@ -38,6 +38,10 @@ pub trait EventStore: Send + Sync {
     /// A page of the project's events. `NotFound` when `after` names no
     /// event of this project.
     async fn list(&self, project_id: &str, query: &EventQuery) -> Result<Vec<StoredEvent>, StoreError>;
+
+    /// Forgets events from before `before`, with their finished deliveries;
+    /// an event still to be delivered stays. How many went.
+    async fn sweep(&self, before: OffsetDateTime) -> Result<u64, StoreError>;
 }
 
 /// Wakes this process's webhook workers when an event was queued. Notified

@@ -239,7 +239,29 @@ async fn bad_input_changes_nothing(backend: Backend) {
     assert_eq!(records.body["data"], json!([]), "no bad record landed");
 }
 
+/// After a month events go, with their finished deliveries; one still to
+/// be delivered stays.
+async fn old_events_are_swept_but_not_undelivered_ones(backend: Backend) {
+    let app = TestApp::start_with(
+        backend,
+        &["--webhook-allowed-networks", "127.0.0.0/8", "--webhook-retry-schedule", "3600"],
+    )
+    .await;
+    let store = app.db.store().await;
+    let tenant = Tenant::new(&store, "Sweep").await;
+    make_keys(&app, &tenant, &["before"]).await;
+    let made =
+        admin_call(&app, &tenant.key, "/banata/webhooks/create", json!({"url": "http://127.0.0.1:9/dead"})).await;
+    assert_ok(&made);
+    make_keys(&app, &tenant, &["waiting"]).await;
+    let later = time::OffsetDateTime::now_utc() + time::Duration::seconds(1);
+    assert_eq!(store.events().sweep(later).await.unwrap(), 2, "the tenant's first key and `before`");
+    let left = admin_call(&app, &tenant.key, "/banata/events/list", json!({})).await;
+    assert_eq!(names(&left.body), ["waiting"], "its delivery is still to be made");
+}
+
 on_both_backends!(
+    old_events_are_swept_but_not_undelivered_ones,
     events_page_filter_and_catch_up,
     audit_logs_api_writes_and_reads_the_projects_log,
     bad_input_changes_nothing,

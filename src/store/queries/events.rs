@@ -22,6 +22,10 @@ pub(in crate::store) const TO_ONE: &str = "INSERT INTO webhook_deliveries
     (project_id, endpoint_id, event_seq, status, attempts, next_attempt_at, created_at, updated_at)
     SELECT $1, id, $2, 'pending', 0, $3, $3, $3 FROM webhook_endpoints WHERE project_id = $1 AND id = $4";
 
+/// Its deliveries go with it (ON DELETE CASCADE); pending ones keep it.
+pub(in crate::store) const SWEEP: &str = "DELETE FROM events WHERE created_at < $1
+    AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_seq = events.seq AND d.status = 'pending')";
+
 pub(in crate::store) const SEQ_OF: &str = "SELECT seq FROM events WHERE project_id = $1 AND id = $2";
 
 /// A page of a project's events; only the filters in use are in the text.

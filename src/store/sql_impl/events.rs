@@ -37,6 +37,10 @@ impl EventStore for Backend {
         }
         Ok(select.fetch_all(&self.pool).await?)
     }
+
+    async fn sweep(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
+        Ok(sqlx::query(queries::events::SWEEP).bind(before).execute(&self.pool).await?.rows_affected())
+    }
 }
 
 /// An event about to be written in a change's transaction.
