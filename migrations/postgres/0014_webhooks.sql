@@ -3,8 +3,15 @@
 -- subscribed, enabled endpoint (the mail outbox's pattern): a restart loses
 -- none, and a rollback sends none. `body` is the exact JSON every attempt
 -- sends, so retries carry the same bytes.
+--
+-- Why triggers: an event must cost its change almost nothing (bench/
+-- webhooks.py). A change that writes an audit record carries its event in
+-- that same INSERT (audit_events.event_*), and the triggers below write the
+-- event and fan it out to the endpoints without another round trip.
+CREATE SEQUENCE events_seq;
+-- seq: set by events_in_order, after the project's order lock.
 CREATE TABLE events (
-    seq             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    seq             BIGINT PRIMARY KEY,
     id              TEXT NOT NULL UNIQUE,
     project_id      TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
     type            TEXT NOT NULL,
@@ -80,4 +87,48 @@ ALTER TABLE audit_events ADD COLUMN metadata TEXT;
 ALTER TABLE audit_events ADD COLUMN idempotency_key TEXT;
 ALTER TABLE audit_events ADD COLUMN occurred_at TIMESTAMPTZ;
 CREATE UNIQUE INDEX audit_events_idempotency_key ON audit_events (project_id, idempotency_key);
+-- The event a change's audit record carries in (moved to `events` on insert;
+-- event_id stays as the link between the two).
+ALTER TABLE audit_events ADD COLUMN event_id TEXT;
+ALTER TABLE audit_events ADD COLUMN event_type TEXT;
+ALTER TABLE audit_events ADD COLUMN event_organization_id TEXT;
+ALTER TABLE audit_events ADD COLUMN event_body TEXT;
 CREATE INDEX audit_events_created_idx ON audit_events (project_id, created_at);
+
+-- A project's events take their numbers under its order lock, so they
+-- commit in the order of their numbers.
+CREATE FUNCTION events_in_order() RETURNS trigger AS $$
+BEGIN
+    INSERT INTO event_order (project_id) VALUES (NEW.project_id)
+        ON CONFLICT (project_id) DO UPDATE SET project_id = EXCLUDED.project_id;
+    NEW.seq := nextval('events_seq');
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER events_in_order BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION events_in_order();
+
+-- One pending delivery per enabled endpoint of the project subscribed to
+-- the type ('' = every event); the test event goes to its endpoint only.
+CREATE FUNCTION events_fan_out() RETURNS trigger AS $$
+BEGIN
+    IF NEW.type <> 'webhook.test' THEN
+        INSERT INTO webhook_deliveries
+            (project_id, endpoint_id, event_seq, status, attempts, next_attempt_at, created_at, updated_at)
+        SELECT NEW.project_id, w.id, NEW.seq, 'pending', 0, NEW.created_at, NEW.created_at, NEW.created_at
+        FROM webhook_endpoints w
+        WHERE w.project_id = NEW.project_id AND w.enabled
+          AND (w.event_types = '' OR w.event_types LIKE '%,' || NEW.type || ',%');
+    END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER events_fan_out AFTER INSERT ON events FOR EACH ROW EXECUTE FUNCTION events_fan_out();
+
+CREATE FUNCTION audit_events_event() RETURNS trigger AS $$
+BEGIN
+    IF NEW.event_body IS NOT NULL THEN
+        INSERT INTO events (id, project_id, type, organization_id, body, created_at)
+        VALUES (NEW.event_id, NEW.project_id, NEW.event_type, NEW.event_organization_id, NEW.event_body, NEW.created_at);
+        NEW.event_body := NULL;
+    END IF;
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER audit_events_event BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_event();

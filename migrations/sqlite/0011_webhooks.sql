@@ -3,6 +3,11 @@
 -- subscribed, enabled endpoint (the mail outbox's pattern): a restart loses
 -- none, and a rollback sends none. `body` is the exact JSON every attempt
 -- sends, so retries carry the same bytes.
+--
+-- Why triggers: an event must cost its change almost nothing (bench/
+-- webhooks.py). A change that writes an audit record carries its event in
+-- that same INSERT (audit_events.event_*), and the triggers below write the
+-- event and fan it out to the endpoints without another round trip.
 CREATE TABLE events (
     seq             INTEGER PRIMARY KEY AUTOINCREMENT,
     id              TEXT NOT NULL UNIQUE,
@@ -15,12 +20,7 @@ CREATE TABLE events (
 CREATE INDEX events_project_idx ON events (project_id, seq);
 CREATE INDEX events_organization_idx ON events (project_id, organization_id, seq);
 
--- One row per project, locked by every transaction that writes an event
--- (as its last step), so a project's events commit in the order of their
--- numbers: a reader paging forward never skips one committed late.
-CREATE TABLE event_order (
-    project_id TEXT PRIMARY KEY NOT NULL REFERENCES projects (id) ON DELETE CASCADE
-);
+-- SQLite has one writer at a time: events commit in the order of their numbers.
 
 -- event_types: ",user.created,member.added," (commas around each, so one
 -- LIKE finds a type); '' means every event. The signing secret must be
@@ -80,4 +80,29 @@ ALTER TABLE audit_events ADD COLUMN metadata TEXT;
 ALTER TABLE audit_events ADD COLUMN idempotency_key TEXT;
 ALTER TABLE audit_events ADD COLUMN occurred_at TEXT;
 CREATE UNIQUE INDEX audit_events_idempotency_key ON audit_events (project_id, idempotency_key);
+-- The event a change's audit record carries in (moved to `events` on insert;
+-- event_id stays as the link between the two).
+ALTER TABLE audit_events ADD COLUMN event_id TEXT;
+ALTER TABLE audit_events ADD COLUMN event_type TEXT;
+ALTER TABLE audit_events ADD COLUMN event_organization_id TEXT;
+ALTER TABLE audit_events ADD COLUMN event_body TEXT;
 CREATE INDEX audit_events_created_idx ON audit_events (project_id, created_at);
+
+-- One pending delivery per enabled endpoint of the project subscribed to
+-- the type ('' = every event); the test event goes to its endpoint only.
+CREATE TRIGGER events_fan_out AFTER INSERT ON events WHEN NEW.type <> 'webhook.test'
+BEGIN
+    INSERT INTO webhook_deliveries
+        (project_id, endpoint_id, event_seq, status, attempts, next_attempt_at, created_at, updated_at)
+    SELECT NEW.project_id, w.id, NEW.seq, 'pending', 0, NEW.created_at, NEW.created_at, NEW.created_at
+    FROM webhook_endpoints w
+    WHERE w.project_id = NEW.project_id AND w.enabled
+      AND (w.event_types = '' OR w.event_types LIKE '%,' || NEW.type || ',%');
+END;
+
+CREATE TRIGGER audit_events_event AFTER INSERT ON audit_events WHEN NEW.event_body IS NOT NULL
+BEGIN
+    INSERT INTO events (id, project_id, type, organization_id, body, created_at)
+    VALUES (NEW.event_id, NEW.project_id, NEW.event_type, NEW.event_organization_id, NEW.event_body, NEW.created_at);
+    UPDATE audit_events SET event_body = NULL WHERE seq = NEW.seq;
+END;

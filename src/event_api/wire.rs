@@ -202,7 +202,7 @@ pub fn audit_record(r: &AuditLogRecord) -> Value {
 pub fn audit_csv(records: &[AuditLogRecord]) -> String {
     fn field(text: &str) -> String {
         // A leading = + - @ would run as a formula in a spreadsheet.
-        let text = match text.starts_with(['=', '+', '-', '@']) {
+        let text = match text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
             true => format!("'{text}"),
             false => text.to_string(),
         };

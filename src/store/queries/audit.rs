@@ -2,9 +2,11 @@
 
 use crate::store::{AuditLogQuery, AuditQuery};
 
+/// $12 to $15: the event it carries, if any (the table's trigger writes it).
 pub(in crate::store) const INSERT: &str = "INSERT INTO audit_events
-    (project_id, action, actor_kind, actor_id, actor_name, target_id, target_name, detail, ip, user_agent, created_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+    (project_id, action, actor_kind, actor_id, actor_name, target_id, target_name, detail, ip, user_agent, created_at,
+     event_id, event_type, event_organization_id, event_body)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
 
 /// A page of a project's events, newest first, keyset-paged on `seq`. Only
 /// the filters in use are in the text; binds, in order: project, then action,

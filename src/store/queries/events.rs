@@ -2,20 +2,10 @@
 
 use crate::store::EventQuery;
 
-/// Locks the project's event order row (made on first use): see the
-/// migration's `event_order`.
-pub(in crate::store) const ORDER: &str = "INSERT INTO event_order (project_id) VALUES ($1)
-    ON CONFLICT (project_id) DO UPDATE SET project_id = excluded.project_id";
-
+/// The table's triggers number it in the project's order and fan it out
+/// to the subscribed endpoints (see the migration).
 pub(in crate::store) const INSERT: &str = "INSERT INTO events (id, project_id, type, organization_id, body, created_at)
     VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq";
-
-/// One delivery per enabled endpoint of the project subscribed to the type
-/// ($4: `%,type,%`); an endpoint with no types takes every event.
-pub(in crate::store) const FAN_OUT: &str = "INSERT INTO webhook_deliveries
-    (project_id, endpoint_id, event_seq, status, attempts, next_attempt_at, created_at, updated_at)
-    SELECT $1, id, $2, 'pending', 0, $3, $3, $3 FROM webhook_endpoints
-    WHERE project_id = $1 AND enabled AND (event_types = '' OR event_types LIKE $4)";
 
 /// To one endpoint only (the test event), enabled or not.
 pub(in crate::store) const TO_ONE: &str = "INSERT INTO webhook_deliveries

@@ -12,6 +12,17 @@ pub(in crate::store) struct AuditRecord<'a> {
     pub(in crate::store) target_name: &'a str,
     pub(in crate::store) detail: String,
     pub(in crate::store) at: OffsetDateTime,
+    /// The event the app hears of this change by, written with the record.
+    pub(in crate::store) event: Option<PreparedEvent>,
+}
+
+/// An event ready to be written: its id, type, organization and exact body.
+pub(in crate::store) struct PreparedEvent {
+    pub(in crate::store) id: String,
+    pub(in crate::store) kind: &'static str,
+    pub(in crate::store) organization_id: Option<String>,
+    pub(in crate::store) body: String,
+    pub(in crate::store) at: OffsetDateTime,
 }
 
 impl<'a> AuditRecord<'a> {
@@ -24,7 +35,13 @@ impl<'a> AuditRecord<'a> {
         detail: String,
         at: OffsetDateTime,
     ) -> Self {
-        AuditRecord { project_id, action, actor, target_id, target_name, detail, at }
+        AuditRecord { project_id, action, actor, target_id, target_name, detail, at, event: None }
+    }
+
+    /// The record carries `event` in: both are written by one statement.
+    pub(in crate::store) fn with(mut self, event: PreparedEvent) -> Self {
+        self.event = Some(event);
+        self
     }
 }
 

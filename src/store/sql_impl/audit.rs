@@ -114,7 +114,14 @@ pub(super) async fn record(conn: &mut Conn, event: AuditRecord<'_>) -> Result<()
         .bind(event.actor.ip.as_deref())
         .bind(event.actor.user_agent.as_deref())
         .bind(whole_millis(event.at))
+        .bind(event.event.as_ref().map(|e| e.id.as_str()))
+        .bind(event.event.as_ref().map(|e| e.kind))
+        .bind(event.event.as_ref().and_then(|e| e.organization_id.as_deref()))
+        .bind(event.event.as_ref().map(|e| e.body.as_str()))
         .execute(&mut *conn)
         .await?;
+    if event.event.is_some() {
+        events_queued().notify_waiters();
+    }
     Ok(())
 }

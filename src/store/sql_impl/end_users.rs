@@ -43,11 +43,10 @@ impl EndUserStore for Backend {
                 (&user.id, &user.email),
                 detail,
                 user.at,
-            ),
+            )
+            .with(NewEvent::new(&user.project_id, EventType::UserCreated, views::user(&row), user.at).prepare()),
         )
         .await?;
-        events::emit(&mut tx, NewEvent::new(&user.project_id, EventType::UserCreated, views::user(&row), user.at))
-            .await?;
         tx.commit().await?;
         Ok(row)
     }
@@ -101,11 +100,11 @@ impl EndUserStore for Backend {
             sqlx::query(queries::end_users::DELETE_USER).bind(project_id).bind(user_id).execute(&mut *tx).await?;
         mail::retire_links(&mut tx, user_id, at).await?;
         found(deleted.rows_affected(), Resource::User)?;
+        revoked(&mut tx, project_id, &sessions, at).await?;
+        let event = NewEvent::new(project_id, EventType::UserDeleted, views::user(&user), at);
         let record =
             AuditRecord::new(project_id, AuditAction::EndUserDeleted, by, (user_id, &user.email), String::new(), at);
-        audit::record(&mut tx, record).await?;
-        revoked(&mut tx, project_id, &sessions, at).await?;
-        events::emit(&mut tx, NewEvent::new(project_id, EventType::UserDeleted, views::user(&user), at)).await?;
+        audit::record(&mut tx, record.with(event.prepare())).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -160,11 +159,11 @@ impl EndUserStore for Backend {
             true => (AuditAction::EndUserBanned, audit_text::ban(ban.reason.as_deref(), ban.expires)),
             false => (AuditAction::EndUserUnbanned, String::new()),
         };
-        audit::record(&mut tx, AuditRecord::new(project_id, action, by, (user_id, &user.email), detail, ban.at))
-            .await?;
         revoked(&mut tx, project_id, &sessions, ban.at).await?;
         let kind = if ban.banned { EventType::UserBanned } else { EventType::UserUnbanned };
-        events::emit(&mut tx, NewEvent::new(project_id, kind, views::user(&user), ban.at)).await?;
+        let event = NewEvent::new(project_id, kind, views::user(&user), ban.at);
+        let record = AuditRecord::new(project_id, action, by, (user_id, &user.email), detail, ban.at);
+        audit::record(&mut tx, record.with(event.prepare())).await?;
         tx.commit().await?;
         Ok(user)
     }
@@ -197,12 +196,9 @@ impl EndUserStore for Backend {
             .fetch_one(&mut *tx)
             .await?;
         let detail = audit_text::fields(&changes.fields());
-        audit::record(
-            &mut tx,
-            AuditRecord::new(project_id, AuditAction::EndUserUpdated, by, (user_id, &user.email), detail, at),
-        )
-        .await?;
-        events::emit(&mut tx, NewEvent::new(project_id, EventType::UserUpdated, views::user(&user), at)).await?;
+        let event = NewEvent::new(project_id, EventType::UserUpdated, views::user(&user), at);
+        let record = AuditRecord::new(project_id, AuditAction::EndUserUpdated, by, (user_id, &user.email), detail, at);
+        audit::record(&mut tx, record.with(event.prepare())).await?;
         tx.commit().await?;
         Ok(user)
     }
@@ -232,12 +228,11 @@ impl EndUserStore for Backend {
             0 => String::new(),
             n => format!("{} ended", audit_text::sessions(n as u64)),
         };
+        revoked(&mut tx, project_id, &ended, at).await?;
+        let event = NewEvent::new(project_id, EventType::PasswordChanged, views::user_and_email(user_id, &email), at);
         let record =
             AuditRecord::new(project_id, AuditAction::EndUserPasswordChanged, by, (user_id, &email), detail, at);
-        audit::record(&mut tx, record).await?;
-        revoked(&mut tx, project_id, &ended, at).await?;
-        let changed = views::user_and_email(user_id, &email);
-        events::emit(&mut tx, NewEvent::new(project_id, EventType::PasswordChanged, changed, at)).await?;
+        audit::record(&mut tx, record.with(event.prepare())).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -386,13 +381,21 @@ async fn finish(
     let Some(user) = user.filter(|u| u.email == email) else {
         return Ok(None);
     };
-    if let Some((action, detail)) = done {
-        audit::record(&mut tx, AuditRecord::new(project_id, action, by, (user_id, &user.email), detail, now)).await?;
-    }
     revoked(&mut tx, project_id, ended, now).await?;
-    if let Some(kind) = event {
-        events::emit(&mut tx, NewEvent::new(project_id, kind, views::user_and_email(user_id, &user.email), now))
-            .await?;
+    let event = event.map(|kind| NewEvent::new(project_id, kind, views::user_and_email(user_id, &user.email), now));
+    match (done, event) {
+        (Some((action, detail)), event) => {
+            let record = AuditRecord::new(project_id, action, by, (user_id, &user.email), detail, now);
+            let record = match event {
+                Some(event) => record.with(event.prepare()),
+                None => record,
+            };
+            audit::record(&mut tx, record).await?;
+        }
+        (None, Some(event)) => {
+            events::emit(&mut tx, event).await?;
+        }
+        (None, None) => {}
     }
     tx.commit().await?;
     Ok(Some(user))

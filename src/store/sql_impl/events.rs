@@ -63,49 +63,55 @@ impl<'a> NewEvent<'a> {
     }
 }
 
-/// Writes the event and one pending delivery per subscribed, enabled
-/// endpoint on the change's connection, so all of it commits or rolls back
-/// with the change. Call it as the transaction's last writes: it takes the
-/// project's event order lock, held until the commit.
+impl NewEvent<'_> {
+    /// Its id and its body: one body that every reader finds its names in
+    /// (see the contract), in whole milliseconds.
+    pub(super) fn prepare(self) -> PreparedEvent {
+        let id = format!("evt_{}", Alphanumeric.sample_string(&mut rand::rng(), 24));
+        let at = whole_millis(self.at);
+        let (name, when) = (self.kind.as_str(), iso_millis(at));
+        let body = json!({
+            "id": id, "type": name, "event": name,
+            "timestamp": when, "createdAt": when, "created_at": when,
+            "data": self.data,
+        })
+        .to_string();
+        PreparedEvent { id, kind: name, organization_id: self.organization_id.map(str::to_string), body, at }
+    }
+}
+
+/// Writes the event and (by the table's trigger) one pending delivery per
+/// subscribed, enabled endpoint on the change's connection, so all of it
+/// commits or rolls back with the change. A change that writes an audit
+/// record passes its event with it instead (`AuditRecord::with`). Call it
+/// as the transaction's last writes: on PostgreSQL it takes the project's
+/// event order lock, held until the commit.
 pub(super) async fn emit(conn: &mut Conn, event: NewEvent<'_>) -> Result<String, StoreError> {
     emit_to(conn, event, None).await
 }
 
-/// `emit`, to one endpoint only (`only`), or to the subscribers.
+/// `emit`, to one endpoint only (`only`: the test event), or to the subscribers.
 pub(super) async fn emit_to(conn: &mut Conn, event: NewEvent<'_>, only: Option<&str>) -> Result<String, StoreError> {
-    let id = format!("evt_{}", Alphanumeric.sample_string(&mut rand::rng(), 24));
-    let event = NewEvent { at: whole_millis(event.at), ..event };
-    let at = iso_millis(event.at);
-    let name = event.kind.as_str();
-    // One body that every reader finds its names in (see the contract).
-    let body = json!({
-        "id": id, "type": name, "event": name,
-        "timestamp": at, "createdAt": at, "created_at": at,
-        "data": event.data,
-    })
-    .to_string();
-    sqlx::query(queries::events::ORDER).bind(event.project_id).execute(&mut *conn).await?;
+    let project_id = event.project_id.to_string();
+    let event = event.prepare();
     let (seq,): (i64,) = sqlx::query_as(queries::events::INSERT)
-        .bind(&id)
-        .bind(event.project_id)
-        .bind(name)
-        .bind(event.organization_id)
-        .bind(&body)
+        .bind(&event.id)
+        .bind(&project_id)
+        .bind(event.kind)
+        .bind(event.organization_id.as_deref())
+        .bind(&event.body)
         .bind(event.at)
         .fetch_one(&mut *conn)
         .await?;
-    let fan_out = match only {
-        Some(endpoint) => {
-            sqlx::query(queries::events::TO_ONE).bind(event.project_id).bind(seq).bind(event.at).bind(endpoint)
-        }
-        None => sqlx::query(queries::events::FAN_OUT)
-            .bind(event.project_id)
+    if let Some(endpoint) = only {
+        sqlx::query(queries::events::TO_ONE)
+            .bind(&project_id)
             .bind(seq)
             .bind(event.at)
-            .bind(format!("%,{name},%")),
-    };
-    if fan_out.execute(&mut *conn).await?.rows_affected() > 0 {
-        events_queued().notify_waiters();
+            .bind(endpoint)
+            .execute(&mut *conn)
+            .await?;
     }
-    Ok(id)
+    events_queued().notify_waiters();
+    Ok(event.id)
 }

@@ -1,6 +1,6 @@
 //! `KeyStore` in SQL.
 
-use super::events::{self, NewEvent};
+use super::events::NewEvent;
 use super::*;
 use crate::domain::EventType;
 use crate::store::views;
@@ -24,6 +24,8 @@ impl KeyStore for Backend {
             .execute(&mut *tx)
             .await
             .map_err(StoreError::unique("name"))?;
+        let created = keys::key_on(&mut tx, &key.project_id, &key.id, key.created_at).await?;
+        let event = NewEvent::new(&key.project_id, EventType::ApiKeyCreated, views::api_key(&created), key.created_at);
         audit::record(
             &mut tx,
             AuditRecord::new(
@@ -33,12 +35,10 @@ impl KeyStore for Backend {
                 (&key.id, &key.name),
                 audit_text::expiry(key.expires_at),
                 key.created_at,
-            ),
+            )
+            .with(event.prepare()),
         )
         .await?;
-        let created = keys::key_on(&mut tx, &key.project_id, &key.id, key.created_at).await?;
-        let event = NewEvent::new(&key.project_id, EventType::ApiKeyCreated, views::api_key(&created), key.created_at);
-        events::emit(&mut tx, event).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -166,14 +166,10 @@ impl KeyStore for Backend {
             .fetch_optional(&mut *tx)
             .await?;
         let (name,) = revoked.ok_or(StoreError::NotFound(Resource::Key))?;
-        audit::record(
-            &mut tx,
-            AuditRecord::new(project_id, AuditAction::KeyRevoked, by, (key_id, &name), String::new(), now),
-        )
-        .await?;
         let revoked = keys::key_on(&mut tx, project_id, key_id, now).await?;
-        events::emit(&mut tx, NewEvent::new(project_id, EventType::ApiKeyRevoked, views::api_key(&revoked), now))
-            .await?;
+        let event = NewEvent::new(project_id, EventType::ApiKeyRevoked, views::api_key(&revoked), now);
+        let record = AuditRecord::new(project_id, AuditAction::KeyRevoked, by, (key_id, &name), String::new(), now);
+        audit::record(&mut tx, record.with(event.prepare())).await?;
         tx.commit().await?;
         Ok(revoked)
     }
@@ -224,6 +220,9 @@ impl KeyStore for Backend {
             ),
         )
         .await?;
+        let old = keys::key_on(&mut tx, project_id, key_id, now).await?;
+        let replacement = keys::key_on(&mut tx, project_id, &new.id, now).await?;
+        let event = NewEvent::new(project_id, EventType::ApiKeyCreated, views::api_key(&replacement), now);
         audit::record(
             &mut tx,
             AuditRecord::new(
@@ -233,13 +232,10 @@ impl KeyStore for Backend {
                 (&new.id, &name),
                 audit_text::replaces(key_id, new_expiry),
                 now,
-            ),
+            )
+            .with(event.prepare()),
         )
         .await?;
-        let old = keys::key_on(&mut tx, project_id, key_id, now).await?;
-        let replacement = keys::key_on(&mut tx, project_id, &new.id, now).await?;
-        let event = NewEvent::new(project_id, EventType::ApiKeyCreated, views::api_key(&replacement), now);
-        events::emit(&mut tx, event).await?;
         tx.commit().await?;
         Ok((old, replacement))
     }

@@ -58,12 +58,12 @@ impl OrganizationInvitationStore for Backend {
         let made = by_id(&mut tx, &id).await?;
         let detail = format!("{} to {} as {role}", invitation.email, organization.name);
         let target = (id.as_str(), invitation.email.as_str());
-        audit::record(&mut tx, AuditRecord::new(project_id, AuditAction::OrgInvitationCreated, by, target, detail, at))
-            .await?;
-        events::emit(
+        let event = NewEvent::new(project_id, EventType::InvitationCreated, views::invitation(&made, at), at)
+            .in_organization(&made.organization_id);
+        audit::record(
             &mut tx,
-            NewEvent::new(project_id, EventType::InvitationCreated, views::invitation(&made, at), at)
-                .in_organization(&made.organization_id),
+            AuditRecord::new(project_id, AuditAction::OrgInvitationCreated, by, target, detail, at)
+                .with(event.prepare()),
         )
         .await?;
         tx.commit().await?;
@@ -133,15 +133,12 @@ impl OrganizationInvitationStore for Backend {
         let joined = organization_members::by_id(&mut tx, &organization.id, &member.id).await?;
         let detail = format!("{} joined {} as {}", invitation.email, organization.name, joined.role);
         let target = (id, invitation.email.as_str());
+        let event = NewEvent::new(project_id, EventType::InvitationAccepted, views::invitation(&accepted, at), at)
+            .in_organization(&organization.id);
         audit::record(
             &mut tx,
-            AuditRecord::new(project_id, AuditAction::OrgInvitationAccepted, by, target, detail, at),
-        )
-        .await?;
-        events::emit(
-            &mut tx,
-            NewEvent::new(project_id, EventType::InvitationAccepted, views::invitation(&accepted, at), at)
-                .in_organization(&organization.id),
+            AuditRecord::new(project_id, AuditAction::OrgInvitationAccepted, by, target, detail, at)
+                .with(event.prepare()),
         )
         .await?;
         events::emit(
@@ -172,14 +169,13 @@ impl OrganizationInvitationStore for Backend {
         set_status(&mut tx, id, status, at).await?;
         let answered = by_id(&mut tx, id).await?;
         let detail = format!("{} ({})", invitation.email, invitation.role);
-        audit::record(&mut tx, AuditRecord::new(project_id, action, by, (id, invitation.email.as_str()), detail, at))
-            .await?;
         let kind = match answer {
             InvitationAnswer::Rejected => EventType::InvitationRejected,
             InvitationAnswer::Canceled => EventType::InvitationRevoked,
         };
         let event = NewEvent::new(project_id, kind, views::invitation(&answered, at), at);
-        events::emit(&mut tx, event.in_organization(&answered.organization_id)).await?;
+        let record = AuditRecord::new(project_id, action, by, (id, invitation.email.as_str()), detail, at);
+        audit::record(&mut tx, record.with(event.in_organization(&answered.organization_id).prepare())).await?;
         tx.commit().await?;
         Ok(answered)
     }

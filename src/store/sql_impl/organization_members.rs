@@ -1,6 +1,6 @@
 //! `OrganizationMemberStore` in SQL.
 
-use super::events::{self, NewEvent};
+use super::events::NewEvent;
 use super::*;
 use crate::domain::organizations::{domain_allowed, OrgRefusal, SUPER_ADMIN};
 use crate::domain::EventType;
@@ -78,12 +78,11 @@ impl OrganizationMemberStore for Backend {
         let added = by_id(&mut tx, organization_id, &member.id).await?;
         let detail = format!("{email} to {} as {}", organization.name, added.role);
         let target = (organization_id, organization.name.as_str());
-        audit::record(&mut tx, AuditRecord::new(project_id, AuditAction::OrgMemberAdded, by, target, detail, at))
-            .await?;
-        events::emit(
+        let event = NewEvent::new(project_id, EventType::MemberAdded, views::member(&added), at)
+            .in_organization(organization_id);
+        audit::record(
             &mut tx,
-            NewEvent::new(project_id, EventType::MemberAdded, views::member(&added), at)
-                .in_organization(organization_id),
+            AuditRecord::new(project_id, AuditAction::OrgMemberAdded, by, target, detail, at).with(event.prepare()),
         )
         .await?;
         tx.commit().await?;
@@ -117,12 +116,12 @@ impl OrganizationMemberStore for Backend {
         let after = by_id(&mut tx, organization_id, member_id).await?;
         let detail = format!("{} in {}", audit_text::change(&before.role, &after.role), organization.name);
         let target = (member_id, after.user_id.as_str());
-        audit::record(&mut tx, AuditRecord::new(project_id, AuditAction::OrgMemberRoleUpdated, by, target, detail, at))
-            .await?;
-        events::emit(
+        let event = NewEvent::new(project_id, EventType::MemberRoleUpdated, views::member(&after), at)
+            .in_organization(organization_id);
+        audit::record(
             &mut tx,
-            NewEvent::new(project_id, EventType::MemberRoleUpdated, views::member(&after), at)
-                .in_organization(organization_id),
+            AuditRecord::new(project_id, AuditAction::OrgMemberRoleUpdated, by, target, detail, at)
+                .with(event.prepare()),
         )
         .await?;
         tx.commit().await?;
@@ -168,12 +167,11 @@ impl OrganizationMemberStore for Backend {
         };
         let detail = format!("{} {how} {} (was {})", member.user_email, organization.name, member.member.role);
         let target = (member_id, member.user_email.as_str());
-        audit::record(&mut tx, AuditRecord::new(project_id, AuditAction::OrgMemberRemoved, by, target, detail, at))
-            .await?;
-        events::emit(
+        let event = NewEvent::new(project_id, EventType::MemberRemoved, views::member(&member.member), at)
+            .in_organization(organization_id);
+        audit::record(
             &mut tx,
-            NewEvent::new(project_id, EventType::MemberRemoved, views::member(&member.member), at)
-                .in_organization(organization_id),
+            AuditRecord::new(project_id, AuditAction::OrgMemberRemoved, by, target, detail, at).with(event.prepare()),
         )
         .await?;
         tx.commit().await?;

@@ -33,15 +33,12 @@ impl OrganizationStore for Backend {
         };
         let organization = by_id(&mut tx, project_id, id).await?;
         let detail = format!("slug {}", organization.slug);
+        let event = NewEvent::new(project_id, EventType::OrganizationCreated, views::organization(&organization), at)
+            .in_organization(id);
         audit::record(
             &mut tx,
-            AuditRecord::new(project_id, AuditAction::OrganizationCreated, by, (id, &organization.name), detail, at),
-        )
-        .await?;
-        events::emit(
-            &mut tx,
-            NewEvent::new(project_id, EventType::OrganizationCreated, views::organization(&organization), at)
-                .in_organization(id),
+            AuditRecord::new(project_id, AuditAction::OrganizationCreated, by, (id, &organization.name), detail, at)
+                .with(event.prepare()),
         )
         .await?;
         if let Some(member) = &member {
@@ -104,15 +101,12 @@ impl OrganizationStore for Backend {
             .map_err(StoreError::unique("slug"))?;
         let after = by_id(&mut tx, project_id, id).await?;
         let detail = audit_text::fields(&changed_fields(&before, &after));
+        let event = NewEvent::new(project_id, EventType::OrganizationUpdated, views::organization(&after), at)
+            .in_organization(id);
         audit::record(
             &mut tx,
-            AuditRecord::new(project_id, AuditAction::OrganizationUpdated, by, (id, &after.name), detail, at),
-        )
-        .await?;
-        events::emit(
-            &mut tx,
-            NewEvent::new(project_id, EventType::OrganizationUpdated, views::organization(&after), at)
-                .in_organization(id),
+            AuditRecord::new(project_id, AuditAction::OrganizationUpdated, by, (id, &after.name), detail, at)
+                .with(event.prepare()),
         )
         .await?;
         tx.commit().await?;
@@ -131,15 +125,12 @@ impl OrganizationStore for Backend {
         let organization = by_id(&mut tx, project_id, id).await?;
         sqlx::query(queries::organizations::DELETE).bind(project_id).bind(id).execute(&mut *tx).await?;
         let detail = format!("slug {}", organization.slug);
+        let event = NewEvent::new(project_id, EventType::OrganizationDeleted, views::organization(&organization), at)
+            .in_organization(id);
         audit::record(
             &mut tx,
-            AuditRecord::new(project_id, AuditAction::OrganizationDeleted, by, (id, &organization.name), detail, at),
-        )
-        .await?;
-        events::emit(
-            &mut tx,
-            NewEvent::new(project_id, EventType::OrganizationDeleted, views::organization(&organization), at)
-                .in_organization(id),
+            AuditRecord::new(project_id, AuditAction::OrganizationDeleted, by, (id, &organization.name), detail, at)
+                .with(event.prepare()),
         )
         .await?;
         tx.commit().await?;
