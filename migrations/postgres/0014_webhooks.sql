@@ -22,12 +22,6 @@ CREATE TABLE events (
 CREATE INDEX events_project_idx ON events (project_id, seq);
 CREATE INDEX events_organization_idx ON events (project_id, organization_id, seq);
 
--- One row per project, locked by every transaction that writes an event
--- (as its last step), so a project's events commit in the order of their
--- numbers: a reader paging forward never skips one committed late.
-CREATE TABLE event_order (
-    project_id TEXT PRIMARY KEY REFERENCES projects (id) ON DELETE CASCADE
-);
 
 -- event_types: ",user.created,member.added," (commas around each, so one
 -- LIKE finds a type); '' means every event. The signing secret must be
@@ -95,12 +89,13 @@ ALTER TABLE audit_events ADD COLUMN event_organization_id TEXT;
 ALTER TABLE audit_events ADD COLUMN event_body TEXT;
 CREATE INDEX audit_events_created_idx ON audit_events (project_id, created_at);
 
--- A project's events take their numbers under its order lock, so they
--- commit in the order of their numbers.
+-- A project's events take their numbers under the project's event lock
+-- (a transaction-long advisory lock: no row written), so they commit in the
+-- order of their numbers and a reader paging forward never skips one that
+-- committed late. Writers take it as their transaction's last step.
 CREATE FUNCTION events_in_order() RETURNS trigger AS $$
 BEGIN
-    INSERT INTO event_order (project_id) VALUES (NEW.project_id)
-        ON CONFLICT (project_id) DO UPDATE SET project_id = EXCLUDED.project_id;
+    PERFORM pg_advisory_xact_lock(hashtextextended('banata-events:' || NEW.project_id, 0));
     NEW.seq := nextval('events_seq');
     RETURN NEW;
 END $$ LANGUAGE plpgsql;

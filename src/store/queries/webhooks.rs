@@ -81,6 +81,13 @@ pub(in crate::store) const RETRY: &str = "UPDATE webhook_deliveries
     SET status = 'pending', attempts = 0, next_attempt_at = $3, updated_at = $3
     WHERE project_id = $1 AND seq = $2";
 
+/// Whether any endpoint might have a delivery due ($1 = now): a read, so
+/// that an idle worker's look takes no write lock (SQLite has one).
+pub(in crate::store) const ANY_DUE: &str = "SELECT EXISTS (SELECT 1 FROM webhook_endpoints w
+    WHERE w.enabled AND (w.lease_until IS NULL OR w.lease_until < $1)
+      AND (SELECT d.next_attempt_at FROM webhook_deliveries d
+           WHERE d.endpoint_id = w.id AND d.status = 'pending' ORDER BY d.seq LIMIT 1) <= $1)";
+
 /// Leases up to $3 enabled endpoints, free or with a lapsed lease, whose
 /// first pending delivery is due ($1 = now), until $2. `lock` is
 /// PostgreSQL's `FOR UPDATE SKIP LOCKED` (which re-reads a row another

@@ -159,6 +159,10 @@ impl WebhookStore for Backend {
         until: OffsetDateTime,
         limit: u32,
     ) -> Result<Vec<LeasedEndpoint>, StoreError> {
+        let (any,): (bool,) = sqlx::query_as(queries::webhooks::ANY_DUE).bind(now).fetch_one(&self.pool).await?;
+        if !any {
+            return Ok(Vec::new());
+        }
         Ok(sqlx::query_as::<_, LeasedEndpoint>(&queries::webhooks::lease_due(SKIP_LOCKED))
             .bind(now)
             .bind(until)
