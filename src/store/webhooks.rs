@@ -161,9 +161,5 @@ pub trait WebhookStore: Send + Sync {
         lease_until: OffsetDateTime,
     ) -> Result<bool, StoreError>;
 
-    /// Still the endpoint's to send to (not deleted nor disabled meanwhile);
-    /// extends the lease.
-    async fn renew_lease(&self, endpoint_id: &str, until: OffsetDateTime) -> Result<bool, StoreError>;
-
     async fn release(&self, endpoint_id: &str) -> Result<(), StoreError>;
 }

@@ -129,6 +129,4 @@ pub(in crate::store) const ENDPOINT_ATTEMPTED: &str = "UPDATE webhook_endpoints 
         ELSE disabled_reason END
     WHERE id = $1";
 
-pub(in crate::store) const RENEW: &str = "UPDATE webhook_endpoints SET lease_until = $2 WHERE id = $1 AND enabled";
-
 pub(in crate::store) const RELEASE: &str = "UPDATE webhook_endpoints SET lease_until = NULL WHERE id = $1";

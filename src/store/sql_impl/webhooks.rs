@@ -224,11 +224,6 @@ impl WebhookStore for Backend {
         Ok(true)
     }
 
-    async fn renew_lease(&self, endpoint_id: &str, until: OffsetDateTime) -> Result<bool, StoreError> {
-        let renewed = sqlx::query(queries::webhooks::RENEW).bind(endpoint_id).bind(until).execute(&self.pool).await?;
-        Ok(renewed.rows_affected() == 1)
-    }
-
     async fn release(&self, endpoint_id: &str) -> Result<(), StoreError> {
         sqlx::query(queries::webhooks::RELEASE).bind(endpoint_id).execute(&self.pool).await?;
         Ok(())
