@@ -83,9 +83,15 @@ impl Sender {
         let Ok(parsed) = Url::parse(url) else {
             return refused("the endpoint's URL is not valid".into());
         };
-        // IP literals never reach the resolver; names are checked again there.
-        if let Err(error) = resolve_checked(&parsed, &self.allowed).await {
-            return refused(error);
+        // An https name is checked by the client's own resolver, on the
+        // addresses it connects to (one lookup, no rebinding window). IP
+        // literals never reach a resolver, and plain http needs every address
+        // allowed: those are checked here.
+        let checked_by_resolver = parsed.scheme() == "https" && matches!(parsed.host(), Some(url::Host::Domain(_)));
+        if !checked_by_resolver {
+            if let Err(error) = resolve_checked(&parsed, &self.allowed).await {
+                return refused(error);
+            }
         }
         let mut request = self.client.post(parsed).header("content-type", "application/json");
         for (name, value) in headers {
@@ -115,8 +121,11 @@ impl Sender {
                 Err(_) => break,
             }
         }
-        // An answer that did not finish in time is no success.
-        let http_status = Some(status);
+        // A 2xx whose answer did not finish in time is no success.
+        let http_status = match (&error, status) {
+            (Some(_), 200..=299) => None,
+            _ => Some(status),
+        };
         Answer {
             http_status,
             error,
@@ -124,16 +133,6 @@ impl Sender {
             body: Some(String::from_utf8_lossy(&kept).into_owned()),
             retry_after,
         }
-        .timed_out_fails()
-    }
-}
-
-impl Answer {
-    fn timed_out_fails(mut self) -> Answer {
-        if self.error.is_some() && self.succeeded() {
-            self.http_status = None;
-        }
-        self
     }
 }
 
