@@ -118,6 +118,10 @@ async fn an_app_hears_every_change_in_order(backend: Backend) {
     assert_eq!(events.body["data"][0]["type"], "api_key.created");
     assert!(events.body["data"][0]["createdAt"].is_i64(), "epoch ms: {}", events.text);
 
+    // The receiver has the last request before the server has recorded its answer.
+    let counted =
+        eventually(WAIT, || async { endpoint_state(&app, &tenant, &id).await["successCount"] == expected.len() });
+    assert!(counted.await, "{}", endpoint_state(&app, &tenant, &id).await);
     let state = endpoint_state(&app, &tenant, &id).await;
     assert_eq!(state["successCount"], expected.len());
     assert_eq!(state["lastDeliveryStatus"], "success");
@@ -165,6 +169,12 @@ async fn hangs_time_out_and_redirects_are_not_followed(backend: Backend) {
     assert_ok(&Browser::new(&app, &tenant.key).post("/sign-up/email", sign_up_body(&support::email(), PASSWORD)).await);
     assert!(arrived(&receiver, "/hook", 3).await, "tried again after the timeout and the redirect");
     assert!(receiver.at("/elsewhere").is_empty(), "a redirect is never followed");
+    // The receiver has the third request before the server has recorded its answer.
+    let recorded = eventually(WAIT, || async {
+        let listed = admin_call(&app, &tenant.key, "/banata/webhooks/deliveries/list", json!({"endpointId": id})).await;
+        listed.body["data"][0]["status"] == "succeeded"
+    });
+    assert!(recorded.await, "delivered on the third attempt");
     let listed = admin_call(&app, &tenant.key, "/banata/webhooks/deliveries/list", json!({"endpointId": id})).await;
     assert_eq!(listed.body["data"][0]["status"], "succeeded", "{}", listed.text);
     assert_eq!(listed.body["data"][0]["attempts"], 3);
@@ -216,7 +226,10 @@ async fn a_deleted_endpoint_receives_nothing_pending(backend: Backend) {
     let (doomed, _) = endpoint(&app, &tenant, &receiver.url("/doomed"), json!(["api_key.created"])).await;
     assert_ok(&admin_call(&app, &tenant.key, "/api-key/create", json!({"name": "one"})).await);
     assert!(arrived(&receiver, "/doomed", 1).await);
-    let waiting = admin_call(&app, &tenant.key, "/banata/webhooks/deliveries/list", json!({"status": "pending"})).await;
+    let pending = || admin_call(&app, &tenant.key, "/banata/webhooks/deliveries/list", json!({"status": "pending"}));
+    // The failed attempt is recorded a moment after the receiver answered it.
+    assert!(eventually(WAIT, || async { pending().await.body["data"][0]["attempts"] == 1 }).await);
+    let waiting = pending().await;
     let retry_at = waiting.body["data"][0]["nextAttemptAt"].as_str().expect("a retry is due").to_string();
     assert_ok(&admin_call(&app, &tenant.key, "/banata/webhooks/delete", json!({"id": doomed})).await);
     let due = time::OffsetDateTime::parse(&retry_at, &time::format_description::well_known::Rfc3339).unwrap();
