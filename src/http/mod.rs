@@ -22,7 +22,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use axum::Router;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::OnceLock;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -31,6 +32,16 @@ pub use request_log::REQUEST_ID;
 
 /// Name of the dashboard session cookie.
 pub const SESSION_COOKIE: &str = "banata_session";
+
+/// The app's page routes, worked out once per process. While leptos walks
+/// the app to list them it stops every resource in the process from loading,
+/// and a page render that starts meanwhile waits forever
+/// (leptos-rs/leptos#4773): a second server started beside a serving one,
+/// as the tests do, must not walk it again.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
 
 pub fn router(state: AppState) -> Router {
     let config = &state.config;
@@ -41,7 +52,7 @@ pub fn router(state: AppState) -> Router {
         .with_secure(config.secure_cookies())
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(config.session_idle_timeout));
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let options = state.leptos_options.clone();
 
     let project_routes = project_routes().into_iter();
